@@ -1,0 +1,18 @@
+// frame.hpp: one decoded picture with its timestamp from the source.
+// Every rate in facetwitch is computed from `t`, never from frame counts: live capture drops frames and
+// files can have a variable frame rate.
+#pragma once
+
+#include <cstdint>
+
+#include <opencv2/core.hpp>
+
+namespace ft {
+
+struct Frame {
+  std::int64_t index = 0;  // 0-based position in the source (counts frames delivered, not dropped)
+  double t = 0.0;          // seconds since the start of the source (file: presentation time)
+  cv::Mat image;           // BGR, 8 bits per channel; shared (cv::Mat is reference counted)
+};
+
+}  // namespace ft
