@@ -1,1 +1,124 @@
-// placeholder
+// cmd_analyse.cpp: `facetwitch analyse VIDEO... --out DIR`: headless analysis of recorded videos into
+// session folders (frames.csv, episodes.csv, summary.json) and a result table on stdout.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "app/analysis_options.hpp"
+#include "app/commands.hpp"
+#include "app/terminal.hpp"
+#include "io/session.hpp"
+#include "pipeline/replay.hpp"
+
+namespace ft::app {
+
+namespace {
+
+struct AnalyseCli {
+  std::vector<std::string> videos;
+  std::string out;
+  bool force = false;
+  bool mirrored = false;
+  bool quiet = false;
+  int jobs = 0;
+  AnalysisCli analysis;
+};
+
+// One output sub-folder per video when several are given: the file's stem, made unique.
+std::vector<std::filesystem::path> output_dirs(const AnalyseCli& o) {
+  std::vector<std::filesystem::path> dirs;
+  if (o.videos.size() == 1) {
+    dirs.emplace_back(o.out);
+    return dirs;
+  }
+  std::map<std::string, int> used;
+  for (const auto& v : o.videos) {
+    std::string stem = std::filesystem::path(v).stem().string();
+    if (stem.empty()) stem = "video";
+    const int n = ++used[stem];
+    dirs.push_back(std::filesystem::path(o.out) / (n == 1 ? stem : fmt::format("{}_{}", stem, n)));
+  }
+  return dirs;
+}
+
+int run(const AnalyseCli& o) {
+  auto model = load_model(o.analysis.model);
+  if (!model) return report(model.error());
+  const auto dirs = output_dirs(o);
+  if (o.videos.size() > 1) {
+    if (Status st = prepare_output_dir(o.out, true); !st) return report(st.error());
+  }
+  for (const auto& d : dirs) {
+    if (Status st = prepare_output_dir(d, o.force); !st) return report(st.error());
+  }
+
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t jobs = std::min<std::size_t>(o.videos.size(), o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : hw);
+  std::vector<Result<SessionSummary>> results(o.videos.size(), Result<SessionSummary>(Error{}));
+  std::atomic<std::size_t> next{0};
+  std::mutex print_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < o.videos.size(); i = next++) {
+      ReplayRequest req;
+      req.video = o.videos[i];
+      req.out_dir = dirs[i];
+      req.model = model->model;
+      req.model_path = model->path;
+      req.analyser = o.analysis.resolved();
+      req.file.mirrored_input = o.mirrored;
+      std::unique_ptr<ProgressBar> bar;
+      if (!o.quiet && jobs == 1) {
+        bar = std::make_unique<ProgressBar>(std::filesystem::path(o.videos[i]).filename().string());
+        req.on_progress = [&bar](const ReplayProgress& p) {
+          bar->update(p.duration_s > 0 ? p.t / p.duration_s : -1.0, static_cast<long>(p.frames), p.t);
+        };
+      }
+      results[i] = analyse_video(req);
+      if (bar) bar->done();
+      std::lock_guard lock(print_mutex);
+      if (results[i]) {
+        std::fputs(format_summary_table(results[i].value()).c_str(), stdout);
+        std::fputs(fmt::format("  written to {}\n\n", dirs[i].string()).c_str(), stdout);
+        std::fflush(stdout);
+      } else {
+        std::fprintf(stderr, "facetwitch: %s\n", results[i].error().message.c_str());
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t j = 1; j < jobs; ++j) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  for (const auto& r : results) {
+    if (!r) return exit_code(r.error().kind);
+  }
+  for (const auto& r : results) {
+    if (r.value().partial) return exit_code(ErrorKind::Input);  // results kept, marked partial
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_analyse(CLI::App& root, int& exit_code) {
+  auto opts = std::make_shared<AnalyseCli>();
+  CLI::App* cmd = root.add_subcommand("analyse", "analyse recorded videos: frames.csv, episodes.csv, summary.json");
+  cmd->alias("analyze");
+  cmd->add_option("videos", opts->videos, "video files to analyse")->required();
+  cmd->add_option("--out,-o", opts->out, "output folder (one sub-folder per video when several)")->required();
+  cmd->add_flag("--force", opts->force, "write into an existing, non-empty output folder");
+  cmd->add_flag("--mirrored-input", opts->mirrored, "the video is a mirror image (selfie camera): flip it back");
+  cmd->add_flag("--quiet,-q", opts->quiet, "no progress bar");
+  cmd->add_option("--jobs,-j", opts->jobs, "videos analysed in parallel (default: one per core)")->check(CLI::Range(1, 64));
+  add_analysis_options(cmd, opts->analysis);
+  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+}
+
+}  // namespace ft::app

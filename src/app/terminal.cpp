@@ -1,1 +1,74 @@
-// placeholder
+// terminal.cpp: progress bar and result table.
+#include "app/terminal.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace ft::app {
+
+ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+
+ProgressBar::~ProgressBar() { done(); }
+
+void ProgressBar::update(double fraction, long frames, double t_s) {
+  if (!enabled_ || finished_) return;
+  if (fraction >= 0.0) {
+    const int width = 30;
+    const int filled = static_cast<int>(std::lround(std::min(1.0, fraction) * width));
+    fmt::print(stderr, "\r{} [{}{}] {:3.0f}%  {} frames  {:.1f} s", label_, std::string(static_cast<std::size_t>(filled), '#'),
+               std::string(static_cast<std::size_t>(width - filled), '.'), 100.0 * std::min(1.0, fraction), frames, t_s);
+  } else {
+    fmt::print(stderr, "\r{}  {} frames  {:.1f} s", label_, frames, t_s);
+  }
+  std::fflush(stderr);
+}
+
+void ProgressBar::done() {
+  if (enabled_ && !finished_) {
+    fmt::print(stderr, "\n");
+    std::fflush(stderr);
+  }
+  finished_ = true;
+}
+
+std::string format_amplitude(double iod) {
+  if (std::isnan(iod)) return "-";
+  return fmt::format("{:.1f}% IOD (~{:.1f} mm)", 100.0 * iod, iod * kAssumedIodMm);
+}
+
+std::string format_summary_table(const SessionSummary& s) {
+  std::string out;
+  const double face_pct = s.frames ? 100.0 * static_cast<double>(s.frames_with_face) / static_cast<double>(s.frames) : 0.0;
+  const double good_pct = s.frames ? 100.0 * static_cast<double>(s.frames_good_quality) / static_cast<double>(s.frames) : 0.0;
+  out += fmt::format("{}\n  {:.1f} s, {} frames at {:.1f} fps; face found in {:.1f}% of frames, measurable in {:.1f}%\n",
+                     s.video, s.duration_s, s.frames, s.fps, face_pct, good_pct);
+  if (s.partial) out += fmt::format("  PARTIAL: {}\n", s.partial_reason);
+  if (s.episodes.empty()) {
+    out += "  no twitch episodes\n";
+  } else {
+    out += fmt::format("  {:>3} {:>8} {:>8} {:>6}  {:<9} {:<6} {:>8} {:>6} {:>10} {:>8}\n", "#", "start_s", "end_s", "dur_s",
+                       "side", "region", "twitches", "Hz", "peak_%IOD", "peak_mm");
+    int i = 0;
+    for (const auto& e : s.episodes) {
+      out += fmt::format("  {:>3} {:>8.2f} {:>8.2f} {:>6.2f}  {:<9} {:<6} {:>8} {:>6} {:>10.2f} {:>8.2f}\n", ++i, e.start_s,
+                         e.end_s, e.duration_s(), to_string(e.side), to_string(e.region), e.twitch_count,
+                         std::isnan(e.frequency_hz) ? std::string("-") : fmt::format("{:.2f}", e.frequency_hz),
+                         100.0 * e.peak_amplitude_iod, e.peak_amplitude_mm());
+    }
+  }
+  out += fmt::format("  blinks: {}   voluntary movements (smile, speech): {}\n", s.blinks.size(), s.voluntary_movements.size());
+  const double h = s.asymmetry.mouth_corner_height_iod;
+  if (std::isnan(h)) {
+    out += "  asymmetry: not measured (no frame of good quality)\n";
+  } else {
+    out += fmt::format("  asymmetry at rest: mouth corners differ in height by {:.2f}% IOD (~{:.1f} mm), the person's {} corner higher; "
+                       "mirror index {:.2f}% IOD\n",
+                       100.0 * std::abs(h), std::abs(h) * kAssumedIodMm, h >= 0 ? "left" : "right", 100.0 * s.asymmetry.index);
+  }
+  return out;
+}
+
+}  // namespace ft::app

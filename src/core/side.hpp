@@ -16,7 +16,7 @@ enum class Laterality { Left, Right, Bilateral };
 constexpr std::array<Side, 2> kSides{Side::Left, Side::Right};
 constexpr std::array<Region, 2> kRegions{Region::Mouth, Region::Eye};
 
-constexpr Side other(Side s) { return s == Side::Left ? Side::Right : Side::Left; }
+constexpr Side other_side(Side s) { return s == Side::Left ? Side::Right : Side::Left; }
 constexpr std::string_view to_string(Side s) { return s == Side::Left ? "left" : "right"; }
 constexpr std::string_view to_string(Region r) { return r == Region::Mouth ? "mouth" : "eye"; }
 constexpr std::string_view to_string(Laterality l) {

@@ -1,1 +1,288 @@
-// placeholder
+// session_writer.cpp: the output folder (prepare_output_dir) and the two streaming CSV writers,
+// frames.csv (one row per analysed frame) and episodes.csv (one row per closed twitch episode).
+// Every row is flushed to the OS as soon as it is written, so a killed process leaves complete
+// rows.
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "io/csv.hpp"
+#include "io/session.hpp"
+#include "io/session_format.hpp"
+
+namespace ft {
+namespace fs = std::filesystem;
+namespace sf = session_format;
+
+namespace {
+
+Error output_error(std::string message) {
+  return make_error(ErrorKind::Output, std::move(message));
+}
+
+// ": <system reason>" for the errno of the last failed call, or nothing when errno was not set.
+std::string errno_reason(int err) {
+  if (err == 0)
+    return {};
+  return ": " + std::generic_category().message(err);
+}
+
+// Opens `path` for writing (truncating it) and writes `header` (+ '\n'), flushed.
+Status open_csv(std::ofstream& out, const fs::path& path, const std::string& header) {
+  errno = 0;
+  out.open(path, std::ios::binary | std::ios::out | std::ios::trunc);
+  if (!out.is_open()) {
+    return output_error(fmt::format("cannot create '{}'{}", path.string(), errno_reason(errno)));
+  }
+  errno = 0;
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.flush();
+  if (!out) {
+    return output_error(fmt::format("cannot write to '{}'{} (is the disk full?)", path.string(),
+                                    errno_reason(errno)));
+  }
+  return {};
+}
+
+Status write_line(std::ofstream& out, const fs::path& path, const std::string& line) {
+  if (!out.is_open()) {
+    return make_error(ErrorKind::Internal,
+                      fmt::format("'{}' was written after it was closed", path.string()));
+  }
+  errno = 0;
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  out.flush();
+  if (!out) {
+    return output_error(fmt::format("cannot write to '{}'{} (is the disk full?)", path.string(),
+                                    errno_reason(errno)));
+  }
+  return {};
+}
+
+Status close_stream(std::ofstream& out, const fs::path& path) {
+  if (!out.is_open())
+    return {};
+  const bool was_ok = static_cast<bool>(out);
+  errno = 0;
+  out.close();
+  if (!was_ok || out.fail()) {
+    return output_error(fmt::format("cannot finish writing '{}'{} (is the disk full?)",
+                                    path.string(), errno_reason(errno)));
+  }
+  return {};
+}
+
+std::string join_header(const auto& names) {
+  std::string header;
+  for (const auto& name : names) {
+    if (!header.empty())
+      header += ',';
+    header += name;
+  }
+  header += '\n';
+  return header;
+}
+
+}  // namespace
+
+Status prepare_output_dir(const fs::path& dir, bool force) {
+  if (dir.empty())
+    return output_error("no output folder was given: pass --out <folder>");
+  const std::string name = dir.string();
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (ec && st.type() != fs::file_type::not_found) {
+    return output_error(fmt::format("cannot use output folder '{}': {}", name, ec.message()));
+  }
+  if (st.type() == fs::file_type::not_found) {
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return output_error(fmt::format("cannot create output folder '{}': {}: choose another --out",
+                                      name, ec.message()));
+    }
+  } else if (st.type() != fs::file_type::directory) {
+    return output_error(
+        fmt::format("output folder '{}' exists but is not a folder: choose another --out", name));
+  } else {
+    fs::directory_iterator it(dir, ec);
+    if (ec) {
+      return output_error(fmt::format("cannot read output folder '{}': {}", name, ec.message()));
+    }
+    if (it != fs::directory_iterator() && !force) {
+      return output_error(fmt::format(
+          "output folder '{}' already exists and is not empty: choose another --out, or pass "
+          "--force to overwrite",
+          name));
+    }
+    if (force) {
+      // Our own files from an earlier run go, so a run that stops early leaves no stale summary
+      // next to new frames. Nothing else in the folder is touched.
+      for (const char* file : {sf::kFramesCsv, sf::kEpisodesCsv, sf::kSummaryJson}) {
+        for (const fs::path& p : {dir / file, fs::path(dir / file) += sf::kTmpSuffix}) {
+          if (fs::is_regular_file(fs::symlink_status(p, ec))) {
+            fs::remove(p, ec);
+            if (ec) {
+              return output_error(
+                  fmt::format("cannot overwrite '{}': {}", p.string(), ec.message()));
+            }
+          }
+        }
+      }
+    }
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return output_error(fmt::format("cannot write into output folder '{}'{}: choose another --out",
+                                    name, errno_reason(errno)));
+  }
+  return {};
+}
+
+// ---- frames.csv ---------------------------------------------------------------------------------
+
+Result<std::unique_ptr<FramesCsvWriter>> FramesCsvWriter::open(const fs::path& path) {
+  try {
+    auto writer = std::make_unique<FramesCsvWriter>();
+    writer->path_ = path;
+    writer->line_.reserve(2048);
+    if (Status s = open_csv(writer->out_, path, join_header(sf::frames_columns())); !s) {
+      return s.error();
+    }
+    return writer;
+  } catch (const std::exception& e) {
+    return output_error(fmt::format("cannot create '{}': {}", path.string(), e.what()));
+  }
+}
+
+Status FramesCsvWriter::write(const FrameRecord& record) {
+  try {
+    const FaceMetrics& m = record.metrics;
+    const FrameSignals& sig = record.signals;
+    const bool face = m.face_found;
+    std::string& l = line_;
+    l.clear();
+    // Every field is followed by ','; the last one becomes the line end.
+    auto num = [&l](double v, int decimals) {
+      csv::append_fixed(l, v, decimals);
+      l += ',';
+    };
+    auto face_num = [&l, face](double v, int decimals) {
+      if (face)
+        csv::append_fixed(l, v, decimals);
+      l += ',';
+    };
+    auto flag = [&l](bool b) {
+      l += b ? '1' : '0';
+      l += ',';
+    };
+
+    csv::append_int(l, m.frame_index);
+    l += ',';
+    num(m.t, sf::kTimeDecimals);
+    flag(face);
+    l += quality_to_string(m.quality);
+    l += ',';
+    const bool pose = face && m.pose.valid;
+    for (double deg : {m.pose.yaw_deg, m.pose.pitch_deg, m.pose.roll_deg}) {
+      if (pose)
+        csv::append_fixed(l, deg, sf::kDegDecimals);
+      l += ',';
+    }
+    face_num(m.iod_px, sf::kPxDecimals);
+    // Signals: values (empty in gaps), active flags, thresholds. Order: mouth L, R, eye L, R.
+    for (Region r : kRegions) {
+      for (Side s : kSides) {
+        const SignalSample& x = sig[r][s];
+        if (face && x.valid)
+          csv::append_fixed(l, x.value_iod, sf::kIodDecimals);
+        l += ',';
+      }
+    }
+    for (Region r : kRegions) {
+      for (Side s : kSides)
+        flag(sig[r][s].active);
+    }
+    for (Region r : kRegions) {
+      for (Side s : kSides)
+        num(sig[r][s].threshold_iod, sf::kIodDecimals);
+    }
+    for (Side s : kSides)
+      face_num(m.eye_aperture_iod[s], sf::kIodDecimals);
+    for (Side s : kSides)
+      face_num(m.brow_height_iod[s], sf::kIodDecimals);
+    for (Side s : kSides) {
+      face_num(m.mouth_corner[s].x, sf::kIodDecimals);
+      face_num(m.mouth_corner[s].y, sf::kIodDecimals);
+    }
+    face_num(m.mouth_corner_height_diff_iod, sf::kIodDecimals);
+    face_num(m.asymmetry_index_iod, sf::kIodDecimals);
+    face_num(m.face_box_px.x, sf::kPxDecimals);
+    face_num(m.face_box_px.y, sf::kPxDecimals);
+    face_num(m.face_box_px.width, sf::kPxDecimals);
+    face_num(m.face_box_px.height, sf::kPxDecimals);
+    for (const cv::Point2f& p : m.landmarks_px) {
+      face_num(p.x, sf::kPxDecimals);
+      face_num(p.y, sf::kPxDecimals);
+    }
+    l.back() = '\n';
+    return write_line(out_, path_, l);
+  } catch (const std::exception& e) {
+    return output_error(fmt::format("cannot write to '{}': {}", path_.string(), e.what()));
+  }
+}
+
+Status FramesCsvWriter::close() {
+  return close_stream(out_, path_);
+}
+
+// ---- episodes.csv -------------------------------------------------------------------------------
+
+Result<std::unique_ptr<EpisodesCsvWriter>> EpisodesCsvWriter::open(const fs::path& path) {
+  try {
+    auto writer = std::make_unique<EpisodesCsvWriter>();
+    writer->path_ = path;
+    if (Status s = open_csv(writer->out_, path, join_header(sf::kEpisodesColumns)); !s) {
+      return s.error();
+    }
+    return writer;
+  } catch (const std::exception& e) {
+    return output_error(fmt::format("cannot create '{}': {}", path.string(), e.what()));
+  }
+}
+
+Status EpisodesCsvWriter::write(const Episode& e) {
+  try {
+    std::string l;
+    l.reserve(128);
+    csv::append_fixed(l, e.start_s, sf::kTimeDecimals);
+    l += ',';
+    csv::append_fixed(l, e.end_s, sf::kTimeDecimals);
+    l += ',';
+    csv::append_fixed(l, e.duration_s(), sf::kTimeDecimals);
+    l += ',';
+    l += to_string(e.side);
+    l += ',';
+    l += to_string(e.region);
+    l += ',';
+    csv::append_int(l, e.twitch_count);
+    l += ',';
+    csv::append_fixed(l, e.frequency_hz, sf::kHzDecimals);
+    l += ',';
+    csv::append_fixed(l, e.peak_amplitude_iod, sf::kIodDecimals);
+    l += ',';
+    csv::append_fixed(l, e.peak_amplitude_mm(), sf::kMmDecimals);
+    l += '\n';
+    return write_line(out_, path_, l);
+  } catch (const std::exception& ex) {
+    return output_error(fmt::format("cannot write to '{}': {}", path_.string(), ex.what()));
+  }
+}
+
+Status EpisodesCsvWriter::close() {
+  return close_stream(out_, path_);
+}
+
+}  // namespace ft

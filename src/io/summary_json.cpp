@@ -1,1 +1,492 @@
-// placeholder
+// summary_json.cpp: summary.json, written and read back. Writing goes through "<path>.tmp", fsync
+// and rename, so readers only ever see a complete file. NaN is written as null (JSON has no NaN)
+// and read back as NaN. Key names are stable and documented in docs/OUTPUT.md; reading and writing
+// live here together so they cannot drift apart.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "io/session.hpp"
+#include "io/session_format.hpp"
+
+namespace ft {
+namespace fs = std::filesystem;
+namespace sf = session_format;
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// A measured value rounded to `decimals` (as in the CSV files), or null when not finite.
+Json num(double v, int decimals) {
+  if (!std::isfinite(v))
+    return nullptr;
+  if (std::fabs(v) < 1e12) {
+    const double scale = std::pow(10.0, decimals);
+    v = std::round(v * scale) / scale;
+    if (v == 0.0)
+      v = 0.0;  // no "-0.0"
+  }
+  return v;
+}
+
+// A setting: kept exactly, so the run can be reproduced; null when not finite.
+Json exact(double v) {
+  return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
+
+Json counts_json(const std::vector<Episode>& episodes, double duration_s) {
+  Json counts = Json::object();
+  const double minutes = (std::isfinite(duration_s) && duration_s > 0.0) ? duration_s / 60.0 : 0.0;
+  for (Region r : kRegions) {
+    Json per_region = Json::object();
+    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
+      std::int64_t n = 0;
+      std::int64_t twitches = 0;
+      for (const Episode& e : episodes) {
+        if (e.region == r && e.side == l) {
+          ++n;
+          twitches += e.twitch_count;
+        }
+      }
+      const double per_min = minutes > 0.0 ? static_cast<double>(twitches) / minutes : 0.0;
+      per_region[std::string(to_string(l))] =
+          Json{{"episodes", n}, {"twitches", twitches}, {"twitches_per_min", num(per_min, 3)}};
+    }
+    counts[std::string(to_string(r))] = std::move(per_region);
+  }
+  return counts;
+}
+
+Json settings_json(const TwitchSettings& s) {
+  return Json{
+      {"mouth_enabled", s.mouth_enabled},
+      {"eye_enabled", s.eye_enabled},
+      {"threshold_k", exact(s.threshold_k)},
+      {"min_amplitude_iod", exact(s.min_amplitude_iod)},
+      {"eye_min_amplitude_iod", exact(s.eye_min_amplitude_iod)},
+      {"baseline_window_s", exact(s.baseline_window_s)},
+      {"noise_window_s", exact(s.noise_window_s)},
+      {"warmup_s", exact(s.warmup_s)},
+      {"merge_gap_s", exact(s.merge_gap_s)},
+      {"bilateral_ratio", exact(s.bilateral_ratio)},
+      {"blink_sync_s", exact(s.blink_sync_s)},
+      {"voluntary_rise_s", exact(s.voluntary_rise_s)},
+  };
+}
+
+Json summary_json(const SessionSummary& s) {
+  Json j = Json::object();
+  j["video"] = s.video;
+  j["source"] = s.source;
+  j["created_utc"] = s.created_utc;
+  j["facetwitch_version"] = s.facetwitch_version;
+  j["model_path"] = s.model_path;
+  j["width"] = s.width;
+  j["height"] = s.height;
+  j["duration_s"] = num(s.duration_s, sf::kTimeDecimals);
+  j["frames"] = s.frames;
+  j["frames_with_face"] = s.frames_with_face;
+  j["frames_good_quality"] = s.frames_good_quality;
+  j["frames_dropped"] = s.frames_dropped;
+  j["fps"] = num(s.fps, sf::kFpsDecimals);
+  j["partial"] = s.partial;
+  j["partial_reason"] = s.partial_reason;
+  j["units"] = Json{
+      {"iod", "fraction of the inter-ocular distance (eye centre to eye centre)"},
+      {"mm", fmt::format("approximate, assuming an IOD of {:g} mm", kAssumedIodMm)},
+      {"time", "seconds from the first frame"},
+      {"sides", "the person's own left and right, never the image's"},
+  };
+  j["assumed_iod_mm"] = kAssumedIodMm;
+  j["asymmetry"] = Json{
+      {"mouth_corner_height_iod", num(s.asymmetry.mouth_corner_height_iod, sf::kIodDecimals)},
+      {"mouth_corner_height_mm",
+       num(s.asymmetry.mouth_corner_height_iod * kAssumedIodMm, sf::kMmDecimals)},
+      {"index", num(s.asymmetry.index, sf::kIodDecimals)},
+      {"frames_used", s.asymmetry.frames_used},
+  };
+  j["counts"] = counts_json(s.episodes, s.duration_s);
+  Json episodes = Json::array();
+  for (const Episode& e : s.episodes) {
+    episodes.push_back(Json{
+        {"start_s", num(e.start_s, sf::kTimeDecimals)},
+        {"end_s", num(e.end_s, sf::kTimeDecimals)},
+        {"duration_s", num(e.duration_s(), sf::kTimeDecimals)},
+        {"side", std::string(to_string(e.side))},
+        {"region", std::string(to_string(e.region))},
+        {"twitch_count", e.twitch_count},
+        {"frequency_hz", num(e.frequency_hz, sf::kHzDecimals)},
+        {"peak_amplitude_iod", num(e.peak_amplitude_iod, sf::kIodDecimals)},
+        {"peak_amplitude_mm", num(e.peak_amplitude_mm(), sf::kMmDecimals)},
+    });
+  }
+  j["episodes"] = std::move(episodes);
+  Json blinks = Json::array();
+  for (const Blink& b : s.blinks) {
+    blinks.push_back(Json{{"start_s", num(b.start_s, sf::kTimeDecimals)},
+                          {"end_s", num(b.end_s, sf::kTimeDecimals)},
+                          {"peak_closure_iod", num(b.peak_closure_iod, sf::kIodDecimals)}});
+  }
+  j["blinks"] = std::move(blinks);
+  j["blink_count"] = s.blinks.size();
+  Json voluntary = Json::array();
+  for (const VoluntaryMovement& v : s.voluntary_movements) {
+    voluntary.push_back(Json{{"start_s", num(v.start_s, sf::kTimeDecimals)},
+                             {"end_s", num(v.end_s, sf::kTimeDecimals)},
+                             {"region", std::string(to_string(v.region))}});
+  }
+  j["voluntary_movements"] = std::move(voluntary);
+  j["settings"] = settings_json(s.settings);
+  return j;
+}
+
+Result<std::string> summary_text(const SessionSummary& summary) {
+  try {
+    // Invalid UTF-8 (a file name in another encoding) is replaced, never an exception.
+    std::string text = summary_json(summary).dump(2, ' ', false, Json::error_handler_t::replace);
+    text += '\n';
+    return text;
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::Internal, std::string("cannot build summary.json: ") + e.what());
+  }
+}
+
+Error output_error(const fs::path& path, const std::string& what, int err) {
+  std::string message = fmt::format("cannot write '{}'", path.string());
+  if (!what.empty())
+    message += ": " + what;
+  if (err != 0)
+    message += ": " + std::generic_category().message(err);
+  return make_error(ErrorKind::Output, std::move(message));
+}
+
+// Writes `text` to `path` (created or truncated) and forces it to disk.
+Status write_file_synced(const fs::path& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return output_error(path, "", errno);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      const int err = errno;
+      ::close(fd);
+      return output_error(path, "", err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {  // EINVAL: e.g. a pipe or /dev/...
+    const int err = errno;
+    ::close(fd);
+    return output_error(path, "", err);
+  }
+  if (::close(fd) != 0)
+    return output_error(path, "", errno);
+  return {};
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+// Reads optional fields with type checks; the first problem becomes the error (naming file and
+// field).
+class JsonReader {
+ public:
+  explicit JsonReader(const fs::path& path) : path_(path) {}
+  bool ok() const { return error_.empty(); }
+  Error error() const {
+    return make_error(ErrorKind::Input, fmt::format("'{}': {}", path_.string(), error_));
+  }
+
+  // Each get: a missing key leaves `out` unchanged; null gives NaN (doubles only).
+  void get(const Json& obj, const char* key, const std::string& where, double& out) {
+    const Json* v = find(obj, key);
+    if (v == nullptr)
+      return;
+    if (v->is_null()) {
+      out = kNaN;
+    } else if (v->is_number()) {
+      out = v->get<double>();
+    } else {
+      fail(where, key, "a number or null");
+    }
+  }
+  void get(const Json& obj, const char* key, const std::string& where, std::int64_t& out) {
+    const Json* v = find(obj, key);
+    if (v == nullptr)
+      return;
+    if (v->is_number_integer() &&
+        !(v->is_number_unsigned() &&
+          v->get<std::uint64_t>() >
+              static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
+      out = v->get<std::int64_t>();
+    } else if (v->is_number_float() && std::isfinite(v->get<double>()) &&
+               std::trunc(v->get<double>()) == v->get<double>() &&
+               std::fabs(v->get<double>()) < 9e15) {
+      out = static_cast<std::int64_t>(v->get<double>());
+    } else {
+      fail(where, key, "a whole number");
+    }
+  }
+  void get(const Json& obj, const char* key, const std::string& where, int& out) {
+    std::int64_t wide = out;
+    get(obj, key, where, wide);
+    if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
+      fail(where, key, "a whole number in range");
+    } else {
+      out = static_cast<int>(wide);
+    }
+  }
+  void get(const Json& obj, const char* key, const std::string& where, bool& out) {
+    const Json* v = find(obj, key);
+    if (v == nullptr)
+      return;
+    if (v->is_boolean()) {
+      out = v->get<bool>();
+    } else {
+      fail(where, key, "true or false");
+    }
+  }
+  void get(const Json& obj, const char* key, const std::string& where, std::string& out) {
+    const Json* v = find(obj, key);
+    if (v == nullptr || v->is_null())
+      return;
+    if (v->is_string()) {
+      out = v->get<std::string>();
+    } else {
+      fail(where, key, "a string");
+    }
+  }
+  void get(const Json& obj, const char* key, const std::string& where, Laterality& out) {
+    std::string text;
+    get(obj, key, where, text);
+    if (text.empty())
+      return;
+    if (auto l = sf::parse_laterality(text)) {
+      out = *l;
+    } else {
+      fail(where, key, "\"left\", \"right\" or \"bilateral\"");
+    }
+  }
+  void get(const Json& obj, const char* key, const std::string& where, Region& out) {
+    std::string text;
+    get(obj, key, where, text);
+    if (text.empty())
+      return;
+    if (auto r = sf::parse_region(text)) {
+      out = *r;
+    } else {
+      fail(where, key, "\"mouth\" or \"eye\"");
+    }
+  }
+
+  // The object or array under `key`, or nullptr when absent/null (a wrong type is an error).
+  const Json* object(const Json& obj, const char* key, const std::string& where) {
+    const Json* v = find(obj, key);
+    if (v == nullptr || v->is_null())
+      return nullptr;
+    if (!v->is_object()) {
+      fail(where, key, "an object");
+      return nullptr;
+    }
+    return v;
+  }
+  const Json* array(const Json& obj, const char* key, const std::string& where) {
+    const Json* v = find(obj, key);
+    if (v == nullptr || v->is_null())
+      return nullptr;
+    if (!v->is_array()) {
+      fail(where, key, "a list");
+      return nullptr;
+    }
+    return v;
+  }
+  bool require_object(const Json& v, const std::string& where) {
+    if (v.is_object())
+      return true;
+    if (error_.empty())
+      error_ = fmt::format("'{}' must be an object", where);
+    return false;
+  }
+
+ private:
+  static const Json* find(const Json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+  void fail(const std::string& where, const char* key, const char* expected) {
+    if (!error_.empty())
+      return;
+    const std::string field = where.empty() ? std::string(key) : where + "." + key;
+    error_ = fmt::format("field '{}' must be {}", field, expected);
+  }
+
+  const fs::path& path_;
+  std::string error_;
+};
+
+Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
+  JsonReader r(path);
+  SessionSummary s;
+  if (!r.require_object(j, "the top level"))
+    return r.error();
+  r.get(j, "video", "", s.video);
+  r.get(j, "source", "", s.source);
+  r.get(j, "created_utc", "", s.created_utc);
+  r.get(j, "facetwitch_version", "", s.facetwitch_version);
+  r.get(j, "model_path", "", s.model_path);
+  r.get(j, "width", "", s.width);
+  r.get(j, "height", "", s.height);
+  r.get(j, "duration_s", "", s.duration_s);
+  r.get(j, "frames", "", s.frames);
+  r.get(j, "frames_with_face", "", s.frames_with_face);
+  r.get(j, "frames_good_quality", "", s.frames_good_quality);
+  r.get(j, "frames_dropped", "", s.frames_dropped);
+  r.get(j, "fps", "", s.fps);
+  r.get(j, "partial", "", s.partial);
+  r.get(j, "partial_reason", "", s.partial_reason);
+  if (const Json* a = r.object(j, "asymmetry", "")) {
+    r.get(*a, "mouth_corner_height_iod", "asymmetry", s.asymmetry.mouth_corner_height_iod);
+    r.get(*a, "index", "asymmetry", s.asymmetry.index);
+    r.get(*a, "frames_used", "asymmetry", s.asymmetry.frames_used);
+  }
+  if (const Json* list = r.array(j, "episodes", "")) {
+    for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+      const std::string where = fmt::format("episodes[{}]", i);
+      const Json& item = (*list)[i];
+      if (!r.require_object(item, where))
+        break;
+      Episode e;
+      r.get(item, "start_s", where, e.start_s);
+      r.get(item, "end_s", where, e.end_s);
+      r.get(item, "side", where, e.side);
+      r.get(item, "region", where, e.region);
+      r.get(item, "twitch_count", where, e.twitch_count);
+      r.get(item, "frequency_hz", where, e.frequency_hz);
+      r.get(item, "peak_amplitude_iod", where, e.peak_amplitude_iod);
+      s.episodes.push_back(e);
+    }
+  }
+  if (const Json* list = r.array(j, "blinks", "")) {
+    for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+      const std::string where = fmt::format("blinks[{}]", i);
+      const Json& item = (*list)[i];
+      if (!r.require_object(item, where))
+        break;
+      Blink b;
+      r.get(item, "start_s", where, b.start_s);
+      r.get(item, "end_s", where, b.end_s);
+      r.get(item, "peak_closure_iod", where, b.peak_closure_iod);
+      s.blinks.push_back(b);
+    }
+  }
+  if (const Json* list = r.array(j, "voluntary_movements", "")) {
+    for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+      const std::string where = fmt::format("voluntary_movements[{}]", i);
+      const Json& item = (*list)[i];
+      if (!r.require_object(item, where))
+        break;
+      VoluntaryMovement v;
+      r.get(item, "start_s", where, v.start_s);
+      r.get(item, "end_s", where, v.end_s);
+      r.get(item, "region", where, v.region);
+      s.voluntary_movements.push_back(v);
+    }
+  }
+  if (const Json* t = r.object(j, "settings", "")) {
+    TwitchSettings& ts = s.settings;
+    const std::string w = "settings";
+    r.get(*t, "mouth_enabled", w, ts.mouth_enabled);
+    r.get(*t, "eye_enabled", w, ts.eye_enabled);
+    r.get(*t, "threshold_k", w, ts.threshold_k);
+    r.get(*t, "min_amplitude_iod", w, ts.min_amplitude_iod);
+    r.get(*t, "eye_min_amplitude_iod", w, ts.eye_min_amplitude_iod);
+    r.get(*t, "baseline_window_s", w, ts.baseline_window_s);
+    r.get(*t, "noise_window_s", w, ts.noise_window_s);
+    r.get(*t, "warmup_s", w, ts.warmup_s);
+    r.get(*t, "merge_gap_s", w, ts.merge_gap_s);
+    r.get(*t, "bilateral_ratio", w, ts.bilateral_ratio);
+    r.get(*t, "blink_sync_s", w, ts.blink_sync_s);
+    r.get(*t, "voluntary_rise_s", w, ts.voluntary_rise_s);
+  }
+  if (!r.ok())
+    return r.error();
+  return s;
+}
+
+}  // namespace
+
+std::string summary_to_json_string(const SessionSummary& summary) {
+  Result<std::string> text = summary_text(summary);
+  return text.ok() ? std::move(text).value() : std::string("{}\n");
+}
+
+Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
+  try {
+    Result<std::string> text = summary_text(summary);
+    if (!text.ok())
+      return output_error(path, text.error().message, 0);
+    fs::path tmp = path;
+    tmp += sf::kTmpSuffix;
+    if (Status s = write_file_synced(tmp, text.value()); !s) {
+      std::error_code ignored;
+      fs::remove(tmp, ignored);
+      return s;
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      std::error_code ignored;
+      fs::remove(tmp, ignored);
+      return output_error(path, ec.message(), 0);
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return output_error(path, e.what(), 0);
+  }
+}
+
+Result<SessionSummary> read_summary_json(const fs::path& path) {
+  try {
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    if (!in.is_open()) {
+      const std::string reason =
+          errno != 0 ? std::generic_category().message(errno) : std::string("cannot be opened");
+      return make_error(ErrorKind::Input,
+                        fmt::format("cannot open '{}': {}", path.string(), reason));
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) {
+      return make_error(ErrorKind::Input, fmt::format("cannot read '{}'", path.string()));
+    }
+    Json j;
+    try {
+      j = Json::parse(text);
+    } catch (const Json::parse_error& e) {
+      return make_error(ErrorKind::Input, fmt::format("'{}' is not valid JSON (damaged?): {}",
+                                                      path.string(), e.what()));
+    }
+    return parse_summary(j, path);
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::Input,
+                      fmt::format("cannot read '{}': {}", path.string(), e.what()));
+  } catch (...) {
+    return make_error(ErrorKind::Input, fmt::format("cannot read '{}'", path.string()));
+  }
+}
+
+}  // namespace ft

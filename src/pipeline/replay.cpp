@@ -1,1 +1,118 @@
-// placeholder
+// replay.cpp: decode thread + analysis thread for recorded videos.
+#include "pipeline/replay.hpp"
+
+#include <pthread.h>
+
+#include <thread>
+
+#include "pipeline/bounded_queue.hpp"
+#include "pipeline/session_recorder.hpp"
+
+namespace ft {
+
+namespace {
+constexpr std::size_t kQueueDepth = 4;  // frames decoded ahead of the analysis
+
+struct Decoded {
+  Frame frame;
+  ReadStatus status = ReadStatus::Frame;
+};
+}  // namespace
+
+Result<SessionSummary> analyse_video(const ReplayRequest& req) {
+  auto opened = open_video_file(req.video, req.file);
+  if (!opened) return opened.error();
+  std::unique_ptr<FrameSource> source = std::move(opened).value();
+  const SourceInfo info = source->info();
+
+  SessionSummary header;
+  header.video = req.video.string();
+  header.source = "file";
+  header.width = info.width;
+  header.height = info.height;
+  header.model_path = req.model_path;
+  header.facetwitch_version = FACETWITCH_VERSION;
+  header.settings = req.analyser.twitch;
+
+  std::unique_ptr<SessionRecorder> recorder;
+  if (!req.out_dir.empty()) {
+    auto rec = SessionRecorder::open(req.out_dir, header);
+    if (!rec) return rec.error();
+    recorder = std::move(rec).value();
+  }
+  SummaryAccumulator totals(header);
+
+  FrameAnalyser analyser(req.model, req.analyser);
+
+  // Frame buffers circulate: free -> decoder -> full -> analyser -> free.
+  BoundedQueue<Decoded> full(kQueueDepth);
+  BoundedQueue<Frame> free_frames(kQueueDepth + 2);
+  for (std::size_t i = 0; i < kQueueDepth + 2; ++i) free_frames.push(Frame{});
+  Error read_error;
+  std::thread decoder([&] {
+    pthread_setname_np(pthread_self(), "ft-decode");
+    while (true) {
+      if (req.stop && req.stop->load()) break;
+      std::optional<Frame> buf = free_frames.pop();
+      if (!buf) break;
+      Decoded d;
+      d.frame = std::move(*buf);
+      d.status = source->read(d.frame);
+      if (d.status == ReadStatus::Failed) read_error = source->error();
+      const bool last = d.status != ReadStatus::Frame;
+      if (!full.push(std::move(d)) || last) break;
+    }
+    full.close();
+  });
+
+  bool partial = false;
+  std::string reason;
+  Error write_error;
+  bool write_failed = false;
+  ReplayProgress progress;
+  progress.duration_s = info.duration_s;
+  while (true) {
+    std::optional<Decoded> d = full.pop();
+    if (!d) {
+      if (req.stop && req.stop->load()) {
+        partial = true;
+        reason = "stopped by the user";
+      }
+      break;
+    }
+    if (d->status == ReadStatus::Failed) {
+      partial = true;
+      reason = read_error.message;
+      break;
+    }
+    if (d->status == ReadStatus::End) break;
+    const FrameResult& r = analyser.process(d->frame);
+    totals.add(r);
+    if (recorder) {
+      if (Status st = recorder->add(r, analyser.twitch()); !st) {
+        write_error = st.error();
+        write_failed = true;
+      }
+    }
+    if (req.on_frame) req.on_frame(d->frame, r);
+    progress.frames++;
+    progress.t = d->frame.t;
+    if (req.on_progress && (progress.frames % 15 == 0)) req.on_progress(progress);
+    free_frames.push(std::move(d->frame));
+    if (write_failed) break;
+  }
+  free_frames.close();
+  full.close();
+  decoder.join();
+  if (write_failed) return write_error;
+
+  analyser.finish();
+  if (req.on_progress) req.on_progress(progress);
+  if (recorder) return recorder->finish(analyser.twitch(), partial, reason);
+  SessionSummary s = totals.summarise(analyser.twitch());
+  s.partial = partial;
+  s.partial_reason = reason;
+  return s;
+}
+
+}  // namespace ft

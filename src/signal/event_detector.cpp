@@ -1,1 +1,234 @@
-// placeholder
+// event_detector.cpp: baseline, noise floor, hysteresis events and twitch peaks of one stream.
+#include "signal/event_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ft {
+
+namespace {
+constexpr double kGapResetS = 1.0;     // a gap longer than this restarts the warm-up
+constexpr double kPreRollS = 0.5;      // samples kept before an onset
+constexpr double kMaxEventS = 60.0;    // an event longer than this is closed (bounded memory)
+}  // namespace
+
+std::vector<std::size_t> find_peak_indices(const std::vector<double>& t, const std::vector<double>& v, double delta,
+                                           double min_height) {
+  std::vector<std::size_t> peaks;
+  const std::size_t n = std::min(t.size(), v.size());
+  if (n == 0) return peaks;
+  // Alternate between looking for a maximum (until the value drops delta below it) and a minimum (until
+  // it rises delta above it). An event starts on a rising edge, so begin by looking for a maximum.
+  bool looking_for_max = true;
+  std::size_t imax = 0;
+  double vmin = v[0];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (looking_for_max) {
+      if (v[i] > v[imax]) imax = i;
+      if (v[i] < v[imax] - delta) {
+        if (v[imax] >= min_height) peaks.push_back(imax);
+        looking_for_max = false;
+        vmin = v[i];
+      }
+    } else {
+      vmin = std::min(vmin, v[i]);
+      if (v[i] > vmin + delta) {
+        looking_for_max = true;
+        imax = i;
+      }
+    }
+  }
+  // The last maximum counts if it rose delta above the preceding valley (or it is the only one).
+  if (looking_for_max && v[imax] >= min_height && (peaks.empty() || v[imax] > vmin + delta)) peaks.push_back(imax);
+  return peaks;
+}
+
+std::vector<double> find_twitch_peaks(const std::vector<double>& t, const std::vector<double>& v, double delta,
+                                      double min_height) {
+  const std::size_t n = std::min(t.size(), v.size());
+  std::vector<double> times;
+  for (std::size_t i : find_peak_indices(t, v, delta, min_height)) {
+    double tp = t[i];
+    if (i > 0 && i + 1 < n) {
+      const double y0 = v[i - 1], y1 = v[i], y2 = v[i + 1];
+      const double denom = y0 - 2.0 * y1 + y2;
+      if (denom < 0.0) {
+        const double off = std::clamp(0.5 * (y0 - y2) / denom, -0.5, 0.5);
+        const double dt = off >= 0 ? t[i + 1] - t[i] : t[i] - t[i - 1];
+        tp += off * dt;
+      }
+    }
+    times.push_back(tp);
+  }
+  return times;
+}
+
+double dominant_frequency_hz(const std::vector<double>& t, const std::vector<double>& v, double f_lo, double f_hi) {
+  const std::size_t n = std::min(t.size(), v.size());
+  if (n < 6 || !(f_hi > f_lo)) return kNaN;
+  double mean = 0.0;
+  for (std::size_t i = 0; i < n; ++i) mean += v[i];
+  mean /= static_cast<double>(n);
+  constexpr double kStep = 0.02;
+  const int steps = static_cast<int>(std::ceil((f_hi - f_lo) / kStep));
+  std::vector<double> power(static_cast<std::size_t>(steps + 1));
+  for (int k = 0; k <= steps; ++k) {
+    const double w = 2.0 * M_PI * (f_lo + k * kStep);
+    double c = 0.0, s = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = v[i] - mean;
+      c += x * std::cos(w * t[i]);
+      s += x * std::sin(w * t[i]);
+    }
+    power[static_cast<std::size_t>(k)] = c * c + s * s;
+  }
+  const auto best = static_cast<std::size_t>(std::max_element(power.begin(), power.end()) - power.begin());
+  double f = f_lo + static_cast<double>(best) * kStep;
+  if (best > 0 && best + 1 < power.size()) {
+    const double y0 = power[best - 1], y1 = power[best], y2 = power[best + 1];
+    const double denom = y0 - 2.0 * y1 + y2;
+    if (denom < 0.0) f += std::clamp(0.5 * (y0 - y2) / denom, -0.5, 0.5) * kStep;
+  }
+  return f;
+}
+
+double twitch_frequency_hz(const std::vector<double>& p) {
+  if (p.size() < 2) return kNaN;
+  const double span = p.back() - p.front();
+  if (span <= 0.0) return kNaN;
+  return static_cast<double>(p.size() - 1) / span;
+}
+
+StreamDetector::StreamDetector(Region region, Side side, const TwitchSettings& settings)
+    : region_(region),
+      side_(side),
+      settings_(settings),
+      base_x_(settings.baseline_window_s),
+      base_y_(settings.baseline_window_s),
+      base_s_(settings.baseline_window_s),
+      noise_(settings.noise_window_s) {}
+
+double StreamDetector::current_threshold() const {
+  const double min_amp = region_ == Region::Mouth ? settings_.min_amplitude_iod : settings_.eye_min_amplitude_iod;
+  const double m = noise_.median();
+  const double s = noise_.robust_sigma();
+  if (std::isnan(m) || std::isnan(s)) return min_amp;
+  return std::max(m + settings_.threshold_k * s, min_amp);
+}
+
+void StreamDetector::close_event(std::vector<TwitchEvent>& finished) {
+  active_ = false;
+  if (event_.empty()) return;
+  TwitchEvent e;
+  e.region = region_;
+  e.side = side_;
+  e.onset_s = onset_s_;
+  e.offset_s = event_.back().t;
+  e.threshold_iod = onset_threshold_;
+  auto best = std::max_element(event_.begin(), event_.end(), [](const Sample& a, const Sample& b) { return a.v < b.v; });
+  e.peak_iod = best->v;
+  e.peak_s = best->t;
+  e.sample_t.reserve(event_.size());
+  e.sample_v.reserve(event_.size());
+  for (const auto& s : event_) {
+    e.sample_t.push_back(s.t);
+    e.sample_v.push_back(s.v);
+  }
+  // Twitches: peaks above the threshold separated by dips of max(threshold, 30% of the peak).
+  const double delta = std::max(onset_threshold_, 0.3 * e.peak_iod);
+  const auto peaks = find_peak_indices(e.sample_t, e.sample_v, delta, onset_threshold_);
+  e.twitch_times_s = find_twitch_peaks(e.sample_t, e.sample_v, delta, onset_threshold_);
+  // Rise time of the FIRST twitch, 10% -> 90% of its peak, using the samples before the onset.
+  const std::size_t first = peaks.empty() ? static_cast<std::size_t>(best - event_.begin()) : peaks.front();
+  const double first_peak = event_[first].v;
+  std::vector<Sample> rise(pre_roll_.begin(), pre_roll_.end());
+  rise.insert(rise.end(), event_.begin(), event_.begin() + static_cast<std::ptrdiff_t>(first) + 1);
+  double t10 = kNaN, t90 = kNaN;
+  for (std::size_t i = rise.size(); i-- > 0;) {
+    if (std::isnan(t90) && rise[i].v < 0.9 * first_peak) t90 = rise[std::min(i + 1, rise.size() - 1)].t;
+    if (rise[i].v < 0.1 * first_peak) {
+      t10 = rise[std::min(i + 1, rise.size() - 1)].t;
+      break;
+    }
+  }
+  if (std::isnan(t10)) t10 = rise.front().t;
+  if (std::isnan(t90)) t90 = event_[first].t;
+  e.rise_s = std::max(0.0, t90 - t10);
+  finished.push_back(std::move(e));
+  event_.clear();
+  pre_roll_.clear();
+}
+
+SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, double scalar,
+                                  std::vector<TwitchEvent>& finished) {
+  SignalSample out;
+  const bool enabled = region_ == Region::Mouth ? settings_.mouth_enabled : settings_.eye_enabled;
+  if (!valid || !enabled || (region_ == Region::Eye && std::isnan(scalar))) {
+    if (active_) close_event(finished);
+    return out;
+  }
+  if (t - last_valid_t_ > kGapResetS) {
+    // Start (or restart after a long gap): the face may have moved or changed expression.
+    base_x_.clear();
+    base_y_.clear();
+    base_s_.clear();
+    noise_.clear();
+    pre_roll_.clear();
+    valid_since_s_ = t;
+  }
+  last_valid_t_ = t;
+
+  // Value: displacement from the resting baseline (baseline from samples before this one).
+  double v = 0.0;
+  if (region_ == Region::Mouth) {
+    const double bx = base_x_.size() ? base_x_.median() : point.x;
+    const double by = base_y_.size() ? base_y_.median() : point.y;
+    v = std::hypot(point.x - bx, point.y - by);
+  } else {
+    const double bs = base_s_.size() ? base_s_.median() : scalar;
+    v = bs - scalar;
+  }
+  const bool warm = (t - valid_since_s_) >= settings_.warmup_s;
+  const double thr = current_threshold();
+
+  if (!active_) {
+    if (warm && v > thr) {
+      active_ = true;
+      onset_threshold_ = thr;
+      // Interpolate the crossing between the previous sample and this one.
+      const double frac = (prev_.t > t - 1.0 && v > prev_.v) ? std::clamp((thr - prev_.v) / (v - prev_.v), 0.0, 1.0) : 1.0;
+      onset_s_ = prev_.t > t - 1.0 ? prev_.t + frac * (t - prev_.t) : t;
+      event_.clear();
+    }
+  } else if (v < 0.5 * onset_threshold_ || t - onset_s_ > kMaxEventS) {
+    close_event(finished);
+  }
+
+  if (active_) {
+    event_.push_back({t, v});
+  } else {
+    // Resting sample: feeds the baseline and the noise floor.
+    if (region_ == Region::Mouth) {
+      base_x_.push(t, point.x);
+      base_y_.push(t, point.y);
+    } else {
+      base_s_.push(t, scalar);
+    }
+    noise_.push(t, v);
+    pre_roll_.push_back({t, v});
+    while (!pre_roll_.empty() && pre_roll_.front().t < t - kPreRollS) pre_roll_.erase(pre_roll_.begin());
+  }
+  prev_ = {t, v};
+  threshold_ = active_ ? onset_threshold_ : thr;
+  out.valid = true;
+  out.value_iod = v;
+  out.threshold_iod = warm ? threshold_ : kNaN;
+  out.active = active_;
+  return out;
+}
+
+void StreamDetector::flush(std::vector<TwitchEvent>& finished) {
+  if (active_) close_event(finished);
+}
+
+}  // namespace ft

@@ -1,1 +1,217 @@
-// placeholder
+// face_warp.cpp: Gaussian local warps + similarity, as backward maps for cv::remap (see face_warp.hpp).
+#include "synth/face_warp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace ft {
+namespace {
+
+constexpr double kWindowRadii = 3.5;  // Gaussians are cut off beyond this many radii
+
+WarpControl clamped(const WarpControl& c) {
+  WarpControl out = c;
+  out.radius = std::max(c.radius, 1e-3f);
+  const float len = std::hypot(c.displacement.x, c.displacement.y);
+  const float max_len = kMaxWarpRatio * out.radius;
+  if (len > max_len) out.displacement *= max_len / len;
+  return out;
+}
+
+double gauss(const cv::Point2d& p, const WarpControl& c) {
+  const double dx = p.x - c.centre.x;
+  const double dy = p.y - c.centre.y;
+  const double s = c.radius;
+  return std::exp(-(dx * dx + dy * dy) / (2.0 * s * s));
+}
+
+// Inverse of `motion` as x -> A x + b.
+struct Affine {
+  double a00 = 1, a01 = 0, a10 = 0, a11 = 1, b0 = 0, b1 = 0;
+};
+
+Affine inverse_affine(const Similarity& m) {
+  // invert(x) = c + (1/s) R^T (x - c - t)
+  const double th = m.angle_deg * std::numbers::pi / 180.0;
+  const double cs = std::cos(th) / m.scale;
+  const double sn = std::sin(th) / m.scale;
+  Affine a;
+  a.a00 = cs;
+  a.a01 = sn;
+  a.a10 = -sn;
+  a.a11 = cs;
+  const double ox = m.centre.x + m.translation.x;
+  const double oy = m.centre.y + m.translation.y;
+  a.b0 = m.centre.x - (a.a00 * ox + a.a01 * oy);
+  a.b1 = m.centre.y - (a.a10 * ox + a.a11 * oy);
+  return a;
+}
+
+}  // namespace
+
+cv::Point2d Similarity::apply(cv::Point2d p) const {
+  const double th = angle_deg * std::numbers::pi / 180.0;
+  const double cs = std::cos(th) * scale;
+  const double sn = std::sin(th) * scale;
+  const double x = p.x - centre.x;
+  const double y = p.y - centre.y;
+  return {centre.x + translation.x + cs * x - sn * y, centre.y + translation.y + sn * x + cs * y};
+}
+
+cv::Point2d Similarity::invert(cv::Point2d p) const {
+  const Affine a = inverse_affine(*this);
+  return {a.a00 * p.x + a.a01 * p.y + a.b0, a.a10 * p.x + a.a11 * p.y + a.b1};
+}
+
+std::vector<cv::Point2f> solve_backward_weights(const std::vector<WarpControl>& controls_in) {
+  const int k = static_cast<int>(controls_in.size());
+  std::vector<WarpControl> controls;
+  controls.reserve(controls_in.size());
+  for (const auto& c : controls_in) controls.push_back(clamped(c));
+
+  // Independent compensation (exact for a single control): b = d exp(|d|^2 / (2 s^2)).
+  std::vector<cv::Point2f> independent(controls.size());
+  double max_d = 0.0;
+  for (std::size_t i = 0; i < controls.size(); ++i) {
+    const auto& c = controls[i];
+    const double d2 = c.displacement.dot(c.displacement);
+    independent[i] = c.displacement * static_cast<float>(std::exp(d2 / (2.0 * c.radius * c.radius)));
+    max_d = std::max(max_d, std::sqrt(d2));
+  }
+  if (k <= 1 || max_d == 0.0) return independent;
+
+  // Coupled: sum_i b_i g_i(c_j + d_j) = d_j for every j.
+  cv::Mat g(k, k, CV_64F);
+  cv::Mat d(k, 2, CV_64F);
+  for (int j = 0; j < k; ++j) {
+    const auto& cj = controls[static_cast<std::size_t>(j)];
+    const cv::Point2d target(cj.centre.x + cj.displacement.x, cj.centre.y + cj.displacement.y);
+    for (int i = 0; i < k; ++i) g.at<double>(j, i) = gauss(target, controls[static_cast<std::size_t>(i)]);
+    d.at<double>(j, 0) = cj.displacement.x;
+    d.at<double>(j, 1) = cj.displacement.y;
+  }
+  cv::Mat b;
+  if (!cv::solve(g, d, b, cv::DECOMP_SVD)) return independent;
+  std::vector<cv::Point2f> out(controls.size());
+  for (int i = 0; i < k; ++i) {
+    const double bx = b.at<double>(i, 0);
+    const double by = b.at<double>(i, 1);
+    // Ill-conditioned (nearly coincident controls pulling apart): fall back.
+    if (!std::isfinite(bx) || !std::isfinite(by) || std::hypot(bx, by) > 4.0 * max_d) return independent;
+    out[static_cast<std::size_t>(i)] = cv::Point2f(static_cast<float>(bx), static_cast<float>(by));
+  }
+  return out;
+}
+
+void build_warp_maps(cv::Size size, const std::vector<WarpControl>& controls_in, const Similarity& motion,
+                     cv::Mat& map_x, cv::Mat& map_y) {
+  map_x.create(size, CV_32FC1);
+  map_y.create(size, CV_32FC1);
+  const Affine a = inverse_affine(motion);
+  for (int r = 0; r < size.height; ++r) {
+    auto* mx = map_x.ptr<float>(r);
+    auto* my = map_y.ptr<float>(r);
+    const double bx = a.a01 * r + a.b0;
+    const double by = a.a11 * r + a.b1;
+    for (int c = 0; c < size.width; ++c) {
+      mx[c] = static_cast<float>(a.a00 * c + bx);
+      my[c] = static_cast<float>(a.a10 * c + by);
+    }
+  }
+  if (controls_in.empty()) return;
+
+  std::vector<WarpControl> controls;
+  controls.reserve(controls_in.size());
+  for (const auto& c : controls_in) controls.push_back(clamped(c));
+  const auto weights = solve_backward_weights(controls);
+
+  for (std::size_t i = 0; i < controls.size(); ++i) {
+    const auto& ctl = controls[i];
+    const cv::Point2f w = weights[i];
+    if (w.x == 0.0f && w.y == 0.0f) continue;
+    const double reach = kWindowRadii * ctl.radius;
+    // Bounding box, in output pixels, of the window around the control after the head motion.
+    double x0 = std::numeric_limits<double>::max(), y0 = x0, x1 = -x0, y1 = -x0;
+    for (int corner = 0; corner < 4; ++corner) {
+      const cv::Point2d p(ctl.centre.x + ((corner & 1) ? reach : -reach),
+                          ctl.centre.y + ((corner & 2) ? reach : -reach));
+      const cv::Point2d q = motion.apply(p);
+      x0 = std::min(x0, q.x);
+      x1 = std::max(x1, q.x);
+      y0 = std::min(y0, q.y);
+      y1 = std::max(y1, q.y);
+    }
+    const int c0 = std::max(0, static_cast<int>(std::floor(x0)) - 1);
+    const int c1 = std::min(size.width - 1, static_cast<int>(std::ceil(x1)) + 1);
+    const int r0 = std::max(0, static_cast<int>(std::floor(y0)) - 1);
+    const int r1 = std::min(size.height - 1, static_cast<int>(std::ceil(y1)) + 1);
+    const double inv2s2 = 1.0 / (2.0 * ctl.radius * ctl.radius);
+    const double reach2 = reach * reach;
+    for (int r = r0; r <= r1; ++r) {
+      auto* mx = map_x.ptr<float>(r);
+      auto* my = map_y.ptr<float>(r);
+      for (int c = c0; c <= c1; ++c) {
+        // y = S^-1(x): the undeformed-image position this output pixel looks at.
+        const double yx = a.a00 * c + a.a01 * r + a.b0 - ctl.centre.x;
+        const double yy = a.a10 * c + a.a11 * r + a.b1 - ctl.centre.y;
+        const double r2 = yx * yx + yy * yy;
+        if (r2 >= reach2) continue;
+        const double g = std::exp(-r2 * inv2s2);
+        mx[c] -= static_cast<float>(w.x * g);
+        my[c] -= static_cast<float>(w.y * g);
+      }
+    }
+  }
+}
+
+void apply_warp(const cv::Mat& src, const cv::Mat& map_x, const cv::Mat& map_y, cv::Mat& dst,
+                int interpolation) {
+  cv::remap(src, dst, map_x, map_y, interpolation, cv::BORDER_REPLICATE);
+}
+
+cv::Point2f forward_position(const std::vector<WarpControl>& controls_in, cv::Point2f p) {
+  std::vector<WarpControl> controls;
+  controls.reserve(controls_in.size());
+  for (const auto& c : controls_in) controls.push_back(clamped(c));
+  const auto weights = solve_backward_weights(controls);
+  // Solve y - D(y) = p by y <- p + D(y) (a contraction while the warp is fold-free and smooth).
+  cv::Point2d y(p.x, p.y);
+  for (int it = 0; it < 100; ++it) {
+    cv::Point2d dsum(0.0, 0.0);
+    for (std::size_t i = 0; i < controls.size(); ++i) {
+      const double g = gauss(y, controls[i]);
+      dsum.x += weights[i].x * g;
+      dsum.y += weights[i].y * g;
+    }
+    const cv::Point2d next(p.x + dsum.x, p.y + dsum.y);
+    const double step = std::hypot(next.x - y.x, next.y - y.y);
+    y = next;
+    if (step < 1e-6) break;
+  }
+  return cv::Point2f(static_cast<float>(y.x), static_cast<float>(y.y));
+}
+
+double min_jacobian_determinant(const cv::Mat& map_x, const cv::Mat& map_y) {
+  CV_Assert(map_x.type() == CV_32FC1 && map_y.type() == CV_32FC1 && map_x.size() == map_y.size());
+  double best = std::numeric_limits<double>::infinity();
+  for (int r = 1; r + 1 < map_x.rows; ++r) {
+    const auto* xu = map_x.ptr<float>(r - 1);
+    const auto* xm = map_x.ptr<float>(r);
+    const auto* xd = map_x.ptr<float>(r + 1);
+    const auto* yu = map_y.ptr<float>(r - 1);
+    const auto* ym = map_y.ptr<float>(r);
+    const auto* yd = map_y.ptr<float>(r + 1);
+    for (int c = 1; c + 1 < map_x.cols; ++c) {
+      const double dxdc = 0.5 * (static_cast<double>(xm[c + 1]) - xm[c - 1]);
+      const double dxdr = 0.5 * (static_cast<double>(xd[c]) - xu[c]);
+      const double dydc = 0.5 * (static_cast<double>(ym[c + 1]) - ym[c - 1]);
+      const double dydr = 0.5 * (static_cast<double>(yd[c]) - yu[c]);
+      best = std::min(best, dxdc * dydr - dxdr * dydc);
+    }
+  }
+  return best;
+}
+
+}  // namespace ft

@@ -1,1 +1,688 @@
-// placeholder
+// scenario.cpp: event waveforms, presets, validation and the JSON form of scenarios and truth files.
+#include "synth/scenario.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <numbers>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+namespace ft {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kPi = std::numbers::pi;
+constexpr double kEps = 1e-9;
+
+double hann(double x) { return 0.5 * (1.0 - std::cos(2.0 * kPi * x)); }  // x in [0,1]
+double smoothstep(double x) {
+  x = std::clamp(x, 0.0, 1.0);
+  return x * x * (3.0 - 2.0 * x);
+}
+
+// Uniform draws computed from mt19937_64's raw output (its sequence is fixed by the standard, unlike the
+// standard distributions'), so scenarios are identical on every platform.
+class Draw {
+ public:
+  explicit Draw(std::uint64_t seed) : g_(seed) {}
+  double uniform() { return static_cast<double>(g_() >> 11) * (1.0 / 9007199254740992.0); }  // [0,1)
+  double uniform(double a, double b) { return a + (b - a) * uniform(); }
+  int integer(int a, int b) {  // inclusive
+    if (b <= a) return a;
+    const int span = b - a + 1;
+    return a + std::min(span - 1, static_cast<int>(uniform() * span));
+  }
+  bool coin() { return (g_() >> 63) != 0; }
+
+ private:
+  std::mt19937_64 g_;
+};
+
+double round_to(double v, double step) { return std::round(v / step) * step; }
+double ceil_to(double v, double step) { return std::ceil(v / step - 1e-9) * step; }
+
+std::string num(double v) {
+  std::ostringstream s;
+  s.precision(6);
+  s << v;
+  return s.str();
+}
+
+// ---- JSON helpers: exceptions stay inside this file ----
+
+struct ParseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class T>
+T req(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key)) throw ParseError(std::string("missing key '") + key + "'");
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw ParseError(std::string("key '") + key + "' has the wrong type");
+  }
+}
+
+template <class T>
+T opt(const json& j, const char* key, T fallback) {
+  if (!j.is_object() || !j.contains(key) || j.at(key).is_null()) return fallback;
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw ParseError(std::string("key '") + key + "' has the wrong type");
+  }
+}
+
+Side req_side(const json& j, const char* key) {
+  auto s = parse_side(req<std::string>(j, key));
+  if (!s) throw ParseError(std::string("key '") + key + "' must be \"left\" or \"right\"");
+  return *s;
+}
+
+Region req_region(const json& j, const char* key) {
+  auto r = parse_region(req<std::string>(j, key));
+  if (!r) throw ParseError(std::string("key '") + key + "' must be \"mouth\" or \"eye\"");
+  return *r;
+}
+
+json head_motion_json(const HeadMotion& m) {
+  return json{{"translate_px", m.translate_px},
+              {"rotate_deg", m.rotate_deg},
+              {"scale", m.scale},
+              {"period_s", m.period_s}};
+}
+
+HeadMotion head_motion_from(const json& j) {
+  HeadMotion m;
+  if (j.is_null()) return m;
+  m.translate_px = opt<double>(j, "translate_px", 0.0);
+  m.rotate_deg = opt<double>(j, "rotate_deg", 0.0);
+  m.scale = opt<double>(j, "scale", 0.0);
+  m.period_s = opt<double>(j, "period_s", 6.0);
+  return m;
+}
+
+json droop_json(const std::optional<DroopSpec>& d) {
+  if (!d) return nullptr;
+  return json{{"side", std::string(to_string(d->side))}, {"amplitude_iod", d->amplitude_iod}};
+}
+
+std::optional<DroopSpec> droop_from(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  const json& d = j.at(key);
+  return DroopSpec{req_side(d, "side"), req<double>(d, "amplitude_iod")};
+}
+
+Scenario scenario_from(const json& j) {
+  Scenario s;
+  s.duration_s = req<double>(j, "duration_s");
+  s.fps = req<double>(j, "fps");
+  s.width = req<int>(j, "width");
+  s.height = req<int>(j, "height");
+  s.face_scale = opt<double>(j, "face_scale", s.face_scale);
+  s.seed = opt<std::uint64_t>(j, "seed", s.seed);
+  s.noise_sigma = opt<double>(j, "noise_sigma", s.noise_sigma);
+  s.lighting_drift = opt<double>(j, "lighting_drift", s.lighting_drift);
+  s.lighting_period_s = opt<double>(j, "lighting_period_s", s.lighting_period_s);
+  s.mirrored = opt<bool>(j, "mirrored", s.mirrored);
+  if (j.contains("twitches")) {
+    for (const auto& e : j.at("twitches")) {
+      s.twitches.push_back({req_region(e, "region"), req_side(e, "side"), req<double>(e, "start_s"),
+                            req<double>(e, "duration_s"), req<double>(e, "frequency_hz"),
+                            req<double>(e, "amplitude_iod")});
+    }
+  }
+  if (j.contains("blinks")) {
+    for (const auto& e : j.at("blinks")) {
+      s.blinks.push_back({req<double>(e, "start_s"), opt<double>(e, "duration_s", 0.25),
+                          opt<double>(e, "closure", 0.8)});
+    }
+  }
+  if (j.contains("smiles")) {
+    for (const auto& e : j.at("smiles")) {
+      s.smiles.push_back({req<double>(e, "start_s"), req<double>(e, "duration_s"),
+                          req<double>(e, "amplitude_iod")});
+    }
+  }
+  s.droop = droop_from(j, "droop");
+  if (j.contains("head_motion")) s.head_motion = head_motion_from(j.at("head_motion"));
+  return s;
+}
+
+// One event of a random scenario while it is being laid out on the time line.
+struct Placed {
+  enum class Kind { Twitch, Blink, Smile } kind = Kind::Twitch;
+  TwitchEpisodeSpec twitch;
+  BlinkSpec blink;
+  SmileSpec smile;
+
+  double extent() const {
+    switch (kind) {
+      case Kind::Twitch: return twitch.end_s() - twitch.start_s;
+      case Kind::Blink: return blink.duration_s;
+      case Kind::Smile: return smile.duration_s;
+    }
+    return 0.0;
+  }
+  void set_start(double t) {
+    twitch.start_s = t;
+    blink.start_s = t;
+    smile.start_s = t;
+  }
+};
+
+TwitchEpisodeSpec draw_twitch(Draw& d, double fps) {
+  TwitchEpisodeSpec e;
+  e.region = d.coin() ? Region::Eye : Region::Mouth;
+  e.side = d.coin() ? Side::Right : Side::Left;
+  const double fmax = std::min(12.0, std::floor(fps / 2.0 * 10.0) / 10.0 - 0.5);
+  e.frequency_hz = round_to(d.uniform(2.0, std::max(2.0, fmax)), 0.1);
+  e.amplitude_iod = round_to(d.uniform(0.01, 0.06), 0.001);
+  e.duration_s = round_to(d.uniform(0.5, 4.0), 0.1);
+  return e;
+}
+
+Scenario base_random(std::uint64_t seed, const RandomScenarioOptions& o) {
+  Scenario s;
+  s.seed = seed;
+  s.duration_s = o.duration_s;
+  s.fps = o.fps;
+  s.width = o.width;
+  s.height = o.height;
+  s.face_scale = o.face_scale;
+  s.noise_sigma = o.noise_sigma;
+  s.lighting_drift = o.lighting_drift;
+  return s;
+}
+
+// Draws the non-event parts, shuffles the events and spreads them over the time line with at least
+// min_gap_s between them. Events that do not fit are dropped (blinks and smiles first, then twitch
+// episodes beyond the first, which is shortened if needed).
+Scenario lay_out(Scenario s, Draw& d, std::vector<Placed> events, const RandomScenarioOptions& o) {
+  if (o.head_motion) {
+    s.head_motion.translate_px = round_to(d.uniform(1.0, 5.0), 0.1);
+    s.head_motion.rotate_deg = round_to(d.uniform(0.3, 2.0), 0.1);
+    s.head_motion.scale = round_to(d.uniform(0.0, 0.02), 0.001);
+    s.head_motion.period_s = round_to(d.uniform(4.0, 9.0), 0.1);
+  }
+  s.lighting_period_s = round_to(d.uniform(6.0, 12.0), 0.1);
+
+  for (std::size_t i = events.size(); i > 1; --i) {  // Fisher-Yates
+    const auto k = static_cast<std::size_t>(d.integer(0, static_cast<int>(i) - 1));
+    std::swap(events[i - 1], events[k]);
+  }
+
+  const double step = 0.01;  // start times are multiples of 10 ms
+  const double window = o.duration_s - o.tail_s - o.first_event_s;
+  auto needed = [&] {
+    double n = 0.0;
+    for (const auto& e : events) n += e.extent() + step;
+    return n + o.min_gap_s * (events.empty() ? 0.0 : static_cast<double>(events.size() - 1));
+  };
+  auto drop_last = [&](Placed::Kind kind) {
+    for (std::size_t i = events.size(); i-- > 0;) {
+      if (events[i].kind == kind) {
+        events.erase(events.begin() + static_cast<std::ptrdiff_t>(i));
+        return true;
+      }
+    }
+    return false;
+  };
+  while (!events.empty() && needed() > window) {
+    if (drop_last(Placed::Kind::Blink) || drop_last(Placed::Kind::Smile)) continue;
+    if (events.size() > 1) {
+      events.pop_back();
+      continue;
+    }
+    // One twitch episode left: shorten it (keeping at least one pulse), else give up on it.
+    auto& t = events.front().twitch;
+    if (t.duration_s > 0.15) {
+      t.duration_s = std::max(0.1, round_to(t.duration_s - 0.2, 0.1));
+    } else {
+      events.clear();
+    }
+  }
+
+  const double slack = std::max(0.0, window - needed());
+  std::vector<double> weights(events.size() + 1);
+  double total = 0.0;
+  for (auto& w : weights) total += (w = d.uniform() + 0.05);
+  double t = o.first_event_s + slack * weights[0] / total;
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    const double start = ceil_to(t, step);
+    events[k].set_start(start);
+    t = start + events[k].extent() + o.min_gap_s + slack * weights[k + 1] / total;
+  }
+  for (const auto& e : events) {
+    switch (e.kind) {
+      case Placed::Kind::Twitch: s.twitches.push_back(e.twitch); break;
+      case Placed::Kind::Blink: s.blinks.push_back(e.blink); break;
+      case Placed::Kind::Smile: s.smiles.push_back(e.smile); break;
+    }
+  }
+  std::sort(s.twitches.begin(), s.twitches.end(),
+            [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+  std::sort(s.blinks.begin(), s.blinks.end(),
+            [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+  std::sort(s.smiles.begin(), s.smiles.end(),
+            [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+  return s;
+}
+
+void add_blinks_and_smiles(Draw& d, int blinks, int smiles, std::vector<Placed>& events) {
+  for (int i = 0; i < blinks; ++i) {
+    Placed p;
+    p.kind = Placed::Kind::Blink;
+    p.blink.duration_s = round_to(d.uniform(0.2, 0.35), 0.01);
+    p.blink.closure = round_to(d.uniform(0.6, 0.95), 0.01);
+    events.push_back(p);
+  }
+  for (int i = 0; i < smiles; ++i) {
+    Placed p;
+    p.kind = Placed::Kind::Smile;
+    p.smile.duration_s = round_to(d.uniform(1.0, 2.5), 0.1);
+    p.smile.amplitude_iod = round_to(d.uniform(0.02, 0.06), 0.001);
+    events.push_back(p);
+  }
+}
+
+}  // namespace
+
+// ---- waveforms ----
+
+int TwitchEpisodeSpec::twitch_count() const {
+  return std::max(1, static_cast<int>(std::lround(frequency_hz * duration_s)));
+}
+
+double TwitchEpisodeSpec::pulse_width_s() const { return std::min(1.0 / frequency_hz, 0.2); }
+
+double TwitchEpisodeSpec::twitch_start_s(int k) const { return start_s + k / frequency_hz; }
+
+double TwitchEpisodeSpec::end_s() const {
+  return start_s + (twitch_count() - 1) / frequency_hz + pulse_width_s();
+}
+
+double TwitchEpisodeSpec::value_iod(double t) const {
+  if (t < start_s || t > end_s()) return 0.0;
+  const int k = std::min(twitch_count() - 1, static_cast<int>(std::floor((t - start_s) * frequency_hz)));
+  const double w = pulse_width_s();
+  // Guard against t sitting a rounding error before twitch k's start.
+  for (int j = std::max(0, k - 1); j <= k; ++j) {
+    const double x = (t - twitch_start_s(j)) / w;
+    if (x >= 0.0 && x <= 1.0) return amplitude_iod * hann(x);
+  }
+  return 0.0;
+}
+
+double BlinkSpec::closure_at(double t) const {
+  if (duration_s <= 0.0 || t < start_s || t > end_s()) return 0.0;
+  return closure * hann((t - start_s) / duration_s);
+}
+
+double SmileSpec::value_iod(double t) const {
+  if (duration_s <= 0.0 || t <= start_s || t >= end_s()) return 0.0;
+  const double ramp = std::min(0.4, duration_s / 2.0);
+  const double up = smoothstep((t - start_s) / ramp);
+  const double down = smoothstep((end_s() - t) / ramp);
+  return amplitude_iod * std::min(up, down);
+}
+
+HeadMotionSample head_motion_at(const HeadMotion& m, double t) {
+  HeadMotionSample h;
+  if (!m.active() || m.period_s <= 0.0) return h;
+  const double w = 2.0 * kPi * t / m.period_s;
+  h.dx_px = m.translate_px * std::sin(w);
+  h.dy_px = 0.6 * m.translate_px * std::sin(w / 1.618);
+  h.angle_deg = m.rotate_deg * std::sin(w / 1.414);
+  h.scale = 1.0 + m.scale * std::sin(w / 2.236);
+  return h;
+}
+
+int Scenario::frame_count() const {
+  return std::max(1, static_cast<int>(std::lround(duration_s * fps)));
+}
+
+double Scenario::lighting_gain(double t) const {
+  if (lighting_drift == 0.0 || lighting_period_s <= 0.0) return 1.0;
+  return 1.0 + lighting_drift * std::sin(2.0 * kPi * t / lighting_period_s);
+}
+
+// ---- validation ----
+
+Status validate(const Scenario& s) {
+  auto bad = [](const std::string& m) { return Status(make_error(ErrorKind::BadArguments, m)); };
+  if (!(s.duration_s > 0.0 && s.duration_s <= 3600.0)) {
+    return bad("duration " + num(s.duration_s) + " s is outside 0-3600 s");
+  }
+  if (!(s.fps >= 1.0 && s.fps <= 240.0)) return bad("frame rate " + num(s.fps) + " is outside 1-240 fps");
+  if (s.width < 64 || s.height < 64 || s.width > 4096 || s.height > 4096 || s.width % 2 != 0 ||
+      s.height % 2 != 0) {
+    return bad("size " + std::to_string(s.width) + "x" + std::to_string(s.height) +
+               " is not valid: use even numbers from 64 to 4096");
+  }
+  if (!(s.face_scale >= 0.2 && s.face_scale <= 8.0)) {
+    return bad("face scale " + num(s.face_scale) + " is outside 0.2-8");
+  }
+  if (!(s.noise_sigma >= 0.0 && s.noise_sigma <= 50.0)) {
+    return bad("noise sigma " + num(s.noise_sigma) + " is outside 0-50 grey levels");
+  }
+  if (!(s.lighting_drift >= 0.0 && s.lighting_drift <= 0.5)) {
+    return bad("lighting drift " + num(s.lighting_drift) + " is outside 0-0.5");
+  }
+  if (s.lighting_drift > 0.0 && !(s.lighting_period_s > 0.0)) {
+    return bad("lighting period must be positive");
+  }
+  const double end = s.duration_s + kEps;
+  for (std::size_t i = 0; i < s.twitches.size(); ++i) {
+    const auto& e = s.twitches[i];
+    const std::string what = "twitch " + std::to_string(i + 1) + ": ";
+    if (!(e.amplitude_iod >= 0.002 && e.amplitude_iod <= 0.1)) {
+      return bad(what + "amplitude " + num(e.amplitude_iod) + " IOD is outside 0.002-0.1");
+    }
+    if (!(e.frequency_hz >= 0.5 && e.frequency_hz <= 15.0)) {
+      return bad(what + "frequency " + num(e.frequency_hz) + " Hz is outside 0.5-15 Hz");
+    }
+    if (e.frequency_hz > s.fps / 2.0 + kEps) {
+      return bad(what + "frequency " + num(e.frequency_hz) + " Hz is above half the frame rate (" +
+                 num(s.fps / 2.0) + " Hz)");
+    }
+    if (!(e.start_s >= 0.0)) return bad(what + "start " + num(e.start_s) + " s is negative");
+    if (!(e.duration_s > 0.0)) return bad(what + "duration must be positive");
+    if (e.end_s() > end) {
+      return bad(what + "ends at " + num(e.end_s()) + " s, past the end of the video (" +
+                 num(s.duration_s) + " s)");
+    }
+  }
+  for (std::size_t i = 0; i < s.blinks.size(); ++i) {
+    const auto& b = s.blinks[i];
+    const std::string what = "blink " + std::to_string(i + 1) + ": ";
+    if (!(b.closure > 0.0 && b.closure <= 1.0)) {
+      return bad(what + "closure " + num(b.closure) + " is outside 0-1");
+    }
+    if (!(b.duration_s >= 0.05 && b.duration_s <= 2.0)) {
+      return bad(what + "duration " + num(b.duration_s) + " s is outside 0.05-2 s");
+    }
+    if (!(b.start_s >= 0.0)) return bad(what + "start " + num(b.start_s) + " s is negative");
+    if (b.end_s() > end) {
+      return bad(what + "ends at " + num(b.end_s()) + " s, past the end of the video (" +
+                 num(s.duration_s) + " s)");
+    }
+  }
+  for (std::size_t i = 0; i < s.smiles.size(); ++i) {
+    const auto& m = s.smiles[i];
+    const std::string what = "smile " + std::to_string(i + 1) + ": ";
+    if (!(m.amplitude_iod > 0.0 && m.amplitude_iod <= 0.15)) {
+      return bad(what + "amplitude " + num(m.amplitude_iod) + " IOD is outside 0-0.15");
+    }
+    if (!(m.duration_s > 0.0)) return bad(what + "duration must be positive");
+    if (!(m.start_s >= 0.0)) return bad(what + "start " + num(m.start_s) + " s is negative");
+    if (m.end_s() > end) {
+      return bad(what + "ends at " + num(m.end_s()) + " s, past the end of the video (" +
+                 num(s.duration_s) + " s)");
+    }
+  }
+  if (s.droop && !(s.droop->amplitude_iod > 0.0 && s.droop->amplitude_iod <= 0.1)) {
+    return bad("droop amplitude " + num(s.droop->amplitude_iod) + " IOD is outside 0-0.1");
+  }
+  const auto& h = s.head_motion;
+  if (!(h.translate_px >= 0.0 && h.translate_px <= 100.0)) {
+    return bad("head motion " + num(h.translate_px) + " px is outside 0-100 px");
+  }
+  if (!(h.rotate_deg >= 0.0 && h.rotate_deg <= 20.0)) {
+    return bad("head rotation " + num(h.rotate_deg) + " degrees is outside 0-20");
+  }
+  if (!(h.scale >= 0.0 && h.scale <= 0.3)) return bad("head zoom " + num(h.scale) + " is outside 0-0.3");
+  if (h.active() && !(h.period_s > 0.0)) return bad("head motion period must be positive");
+  return {};
+}
+
+// ---- presets ----
+
+Scenario demo_scenario() {
+  Scenario s;
+  s.duration_s = 20.0;
+  s.fps = 30.0;
+  s.width = 640;
+  s.height = 480;
+  s.face_scale = 1.6;
+  s.seed = 2024;
+  s.noise_sigma = 2.0;
+  s.lighting_drift = 0.03;
+  s.lighting_period_s = 9.0;
+  s.blinks = {{2.5, 0.25, 0.8}, {14.5, 0.3, 0.85}};
+  // 6 Hz for 1.5 s: 9 twitches, 4.5 .. 6.0 s.
+  s.twitches.push_back({Region::Mouth, Side::Left, 4.5, 1.5, 6.0, 0.03});
+  s.smiles = {{7.5, 2.0, 0.04}};
+  // 4 Hz for 2 s: 8 twitches, 11.0 .. 12.95 s.
+  s.twitches.push_back({Region::Eye, Side::Right, 11.0, 2.0, 4.0, 0.03});
+  s.head_motion = {3.0, 1.0, 0.01, 6.0};
+  return s;
+}
+
+Scenario random_scenario(std::uint64_t seed, const RandomScenarioOptions& o) {
+  Draw d(seed);
+  Scenario s = base_random(seed, o);
+  std::vector<Placed> events;
+  const int n = d.integer(std::max(0, o.min_episodes), std::max(o.min_episodes, o.max_episodes));
+  for (int i = 0; i < n; ++i) {
+    Placed p;
+    p.kind = Placed::Kind::Twitch;
+    p.twitch = draw_twitch(d, o.fps);
+    events.push_back(p);
+  }
+  add_blinks_and_smiles(d, d.integer(0, std::max(0, o.max_blinks)), d.integer(0, std::max(0, o.max_smiles)),
+                        events);
+  return lay_out(s, d, std::move(events), o);
+}
+
+Scenario no_twitch_scenario(std::uint64_t seed, const RandomScenarioOptions& o) {
+  // A different stream from random_scenario's for the same seed.
+  Draw d(seed ^ 0x9e3779b97f4a7c15ULL);
+  Scenario s = base_random(seed, o);
+  std::vector<Placed> events;
+  add_blinks_and_smiles(d, d.integer(1, std::max(1, o.max_blinks)), d.integer(1, std::max(1, o.max_smiles)),
+                        events);
+  return lay_out(s, d, std::move(events), o);
+}
+
+// ---- truth ----
+
+GroundTruth make_truth(const Scenario& s, double iod_px) {
+  GroundTruth t;
+  t.fps = s.fps;
+  t.width = s.width;
+  t.height = s.height;
+  t.duration_s = s.duration_s;
+  t.frames = s.frame_count();
+  t.seed = s.seed;
+  t.iod_px = iod_px;
+  t.mirrored = s.mirrored;
+  for (const auto& e : s.twitches) {
+    t.episodes.push_back({e.start_s, e.end_s(), e.side, e.region, e.frequency_hz, e.amplitude_iod,
+                          e.twitch_count()});
+  }
+  std::sort(t.episodes.begin(), t.episodes.end(),
+            [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+  for (const auto& b : s.blinks) t.blinks.push_back({b.start_s, b.end_s(), b.closure});
+  for (const auto& m : s.smiles) t.smiles.push_back({m.start_s, m.end_s(), m.amplitude_iod});
+  t.droop = s.droop;
+  t.head_motion = s.head_motion;
+  t.noise_sigma = s.noise_sigma;
+  t.lighting_drift = s.lighting_drift;
+  t.scenario = s;
+  return t;
+}
+
+nlohmann::json to_json(const Scenario& s) {
+  json tw = json::array();
+  for (const auto& e : s.twitches) {
+    tw.push_back({{"region", std::string(to_string(e.region))},
+                  {"side", std::string(to_string(e.side))},
+                  {"start_s", e.start_s},
+                  {"duration_s", e.duration_s},
+                  {"frequency_hz", e.frequency_hz},
+                  {"amplitude_iod", e.amplitude_iod}});
+  }
+  json bl = json::array();
+  for (const auto& b : s.blinks) {
+    bl.push_back({{"start_s", b.start_s}, {"duration_s", b.duration_s}, {"closure", b.closure}});
+  }
+  json sm = json::array();
+  for (const auto& m : s.smiles) {
+    sm.push_back({{"start_s", m.start_s}, {"duration_s", m.duration_s}, {"amplitude_iod", m.amplitude_iod}});
+  }
+  return json{{"duration_s", s.duration_s},
+              {"fps", s.fps},
+              {"width", s.width},
+              {"height", s.height},
+              {"face_scale", s.face_scale},
+              {"seed", s.seed},
+              {"noise_sigma", s.noise_sigma},
+              {"lighting_drift", s.lighting_drift},
+              {"lighting_period_s", s.lighting_period_s},
+              {"mirrored", s.mirrored},
+              {"twitches", tw},
+              {"blinks", bl},
+              {"smiles", sm},
+              {"droop", droop_json(s.droop)},
+              {"head_motion", head_motion_json(s.head_motion)}};
+}
+
+nlohmann::json to_json(const GroundTruth& t) {
+  json eps = json::array();
+  for (const auto& e : t.episodes) {
+    eps.push_back({{"start_s", e.start_s},
+                   {"end_s", e.end_s},
+                   {"side", std::string(to_string(e.side))},
+                   {"region", std::string(to_string(e.region))},
+                   {"frequency_hz", e.frequency_hz},
+                   {"amplitude_iod", e.amplitude_iod},
+                   {"twitch_count", e.twitch_count}});
+  }
+  json bl = json::array();
+  for (const auto& b : t.blinks) bl.push_back({{"start_s", b.start_s}, {"end_s", b.end_s}, {"closure", b.closure}});
+  json sm = json::array();
+  for (const auto& m : t.smiles) {
+    sm.push_back({{"start_s", m.start_s}, {"end_s", m.end_s}, {"amplitude_iod", m.amplitude_iod}});
+  }
+  json j{{"video", t.video},
+         {"fps", t.fps},
+         {"width", t.width},
+         {"height", t.height},
+         {"duration_s", t.duration_s},
+         {"frames", t.frames},
+         {"seed", t.seed},
+         {"iod_px", t.iod_px},
+         {"mirrored", t.mirrored},
+         {"episodes", eps},
+         {"blinks", bl},
+         {"smiles", sm},
+         {"droop", droop_json(t.droop)},
+         {"head_motion", head_motion_json(t.head_motion)},
+         {"noise_sigma", t.noise_sigma},
+         {"lighting_drift", t.lighting_drift}};
+  if (t.scenario) j["scenario"] = to_json(*t.scenario);
+  return j;
+}
+
+Result<Scenario> scenario_from_json(const nlohmann::json& j) {
+  try {
+    return scenario_from(j);
+  } catch (const ParseError& e) {
+    return make_error(ErrorKind::Input, std::string("scenario: ") + e.what());
+  } catch (const json::exception& e) {
+    return make_error(ErrorKind::Input, std::string("scenario: ") + e.what());
+  }
+}
+
+Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
+  try {
+    GroundTruth t;
+    t.video = opt<std::string>(j, "video", t.video);
+    t.fps = req<double>(j, "fps");
+    t.width = req<int>(j, "width");
+    t.height = req<int>(j, "height");
+    t.duration_s = req<double>(j, "duration_s");
+    t.frames = req<int>(j, "frames");
+    t.seed = opt<std::uint64_t>(j, "seed", 0);
+    t.iod_px = req<double>(j, "iod_px");
+    t.mirrored = opt<bool>(j, "mirrored", false);
+    for (const auto& e : req<json>(j, "episodes")) {
+      t.episodes.push_back({req<double>(e, "start_s"), req<double>(e, "end_s"), req_side(e, "side"),
+                            req_region(e, "region"), req<double>(e, "frequency_hz"),
+                            req<double>(e, "amplitude_iod"), req<int>(e, "twitch_count")});
+    }
+    for (const auto& b : opt<json>(j, "blinks", json::array())) {
+      t.blinks.push_back({req<double>(b, "start_s"), req<double>(b, "end_s"), req<double>(b, "closure")});
+    }
+    for (const auto& m : opt<json>(j, "smiles", json::array())) {
+      t.smiles.push_back(
+          {req<double>(m, "start_s"), req<double>(m, "end_s"), req<double>(m, "amplitude_iod")});
+    }
+    t.droop = droop_from(j, "droop");
+    if (j.contains("head_motion")) t.head_motion = head_motion_from(j.at("head_motion"));
+    t.noise_sigma = opt<double>(j, "noise_sigma", 0.0);
+    t.lighting_drift = opt<double>(j, "lighting_drift", 0.0);
+    if (j.contains("scenario") && !j.at("scenario").is_null()) t.scenario = scenario_from(j.at("scenario"));
+    return t;
+  } catch (const ParseError& e) {
+    return make_error(ErrorKind::Input, std::string("truth: ") + e.what());
+  } catch (const json::exception& e) {
+    return make_error(ErrorKind::Input, std::string("truth: ") + e.what());
+  }
+}
+
+Status write_truth(const std::filesystem::path& path, const GroundTruth& t) {
+  auto tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return make_error(ErrorKind::Output, "cannot write " + path.string());
+    f << to_json(t).dump(2) << '\n';
+    f.flush();
+    if (!f) return make_error(ErrorKind::Output, "cannot write " + path.string() + " (disk full?)");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return make_error(ErrorKind::Output, "cannot write " + path.string() + ": " + ec.message());
+  }
+  return {};
+}
+
+Result<GroundTruth> read_truth(const std::filesystem::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return make_error(ErrorKind::Input, "cannot open truth file " + path.string());
+  json j = json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return make_error(ErrorKind::Input, "truth file " + path.string() + " is not valid JSON");
+  auto r = truth_from_json(j);
+  if (!r) return make_error(ErrorKind::Input, path.string() + ": " + r.error().message);
+  return r;
+}
+
+std::optional<Side> parse_side(const std::string& s) {
+  std::string l(s);
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (l == "left") return Side::Left;
+  if (l == "right") return Side::Right;
+  return std::nullopt;
+}
+
+std::optional<Region> parse_region(const std::string& s) {
+  std::string l(s);
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (l == "mouth") return Region::Mouth;
+  if (l == "eye" || l == "eyelid") return Region::Eye;
+  return std::nullopt;
+}
+
+}  // namespace ft

@@ -1,1 +1,300 @@
-// placeholder
+// scenario_test.cpp: waveforms, presets (determinism, spacing), validation and JSON round trips of
+// synth/scenario.
+#include "synth/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace ft {
+namespace {
+
+struct Span {
+  double start, end;
+};
+
+std::vector<Span> all_events(const Scenario& s) {
+  std::vector<Span> v;
+  for (const auto& e : s.twitches) v.push_back({e.start_s, e.end_s()});
+  for (const auto& b : s.blinks) v.push_back({b.start_s, b.end_s()});
+  for (const auto& m : s.smiles) v.push_back({m.start_s, m.end_s()});
+  std::sort(v.begin(), v.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
+  return v;
+}
+
+void expect_well_spaced(const Scenario& s, double first, double gap) {
+  const auto ev = all_events(s);
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    EXPECT_GE(ev[i].start, first - 1e-9);
+    EXPECT_LE(ev[i].end, s.duration_s);
+    if (i > 0) {
+      EXPECT_GE(ev[i].start - ev[i - 1].end, gap - 1e-6) << "events " << i - 1 << " and " << i;
+    }
+  }
+}
+
+TEST(TwitchWaveform, PeakAtPulseCentreAndZeroOutside) {
+  TwitchEpisodeSpec e{Region::Mouth, Side::Left, 2.0, 1.5, 6.0, 0.03};
+  EXPECT_EQ(e.twitch_count(), 9);
+  EXPECT_NEAR(e.pulse_width_s(), 1.0 / 6.0, 1e-12);
+  EXPECT_NEAR(e.end_s(), 2.0 + 8.0 / 6.0 + 1.0 / 6.0, 1e-12);
+  for (int k = 0; k < 9; ++k) {
+    const double tk = e.twitch_start_s(k);
+    EXPECT_NEAR(e.value_iod(tk + e.pulse_width_s() / 2.0), 0.03, 1e-12) << k;
+    EXPECT_NEAR(e.value_iod(tk), 0.0, 1e-12);
+    EXPECT_NEAR(e.value_iod(tk + e.pulse_width_s() / 4.0), 0.015, 1e-12);
+  }
+  EXPECT_EQ(e.value_iod(1.99), 0.0);
+  EXPECT_EQ(e.value_iod(e.end_s() + 0.01), 0.0);
+  EXPECT_EQ(e.value_iod(100.0), 0.0);
+}
+
+TEST(TwitchWaveform, SlowTwitchesHaveGapsBetweenPulses) {
+  TwitchEpisodeSpec e{Region::Eye, Side::Right, 1.0, 2.0, 2.0, 0.05};
+  EXPECT_EQ(e.twitch_count(), 4);
+  EXPECT_NEAR(e.pulse_width_s(), 0.2, 1e-12);  // capped at 0.2 s
+  EXPECT_NEAR(e.end_s(), 1.0 + 1.5 + 0.2, 1e-12);
+  EXPECT_NEAR(e.value_iod(1.1), 0.05, 1e-12);
+  EXPECT_EQ(e.value_iod(1.3), 0.0);  // between pulses
+  EXPECT_NEAR(e.value_iod(2.6), 0.05, 1e-12);
+}
+
+TEST(TwitchWaveform, AtLeastOneTwitch) {
+  TwitchEpisodeSpec e{Region::Mouth, Side::Left, 3.0, 0.1, 2.0, 0.02};
+  EXPECT_EQ(e.twitch_count(), 1);
+  EXPECT_NEAR(e.end_s(), 3.2, 1e-12);
+}
+
+TEST(BlinkAndSmile, Shapes) {
+  BlinkSpec b{5.0, 0.25, 0.8};
+  EXPECT_NEAR(b.closure_at(5.125), 0.8, 1e-12);
+  EXPECT_EQ(b.closure_at(4.9), 0.0);
+  EXPECT_EQ(b.closure_at(5.3), 0.0);
+
+  SmileSpec m{2.0, 2.0, 0.04};
+  EXPECT_EQ(m.value_iod(1.9), 0.0);
+  EXPECT_NEAR(m.value_iod(2.2), 0.02, 1e-12);  // half way up the smoothstep
+  EXPECT_NEAR(m.value_iod(3.0), 0.04, 1e-12);  // hold
+  EXPECT_NEAR(m.value_iod(3.8), 0.02, 1e-12);
+  EXPECT_EQ(m.value_iod(4.1), 0.0);
+  // Monotonic rise.
+  double prev = 0.0;
+  for (double t = 2.0; t <= 2.4; t += 0.01) {
+    EXPECT_GE(m.value_iod(t), prev - 1e-12);
+    prev = m.value_iod(t);
+  }
+}
+
+TEST(HeadMotionTest, StartsAtRestAndStaysBounded) {
+  HeadMotion m{4.0, 2.0, 0.02, 5.0};
+  auto h0 = head_motion_at(m, 0.0);
+  EXPECT_EQ(h0.dx_px, 0.0);
+  EXPECT_EQ(h0.angle_deg, 0.0);
+  EXPECT_EQ(h0.scale, 1.0);
+  for (double t = 0.0; t < 60.0; t += 0.37) {
+    auto h = head_motion_at(m, t);
+    EXPECT_LE(std::abs(h.dx_px), 4.0 + 1e-9);
+    EXPECT_LE(std::abs(h.dy_px), 2.4 + 1e-9);
+    EXPECT_LE(std::abs(h.angle_deg), 2.0 + 1e-9);
+    EXPECT_LE(std::abs(h.scale - 1.0), 0.02 + 1e-9);
+  }
+  EXPECT_FALSE(head_motion_at(HeadMotion{}, 3.0).dx_px != 0.0);
+}
+
+TEST(Presets, DemoScenarioIsValidAndWellSpaced) {
+  const Scenario s = demo_scenario();
+  ASSERT_TRUE(validate(s).ok()) << validate(s).error().message;
+  EXPECT_EQ(s.width, 640);
+  EXPECT_EQ(s.height, 480);
+  EXPECT_EQ(s.fps, 30.0);
+  EXPECT_EQ(s.duration_s, 20.0);
+  ASSERT_EQ(s.twitches.size(), 2u);
+  EXPECT_EQ(s.twitches[0].region, Region::Mouth);
+  EXPECT_EQ(s.twitches[0].side, Side::Left);
+  EXPECT_EQ(s.twitches[0].frequency_hz, 6.0);
+  EXPECT_EQ(s.twitches[0].amplitude_iod, 0.03);
+  EXPECT_EQ(s.twitches[1].region, Region::Eye);
+  EXPECT_EQ(s.twitches[1].side, Side::Right);
+  EXPECT_EQ(s.twitches[1].frequency_hz, 4.0);
+  EXPECT_FALSE(s.blinks.empty());
+  EXPECT_EQ(s.smiles.size(), 1u);
+  EXPECT_TRUE(s.head_motion.active());
+  expect_well_spaced(s, 2.0, 1.5);
+}
+
+TEST(Presets, RandomScenarioIsDeterministic) {
+  const auto a = to_json(random_scenario(42)).dump();
+  const auto b = to_json(random_scenario(42)).dump();
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, to_json(random_scenario(43)).dump());
+  EXPECT_EQ(to_json(no_twitch_scenario(7)).dump(), to_json(no_twitch_scenario(7)).dump());
+  EXPECT_NE(to_json(no_twitch_scenario(7)).dump(), to_json(no_twitch_scenario(8)).dump());
+}
+
+TEST(Presets, RandomScenariosRespectTheRules) {
+  for (std::uint64_t seed = 0; seed < 300; ++seed) {
+    const Scenario s = random_scenario(seed);
+    ASSERT_TRUE(validate(s).ok()) << "seed " << seed << ": " << validate(s).error().message;
+    EXPECT_GE(s.twitches.size(), 1u) << seed;
+    EXPECT_LE(s.twitches.size(), 3u) << seed;
+    for (const auto& e : s.twitches) {
+      EXPECT_GE(e.frequency_hz, 2.0);
+      EXPECT_LE(e.frequency_hz, 12.0);
+      EXPECT_GE(e.amplitude_iod, 0.01);
+      EXPECT_LE(e.amplitude_iod, 0.06);
+      EXPECT_GE(e.duration_s, 0.5);
+      EXPECT_LE(e.duration_s, 4.0);
+    }
+    expect_well_spaced(s, 2.0, 1.5);
+    EXPECT_EQ(s.seed, seed);
+  }
+}
+
+TEST(Presets, RandomScenarioSeesBothSidesAndRegions) {
+  int left = 0, right = 0, mouth = 0, eye = 0;
+  for (std::uint64_t seed = 0; seed < 100; ++seed) {
+    for (const auto& e : random_scenario(seed).twitches) {
+      (e.side == Side::Left ? left : right)++;
+      (e.region == Region::Mouth ? mouth : eye)++;
+    }
+  }
+  EXPECT_GT(left, 30);
+  EXPECT_GT(right, 30);
+  EXPECT_GT(mouth, 30);
+  EXPECT_GT(eye, 30);
+}
+
+TEST(Presets, ShortRandomScenarioStillFits) {
+  RandomScenarioOptions o;
+  o.duration_s = 6.0;
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    const Scenario s = random_scenario(seed, o);
+    ASSERT_TRUE(validate(s).ok()) << validate(s).error().message;
+    expect_well_spaced(s, 2.0, 1.5);
+  }
+}
+
+TEST(Presets, NoTwitchScenarioHasNoTwitches) {
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    const Scenario s = no_twitch_scenario(seed);
+    ASSERT_TRUE(validate(s).ok()) << validate(s).error().message;
+    EXPECT_TRUE(s.twitches.empty());
+    EXPECT_FALSE(s.blinks.empty());
+    EXPECT_FALSE(s.smiles.empty());
+    expect_well_spaced(s, 2.0, 1.5);
+  }
+}
+
+TEST(Validate, RejectsBadEventsWithClearMessages) {
+  Scenario s = demo_scenario();
+  s.twitches[0].amplitude_iod = 0.2;
+  auto st = validate(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::BadArguments);
+  EXPECT_NE(st.error().message.find("amplitude"), std::string::npos);
+
+  s = demo_scenario();
+  s.twitches[1].frequency_hz = 20.0;
+  EXPECT_FALSE(validate(s).ok());
+  s.fps = 10.0;
+  s.twitches[1].frequency_hz = 6.0;
+  st = validate(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("half the frame rate"), std::string::npos);
+
+  s = demo_scenario();
+  s.blinks[0].start_s = -1.0;
+  EXPECT_FALSE(validate(s).ok());
+
+  s = demo_scenario();
+  s.twitches[0].start_s = 19.5;
+  st = validate(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("past the end"), std::string::npos);
+
+  s = demo_scenario();
+  s.width = 641;
+  EXPECT_FALSE(validate(s).ok());
+}
+
+TEST(Json, ScenarioRoundTrip) {
+  Scenario s = random_scenario(99);
+  s.droop = DroopSpec{Side::Right, 0.015};
+  s.mirrored = true;
+  s.seed = 0xfedcba9876543210ULL;  // needs all 64 bits
+  auto back = scenario_from_json(nlohmann::json::parse(to_json(s).dump()));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(to_json(*back).dump(), to_json(s).dump());
+  EXPECT_EQ(back->seed, s.seed);
+  ASSERT_TRUE(back->droop.has_value());
+  EXPECT_EQ(back->droop->side, Side::Right);
+}
+
+TEST(Json, TruthHasTheDocumentedKeysAndRoundTrips) {
+  Scenario s = demo_scenario();
+  const GroundTruth t = make_truth(s, 71.25);
+  const nlohmann::json j = to_json(t);
+  for (const char* key : {"video", "fps", "width", "height", "duration_s", "frames", "seed", "iod_px",
+                          "mirrored", "episodes", "blinks", "smiles", "droop", "head_motion",
+                          "noise_sigma", "lighting_drift"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["video"], "video.mp4");
+  EXPECT_EQ(j["frames"], 600);
+  EXPECT_TRUE(j["droop"].is_null());
+  ASSERT_EQ(j["episodes"].size(), 2u);
+  const auto& e0 = j["episodes"][0];
+  EXPECT_EQ(e0["side"], "left");
+  EXPECT_EQ(e0["region"], "mouth");
+  EXPECT_EQ(e0["twitch_count"], 9);
+  EXPECT_NEAR(e0["end_s"].get<double>(), 6.0, 1e-9);
+  EXPECT_EQ(j["episodes"][1]["side"], "right");
+  EXPECT_EQ(j["episodes"][1]["region"], "eye");
+
+  auto back = truth_from_json(nlohmann::json::parse(j.dump()));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(to_json(*back).dump(), j.dump());
+  EXPECT_EQ(back->iod_px, 71.25);
+  ASSERT_TRUE(back->scenario.has_value());
+  EXPECT_EQ(to_json(*back->scenario).dump(), to_json(s).dump());
+}
+
+TEST(Json, TruthFileWriteRead) {
+  const auto dir = std::filesystem::temp_directory_path() / "facetwitch_scenario_test";
+  std::filesystem::create_directories(dir);
+  const GroundTruth t = make_truth(random_scenario(5), 64.0);
+  ASSERT_TRUE(write_truth(dir / "truth.json", t).ok());
+  auto back = read_truth(dir / "truth.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(to_json(*back).dump(), to_json(t).dump());
+  auto missing = read_truth(dir / "nope.json");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::Input);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Json, MissingKeysAreNamed) {
+  nlohmann::json j = to_json(make_truth(demo_scenario(), 60.0));
+  j.erase("iod_px");
+  auto r = truth_from_json(j);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("iod_px"), std::string::npos);
+  j = to_json(make_truth(demo_scenario(), 60.0));
+  j["episodes"][0]["side"] = "middle";
+  EXPECT_FALSE(truth_from_json(j).ok());
+}
+
+TEST(Parse, SidesAndRegions) {
+  EXPECT_EQ(parse_side("Left"), Side::Left);
+  EXPECT_EQ(parse_side("right"), Side::Right);
+  EXPECT_FALSE(parse_side("up").has_value());
+  EXPECT_EQ(parse_region("mouth"), Region::Mouth);
+  EXPECT_EQ(parse_region("EYE"), Region::Eye);
+  EXPECT_FALSE(parse_region("nose").has_value());
+}
+
+}  // namespace
+}  // namespace ft

@@ -1,0 +1,51 @@
+// analysis_options.cpp: shared options and model loading.
+#include "app/analysis_options.hpp"
+
+#include <cstdio>
+
+#include "face/model_locator.hpp"
+
+namespace ft::app {
+
+AnalyserOptions AnalysisCli::resolved() const {
+  AnalyserOptions o = analyser;
+  o.twitch.mouth_enabled = !no_mouth;
+  o.twitch.eye_enabled = !no_eye;
+  return o;
+}
+
+void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
+  cmd->add_option("--model", o.model,
+                  "dlib 68-point landmark model (default: $FACETWITCH_MODEL, models/, then "
+                  "/usr/share/dlib/shape_predictor_68_face_landmarks.dat)");
+  auto& t = o.analyser.twitch;
+  cmd->add_option("--threshold-k", t.threshold_k, "detection threshold in multiples of the robust noise sigma")
+      ->check(CLI::Range(2.0, 50.0))
+      ->capture_default_str();
+  cmd->add_option("--min-amplitude", t.min_amplitude_iod, "smallest mouth-corner twitch counted, fraction of IOD")
+      ->check(CLI::Range(0.002, 0.2))
+      ->capture_default_str();
+  cmd->add_option("--eye-min-amplitude", t.eye_min_amplitude_iod, "smallest eyelid twitch counted, fraction of IOD")
+      ->check(CLI::Range(0.002, 0.2))
+      ->capture_default_str();
+  cmd->add_option("--merge-gap", t.merge_gap_s, "twitches closer than this (s) form one episode")
+      ->check(CLI::Range(0.05, 10.0))
+      ->capture_default_str();
+  cmd->add_flag("--no-mouth", o.no_mouth, "do not detect mouth-corner twitches");
+  cmd->add_flag("--no-eye", o.no_eye, "do not detect eyelid twitches");
+}
+
+Result<LoadedModel> load_model(const std::string& cli_path) {
+  auto path = locate_model(cli_path);
+  if (!path) return path.error();
+  auto model = load_landmark_model(path.value());
+  if (!model) return model.error();
+  return LoadedModel{model.value(), path.value().string()};
+}
+
+int report(const Error& e) {
+  std::fprintf(stderr, "facetwitch: %s\n", e.message.c_str());
+  return exit_code(e.kind);
+}
+
+}  // namespace ft::app

@@ -1,0 +1,28 @@
+// face_metrics.hpp: one frame's face-normalised measurements (FaceMetrics, core/measurements.hpp) from
+// its landmarks: the canonical alignment, mouth-corner positions, eyelid apertures, brow heights, the
+// mouth-corner height difference and the mirror asymmetry index, head pose and quality flags.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include "core/measurements.hpp"
+#include "metrics/alignment.hpp"
+#include "metrics/quality.hpp"
+
+namespace ft {
+
+// Geometry only (no image): everything in FaceMetrics that follows from the landmarks.
+// `canonical` receives the fitted canonical face when non-null.
+void fill_geometry(const Landmarks68& image_px, FaceMetrics& out, CanonicalFace* canonical = nullptr);
+
+// Mean over the asymmetry_pairs() of |left - mirror(right)| in canonical units.
+double mirror_asymmetry_index(const CanonicalFace& face);
+
+// Full per-frame metrics. `found` false gives a no-face record. `scratch` is a reused buffer.
+FaceMetrics compute_face_metrics(std::int64_t frame_index, double t, bool found,
+                                 const Landmarks68& image_px, const cv::Rect2f& box,
+                                 const cv::Mat& gray, cv::Mat& scratch,
+                                 const QualityLimits& limits = {});
+
+}  // namespace ft

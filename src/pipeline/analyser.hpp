@@ -1,0 +1,48 @@
+// analyser.hpp: the per-frame analysis chain, used by replay, live capture and benchmarks alike:
+// frame -> grey -> face tracker (landmarks) -> face metrics -> twitch analyser -> FrameResult.
+// Thread safety: one FrameAnalyser per thread. Buffers are reused between frames.
+#pragma once
+
+#include <memory>
+
+#include <opencv2/core.hpp>
+
+#include "core/frame.hpp"
+#include "core/measurements.hpp"
+#include "face/face_tracker.hpp"
+#include "metrics/quality.hpp"
+#include "signal/twitch_analyser.hpp"
+
+namespace ft {
+
+struct AnalyserOptions {
+  TrackerOptions tracker;
+  TwitchSettings twitch;
+  QualityLimits quality;
+};
+
+struct FrameResult {
+  FaceMetrics metrics;
+  FrameSignals signals;
+  bool detector_ran = false;
+  double analyse_ms = 0.0;  // wall time of process() for this frame
+};
+
+class FrameAnalyser {
+ public:
+  FrameAnalyser(std::shared_ptr<const LandmarkModel> model, const AnalyserOptions& options);
+  // Analyses one frame. The reference stays valid until the next call.
+  const FrameResult& process(const Frame& frame);
+  void finish() { twitch_.finish(); }
+  const TwitchAnalyser& twitch() const { return twitch_; }
+  const AnalyserOptions& options() const { return options_; }
+
+ private:
+  AnalyserOptions options_;
+  FaceTracker tracker_;
+  TwitchAnalyser twitch_;
+  cv::Mat gray_, scratch_;
+  FrameResult result_;
+};
+
+}  // namespace ft

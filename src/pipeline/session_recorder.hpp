@@ -1,0 +1,52 @@
+// session_recorder.hpp: writes a session folder as the analysis runs (frames.csv row by row, episodes.csv
+// as episodes close, summary.json every few seconds and at the end) and accumulates the summary.
+// Shared by `facetwitch analyse` and recording in the window, so both produce the same files.
+// Thread safety: one thread at a time (the analysis thread).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "core/error.hpp"
+#include "io/session.hpp"
+#include "pipeline/analyser.hpp"
+
+namespace ft {
+
+// Accumulates the totals of a session; no files. Used by the recorder and by analyses without output.
+class SummaryAccumulator {
+ public:
+  explicit SummaryAccumulator(SessionSummary header) : s_(std::move(header)) {}
+  void add(const FrameResult& r);
+  // Fills the totals and copies episodes, blinks and voluntary movements (sorted by start) from `twitch`.
+  SessionSummary summarise(const TwitchAnalyser& twitch) const;
+
+ private:
+  SessionSummary s_;
+  double first_t_ = 0.0, last_t_ = 0.0;
+  std::vector<double> height_diff_, index_;
+};
+
+class SessionRecorder {
+ public:
+  // `dir` must exist (see prepare_output_dir). `header` gives the fields known up front.
+  static Result<std::unique_ptr<SessionRecorder>> open(const std::filesystem::path& dir, const SessionSummary& header);
+  Status add(const FrameResult& r, const TwitchAnalyser& twitch);
+  // Writes the remaining episodes and the final summary.json.
+  Result<SessionSummary> finish(const TwitchAnalyser& twitch, bool partial, const std::string& reason,
+                                std::int64_t frames_dropped = 0);
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  SessionRecorder(std::filesystem::path dir, SessionSummary header) : dir_(std::move(dir)), acc_(std::move(header)) {}
+  Status write_new_episodes(const TwitchAnalyser& twitch);
+  std::filesystem::path dir_;
+  SummaryAccumulator acc_;
+  std::unique_ptr<FramesCsvWriter> frames_;
+  std::unique_ptr<EpisodesCsvWriter> episodes_;
+  std::size_t episodes_written_ = 0;
+  double last_summary_t_ = -1e9;
+};
+
+}  // namespace ft

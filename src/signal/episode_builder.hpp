@@ -1,0 +1,43 @@
+// episode_builder.hpp: merges classified twitch events of one region and laterality into episodes.
+// Events whose gap is at most merge_gap_s belong to one episode. Not thread-safe.
+//
+// Frequency: twitches per second from the peak times, (n - 1) / (last - first). Above fps/5 a sampled
+// twitch train starts to merge neighbouring peaks (12 Hz at 30 fps is 2.5 samples per twitch), so when
+// the peak rate is above that the frequency is refined by the episode's periodogram searched from 0.7x
+// the peak rate up to Nyquist, and the twitch count is taken from that frequency over the
+// episode's span when it is larger than the peaks counted.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/measurements.hpp"
+#include "signal/event_detector.hpp"
+
+namespace ft {
+
+class EpisodeBuilder {
+ public:
+  EpisodeBuilder(Region region, Laterality side, double merge_gap_s)
+      : region_(region), side_(side), merge_gap_s_(merge_gap_s) {}
+
+  // Events must arrive in order of onset. May close the previous episode into `closed`.
+  void add(const TwitchEvent& e, std::vector<Episode>& closed);
+  // Closes the open episode if nothing was added for merge_gap_s before `t`.
+  void tick(double t, std::vector<Episode>& closed);
+  void flush(std::vector<Episode>& closed);
+  // The open episode so far (for live display).
+  std::optional<Episode> open_episode() const;
+
+ private:
+  Episode make() const;
+  Region region_;
+  Laterality side_;
+  double merge_gap_s_;
+  bool open_ = false;
+  double start_s_ = 0.0, end_s_ = 0.0, peak_ = 0.0;
+  std::vector<double> twitch_times_;
+  std::vector<double> sample_t_, sample_v_;
+};
+
+}  // namespace ft

@@ -1,0 +1,94 @@
+// event_detector.hpp: one twitch signal stream (one region, one side of the person), streaming.
+//
+// Per sample: the resting baseline is the median of the trailing baseline window of samples taken while
+// no event was active (so a sustained contraction does not become the new rest); the value is the
+// displacement from it (mouth: 2-D distance of the corner from its resting point; eye: resting lid
+// aperture minus the current one, positive when closing). The noise floor is the median and robust sigma
+// (1.4826 MAD) of the value over the trailing noise window, again outside events; the threshold is
+// max(noise median + k * sigma, minimum amplitude). An event starts when the value exceeds the
+// threshold and ends when it falls below half of it (hysteresis). Inside an event, twitches are the peaks
+// of the value separated by dips of at least max(threshold, 30% of the event's peak) (a peak/valley
+// detector), so a fast train that never returns to rest is still counted twitch by twitch.
+// Not thread-safe (one thread per analysis).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <opencv2/core/types.hpp>
+
+#include "core/measurements.hpp"
+#include "signal/running_stats.hpp"
+#include "signal/twitch_settings.hpp"
+
+namespace ft {
+
+struct TwitchEvent {
+  Region region = Region::Mouth;
+  Side side = Side::Left;
+  double onset_s = 0.0;       // threshold crossing, linearly interpolated between samples
+  double offset_s = 0.0;      // fall below the release level
+  double peak_iod = 0.0;
+  double peak_s = 0.0;
+  double rise_s = 0.0;        // 10% -> 90% of the peak (uses samples before the onset)
+  double threshold_iod = 0.0; // threshold at the onset
+  std::vector<double> twitch_times_s;  // one per twitch (peak times, sub-sample interpolated)
+  std::vector<double> sample_t, sample_v;  // the event's samples (for the episode's spectrum)
+};
+
+class StreamDetector {
+ public:
+  StreamDetector(Region region, Side side, const TwitchSettings& settings);
+
+  // One sample. `valid` false marks a gap (no face, bad quality): an open event is closed at the last
+  // valid sample; a gap longer than 1 s restarts the baseline warm-up. For the mouth, `point` is the
+  // canonical corner position; for the eye, `scalar` is the lid aperture. Returns the sample as
+  // displayed/recorded; a finished event is appended to `finished`.
+  SignalSample push(double t, bool valid, cv::Point2f point, double scalar, std::vector<TwitchEvent>& finished);
+
+  bool active() const { return active_; }
+  double active_onset_s() const { return onset_s_; }
+  void flush(std::vector<TwitchEvent>& finished);  // end of stream: close an open event
+  void set_settings(const TwitchSettings& s) { settings_ = s; }
+
+ private:
+  struct Sample {
+    double t;
+    double v;
+  };
+  void close_event(std::vector<TwitchEvent>& finished);
+  double current_threshold() const;
+
+  Region region_;
+  Side side_;
+  TwitchSettings settings_;
+  WindowedStats base_x_, base_y_, base_s_;  // baseline windows (mouth x/y, eye aperture)
+  WindowedStats noise_;
+  double valid_since_s_ = -1.0;
+  double last_valid_t_ = -1e9;
+  bool active_ = false;
+  double onset_s_ = 0.0;
+  double onset_threshold_ = 0.0;
+  double threshold_ = kNaN;
+  Sample prev_{-1e9, 0.0};
+  std::vector<Sample> pre_roll_;     // recent samples before an event (for the rise time)
+  std::vector<Sample> event_;        // samples of the open event
+};
+
+// Peaks of `v` (times `t`) at least `min_height` high and separated by dips of at least `delta`: the
+// peak/valley alternation detector. Returns sample indices.
+std::vector<std::size_t> find_peak_indices(const std::vector<double>& t, const std::vector<double>& v, double delta,
+                                           double min_height);
+// The same, as times refined by a parabola through each peak sample and its neighbours.
+std::vector<double> find_twitch_peaks(const std::vector<double>& t, const std::vector<double>& v, double delta,
+                                      double min_height = 0.0);
+
+// Frequency (Hz) of the strongest periodic component of v(t) between f_lo and f_hi, by a direct
+// (Lomb-Scargle style, uneven sampling allowed) periodogram on a 0.02 Hz grid with parabolic refinement.
+// NaN when there are fewer than 6 samples.
+double dominant_frequency_hz(const std::vector<double>& t, const std::vector<double>& v, double f_lo, double f_hi);
+
+// Twitches per second from peak times: (n - 1) / (last - first); NaN with fewer than 2 peaks.
+double twitch_frequency_hz(const std::vector<double>& peak_times_s);
+
+}  // namespace ft

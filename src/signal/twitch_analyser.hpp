@@ -1,0 +1,78 @@
+// twitch_analyser.hpp: the streaming twitch analysis of one recording or live session.
+//
+// Four streams (mouth and eye, the person's left and right; signal/event_detector.hpp) produce events.
+// Events of the two sides of one region are then classified together:
+//  - eye: both eyes closing together (onsets within blink_sync_s, the weaker at least bilateral_ratio of
+//    the stronger) is a blink: counted, never a twitch;
+//  - mouth: both corners moving together (the weaker at least bilateral_ratio of the stronger) is a
+//    bilateral movement; if it rises slowly (10-90% rise longer than voluntary_rise_s) it is voluntary
+//    (smile, speech) and not a twitch, otherwise a bilateral twitch;
+//  - an overlapping movement of the other side smaller than bilateral_ratio of the stronger one is
+//    taken as mechanically dragged along by it and dropped; the stronger side's twitch is unilateral.
+// Classified events are merged into episodes (signal/episode_builder.hpp).
+// Frames whose quality flags are not ok are gaps: nothing is measured there.
+// Not thread-safe: one analyser per analysis thread.
+#pragma once
+
+#include <array>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "core/measurements.hpp"
+#include "signal/episode_builder.hpp"
+#include "signal/event_detector.hpp"
+#include "signal/twitch_settings.hpp"
+
+namespace ft {
+
+class TwitchAnalyser {
+ public:
+  explicit TwitchAnalyser(const TwitchSettings& settings = {});
+
+  // One frame, in time order. Returns the frame's signals (for frames.csv and the plots).
+  FrameSignals push(const FaceMetrics& m);
+  // End of the recording: closes open events and episodes.
+  void finish();
+
+  // Append-only lists, in the order items were closed.
+  const std::vector<Episode>& episodes() const { return episodes_; }
+  const std::vector<Blink>& blinks() const { return blinks_; }
+  const std::vector<VoluntaryMovement>& voluntary_movements() const { return voluntary_; }
+  // Episodes still open (live display).
+  std::vector<Episode> open_episodes() const;
+  const TwitchSettings& settings() const { return settings_; }
+
+ private:
+  void resolve(Region r, bool final);
+  void emit(const TwitchEvent& e, Laterality lat);
+  StreamDetector& stream(Region r, Side s) { return streams_[static_cast<int>(r) * 2 + static_cast<int>(s)]; }
+  EpisodeBuilder& builder(Region r, Laterality l);
+
+  // Intervals already classified as involving both sides; a late fragment of one side overlapping one
+  // of them belongs to it (a train on one side can break into several events while the other side's
+  // stays one).
+  enum class Kind { Bilateral, Voluntary, Blink };
+  struct Decided {
+    Region region;
+    Kind kind;
+    double start_s, end_s;
+    std::size_t index;  // into voluntary_ or blinks_
+  };
+  std::deque<Decided> decided_;
+
+  TwitchSettings settings_;
+  std::vector<StreamDetector> streams_;            // mouth L, mouth R, eye L, eye R
+  std::array<std::deque<TwitchEvent>, 4> pending_;  // finished events awaiting classification
+  std::vector<EpisodeBuilder> builders_;           // (mouth, eye) x (L, R, bilateral)
+  std::vector<TwitchEvent> finished_;              // scratch
+  std::vector<Episode> episodes_;
+  std::vector<Blink> blinks_;
+  std::vector<VoluntaryMovement> voluntary_;
+  double last_t_ = 0.0;
+};
+
+// Quality flags that make a frame a gap in the signal.
+bool frame_is_measurable(const FaceMetrics& m);
+
+}  // namespace ft

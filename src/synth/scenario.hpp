@@ -1,0 +1,214 @@
+// scenario.hpp: what a synthetic ground-truth video shows, and the truth file written next to it.
+//
+// A Scenario is plain data: a list of timed events (twitch episodes, blinks, smiles), a static mouth-corner
+// droop, head motion, and sensor effects (noise, lighting drift). The generator (generator.hpp) turns it
+// into a video by warping the pixels of a real face photo; the truth file (truth.json) says exactly what
+// was put in, so that the analyser can be scored against it.
+//
+// Units: times in seconds from the start of the video; amplitudes in IOD (fractions of the inter-ocular
+// distance of the rendered face, see core/measurements.hpp); pixels where a name says _px. Sides are
+// always the PERSON's (the person's left is the image's right in an unmirrored video).
+// Thread safety: plain values; the functions are pure and thread safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/error.hpp"
+#include "core/side.hpp"
+
+namespace ft {
+
+// A burst of involuntary twitches of one region on one side. Twitch k (k = 0 .. n-1, with
+// n = max(1, round(frequency_hz * duration_s))) starts at start_s + k / frequency_hz and is a raised-cosine
+// (Hann) contraction pulse of width w = min(1 / frequency_hz, 0.2 s) peaking at amplitude_iod at its
+// centre. Mouth: the corner moves up and outward. Eye: the lid aperture closes by amplitude_iod (upper lid
+// 75 %, lower lid 25 %).
+struct TwitchEpisodeSpec {
+  Region region = Region::Mouth;
+  Side side = Side::Left;
+  double start_s = 0.0;
+  double duration_s = 1.0;
+  double frequency_hz = 5.0;
+  double amplitude_iod = 0.03;
+
+  int twitch_count() const;
+  double pulse_width_s() const;
+  double twitch_start_s(int k) const;
+  double end_s() const;  // start_s + (n - 1) / f + w: the end of the last pulse
+  double value_iod(double t) const;  // displacement at time t (0 outside the pulses)
+};
+
+// A blink of both eyes: a raised-cosine pulse closing `closure` of each eye's measured aperture at its
+// centre.
+struct BlinkSpec {
+  double start_s = 0.0;
+  double duration_s = 0.25;
+  double closure = 0.8;  // fraction of the eye aperture, 0..1
+
+  double end_s() const { return start_s + duration_s; }
+  double closure_at(double t) const;  // fraction closed at time t
+};
+
+// A slow voluntary smile: both mouth corners move up and outward, rising smoothly (smoothstep) over 0.4 s,
+// holding, and falling over 0.4 s (rise and fall shrink to half the duration when it is shorter than
+// 0.8 s).
+struct SmileSpec {
+  double start_s = 0.0;
+  double duration_s = 1.5;
+  double amplitude_iod = 0.04;
+
+  double end_s() const { return start_s + duration_s; }
+  double value_iod(double t) const;
+};
+
+// A static asymmetry: one mouth corner lowered by amplitude_iod for the whole video.
+struct DroopSpec {
+  Side side = Side::Left;
+  double amplitude_iod = 0.02;
+};
+
+// Smooth in-plane head motion about the face centre: each component is a sine starting at 0 with its own
+// period (period_s times 1, 1.618, 1.414, 2.236: never in step). 0 amplitudes = no motion.
+struct HeadMotion {
+  double translate_px = 0.0;  // amplitude of the horizontal shift (vertical: 0.6 of it), pixels
+  double rotate_deg = 0.0;    // amplitude of the in-plane rotation, degrees
+  double scale = 0.0;         // relative amplitude of the zoom, e.g. 0.02 = +-2 %
+  double period_s = 6.0;
+
+  bool active() const { return translate_px != 0.0 || rotate_deg != 0.0 || scale != 0.0; }
+};
+
+// Head motion at one instant. angle_deg is clockwise on screen (image y points down).
+struct HeadMotionSample {
+  double dx_px = 0.0;
+  double dy_px = 0.0;
+  double angle_deg = 0.0;
+  double scale = 1.0;
+};
+HeadMotionSample head_motion_at(const HeadMotion& m, double t);
+
+struct Scenario {
+  double duration_s = 10.0;
+  double fps = 30.0;
+  int width = 640;
+  int height = 480;
+  // The photo is resized by this factor and placed with the face centre at the canvas centre; outside the
+  // photo the border is replicated.
+  double face_scale = 1.6;
+  std::uint64_t seed = 1;
+  double noise_sigma = 2.0;        // Gaussian sensor noise, grey levels (per channel, per frame)
+  double lighting_drift = 0.0;     // gain(t) = 1 + lighting_drift * sin(2 pi t / lighting_period_s)
+  double lighting_period_s = 8.0;
+  bool mirrored = false;           // flip the whole output horizontally (a selfie-style video)
+  std::vector<TwitchEpisodeSpec> twitches;
+  std::vector<BlinkSpec> blinks;
+  std::vector<SmileSpec> smiles;
+  std::optional<DroopSpec> droop;
+  HeadMotion head_motion;
+
+  int frame_count() const;                  // round(duration_s * fps), at least 1
+  double frame_time(int i) const { return i / fps; }
+  double lighting_gain(double t) const;
+};
+
+// Checks ranges and that every event lies inside the video. ErrorKind::BadArguments with a message
+// naming the event ("twitch 2: frequency 20 Hz is above half the frame rate (15 Hz)").
+Status validate(const Scenario& s);
+
+// The fixed demonstration: 20 s, 640x480 at 30 fps; a left mouth-corner episode (6 Hz, 3 % IOD), a right
+// eyelid episode (4 Hz), two blinks, a smile, small head motion, noise 2, small lighting drift. Nothing
+// before t = 2 s (the analyser's baseline), events at least 1.5 s apart.
+Scenario demo_scenario();
+
+struct RandomScenarioOptions {
+  double duration_s = 20.0;
+  double fps = 30.0;
+  int width = 640;
+  int height = 480;
+  double face_scale = 1.6;
+  int min_episodes = 1;   // twitch episodes (random_scenario only)
+  int max_episodes = 3;
+  int max_blinks = 2;     // 0 .. max_blinks blinks
+  int max_smiles = 0;     // 0 .. max_smiles smiles (no_twitch_scenario: at least 1)
+  bool head_motion = true;
+  double noise_sigma = 2.0;
+  double lighting_drift = 0.03;
+  double first_event_s = 2.0;  // nothing starts before this
+  double min_gap_s = 1.5;      // between the end of one event and the start of the next
+  double tail_s = 1.0;         // nothing ends within this much of the end
+};
+
+// 1-3 non-overlapping twitch episodes (random side and region, 2-12 Hz, 1-6 % IOD, 0.5-4 s) plus optional
+// blinks. Deterministic: the same seed and options give the same scenario on every platform.
+Scenario random_scenario(std::uint64_t seed, const RandomScenarioOptions& options = {});
+
+// Only things that are NOT twitches: blinks, smiles, head motion, noise, lighting drift.
+Scenario no_twitch_scenario(std::uint64_t seed, const RandomScenarioOptions& options = {});
+
+// ---- Truth file (truth.json) ----
+
+struct TruthEpisode {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  Side side = Side::Left;
+  Region region = Region::Mouth;
+  double frequency_hz = 0.0;
+  double amplitude_iod = 0.0;
+  int twitch_count = 0;
+};
+
+struct TruthBlink {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  double closure = 0.0;
+};
+
+struct TruthSmile {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  double amplitude_iod = 0.0;
+};
+
+struct GroundTruth {
+  std::string video = "video.mp4";  // relative to the truth file's folder
+  double fps = 30.0;
+  int width = 0;
+  int height = 0;
+  double duration_s = 0.0;
+  int frames = 0;
+  std::uint64_t seed = 0;
+  double iod_px = 0.0;  // IOD of the rendered (undeformed, unmoved) face, pixels
+  bool mirrored = false;
+  std::vector<TruthEpisode> episodes;  // sorted by start
+  std::vector<TruthBlink> blinks;
+  std::vector<TruthSmile> smiles;
+  std::optional<DroopSpec> droop;
+  HeadMotion head_motion;
+  double noise_sigma = 0.0;
+  double lighting_drift = 0.0;
+  std::optional<Scenario> scenario;  // the full scenario (key "scenario"), to regenerate the video
+};
+
+GroundTruth make_truth(const Scenario& s, double iod_px);
+
+nlohmann::json to_json(const Scenario& s);
+nlohmann::json to_json(const GroundTruth& t);
+// Errors are ErrorKind::Input, naming the missing or malformed key.
+Result<Scenario> scenario_from_json(const nlohmann::json& j);
+Result<GroundTruth> truth_from_json(const nlohmann::json& j);
+
+// File helpers: pretty-printed JSON, written to a temporary name and renamed into place.
+Status write_truth(const std::filesystem::path& path, const GroundTruth& t);
+Result<GroundTruth> read_truth(const std::filesystem::path& path);
+
+// "left"/"right", "mouth"/"eye" (case-insensitive); nullopt for anything else.
+std::optional<Side> parse_side(const std::string& s);
+std::optional<Region> parse_region(const std::string& s);
+
+}  // namespace ft
