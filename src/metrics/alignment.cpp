@@ -51,16 +51,17 @@ Similarity fit_similarity(std::span<const cv::Point2d> src, std::span<const cv::
   return s;
 }
 
-const std::array<int, 8>& rigid_indices() {
-  static const std::array<int, 8> k{lm::EyeImageLeftOuter, lm::EyeImageLeftInner, lm::EyeImageRightInner,
-                                    lm::EyeImageRightOuter, lm::NoseBridgeTop,    lm::NoseBridge2,
-                                    lm::NoseBridge3,        lm::NoseTip};
+const std::array<int, 11>& rigid_indices() {
+  static const std::array<int, 11> k{lm::EyeImageLeftOuter, lm::EyeImageLeftInner, lm::EyeImageRightInner,
+                                     lm::EyeImageRightOuter, lm::NoseBridgeTop,    lm::NoseBridge2,
+                                     lm::NoseBridge3,        lm::NoseTip,          31,
+                                     lm::NoseBase,           35};
   return k;
 }
 
-const std::array<cv::Point2d, 8>& rigid_template() {
+const std::array<cv::Point2d, 11>& rigid_template() {
   // Canonical (x toward the person's left, y up, IOD units). Image-left eye = person's right = x < 0.
-  static const std::array<cv::Point2d, 8> k{{
+  static const std::array<cv::Point2d, 11> k{{
       {-0.6965, -0.0010},  // 36 person's right eye, outer corner
       {-0.2908, -0.0420},  // 39 person's right eye, inner corner
       {0.2908, -0.0420},   // 42 person's left eye, inner corner
@@ -69,6 +70,9 @@ const std::array<cv::Point2d, 8>& rigid_template() {
       {0.0, -0.1834},      // 28
       {0.0, -0.3751},      // 29
       {0.0, -0.5668},      // 30 nose tip
+      {-0.2358, -0.6664},  // 31 nose base, person's right
+      {0.0, -0.7321},      // 33 nose base, centre
+      {0.2358, -0.6664},   // 35 nose base, person's left
   }};
   return k;
 }
@@ -84,20 +88,39 @@ cv::Point2f CanonicalFace::to_image(cv::Point2f c) const {
 }
 
 CanonicalFace align_to_canonical(const Landmarks68& image_px) {
-  std::array<cv::Point2d, 8> src{};
+  std::array<cv::Point2d, 11> src{};
   const auto& idx = rigid_indices();
+  const auto& tpl = rigid_template();
   for (std::size_t i = 0; i < idx.size(); ++i) {
     const cv::Point2f p = image_px[static_cast<std::size_t>(idx[i])];
     src[i] = cv::Point2d(p.x, -static_cast<double>(p.y));
   }
+  // Rotation and scale: person's-right-eye corners (0, 1) -> person's-left-eye corners (2, 3).
+  const cv::Point2d v_img = 0.5 * (src[2] + src[3]) - 0.5 * (src[0] + src[1]);
+  const cv::Point2d v_tpl = 0.5 * (tpl[2] + tpl[3]) - 0.5 * (tpl[0] + tpl[1]);
   CanonicalFace face;
-  face.image_to_canonical = fit_similarity(src, rigid_template());
-  const double s = face.image_to_canonical.scale();
-  face.iod_px = s > 0.0 ? 1.0 / s : 0.0;
+  Similarity& s = face.image_to_canonical;
+  const double n2 = v_img.x * v_img.x + v_img.y * v_img.y;
+  if (n2 > 1e-12) {
+    // Complex division v_tpl / v_img.
+    s.a = (v_tpl.x * v_img.x + v_tpl.y * v_img.y) / n2;
+    s.b = (v_tpl.y * v_img.x - v_tpl.x * v_img.y) / n2;
+  }
+  // Translation: the centroid of the nose tip and base (30, 31, 33, 35) lands on the template's. The
+  // upper bridge (27, 28) is left out: dlib moves it with the eyes during a blink.
+  cv::Point2d c_img(0, 0), c_tpl(0, 0);
+  for (std::size_t i = 7; i < 11; ++i) {
+    c_img += 0.25 * src[i];
+    c_tpl += 0.25 * tpl[i];
+  }
+  s.tx = c_tpl.x - (s.a * c_img.x - s.b * c_img.y);
+  s.ty = c_tpl.y - (s.b * c_img.x + s.a * c_img.y);
+
+  const double scale = s.scale();
+  face.iod_px = scale > 0.0 ? 1.0 / scale : 0.0;
   double ss = 0.0;
   for (std::size_t i = 0; i < idx.size(); ++i) {
-    const cv::Point2d q = face.image_to_canonical.apply(src[i]);
-    const cv::Point2d d = q - rigid_template()[i];
+    const cv::Point2d d = s.apply(src[i]) - tpl[i];
     ss += d.x * d.x + d.y * d.y;
   }
   face.fit_rms = std::sqrt(ss / static_cast<double>(idx.size()));

@@ -2,6 +2,13 @@
 // rotation, uniform scale, translation; no reflection) of the rigid landmarks (eye corners 36, 39, 42, 45
 // and nose bridge 27-30) onto a fixed symmetric frontal template.
 //
+// The fit is split so that eyelid movement cannot move the frame: rotation and scale come from the
+// vector between the centroids of the two eyes' corners (a blink lowers both eyes' corner landmarks
+// together, which leaves that vector unchanged), translation from the nose tip and base (30, 31, 33, 35;
+// dlib moves the upper bridge, 27-28, with the eyes during a blink). A plain least-squares similarity of all eight points shifted the whole frame by half
+// the eye corners' movement during a blink, enough to look like both mouth corners twitching.
+//
+// Rigid points: eye corners 36, 39, 42, 45; nose bridge 27-30; nose base 31, 33, 35.
 // Canonical frame: origin midway between the eye centres, x toward the PERSON's left, y UP, 1 unit =
 // the inter-ocular distance (IOD). The template's midline is x = 0, so mirroring a canonical point
 // across the fitted facial midline is (x, y) -> (-x, y). Pure functions; thread-safe.
@@ -32,8 +39,8 @@ Similarity fit_similarity(std::span<const cv::Point2d> src, std::span<const cv::
 
 // The rigid landmark indices and their template positions (canonical frame, IOD units). The template was
 // measured from dlib's landmarks on a frontal face and made exactly left-right symmetric.
-const std::array<int, 8>& rigid_indices();
-const std::array<cv::Point2d, 8>& rigid_template();
+const std::array<int, 11>& rigid_indices();
+const std::array<cv::Point2d, 11>& rigid_template();
 
 struct CanonicalFace {
   Similarity image_to_canonical;    // applied to (x, -y) of an image point (the y flip makes y point up)

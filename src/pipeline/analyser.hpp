@@ -1,5 +1,6 @@
 // analyser.hpp: the per-frame analysis chain, used by replay, live capture and benchmarks alike:
-// frame -> grey -> face tracker (landmarks) -> face metrics -> twitch analyser -> FrameResult.
+// frame -> grey -> face tracker (landmarks) -> local optical-flow refinement of the measured points ->
+// face metrics -> twitch analyser -> FrameResult.
 // Thread safety: one FrameAnalyser per thread. Buffers are reused between frames.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include "core/frame.hpp"
 #include "core/measurements.hpp"
 #include "face/face_tracker.hpp"
+#include "metrics/local_motion.hpp"
 #include "metrics/quality.hpp"
 #include "signal/twitch_analyser.hpp"
 
@@ -17,6 +19,7 @@ namespace ft {
 
 struct AnalyserOptions {
   TrackerOptions tracker;
+  LocalMotionOptions local_motion;
   TwitchSettings twitch;
   QualityLimits quality;
 };
@@ -40,7 +43,9 @@ class FrameAnalyser {
  private:
   AnalyserOptions options_;
   FaceTracker tracker_;
+  LocalMotionRefiner refiner_;
   TwitchAnalyser twitch_;
+  double prev_t_ = 0.0;
   cv::Mat gray_, scratch_;
   FrameResult result_;
 };

@@ -214,7 +214,9 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
     } else {
       base_s_.push(t, scalar);
     }
-    noise_.push(t, v);
+    // Samples above half the threshold are left out of the noise floor: they are the feet of twitches
+    // too small to trigger, and would raise the threshold during an episode.
+    if (!(v > 0.5 * thr) || noise_.size() < 10) noise_.push(t, v);
     pre_roll_.push_back({t, v});
     while (!pre_roll_.empty() && pre_roll_.front().t < t - kPreRollS) pre_roll_.erase(pre_roll_.begin());
   }

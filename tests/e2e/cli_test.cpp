@@ -1,1 +1,138 @@
-// placeholder
+// cli_test.cpp: the command line's contract: one exit code per error class and messages that say what
+// to do; several videos go to one sub-folder each; an existing output folder is never overwritten
+// silently.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "io/session.hpp"
+#include "support/test_videos.hpp"
+
+namespace ft {
+namespace {
+
+Scenario small_scenario() {
+  Scenario s;
+  s.duration_s = 3.0;
+  s.face_scale = 2.2;
+  s.seed = 7;
+  return s;
+}
+
+std::filesystem::path small_video() {
+  std::string why;
+  auto dir = testing::ensure_video("cli_small", small_scenario(), &why);
+  return dir ? *dir / "video.mp4" : std::filesystem::path();
+}
+
+}  // namespace
+
+TEST(Cli, NoArgumentsIsABadArgumentsError) {
+  const auto r = testing::run_facetwitch({});
+  EXPECT_EQ(r.exit_code, 2);
+  const auto r2 = testing::run_facetwitch({"analyse", "--out"});
+  EXPECT_EQ(r2.exit_code, 2);
+  const auto r3 = testing::run_facetwitch({"analyse", "x.mp4", "--out", "y", "--threshold-k", "0.1"});
+  EXPECT_EQ(r3.exit_code, 2);
+}
+
+TEST(Cli, MissingVideoIsAnInputErrorNamingThePath) {
+  const auto out = testing::fresh_dir("cli_missing");
+  const auto r = testing::run_facetwitch({"analyse", "/nonexistent/where.mp4", "--out", out.string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("/nonexistent/where.mp4"), std::string::npos) << r.err;
+}
+
+TEST(Cli, TextFileNamedMp4IsAnInputError) {
+  const auto dir = testing::fresh_dir("cli_text");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "notes.mp4") << "this is not a video\n";
+  const auto r = testing::run_facetwitch({"analyse", (dir / "notes.mp4").string(), "--out", (dir / "out").string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("notes.mp4"), std::string::npos) << r.err;
+}
+
+TEST(Cli, MissingModelIsAModelErrorNamingPathsAndPackage) {
+  const auto video = small_video();
+  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const auto out = testing::fresh_dir("cli_model");
+  const auto r = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--model", "/nonexistent/model.dat"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("/nonexistent/model.dat"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("libdlib-data"), std::string::npos) << r.err;
+  // The message is one line.
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+}
+
+TEST(Cli, CorruptModelIsAModelError) {
+  const auto video = small_video();
+  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const auto dir = testing::fresh_dir("cli_corrupt_model");
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "model.dat", std::ios::binary);
+    for (int i = 0; i < 100000; ++i) f.put(static_cast<char>(i * 37));
+  }
+  const auto r = testing::run_facetwitch({"analyse", video.string(), "--out", (dir / "out").string(), "--model", (dir / "model.dat").string()});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("corrupt"), std::string::npos) << r.err;
+  // Through the environment variable too.
+  const auto r2 = testing::run_facetwitch({"analyse", video.string(), "--out", (dir / "out2").string()},
+                                          "FACETWITCH_MODEL=" + (dir / "model.dat").string());
+  EXPECT_EQ(r2.exit_code, 4) << r2.err;
+}
+
+TEST(Cli, ExistingOutputFolderIsRefusedUnlessForced) {
+  const auto video = small_video();
+  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const auto out = testing::fresh_dir("cli_existing");
+  std::filesystem::create_directories(out);
+  std::ofstream(out / "keep.txt") << "mine\n";
+  const auto r = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out / "summary.json"));
+  const auto r2 = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet", "--force"});
+  EXPECT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_TRUE(std::filesystem::exists(out / "summary.json"));
+  EXPECT_TRUE(std::filesystem::exists(out / "keep.txt"));
+}
+
+TEST(Cli, SeveralVideosGoToOneSubFolderEach) {
+  const auto video = small_video();
+  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const auto out = testing::fresh_dir("cli_several");
+  const auto dir = testing::fresh_dir("cli_several_in");
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(video, dir / "first clip.mp4");
+  std::filesystem::copy_file(video, dir / "séance 2.mp4");
+  const auto r = testing::run_facetwitch({"analyse", (dir / "first clip.mp4").string(), (dir / "séance 2.mp4").string(), "--out",
+                                          out.string(), "--jobs", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* sub : {"first clip", "séance 2"}) {
+    auto s = read_summary_json(out / sub / "summary.json");
+    ASSERT_TRUE(s.ok()) << sub;
+    EXPECT_EQ(s->frames, 90);
+    EXPECT_TRUE(std::filesystem::exists(out / sub / "frames.csv"));
+    EXPECT_TRUE(std::filesystem::exists(out / sub / "episodes.csv"));
+  }
+  // The result table is on stdout, one block per video.
+  EXPECT_NE(r.out.find("first clip.mp4"), std::string::npos);
+  EXPECT_NE(r.out.find("séance 2.mp4"), std::string::npos);
+}
+
+TEST(Cli, SummaryHasTheDocumentedFields) {
+  const auto video = small_video();
+  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const auto out = testing::fresh_dir("cli_fields");
+  const auto r = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out / "summary.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* key : {"\"video\"", "\"duration_s\"", "\"frames\"", "\"frames_with_face\"", "\"fps\"", "\"episodes\"",
+                          "\"asymmetry\"", "\"mouth_corner_height_iod\"", "\"index\""}) {
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+  }
+}
+
+}  // namespace ft

@@ -1,0 +1,86 @@
+// test_videos.cpp: generated test videos and running the CLI.
+#include "support/test_videos.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/paths.hpp"
+#include "synth/generator.hpp"
+
+namespace ft::testing {
+
+std::optional<std::filesystem::path> ensure_video(const std::string& name, const Scenario& scenario, std::string* why) {
+  const auto photo = find_demo_photo();
+  if (!photo) {
+    if (why) *why = "astronaut portrait not in the cache: run scripts/setup.sh";
+    return std::nullopt;
+  }
+  const std::filesystem::path dir = std::filesystem::path(FT_TEST_BINARY_DIR) / "test-data" / name;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(dir / "video.mp4", ec)) {
+    auto truth = read_truth(dir / "truth.json");
+    if (truth && truth->scenario && to_json(*truth->scenario) == to_json(scenario)) return dir;
+  }
+  auto report = generate_video(scenario, *photo, dir, "");
+  if (!report) {
+    ADD_FAILURE() << "generating " << name << ": " << report.error().message;
+    if (why) *why = report.error().message;
+    return std::nullopt;
+  }
+  return dir;
+}
+
+namespace {
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  return q + "'";
+}
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+CommandResult run_facetwitch(const std::vector<std::string>& args, const std::string& env) {
+  static int counter = 0;
+  const std::filesystem::path tmp = std::filesystem::path(FT_TEST_BINARY_DIR) / "test-out" / "cmd";
+  std::filesystem::create_directories(tmp);
+  const std::string tag = std::to_string(getpid()) + "_" + std::to_string(counter++);
+  const auto out_path = tmp / ("out_" + tag), err_path = tmp / ("err_" + tag);
+  std::string cmd = env.empty() ? "" : env + " ";
+  cmd += quote(FT_FACETWITCH_EXE);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " >" + quote(out_path.string()) + " 2>" + quote(err_path.string()) + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(FT_TEST_BINARY_DIR) / "test-out" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir.parent_path());
+  return dir;
+}
+
+}  // namespace ft::testing
