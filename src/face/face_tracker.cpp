@@ -114,6 +114,12 @@ struct FaceTracker::Impl {
   dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
   cv::Mat small;  // reused downscale buffer
 
+  // Appearance of the face at the last detection: the box resized to 32x32, zero mean, unit norm.
+  // Every tracked frame is compared with it (normalised cross-correlation, ~20 us): the predictor
+  // happily fits a face to an empty patch, this notices that the face has gone.
+  static constexpr int kAppearancePx = 32;
+  static constexpr double kMinAppearance = 0.5;
+  cv::Mat reference, appearance_buf, appearance_f;
   bool tracking = false;
   bool ever_seen = false;
   Landmarks68 last{};
@@ -186,7 +192,21 @@ struct FaceTracker::Impl {
     return out;
   }
 
+  // Normalised appearance of `box` in `gray` (empty when the box is outside the picture).
+  cv::Mat appearance(const cv::Mat& gray, const cv::Rect2f& box) {
+    cv::Rect r(static_cast<int>(box.x), static_cast<int>(box.y), static_cast<int>(box.width), static_cast<int>(box.height));
+    r &= cv::Rect(0, 0, gray.cols, gray.rows);
+    if (r.width < 8 || r.height < 8) return {};
+    cv::resize(gray(r), appearance_buf, cv::Size(kAppearancePx, kAppearancePx), 0, 0, cv::INTER_AREA);
+    appearance_buf.convertTo(appearance_f, CV_32F);
+    appearance_f -= cv::mean(appearance_f)[0];
+    const double n = cv::norm(appearance_f);
+    if (n < 1e-3) return cv::Mat::zeros(kAppearancePx, kAppearancePx, CV_32F);
+    return appearance_f / n;
+  }
+
   void anchor(const cv::Mat& gray, const cv::Rect2f& detection, double t) {
+    reference = appearance(gray, detection).clone();
     last = predict(gray, detection);
     last_box = detection;
     relation = BoxRelation::between(landmark_bounds(last), detection);
@@ -246,7 +266,12 @@ struct FaceTracker::Impl {
         tracking = false;
       } else {
         Landmarks68 lms = predict(gray, box);
-        if (t - last_check_t >= options.recheck_interval_s) {
+        bool suspicious = false;
+        if (!reference.empty()) {
+          const cv::Mat now = appearance(gray, box);
+          suspicious = now.empty() || now.dot(reference) < kMinAppearance;
+        }
+        if (suspicious || t - last_check_t >= options.recheck_interval_s) {
           // Re-check: is there still a face here? Detect in a window twice the box, downscaled so the
           // face is about 120 px (the HOG window is 80 px), and re-anchor to the detection.
           obs.detector_ran = true;

@@ -2,6 +2,7 @@
 #include "support/test_videos.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -37,16 +38,20 @@ std::optional<std::filesystem::path> ensure_video(const std::string& name, const
 }
 
 namespace {
+// Single-quoted for /bin/sh. (Built with an ostringstream: GCC 12 gives a false -Wrestrict on
+// std::string concatenation here.)
 std::string quote(const std::string& s) {
-  std::string q = "'";
+  std::ostringstream q;
+  q << '\'';
   for (char c : s) {
     if (c == '\'') {
-      q += "'\\''";
+      q << "'\\''";
     } else {
-      q += c;
+      q << c;
     }
   }
-  return q + "'";
+  q << '\'';
+  return q.str();
 }
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -60,13 +65,15 @@ CommandResult run_facetwitch(const std::vector<std::string>& args, const std::st
   static int counter = 0;
   const std::filesystem::path tmp = std::filesystem::path(FT_TEST_BINARY_DIR) / "test-out" / "cmd";
   std::filesystem::create_directories(tmp);
-  const std::string tag = std::to_string(getpid()) + "_" + std::to_string(counter++);
-  const auto out_path = tmp / ("out_" + tag), err_path = tmp / ("err_" + tag);
-  std::string cmd = env.empty() ? "" : env + " ";
-  cmd += quote(FT_FACETWITCH_EXE);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " >" + quote(out_path.string()) + " 2>" + quote(err_path.string()) + " </dev/null";
-  const int status = std::system(cmd.c_str());
+  std::ostringstream tag;
+  tag << getpid() << '_' << counter++;
+  const auto out_path = tmp / ("out_" + tag.str()), err_path = tmp / ("err_" + tag.str());
+  std::ostringstream cmd;
+  if (!env.empty()) cmd << env << ' ';
+  cmd << quote(FT_FACETWITCH_EXE);
+  for (const auto& a : args) cmd << ' ' << quote(a);
+  cmd << " >" << quote(out_path.string()) << " 2>" << quote(err_path.string()) << " </dev/null";
+  const int status = std::system(cmd.str().c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(out_path);
