@@ -24,11 +24,13 @@ extern char** environ;  // NOLINT: POSIX, passed on to ffmpeg
 namespace ft {
 namespace {
 
-std::string errno_text(int e) { return std::strerror(e); }
+std::string errno_text(int e) {
+  return std::strerror(e);
+}
 
 // Blocks SIGPIPE in the calling thread while alive, so that a write to a pipe whose reader has gone
-// returns EPIPE instead of killing the process. A SIGPIPE raised meanwhile is consumed (not delivered)
-// unless one was already pending before.
+// returns EPIPE instead of killing the process. A SIGPIPE raised meanwhile is consumed (not
+// delivered) unless one was already pending before.
 class SigpipeBlock {
  public:
   SigpipeBlock() {
@@ -45,7 +47,8 @@ class SigpipeBlock {
   SigpipeBlock& operator=(const SigpipeBlock&) = delete;
 
   void consume_raised() {
-    if (was_pending_) return;
+    if (was_pending_)
+      return;
     timespec zero{};
     while (sigtimedwait(&set_, nullptr, &zero) < 0 && errno == EINTR) {
     }
@@ -57,23 +60,30 @@ class SigpipeBlock {
   bool was_pending_ = false;
 };
 
-// The last non-empty line of what ffmpeg wrote to its stderr file (at most the last 8 KiB are read).
+// The last non-empty line of what ffmpeg wrote to its stderr file (at most the last 8 KiB are
+// read).
 std::string last_line_of(int fd) {
-  if (fd < 0) return {};
+  if (fd < 0)
+    return {};
   struct stat st {};
-  if (fstat(fd, &st) != 0) return {};
+  if (fstat(fd, &st) != 0)
+    return {};
   const off_t size = st.st_size;
   const off_t start = std::max<off_t>(0, size - 8192);
   std::string text(static_cast<std::size_t>(size - start), '\0');
   std::size_t got = 0;
   while (got < text.size()) {
-    const ssize_t n = pread(fd, text.data() + got, text.size() - got, start + static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    const ssize_t n =
+        pread(fd, text.data() + got, text.size() - got, start + static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
     got += static_cast<std::size_t>(n);
   }
   text.resize(got);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.pop_back();
   const auto nl = text.find_last_of("\r\n");
   return nl == std::string::npos ? text : text.substr(nl + 1);
 }
@@ -109,7 +119,8 @@ struct SpawnAttr {
 };
 
 void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
+  if (fd >= 0)
+    ::close(fd);
   fd = -1;
 }
 
@@ -119,41 +130,53 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::open(const std::filesystem::pa
                                                        int height, double fps,
                                                        const VideoWriterOptions& options) {
   if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
-    return make_error(ErrorKind::BadArguments,
-                      "video size " + std::to_string(width) + "x" + std::to_string(height) +
-                          " is not valid: width and height must be positive and even (H.264 4:2:0)");
+    return make_error(
+        ErrorKind::BadArguments,
+        "video size " + std::to_string(width) + "x" + std::to_string(height) +
+            " is not valid: width and height must be positive and even (H.264 4:2:0)");
   }
   if (!(fps > 0.0 && fps <= 1000.0)) {
     return make_error(ErrorKind::BadArguments,
                       "frame rate " + format_number(fps) + " is not valid: use 1 to 1000 fps");
   }
   std::error_code ec;
-  const auto parent = path.parent_path().empty() ? std::filesystem::current_path(ec) : path.parent_path();
+  const auto parent =
+      path.parent_path().empty() ? std::filesystem::current_path(ec) : path.parent_path();
   if (!std::filesystem::is_directory(parent, ec)) {
     return make_error(ErrorKind::Output, "cannot write video " + path.string() + ": folder " +
                                              parent.string() + " does not exist");
   }
 
-  const int gop = options.gop > 0 ? options.gop : std::max(1, static_cast<int>(std::lround(2.0 * fps)));
-  std::vector<std::string> args = {"ffmpeg",  "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                                   "-f",      "rawvideo",     "-pix_fmt", "bgr24",     "-s",
-                                   std::to_string(width) + "x" + std::to_string(height),
-                                   "-r",      format_number(fps), "-i",   "-",         "-c:v",
-                                   "libx264", "-preset",      options.preset, "-crf",
-                                   std::to_string(options.crf), "-pix_fmt", "yuv420p"};
+  const int gop =
+      options.gop > 0 ? options.gop : std::max(1, static_cast<int>(std::lround(2.0 * fps)));
+  std::vector<std::string> args = {"ffmpeg",   "-hide_banner",
+                                   "-nostdin", "-loglevel",
+                                   "error",    "-y",
+                                   "-f",       "rawvideo",
+                                   "-pix_fmt", "bgr24",
+                                   "-s",       std::to_string(width) + "x" + std::to_string(height),
+                                   "-r",       format_number(fps),
+                                   "-i",       "-",
+                                   "-c:v",     "libx264",
+                                   "-preset",  options.preset,
+                                   "-crf",     std::to_string(options.crf),
+                                   "-pix_fmt", "yuv420p"};
   if (options.fragmented && is_mp4_like(path)) {
     args.insert(args.end(), {"-movflags", "+frag_keyframe+empty_moov+default_base_moof"});
   }
   args.insert(args.end(), {"-g", std::to_string(gop), path.string()});
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
 
   // ffmpeg's stderr goes to an anonymous temp file so that its last line can be shown on failure.
-  std::string tmpl = (std::filesystem::temp_directory_path(ec) / "facetwitch-ffmpeg-XXXXXX").string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path(ec) / "facetwitch-ffmpeg-XXXXXX").string();
   int err_fd = mkostemp(tmpl.data(), O_CLOEXEC);
-  if (err_fd >= 0) unlink(tmpl.c_str());
+  if (err_fd >= 0)
+    unlink(tmpl.c_str());
 
   int fds[2] = {-1, -1};
   if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -207,7 +230,9 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::open(const std::filesystem::pa
   return w;
 }
 
-VideoWriter::~VideoWriter() { (void)close(); }
+VideoWriter::~VideoWriter() {
+  (void)close();
+}
 
 Status VideoWriter::write(const cv::Mat& bgr) {
   if (closed_) {
@@ -216,16 +241,16 @@ Status VideoWriter::write(const cv::Mat& bgr) {
   }
   if (bgr.type() != CV_8UC3 || bgr.cols != width_ || bgr.rows != height_) {
     return make_error(ErrorKind::Output,
-                      "cannot write video " + path_.string() + ": frame is " + std::to_string(bgr.cols) +
-                          "x" + std::to_string(bgr.rows) + " (type " + std::to_string(bgr.type()) +
-                          "), expected " + std::to_string(width_) + "x" + std::to_string(height_) +
-                          " 8-bit BGR");
+                      "cannot write video " + path_.string() + ": frame is " +
+                          std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows) + " (type " +
+                          std::to_string(bgr.type()) + "), expected " + std::to_string(width_) +
+                          "x" + std::to_string(height_) + " 8-bit BGR");
   }
   SigpipeBlock block;
   const std::size_t row_bytes = static_cast<std::size_t>(width_) * 3;
   const int chunks = bgr.isContinuous() ? 1 : height_;
-  const std::size_t chunk_bytes = bgr.isContinuous() ? row_bytes * static_cast<std::size_t>(height_)
-                                                     : row_bytes;
+  const std::size_t chunk_bytes =
+      bgr.isContinuous() ? row_bytes * static_cast<std::size_t>(height_) : row_bytes;
   for (int c = 0; c < chunks; ++c) {
     const auto* p = bgr.ptr<unsigned char>(c);
     std::size_t left = chunk_bytes;
@@ -233,8 +258,10 @@ Status VideoWriter::write(const cv::Mat& bgr) {
       const ssize_t n = ::write(pipe_fd_, p, left);
       if (n < 0) {
         const int e = errno;
-        if (e == EINTR) continue;
-        if (e == EPIPE) block.consume_raised();
+        if (e == EINTR)
+          continue;
+        if (e == EPIPE)
+          block.consume_raised();
         return fail_from_ffmpeg(e == EPIPE ? "ffmpeg stopped reading frames" : errno_text(e));
       }
       p += n;
@@ -247,13 +274,16 @@ Status VideoWriter::write(const cv::Mat& bgr) {
 
 Status VideoWriter::fail_from_ffmpeg(const std::string& what) {
   Status st = close();
-  if (!st.ok()) return st;  // ffmpeg's own message explains it
-  close_status_ = make_error(ErrorKind::Output, "cannot write video " + path_.string() + ": " + what);
+  if (!st.ok())
+    return st;  // ffmpeg's own message explains it
+  close_status_ =
+      make_error(ErrorKind::Output, "cannot write video " + path_.string() + ": " + what);
   return close_status_;
 }
 
 Status VideoWriter::close() {
-  if (closed_) return close_status_;
+  if (closed_)
+    return close_status_;
   closed_ = true;
   close_fd(pipe_fd_);
   int status = 0;
@@ -264,8 +294,9 @@ Status VideoWriter::close() {
   const std::string message = last_line_of(stderr_fd_);
   close_fd(stderr_fd_);
   if (r < 0) {
-    close_status_ = make_error(ErrorKind::Output, "cannot write video " + path_.string() +
-                                                      ": lost the ffmpeg process: " + errno_text(errno));
+    close_status_ =
+        make_error(ErrorKind::Output, "cannot write video " + path_.string() +
+                                          ": lost the ffmpeg process: " + errno_text(errno));
   } else if (WIFSIGNALED(status)) {
     close_status_ = make_error(ErrorKind::Output, "cannot write video " + path_.string() +
                                                       ": ffmpeg was killed by signal " +

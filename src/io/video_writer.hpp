@@ -1,10 +1,11 @@
 // video_writer.hpp: writes BGR frames to an H.264 video file through Debian's `ffmpeg` program.
 //
-// OpenCV's own writer cannot choose the encoder's quality, and twitches are movements of a few pixels that
-// a lossy default would smear; so we start `ffmpeg` as a separate process (posix_spawnp, argument vector,
-// no shell: any file name works) and feed it raw bgr24 frames through a pipe. A fragmented MP4 (the
-// default) stays playable up to its last complete fragment even if our process is killed, and ffmpeg, a
-// separate process, finishes the file by itself when our end of the pipe closes.
+// OpenCV's own writer cannot choose the encoder's quality, and twitches are movements of a few
+// pixels that a lossy default would smear; so we start `ffmpeg` as a separate process
+// (posix_spawnp, argument vector, no shell: any file name works) and feed it raw bgr24 frames
+// through a pipe. A fragmented MP4 (the default) stays playable up to its last complete fragment
+// even if our process is killed, and ffmpeg, a separate process, finishes the file by itself when
+// our end of the pipe closes.
 #pragma once
 
 #include <filesystem>
@@ -18,14 +19,15 @@
 namespace ft {
 
 struct VideoWriterOptions {
-  int crf = 14;                    // x264 constant rate factor: 0 lossless .. 51 worst; 14 is near-transparent
-  std::string preset = "veryfast"; // x264 speed preset
-  bool fragmented = true;          // .mp4 only: fragmented MP4 (playable when the writer is killed)
-  int gop = 0;                     // keyframe interval in frames; 0 = 2 * fps
+  int crf = 14;  // x264 constant rate factor: 0 lossless .. 51 worst; 14 is near-transparent
+  std::string preset = "veryfast";  // x264 speed preset
+  bool fragmented = true;  // .mp4 only: fragmented MP4 (playable when the writer is killed)
+  int gop = 0;             // keyframe interval in frames; 0 = 2 * fps
 };
 
-// One output video being written. Frame size and rate are fixed at open(); every frame must be 8-bit BGR
-// of exactly that size. Not thread safe: one thread writes. Sizes are pixels, fps frames per second.
+// One output video being written. Frame size and rate are fixed at open(); every frame must be
+// 8-bit BGR of exactly that size. Not thread safe: one thread writes. Sizes are pixels, fps frames
+// per second.
 class VideoWriter {
  public:
   // Starts ffmpeg writing `path` (overwritten if it exists). Errors (ErrorKind::Output): ffmpeg not
@@ -37,12 +39,12 @@ class VideoWriter {
   VideoWriter(const VideoWriter&) = delete;
   VideoWriter& operator=(const VideoWriter&) = delete;
 
-  // Sends one frame (CV_8UC3, width x height). Blocks while ffmpeg is busy. ErrorKind::Output when ffmpeg
-  // has stopped (its message is included) or the frame has the wrong size or type.
+  // Sends one frame (CV_8UC3, width x height). Blocks while ffmpeg is busy. ErrorKind::Output when
+  // ffmpeg has stopped (its message is included) or the frame has the wrong size or type.
   Status write(const cv::Mat& bgr);
 
-  // Ends the stream and waits for ffmpeg to finish the file. Safe to call more than once (returns the
-  // first result again).
+  // Ends the stream and waits for ffmpeg to finish the file. Safe to call more than once (returns
+  // the first result again).
   Status close();
 
   const std::filesystem::path& path() const { return path_; }

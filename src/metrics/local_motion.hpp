@@ -23,8 +23,8 @@ namespace ft {
 
 struct LocalMotionOptions {
   bool enabled = true;
-  double anchor_gain = 0.08;          // per frame at 30 fps (time constant ~0.4 s); scaled with the frame rate
-  double patch_iod = 0.16;            // LK window side as a fraction of the IOD
+  double anchor_gain = 0.03;          // per frame at 30 fps (time constant ~1.1 s); scaled with the frame rate
+  double patch_iod = 0.12;            // LK window side as a fraction of the IOD
   double max_disagreement_iod = 0.08; // beyond this the point is reset to the landmark
 };
 

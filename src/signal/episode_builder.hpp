@@ -1,11 +1,7 @@
 // episode_builder.hpp: merges classified twitch events of one region and laterality into episodes.
 // Events whose gap is at most merge_gap_s belong to one episode. Not thread-safe.
-//
-// Frequency: twitches per second from the peak times, (n - 1) / (last - first). Above fps/5 a sampled
-// twitch train starts to merge neighbouring peaks (12 Hz at 30 fps is 2.5 samples per twitch), so when
-// the peak rate is above that the frequency is refined by the episode's periodogram searched from 0.7x
-// the peak rate up to Nyquist, and the twitch count is taken from that frequency over the
-// episode's span when it is larger than the peaks counted.
+// Frequency: twitches per second from the peak times, (n - 1) / (last - first) (refined for fast
+// trains by the analyser, see twitch_analyser.hpp).
 #pragma once
 
 #include <optional>
@@ -37,7 +33,6 @@ class EpisodeBuilder {
   bool open_ = false;
   double start_s_ = 0.0, end_s_ = 0.0, peak_ = 0.0;
   std::vector<double> twitch_times_;
-  std::vector<double> sample_t_, sample_v_;
 };
 
 }  // namespace ft

@@ -10,6 +10,7 @@ namespace {
 constexpr double kGapResetS = 1.0;     // a gap longer than this restarts the warm-up
 constexpr double kPreRollS = 0.5;      // samples kept before an onset
 constexpr double kMaxEventS = 60.0;    // an event longer than this is closed (bounded memory)
+constexpr double kMaxFrozenS = 2.0;    // after this long in an event the baseline follows again
 }  // namespace
 
 std::vector<std::size_t> find_peak_indices(const std::vector<double>& t, const std::vector<double>& v, double delta,
@@ -138,22 +139,25 @@ void StreamDetector::close_event(std::vector<TwitchEvent>& finished) {
   const double delta = std::max(onset_threshold_, 0.3 * e.peak_iod);
   const auto peaks = find_peak_indices(e.sample_t, e.sample_v, delta, onset_threshold_);
   e.twitch_times_s = find_twitch_peaks(e.sample_t, e.sample_v, delta, onset_threshold_);
-  // Rise time of the FIRST twitch, 10% -> 90% of its peak, using the samples before the onset.
+  // Rise time of the FIRST twitch, from max(20% of its peak, half the threshold) to 80% of its peak
+  // (lower levels sit inside the noise of small twitches), using the samples before the onset,
+  // interpolated between samples.
   const std::size_t first = peaks.empty() ? static_cast<std::size_t>(best - event_.begin()) : peaks.front();
   const double first_peak = event_[first].v;
   std::vector<Sample> rise(pre_roll_.begin(), pre_roll_.end());
   rise.insert(rise.end(), event_.begin(), event_.begin() + static_cast<std::ptrdiff_t>(first) + 1);
-  double t10 = kNaN, t90 = kNaN;
-  for (std::size_t i = rise.size(); i-- > 0;) {
-    if (std::isnan(t90) && rise[i].v < 0.9 * first_peak) t90 = rise[std::min(i + 1, rise.size() - 1)].t;
-    if (rise[i].v < 0.1 * first_peak) {
-      t10 = rise[std::min(i + 1, rise.size() - 1)].t;
-      break;
+  // Time at which the rise last crossed `level` before the peak (going backwards from the peak).
+  auto crossing = [&rise](double level) {
+    for (std::size_t i = rise.size() - 1; i > 0; --i) {
+      if (rise[i - 1].v < level && rise[i].v >= level) {
+        const double f = (level - rise[i - 1].v) / (rise[i].v - rise[i - 1].v);
+        return rise[i - 1].t + f * (rise[i].t - rise[i - 1].t);
+      }
     }
-  }
-  if (std::isnan(t10)) t10 = rise.front().t;
-  if (std::isnan(t90)) t90 = event_[first].t;
-  e.rise_s = std::max(0.0, t90 - t10);
+    return rise.front().t;
+  };
+  const double low = std::max(0.2 * first_peak, 0.5 * onset_threshold_);
+  e.rise_s = std::max(0.0, crossing(0.8 * first_peak) - crossing(std::min(low, 0.6 * first_peak)));
   finished.push_back(std::move(e));
   event_.clear();
   pre_roll_.clear();
@@ -206,6 +210,16 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
 
   if (active_) {
     event_.push_back({t, v});
+    // A long event: the baseline follows again, so that a slow drift cannot hold an event open for ever
+    // (a tonic spasm longer than this fades from the signal as the baseline catches up).
+    if (t - onset_s_ > kMaxFrozenS) {
+      if (region_ == Region::Mouth) {
+        base_x_.push(t, point.x);
+        base_y_.push(t, point.y);
+      } else {
+        base_s_.push(t, scalar);
+      }
+    }
   } else {
     // Resting sample: feeds the baseline and the noise floor.
     if (region_ == Region::Mouth) {

@@ -30,7 +30,10 @@ struct TwitchEvent {
   double offset_s = 0.0;      // fall below the release level
   double peak_iod = 0.0;
   double peak_s = 0.0;
-  double rise_s = 0.0;        // 10% -> 90% of the peak (uses samples before the onset)
+  double rise_s = 0.0;        // max(20% of peak, threshold/2) -> 80% of the first twitch peak
+  // Slow: rises slower than `max_rise_s` and lasts more than 0.3 s (drift, expression). A single
+  // twitch pulse lasts ~0.1 s whatever noise does to its measured rise.
+  bool slow(double max_rise_s) const { return rise_s > max_rise_s && offset_s - onset_s > 0.3; }
   double threshold_iod = 0.0; // threshold at the onset
   std::vector<double> twitch_times_s;  // one per twitch (peak times, sub-sample interpolated)
   std::vector<double> sample_t, sample_v;  // the event's samples (for the episode's spectrum)

@@ -7,6 +7,7 @@
 namespace ft {
 
 namespace {
+constexpr double kHistoryS = 60.0;  // signal history kept for the frequency refinement
 int pidx(Region r, Side s) { return static_cast<int>(r) * 2 + static_cast<int>(s); }
 double overlap(const TwitchEvent& a, const TwitchEvent& b) {
   return std::min(a.offset_s, b.offset_s) - std::max(a.onset_s, b.onset_s);
@@ -40,11 +41,53 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
       const cv::Point2f p = m.mouth_corner[s];
       const double aperture = m.eye_aperture_iod[s];
       out[r][s] = stream(r, s).push(m.t, valid, p, aperture, finished_);
+      auto& h = history_[static_cast<std::size_t>(pidx(r, s))];
+      if (out[r][s].valid) h.emplace_back(m.t, out[r][s].value_iod);
+      while (!h.empty() && h.front().first < m.t - kHistoryS) h.pop_front();
       for (auto& e : finished_) pending_[static_cast<std::size_t>(pidx(r, s))].push_back(std::move(e));
     }
     resolve(r, false);
   }
+  refine_new_episodes();
   return out;
+}
+
+void TwitchAnalyser::refine_new_episodes() {
+  for (; refined_ < episodes_.size(); ++refined_) {
+    Episode& ep = episodes_[refined_];
+    if (ep.twitch_count < 3 || std::isnan(ep.frequency_hz)) continue;
+    // The episode's signal: the one side's stream, or the sum of both for a bilateral episode.
+    std::vector<double> t, v;
+    for (Side s : kSides) {
+      if (ep.side != Laterality::Bilateral && laterality(s) != ep.side) continue;
+      const auto& h = history_[static_cast<std::size_t>(pidx(ep.region, s))];
+      std::size_t k = 0;
+      for (const auto& [ht, hv] : h) {
+        if (ht < ep.start_s - 0.1 || ht > ep.end_s + 0.1) continue;
+        if (ep.side == Laterality::Bilateral && s == Side::Right) {
+          while (k < t.size() && t[k] < ht - 1e-6) ++k;
+          if (k < t.size() && std::abs(t[k] - ht) < 1e-6) v[k] += hv;
+          continue;
+        }
+        t.push_back(ht);
+        v.push_back(hv);
+      }
+    }
+    if (t.size() < 6) continue;
+    std::vector<double> dts;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+      if (t[i] > t[i - 1]) dts.push_back(t[i] - t[i - 1]);
+    }
+    if (dts.empty()) continue;
+    std::nth_element(dts.begin(), dts.begin() + static_cast<std::ptrdiff_t>(dts.size() / 2), dts.end());
+    const double fps = 1.0 / dts[dts.size() / 2];
+    if (ep.frequency_hz <= fps / 5.0) continue;
+    const double f = dominant_frequency_hz(t, v, 0.7 * ep.frequency_hz, fps / 2.0);
+    if (std::isnan(f)) continue;
+    const double span = (ep.twitch_count - 1) / ep.frequency_hz;
+    ep.frequency_hz = f;
+    ep.twitch_count = std::max(ep.twitch_count, static_cast<int>(std::lround(f * span)) + 1);
+  }
 }
 
 void TwitchAnalyser::emit(const TwitchEvent& e, Laterality lat) {
@@ -65,10 +108,13 @@ void TwitchAnalyser::resolve(Region r, bool final) {
     // Wait while the other side is in an event that may overlap this one.
     const StreamDetector& other = stream(r, other_side(side));
     if (!final && other.active() && other.active_onset_s() <= e.offset_s + tol) break;
-    // The other side's pending event that overlaps most.
+    // The other side's pending event of the same speed class that overlaps most. A slow movement (drift,
+    // expression) on one side must not pair with, and so hide, a twitch on the other.
+    const bool e_slow = e.slow(settings_.voluntary_rise_s);
     auto best = theirs.end();
     double best_ov = -tol;
     for (auto it = theirs.begin(); it != theirs.end(); ++it) {
+      if (it->slow(settings_.voluntary_rise_s) != e_slow) continue;
       const double ov = overlap(e, *it);
       if (ov >= best_ov) {
         best_ov = ov;
@@ -82,7 +128,9 @@ void TwitchAnalyser::resolve(Region r, bool final) {
         return x.region == r && e.onset_s <= x.end_s + tol && e.offset_s >= x.start_s - tol;
       });
       if (d == decided_.end()) {
-        emit(e, laterality(side));
+        // A one-sided movement that rises slowly is not a twitch (a twitch, clonic or tonic, starts
+        // within tens of milliseconds): drift of the face frame, or a one-sided expression.
+        if (!e_slow) emit(e, laterality(side));
       } else if (d->kind == Kind::Bilateral) {
         emit(e, Laterality::Bilateral);
       } else if (d->kind == Kind::Voluntary) {
@@ -99,7 +147,7 @@ void TwitchAnalyser::resolve(Region r, bool final) {
     const double ratio = strong.peak_iod > 0 ? weak.peak_iod / strong.peak_iod : 0.0;
     if (ratio < settings_.bilateral_ratio) {
       // The weaker side was dragged along by the stronger one.
-      emit(strong, laterality(strong.side));
+      if (!e_slow) emit(strong, laterality(strong.side));
       continue;
     }
     const double start = std::min(e.onset_s, o.onset_s), end = std::max(e.offset_s, o.offset_s);
@@ -113,7 +161,7 @@ void TwitchAnalyser::resolve(Region r, bool final) {
       remember(Kind::Blink);
       continue;
     }
-    if (r == Region::Mouth && std::max(e.rise_s, o.rise_s) > settings_.voluntary_rise_s) {
+    if (r == Region::Mouth && e_slow) {
       voluntary_.push_back({start, end, r});
       remember(Kind::Voluntary);
       continue;
@@ -143,6 +191,7 @@ void TwitchAnalyser::finish() {
     }
     resolve(r, true);
   }
+  refine_new_episodes();
 }
 
 std::vector<Episode> TwitchAnalyser::open_episodes() const {

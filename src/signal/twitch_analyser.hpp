@@ -5,11 +5,18 @@
 //  - eye: both eyes closing together (onsets within blink_sync_s, the weaker at least bilateral_ratio of
 //    the stronger) is a blink: counted, never a twitch;
 //  - mouth: both corners moving together (the weaker at least bilateral_ratio of the stronger) is a
-//    bilateral movement; if it rises slowly (10-90% rise longer than voluntary_rise_s) it is voluntary
+//    bilateral movement; if it rises slowly (20-80% rise longer than voluntary_rise_s) it is voluntary
 //    (smile, speech) and not a twitch, otherwise a bilateral twitch;
 //  - an overlapping movement of the other side smaller than bilateral_ratio of the stronger one is
-//    taken as mechanically dragged along by it and dropped; the stronger side's twitch is unilateral.
+//    taken as mechanically dragged along by it and dropped; the stronger side's twitch is unilateral;
+//  - a one-sided movement that rises slowly (slower than voluntary_rise_s) is not a twitch: a twitch,
+//    clonic or tonic, starts within tens of milliseconds; slow change is drift or expression. Slow and
+//    fast events are never paired with each other.
 // Classified events are merged into episodes (signal/episode_builder.hpp).
+// Frequency: twitches per second from the peak times. Above fps/5 a sampled train starts to merge
+// neighbouring peaks (12 Hz at 30 fps is 2.5 samples per twitch), so there the frequency is refined by
+// the periodogram of the stream's signal over the episode, searched from 0.7x the peak rate up to
+// Nyquist, and the twitch count is taken from that frequency over the episode's span when larger.
 // Frames whose quality flags are not ok are gaps: nothing is measured there.
 // Not thread-safe: one analyser per analysis thread.
 #pragma once
@@ -45,6 +52,7 @@ class TwitchAnalyser {
 
  private:
   void resolve(Region r, bool final);
+  void refine_new_episodes();
   void emit(const TwitchEvent& e, Laterality lat);
   StreamDetector& stream(Region r, Side s) { return streams_[static_cast<int>(r) * 2 + static_cast<int>(s)]; }
   EpisodeBuilder& builder(Region r, Laterality l);
@@ -66,6 +74,8 @@ class TwitchAnalyser {
   std::array<std::deque<TwitchEvent>, 4> pending_;  // finished events awaiting classification
   std::vector<EpisodeBuilder> builders_;           // (mouth, eye) x (L, R, bilateral)
   std::vector<TwitchEvent> finished_;              // scratch
+  std::array<std::deque<std::pair<double, double>>, 4> history_;  // (t, value) of the last 60 s
+  std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
   std::vector<Blink> blinks_;
   std::vector<VoluntaryMovement> voluntary_;

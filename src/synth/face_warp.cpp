@@ -1,4 +1,5 @@
-// face_warp.cpp: Gaussian local warps + similarity, as backward maps for cv::remap (see face_warp.hpp).
+// face_warp.cpp: Gaussian local warps + similarity, as backward maps for cv::remap (see
+// face_warp.hpp).
 #include "synth/face_warp.hpp"
 
 #include <algorithm>
@@ -16,7 +17,8 @@ WarpControl clamped(const WarpControl& c) {
   out.radius = std::max(c.radius, 1e-3f);
   const float len = std::hypot(c.displacement.x, c.displacement.y);
   const float max_len = kMaxWarpRatio * out.radius;
-  if (len > max_len) out.displacement *= max_len / len;
+  if (len > max_len)
+    out.displacement *= max_len / len;
   return out;
 }
 
@@ -49,6 +51,178 @@ Affine inverse_affine(const Similarity& m) {
   return a;
 }
 
+double smoothstep(double x) {
+  x = std::clamp(x, 0.0, 1.0);
+  return x * x * (3.0 - 2.0 * x);
+}
+
+// Bounding box (output pixels, clipped to the image) of canvas points after `motion`, grown by 1
+// px.
+cv::Rect output_box(const std::vector<cv::Point2d>& pts, const Similarity& motion, cv::Size size) {
+  double x0 = std::numeric_limits<double>::max(), y0 = x0, x1 = -x0, y1 = -x0;
+  for (const auto& p : pts) {
+    const cv::Point2d q = motion.apply(p);
+    x0 = std::min(x0, q.x);
+    x1 = std::max(x1, q.x);
+    y0 = std::min(y0, q.y);
+    y1 = std::max(y1, q.y);
+  }
+  const int c0 = std::max(0, static_cast<int>(std::floor(x0)) - 1);
+  const int c1 = std::min(size.width - 1, static_cast<int>(std::ceil(x1)) + 1);
+  const int r0 = std::max(0, static_cast<int>(std::floor(y0)) - 1);
+  const int r1 = std::min(size.height - 1, static_cast<int>(std::ceil(y1)) + 1);
+  if (c1 < c0 || r1 < r0)
+    return {};
+  return {c0, r0, c1 - c0 + 1, r1 - r0 + 1};
+}
+
+// One lid line in eye coordinates (u across the eye, v toward the brow), sorted by u.
+struct LidLine {
+  std::array<double, 4> u{};
+  std::array<double, 4> v{};
+
+  LidLine(const std::array<cv::Point2f, 4>& pts, cv::Point2d origin, cv::Point2d u_axis,
+          cv::Point2d v_axis) {
+    std::array<std::pair<double, double>, 4> uv;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const cv::Point2d d(pts[i].x - origin.x, pts[i].y - origin.y);
+      uv[i] = {d.dot(u_axis), d.dot(v_axis)};
+    }
+    std::sort(uv.begin(), uv.end());
+    for (std::size_t i = 0; i < 4; ++i) {
+      u[i] = uv[i].first;
+      v[i] = uv[i].second;
+    }
+  }
+  // Height of the line at u (piecewise linear; clamped to the corners outside).
+  double at(double x) const {
+    if (x <= u[0])
+      return v[0];
+    for (std::size_t i = 1; i < 4; ++i) {
+      if (x <= u[i]) {
+        const double span = u[i] - u[i - 1];
+        return span > 1e-9 ? v[i - 1] + (v[i] - v[i - 1]) * (x - u[i - 1]) / span : v[i];
+      }
+    }
+    return v[3];
+  }
+  // How much of the lid shift applies at u: 0 at the corners, rising smoothly to 1 at the two lid
+  // landmarks and 1 between them.
+  double profile(double x) const {
+    if (x <= u[0] || x >= u[3])
+      return 0.0;
+    if (x < u[1])
+      return u[1] - u[0] > 1e-9 ? smoothstep((x - u[0]) / (u[1] - u[0])) : 1.0;
+    if (x <= u[2])
+      return 1.0;
+    return u[3] - u[2] > 1e-9 ? smoothstep((u[3] - x) / (u[3] - u[2])) : 1.0;
+  }
+};
+
+// One eye's closure, prepared: g(v) - v, the backward shift along `up` at a canvas point.
+struct LidGeometry {
+  cv::Point2d origin{0.0, 0.0};
+  cv::Point2d u_axis{1.0, 0.0};
+  cv::Point2d v_axis{0.0, -1.0};
+  LidLine upper;
+  LidLine lower;
+  double du = 0.0, dl = 0.0;
+  double reach_up = 0.0, reach_down = 0.0;
+  double u_min = 0.0, u_max = 0.0;
+
+  static cv::Point2d axis(const LidClosure& lid) {
+    const double n = std::hypot(lid.up.x, lid.up.y);
+    return n > 0.0 ? cv::Point2d(lid.up.x / n, lid.up.y / n) : cv::Point2d(0.0, -1.0);
+  }
+  static cv::Point2d centre(const LidClosure& lid) {
+    cv::Point2d o(0.0, 0.0);
+    for (const auto& p : lid.upper)
+      o += cv::Point2d(p.x, p.y) * 0.125;
+    for (const auto& p : lid.lower)
+      o += cv::Point2d(p.x, p.y) * 0.125;
+    return o;
+  }
+
+  explicit LidGeometry(const LidClosure& lid)
+      : origin(centre(lid)),
+        u_axis(-axis(lid).y, axis(lid).x),
+        v_axis(axis(lid)),
+        upper(lid.upper, origin, u_axis, v_axis),
+        lower(lid.lower, origin, u_axis, v_axis),
+        du(std::max(0.0f, lid.upper_shift)),
+        dl(std::max(0.0f, lid.lower_shift)),
+        // The fades must be long enough to stay monotone (smoothstep's slope peaks at 1.5).
+        reach_up(std::max<double>(lid.reach_above, 2.0 * du)),
+        reach_down(std::max<double>(lid.reach_below, 2.0 * dl)),
+        u_min(std::min(upper.u[0], lower.u[0])),
+        u_max(std::max(upper.u[3], lower.u[3])) {}
+
+  bool active() const { return du > 0.0 || dl > 0.0; }
+
+  // `d` is the canvas point minus origin.
+  double offset(cv::Point2d d) const {
+    const double u = d.dot(u_axis);
+    if (u <= u_min || u >= u_max)
+      return 0.0;
+    const double v = d.dot(v_axis);
+    const double vu = upper.at(u);
+    const double vl = lower.at(u);
+    const double gap = vu - vl;
+    if (gap <= 0.0)
+      return 0.0;
+    const double top = vu + reach_up;
+    const double bottom = vl - reach_down;
+    if (v >= top || v <= bottom)
+      return 0.0;
+    double su = du * upper.profile(u);
+    double sl = dl * lower.profile(u);
+    if (su + sl <= 0.0)
+      return 0.0;
+    if (su + sl > 0.95 * gap) {  // never let the lids meet or cross
+      const double k = 0.95 * gap / (su + sl);
+      su *= k;
+      sl *= k;
+    }
+    const double new_u = vu - su;
+    const double new_l = vl + sl;
+    if (v >= new_u)
+      return su * smoothstep((top - v) / (top - new_u));
+    if (v > new_l)
+      return vl + (v - new_l) * gap / (new_u - new_l) - v;
+    return -sl * smoothstep((v - bottom) / (new_l - bottom));
+  }
+};
+
+// Adds one eye's closure to backward maps that already hold the similarity's inverse (and possibly
+// other local displacements): source += (g(v) - v) * up.
+void add_lid_closure(cv::Size size, const LidClosure& lid, const Affine& a,
+                     const Similarity& motion, cv::Mat& map_x, cv::Mat& map_y) {
+  const LidGeometry geo(lid);
+  if (!geo.active())
+    return;
+  std::vector<cv::Point2d> hull;
+  for (const auto& line : {lid.upper, lid.lower}) {
+    for (const auto& p : line) {
+      hull.push_back(cv::Point2d(p.x, p.y) + geo.v_axis * geo.reach_up);
+      hull.push_back(cv::Point2d(p.x, p.y) - geo.v_axis * geo.reach_down);
+    }
+  }
+  const cv::Rect box = output_box(hull, motion, size);
+  for (int r = box.y; r < box.y + box.height; ++r) {
+    auto* mx = map_x.ptr<float>(r);
+    auto* my = map_y.ptr<float>(r);
+    for (int c = box.x; c < box.x + box.width; ++c) {
+      const cv::Point2d d(a.a00 * c + a.a01 * r + a.b0 - geo.origin.x,
+                          a.a10 * c + a.a11 * r + a.b1 - geo.origin.y);
+      const double off = geo.offset(d);
+      if (off == 0.0)
+        continue;
+      mx[c] += static_cast<float>(off * geo.v_axis.x);
+      my[c] += static_cast<float>(off * geo.v_axis.y);
+    }
+  }
+}
+
 }  // namespace
 
 cv::Point2d Similarity::apply(cv::Point2d p) const {
@@ -69,7 +243,8 @@ std::vector<cv::Point2f> solve_backward_weights(const std::vector<WarpControl>& 
   const int k = static_cast<int>(controls_in.size());
   std::vector<WarpControl> controls;
   controls.reserve(controls_in.size());
-  for (const auto& c : controls_in) controls.push_back(clamped(c));
+  for (const auto& c : controls_in)
+    controls.push_back(clamped(c));
 
   // Independent compensation (exact for a single control): b = d exp(|d|^2 / (2 s^2)).
   std::vector<cv::Point2f> independent(controls.size());
@@ -77,10 +252,12 @@ std::vector<cv::Point2f> solve_backward_weights(const std::vector<WarpControl>& 
   for (std::size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     const double d2 = c.displacement.dot(c.displacement);
-    independent[i] = c.displacement * static_cast<float>(std::exp(d2 / (2.0 * c.radius * c.radius)));
+    independent[i] =
+        c.displacement * static_cast<float>(std::exp(d2 / (2.0 * c.radius * c.radius)));
     max_d = std::max(max_d, std::sqrt(d2));
   }
-  if (k <= 1 || max_d == 0.0) return independent;
+  if (k <= 1 || max_d == 0.0)
+    return independent;
 
   // Coupled: sum_i b_i g_i(c_j + d_j) = d_j for every j.
   cv::Mat g(k, k, CV_64F);
@@ -88,25 +265,28 @@ std::vector<cv::Point2f> solve_backward_weights(const std::vector<WarpControl>& 
   for (int j = 0; j < k; ++j) {
     const auto& cj = controls[static_cast<std::size_t>(j)];
     const cv::Point2d target(cj.centre.x + cj.displacement.x, cj.centre.y + cj.displacement.y);
-    for (int i = 0; i < k; ++i) g.at<double>(j, i) = gauss(target, controls[static_cast<std::size_t>(i)]);
+    for (int i = 0; i < k; ++i)
+      g.at<double>(j, i) = gauss(target, controls[static_cast<std::size_t>(i)]);
     d.at<double>(j, 0) = cj.displacement.x;
     d.at<double>(j, 1) = cj.displacement.y;
   }
   cv::Mat b;
-  if (!cv::solve(g, d, b, cv::DECOMP_SVD)) return independent;
+  if (!cv::solve(g, d, b, cv::DECOMP_SVD))
+    return independent;
   std::vector<cv::Point2f> out(controls.size());
   for (int i = 0; i < k; ++i) {
     const double bx = b.at<double>(i, 0);
     const double by = b.at<double>(i, 1);
     // Ill-conditioned (nearly coincident controls pulling apart): fall back.
-    if (!std::isfinite(bx) || !std::isfinite(by) || std::hypot(bx, by) > 4.0 * max_d) return independent;
+    if (!std::isfinite(bx) || !std::isfinite(by) || std::hypot(bx, by) > 4.0 * max_d)
+      return independent;
     out[static_cast<std::size_t>(i)] = cv::Point2f(static_cast<float>(bx), static_cast<float>(by));
   }
   return out;
 }
 
-void build_warp_maps(cv::Size size, const std::vector<WarpControl>& controls_in, const Similarity& motion,
-                     cv::Mat& map_x, cv::Mat& map_y) {
+void build_warp_maps(cv::Size size, const LocalWarp& warp, const Similarity& motion, cv::Mat& map_x,
+                     cv::Mat& map_y) {
   map_x.create(size, CV_32FC1);
   map_y.create(size, CV_32FC1);
   const Affine a = inverse_affine(motion);
@@ -120,17 +300,22 @@ void build_warp_maps(cv::Size size, const std::vector<WarpControl>& controls_in,
       my[c] = static_cast<float>(a.a10 * c + by);
     }
   }
-  if (controls_in.empty()) return;
+  for (const auto& lid : warp.lids)
+    add_lid_closure(size, lid, a, motion, map_x, map_y);
+  if (warp.controls.empty())
+    return;
 
   std::vector<WarpControl> controls;
-  controls.reserve(controls_in.size());
-  for (const auto& c : controls_in) controls.push_back(clamped(c));
+  controls.reserve(warp.controls.size());
+  for (const auto& c : warp.controls)
+    controls.push_back(clamped(c));
   const auto weights = solve_backward_weights(controls);
 
   for (std::size_t i = 0; i < controls.size(); ++i) {
     const auto& ctl = controls[i];
     const cv::Point2f w = weights[i];
-    if (w.x == 0.0f && w.y == 0.0f) continue;
+    if (w.x == 0.0f && w.y == 0.0f)
+      continue;
     const double reach = kWindowRadii * ctl.radius;
     // Bounding box, in output pixels, of the window around the control after the head motion.
     double x0 = std::numeric_limits<double>::max(), y0 = x0, x1 = -x0, y1 = -x0;
@@ -157,7 +342,8 @@ void build_warp_maps(cv::Size size, const std::vector<WarpControl>& controls_in,
         const double yx = a.a00 * c + a.a01 * r + a.b0 - ctl.centre.x;
         const double yy = a.a10 * c + a.a11 * r + a.b1 - ctl.centre.y;
         const double r2 = yx * yx + yy * yy;
-        if (r2 >= reach2) continue;
+        if (r2 >= reach2)
+          continue;
         const double g = std::exp(-r2 * inv2s2);
         mx[c] -= static_cast<float>(w.x * g);
         my[c] -= static_cast<float>(w.y * g);
@@ -171,10 +357,18 @@ void apply_warp(const cv::Mat& src, const cv::Mat& map_x, const cv::Mat& map_y, 
   cv::remap(src, dst, map_x, map_y, interpolation, cv::BORDER_REPLICATE);
 }
 
+cv::Point2d lid_closure_source(const LidClosure& lid, cv::Point2d p) {
+  const LidGeometry geo(lid);
+  if (!geo.active())
+    return p;
+  return p + geo.v_axis * geo.offset(p - geo.origin);
+}
+
 cv::Point2f forward_position(const std::vector<WarpControl>& controls_in, cv::Point2f p) {
   std::vector<WarpControl> controls;
   controls.reserve(controls_in.size());
-  for (const auto& c : controls_in) controls.push_back(clamped(c));
+  for (const auto& c : controls_in)
+    controls.push_back(clamped(c));
   const auto weights = solve_backward_weights(controls);
   // Solve y - D(y) = p by y <- p + D(y) (a contraction while the warp is fold-free and smooth).
   cv::Point2d y(p.x, p.y);
@@ -188,7 +382,8 @@ cv::Point2f forward_position(const std::vector<WarpControl>& controls_in, cv::Po
     const cv::Point2d next(p.x + dsum.x, p.y + dsum.y);
     const double step = std::hypot(next.x - y.x, next.y - y.y);
     y = next;
-    if (step < 1e-6) break;
+    if (step < 1e-6)
+      break;
   }
   return cv::Point2f(static_cast<float>(y.x), static_cast<float>(y.y));
 }

@@ -1,12 +1,18 @@
-// generator.cpp: canvas preparation, per-frame animation and rendering, and the video + truth writer.
+// generator.cpp: canvas preparation, per-frame animation and rendering, and the video + truth
+// writer.
 #include "synth/generator.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <numbers>
+#include <optional>
 #include <system_error>
+#include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -18,33 +24,45 @@
 namespace ft {
 namespace {
 
-// Shape of the effects, in IOD or as fractions (see scenario.hpp for what each event means).
-constexpr double kMouthRadiusIod = 0.12;        // Gaussian radius around a mouth corner
-constexpr double kTwitchAngleDeg = 50.0;        // mouth twitch: up-and-outward, above the eye line
-constexpr double kSmileAngleDeg = 30.0;         // smile: more outward than up
-constexpr double kLipShare = 0.35;              // the upper lip next to a moving corner follows this much
+// Shape of the effects, in IOD or as fractions (see scenario.hpp for what each event means). Tuned
+// with dlib's predictor on the astronaut portrait (docs in the report of the synth module): dlib's
+// shape prior couples the two mouth corners (a smile is symmetric in its training data) and couples
+// it more the more vertical the movement is; at 30 degrees a 5 % IOD twitch is re-detected as ~3 %
+// IOD on its own corner and < 1 % on the other.
+constexpr double kMouthRadiusIod = 0.12;  // Gaussian radius around a mouth corner
+constexpr double kTwitchAngleDeg = 30.0;  // mouth twitch: up-and-outward, above the eye line
+constexpr double kSmileAngleDeg = 30.0;   // smile: the same pull, on both sides
+constexpr double kLipShare = 0.35;        // the lips next to a moving corner follow this much
 constexpr double kLipRadiusIod = 0.08;
-constexpr double kUpperLidShare = 0.75;         // eye closure split between the lids
-constexpr double kEyeRadiusOfHalfWidth = 0.6;   // lid Gaussian radius, times half the eye width
-constexpr double kMaxClosureOfAperture = 0.9;   // never close an eye completely: the lids would cross
+constexpr double kUpperLidShare = 0.75;  // eye closure split between the lids
+constexpr double kLidReachAbove = 1.0;   // the skin above the upper lid follows, fading over this
+constexpr double kLidReachBelow = 0.8;   //   (and below the lower lid), times the eye width
+constexpr double kMaxClosureOfAperture = 0.9;  // never close an eye completely: the lids would meet
 
 cv::Point2f mean_of(const Landmarks68& l, const std::array<int, 6>& idx) {
   cv::Point2f m(0.0f, 0.0f);
-  for (int i : idx) m += l[static_cast<std::size_t>(i)];
+  for (int i : idx)
+    m += l[static_cast<std::size_t>(i)];
   return m * (1.0f / 6.0f);
 }
 
-float dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float dist(cv::Point2f a, cv::Point2f b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
-cv::Point2f pt(const Landmarks68& l, int i) { return l[static_cast<std::size_t>(i)]; }
+cv::Point2f pt(const Landmarks68& l, int i) {
+  return l[static_cast<std::size_t>(i)];
+}
 
 double iod_of(const Landmarks68& l) {
-  return dist(mean_of(l, person_eye_indices(Side::Left)), mean_of(l, person_eye_indices(Side::Right)));
+  return dist(mean_of(l, person_eye_indices(Side::Left)),
+              mean_of(l, person_eye_indices(Side::Right)));
 }
 
 cv::Point2f landmarks_centre(const Landmarks68& l) {
   cv::Point2f m(0.0f, 0.0f);
-  for (const auto& p : l) m += p;
+  for (const auto& p : l)
+    m += p;
   return m * (1.0f / 68.0f);
 }
 
@@ -60,9 +78,56 @@ std::optional<Landmarks68> largest_face(FaceTracker& tracker, const cv::Mat& bgr
   cv::Mat gray;
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   auto faces = tracker.detect_all(gray);
-  if (faces.empty() || !faces.front().found) return std::nullopt;
+  if (faces.empty() || !faces.front().found)
+    return std::nullopt;
   return faces.front().landmarks;
 }
+
+// A bounded hand-over of frames from the rendering thread to the writer thread.
+class FrameQueue {
+ public:
+  explicit FrameQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  // Blocks while full. False once the consumer gave up (abort).
+  bool push(cv::Mat frame) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return aborted_ || frames_.size() < capacity_; });
+    if (aborted_)
+      return false;
+    frames_.push_back(std::move(frame));
+    changed_.notify_all();
+    return true;
+  }
+  // Blocks while empty. nullopt when the producer finished and everything was taken, or on abort.
+  std::optional<cv::Mat> pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return aborted_ || finished_ || !frames_.empty(); });
+    if (aborted_ || frames_.empty())
+      return std::nullopt;
+    cv::Mat f = std::move(frames_.front());
+    frames_.pop_front();
+    changed_.notify_all();
+    return f;
+  }
+  void finish() {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+  void abort() {
+    std::lock_guard lock(mutex_);
+    aborted_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<cv::Mat> frames_;
+  bool finished_ = false;
+  bool aborted_ = false;
+};
 
 }  // namespace
 
@@ -72,9 +137,10 @@ Result<FaceCanvas> prepare_face_canvas(const Scenario& s, const std::filesystem:
                                        std::shared_ptr<const LandmarkModel> model) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(photo, ec)) {
-    return make_error(ErrorKind::Input, "face photo " + photo.string() +
-                                            " not found: run scripts/setup.sh to fetch the astronaut "
-                                            "portrait, or pass --face FILE");
+    return make_error(ErrorKind::Input,
+                      "face photo " + photo.string() +
+                          " not found: run scripts/setup.sh to fetch the astronaut "
+                          "portrait, or pass --face FILE");
   }
   cv::Mat img = cv::imread(photo.string(), cv::IMREAD_COLOR);
   if (img.empty()) {
@@ -92,9 +158,9 @@ Result<FaceCanvas> prepare_face_canvas(const Scenario& s, const std::filesystem:
   FaceTracker tracker(std::move(model));
   auto on_photo = largest_face(tracker, resized);
   if (!on_photo) {
-    return make_error(ErrorKind::Input,
-                      "no face found in " + photo.string() + " (at face scale " +
-                          std::to_string(s.face_scale) + "): use a frontal portrait, or another --face-scale");
+    return make_error(ErrorKind::Input, "no face found in " + photo.string() + " (at face scale " +
+                                            std::to_string(s.face_scale) +
+                                            "): use a frontal portrait, or another --face-scale");
   }
   const cv::Point2f centre = landmarks_centre(*on_photo);
   // Whole-pixel shift: the canvas is an exact copy of the resized photo.
@@ -110,7 +176,8 @@ Result<FaceCanvas> prepare_face_canvas(const Scenario& s, const std::filesystem:
     c.landmarks = *on_canvas;
   } else {  // the canvas crops the photo; fall back on the photo's landmarks, shifted
     c.landmarks = *on_photo;
-    for (auto& p : c.landmarks) p += cv::Point2f(static_cast<float>(ox), static_cast<float>(oy));
+    for (auto& p : c.landmarks)
+      p += cv::Point2f(static_cast<float>(ox), static_cast<float>(oy));
   }
   c.iod_px = iod_of(c.landmarks);
   return c;
@@ -124,11 +191,14 @@ FaceAnimator::FaceAnimator(const Scenario& scenario, const Landmarks68& base)
   const cv::Point2f eye_r = mean_of(base, person_eye_indices(Side::Right));
   iod_px_ = dist(eye_l, eye_r);
   centre_ = landmarks_centre(base);
-  if (iod_px_ > 0.0) left_ = (eye_l - eye_r) * static_cast<float>(1.0 / iod_px_);
+  if (iod_px_ > 0.0)
+    left_ = (eye_l - eye_r) * static_cast<float>(1.0 / iod_px_);
   up_ = cv::Point2f(left_.y, -left_.x);
   // `up` must point from the mouth toward the eyes.
-  const cv::Point2f mouth = 0.5f * (pt(base, lm::MouthCornerImageLeft) + pt(base, lm::MouthCornerImageRight));
-  if (up_.dot(0.5f * (eye_l + eye_r) - mouth) < 0.0f) up_ = -up_;
+  const cv::Point2f mouth =
+      0.5f * (pt(base, lm::MouthCornerImageLeft) + pt(base, lm::MouthCornerImageRight));
+  if (up_.dot(0.5f * (eye_l + eye_r) - mouth) < 0.0f)
+    up_ = -up_;
   for (Side sd : kSides) {
     aperture_[sd] = 0.5 * (dist(pt(base, person_index(Feature::EyeUpperLidOuter, sd)),
                                 pt(base, person_index(Feature::EyeLowerLidOuter, sd))) +
@@ -139,7 +209,7 @@ FaceAnimator::FaceAnimator(const Scenario& scenario, const Landmarks68& base)
   }
 }
 
-std::vector<WarpControl> FaceAnimator::controls_at(double t) const {
+LocalWarp FaceAnimator::warp_at(double t) const {
   struct Acc {
     cv::Point2f d{0.0f, 0.0f};
     float radius = 0.0f;
@@ -159,53 +229,66 @@ std::vector<WarpControl> FaceAnimator::controls_at(double t) const {
   auto move_corner = [&](Side sd, cv::Point2f d) {
     const int corner = person_index(Feature::MouthCorner, sd);
     add(corner, d, kMouthRadiusIod * iod_px_);
-    // The upper lip next to the corner (49 beside 48, 53 beside 54) follows part of the way.
-    const int lip = corner == lm::MouthCornerImageLeft ? 49 : 53;
-    add(lip, static_cast<float>(kLipShare) * d, kLipRadiusIod * iod_px_);
+    if (kLipShare > 0.0) {
+      // The lips next to the corner follow part of the way (upper 49/53, lower 59/55).
+      const bool image_left = corner == lm::MouthCornerImageLeft;
+      add(image_left ? 49 : 53, static_cast<float>(kLipShare) * d, kLipRadiusIod * iod_px_);
+      add(image_left ? 59 : 55, static_cast<float>(kLipShare) * d, kLipRadiusIod * iod_px_);
+    }
   };
-  auto close_eye = [&](Side sd, double closure_px) {
-    closure_px = std::min(closure_px, kMaxClosureOfAperture * aperture_[sd]);
-    if (closure_px <= 0.0) return;
-    const double radius =
-        std::max(kEyeRadiusOfHalfWidth * eye_width_[sd] / 2.0,
-                 kUpperLidShare * kMaxClosureOfAperture * aperture_[sd] / kMaxWarpRatio);
-    const cv::Point2f down = -up_;
-    const auto upper = static_cast<float>(kUpperLidShare * closure_px);
-    const auto lower = static_cast<float>((1.0 - kUpperLidShare) * closure_px);
-    add(person_index(Feature::EyeUpperLidOuter, sd), upper * down, radius);
-    add(person_index(Feature::EyeUpperLidInner, sd), upper * down, radius);
-    add(person_index(Feature::EyeLowerLidOuter, sd), lower * up_, radius);
-    add(person_index(Feature::EyeLowerLidInner, sd), lower * up_, radius);
-  };
+  PerSide<double> closure{0.0, 0.0};  // px of aperture to close, per eye
 
   for (const auto& e : scenario_.twitches) {
     const double v = e.value_iod(t);
-    if (v <= 0.0) continue;
+    if (v <= 0.0)
+      continue;
     if (e.region == Region::Mouth) {
       move_corner(e.side, static_cast<float>(v) * iod * corner_dir(e.side, kTwitchAngleDeg));
     } else {
-      close_eye(e.side, v * iod_px_);
+      closure[e.side] += v * iod_px_;
     }
   }
   for (const auto& b : scenario_.blinks) {
     const double c = b.closure_at(t);
-    if (c <= 0.0) continue;
-    for (Side sd : kSides) close_eye(sd, c * aperture_[sd]);
+    if (c <= 0.0)
+      continue;
+    for (Side sd : kSides)
+      closure[sd] += c * aperture_[sd];
   }
   for (const auto& m : scenario_.smiles) {
     const double v = m.value_iod(t);
-    if (v <= 0.0) continue;
-    for (Side sd : kSides) move_corner(sd, static_cast<float>(v) * iod * corner_dir(sd, kSmileAngleDeg));
+    if (v <= 0.0)
+      continue;
+    for (Side sd : kSides)
+      move_corner(sd, static_cast<float>(v) * iod * corner_dir(sd, kSmileAngleDeg));
   }
   if (scenario_.droop) {
-    move_corner(scenario_.droop->side, static_cast<float>(scenario_.droop->amplitude_iod) * iod * -up_);
+    move_corner(scenario_.droop->side,
+                static_cast<float>(scenario_.droop->amplitude_iod) * iod * -up_);
   }
 
-  std::vector<WarpControl> out;
-  out.reserve(acc.size());
+  LocalWarp out;
   for (const auto& [index, a] : acc) {
-    if (a.d.x == 0.0f && a.d.y == 0.0f) continue;
-    out.push_back({pt(base_, index), a.d, a.radius});
+    if (a.d.x == 0.0f && a.d.y == 0.0f)
+      continue;
+    out.controls.push_back({pt(base_, index), a.d, a.radius});
+  }
+  for (Side sd : kSides) {
+    const double c = std::min(closure[sd], kMaxClosureOfAperture * aperture_[sd]);
+    if (c <= 0.0)
+      continue;
+    LidClosure lid;
+    const auto p = [&](Feature f) { return pt(base_, person_index(f, sd)); };
+    lid.upper = {p(Feature::EyeOuterCorner), p(Feature::EyeUpperLidOuter),
+                 p(Feature::EyeUpperLidInner), p(Feature::EyeInnerCorner)};
+    lid.lower = {p(Feature::EyeOuterCorner), p(Feature::EyeLowerLidOuter),
+                 p(Feature::EyeLowerLidInner), p(Feature::EyeInnerCorner)};
+    lid.up = up_;
+    lid.upper_shift = static_cast<float>(kUpperLidShare * c);
+    lid.lower_shift = static_cast<float>((1.0 - kUpperLidShare) * c);
+    lid.reach_above = static_cast<float>(kLidReachAbove * eye_width_[sd]);
+    lid.reach_below = static_cast<float>(kLidReachBelow * eye_width_[sd]);
+    out.lids.push_back(lid);
   }
   return out;
 }
@@ -223,33 +306,77 @@ Similarity FaceAnimator::motion_at(double t) const {
 // ---- rendering ----
 
 FrameRenderer::FrameRenderer(const Scenario& scenario, FaceCanvas canvas)
-    : scenario_(scenario), canvas_(std::move(canvas)), animator_(scenario, canvas_.landmarks) {}
+    : scenario_(scenario), canvas_(std::move(canvas)), animator_(scenario, canvas_.landmarks) {
+  float x0 = canvas_.landmarks[0].x, x1 = x0, y0 = canvas_.landmarks[0].y, y1 = y0;
+  for (const auto& p : canvas_.landmarks) {
+    x0 = std::min(x0, p.x);
+    x1 = std::max(x1, p.x);
+    y0 = std::min(y0, p.y);
+    y1 = std::max(y1, p.y);
+  }
+  const double margin = 0.6 * animator_.iod_px();
+  face_box_ = cv::Rect2d(x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin);
+  if (scenario_.noise_sigma > 0.0) {
+    cv::RNG rng(splitmix64(scenario_.seed ^ 0x6e6f697365ULL));  // "noise"
+    for (int k = 0; k < kNoisePlanes; ++k) {
+      cv::Mat plane(scenario_.height + kNoiseMargin, scenario_.width + kNoiseMargin, CV_32FC3);
+      rng.fill(plane, cv::RNG::NORMAL, 0.0, scenario_.noise_sigma);
+      noise_bank_.push_back(plane);
+    }
+  }
+}
 
 void FrameRenderer::render(int frame_index, cv::Mat& out) {
   const double t = scenario_.frame_time(frame_index);
-  const auto controls = animator_.controls_at(t);
+  const LocalWarp warp = animator_.warp_at(t);
   const Similarity motion = animator_.motion_at(t);
-  const cv::Mat* warped = &canvas_.bgr;
-  if (!controls.empty() || !motion.is_identity()) {
-    build_warp_maps(canvas_.bgr.size(), controls, motion, map_x_, map_y_);
-    apply_warp(canvas_.bgr, map_x_, map_y_, warped_, cv::INTER_CUBIC);
+  const cv::Mat& canvas = canvas_.bgr;
+  const cv::Mat* warped = &canvas;
+  if (!warp.empty() || !motion.is_identity()) {
+    build_warp_maps(canvas.size(), warp, motion, map_x_, map_y_);
+    // Output pixels showing the face: the face box after the head motion.
+    double fx0 = 1e18, fy0 = 1e18, fx1 = -1e18, fy1 = -1e18;
+    for (int corner = 0; corner < 4; ++corner) {
+      const cv::Point2d q = motion.apply({face_box_.x + ((corner & 1) ? face_box_.width : 0.0),
+                                          face_box_.y + ((corner & 2) ? face_box_.height : 0.0)});
+      fx0 = std::min(fx0, q.x);
+      fx1 = std::max(fx1, q.x);
+      fy0 = std::min(fy0, q.y);
+      fy1 = std::max(fy1, q.y);
+    }
+    const cv::Rect face =
+        cv::Rect(
+            cv::Point(static_cast<int>(std::floor(fx0)), static_cast<int>(std::floor(fy0))),
+            cv::Point(static_cast<int>(std::ceil(fx1)) + 1, static_cast<int>(std::ceil(fy1)) + 1)) &
+        cv::Rect(0, 0, canvas.cols, canvas.rows);
+    if (motion.is_identity()) {
+      canvas.copyTo(warped_);  // the local warp lives inside the face box
+    } else {
+      apply_warp(canvas, map_x_, map_y_, warped_, cv::INTER_LINEAR);
+    }
+    if (face.area() > 0) {
+      cv::Mat roi = warped_(face);
+      cv::remap(canvas, roi, map_x_(face), map_y_(face), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
+    }
     warped = &warped_;
   }
   const double gain = scenario_.lighting_gain(t);
   cv::Mat& target = scenario_.mirrored ? flipped_ : out;
-  if (scenario_.noise_sigma > 0.0 || gain != 1.0) {
+  if (!noise_bank_.empty() || gain != 1.0) {
     warped->convertTo(work_f32_, CV_32F, gain);
-    if (scenario_.noise_sigma > 0.0) {
-      noise_f32_.create(work_f32_.size(), work_f32_.type());
+    if (!noise_bank_.empty()) {
       cv::RNG rng(splitmix64(scenario_.seed ^ splitmix64(static_cast<std::uint64_t>(frame_index))));
-      rng.fill(noise_f32_, cv::RNG::NORMAL, 0.0, scenario_.noise_sigma);
-      work_f32_ += noise_f32_;
+      const cv::Mat& plane = noise_bank_[static_cast<std::size_t>(rng.uniform(0, kNoisePlanes))];
+      const int dx = rng.uniform(0, kNoiseMargin + 1);
+      const int dy = rng.uniform(0, kNoiseMargin + 1);
+      work_f32_ += plane(cv::Rect(dx, dy, scenario_.width, scenario_.height));
     }
     work_f32_.convertTo(target, CV_8U);
   } else {
     warped->copyTo(target);
   }
-  if (scenario_.mirrored) cv::flip(flipped_, out, 1);
+  if (scenario_.mirrored)
+    cv::flip(flipped_, out, 1);
 }
 
 // ---- generation ----
@@ -259,18 +386,22 @@ Result<GenerateReport> generate_video(const Scenario& scenario, const std::files
                                       const std::filesystem::path& model_path,
                                       const GenerateProgress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (Status st = validate(scenario); !st) return st.error();
+  if (Status st = validate(scenario); !st)
+    return st.error();
 
   std::filesystem::path model_file = model_path;
   if (model_file.empty()) {
     auto located = locate_model("");
-    if (!located) return located.error();
+    if (!located)
+      return located.error();
     model_file = located.value();
   }
   auto model = load_landmark_model(model_file);
-  if (!model) return model.error();
+  if (!model)
+    return model.error();
   auto canvas = prepare_face_canvas(scenario, photo, model.value());
-  if (!canvas) return canvas.error();
+  if (!canvas)
+    return canvas.error();
 
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
@@ -286,23 +417,48 @@ Result<GenerateReport> generate_video(const Scenario& scenario, const std::files
   report.landmarks = canvas->landmarks;
 
   auto writer = VideoWriter::open(report.video_path, scenario.width, scenario.height, scenario.fps);
-  if (!writer) return writer.error();
+  if (!writer)
+    return writer.error();
+  VideoWriter& video = *writer.value();
   FrameRenderer renderer(scenario, std::move(canvas.value()));
   const int n = scenario.frame_count();
-  cv::Mat frame;
-  for (int i = 0; i < n; ++i) {
-    renderer.render(i, frame);
-    if (Status st = (*writer)->write(frame); !st) return st.error();
-    if (progress) progress(i + 1, n);
+
+  // Rendering (this thread) and feeding ffmpeg (a writer thread) overlap; ffmpeg encodes in
+  // parallel.
+  FrameQueue queue(4);
+  Status write_status;
+  {
+    std::jthread feeder([&queue, &video, &write_status] {
+      while (auto f = queue.pop()) {
+        if (Status st = video.write(*f); !st) {
+          write_status = st;
+          queue.abort();
+          return;
+        }
+      }
+    });
+    for (int i = 0; i < n; ++i) {
+      cv::Mat frame;
+      renderer.render(i, frame);
+      if (!queue.push(std::move(frame)))
+        break;  // the writer failed
+      if (progress)
+        progress(i + 1, n);
+    }
+    queue.finish();
+  }  // joins the writer thread
+  if (!write_status) {
+    (void)video.close();
+    return write_status.error();
   }
-  if (Status st = (*writer)->close(); !st) return st.error();
+  if (Status st = video.close(); !st)
+    return st.error();
   report.frames = n;
 
   if (Status st = write_truth(report.truth_path, make_truth(scenario, report.iod_px)); !st) {
     return st.error();
   }
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }
 

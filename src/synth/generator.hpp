@@ -1,9 +1,11 @@
-// generator.hpp: renders a Scenario into a ground-truth video (video.mp4 + truth.json) from one face photo.
+// generator.hpp: renders a Scenario into a ground-truth video (video.mp4 + truth.json) from one
+// face photo.
 //
-// The photo is resized and centred on a canvas; dlib's landmarks are found ONCE on that undeformed canvas;
-// every frame is then the canvas warped (face_warp.hpp) so that the scenario's twitches, blinks, smiles and
-// droop move the pixels around the right landmarks, moved by the head motion, with lighting gain and
-// Gaussian sensor noise, optionally mirrored. Rendering is deterministic given the scenario (and photo).
+// The photo is resized and centred on a canvas; dlib's landmarks are found ONCE on that undeformed
+// canvas; every frame is then the canvas warped (face_warp.hpp) so that the scenario's twitches,
+// blinks, smiles and droop move the pixels around the right landmarks, moved by the head motion,
+// with lighting gain and Gaussian sensor noise, optionally mirrored. Rendering is deterministic
+// given the scenario (and photo).
 //
 // Units: pixels, seconds, IOD as in scenario.hpp. Sides are the person's.
 #pragma once
@@ -26,9 +28,9 @@ class LandmarkModel;
 
 // The undeformed canvas and the landmarks found on it (unmirrored image pixels).
 struct FaceCanvas {
-  cv::Mat bgr;               // scenario width x height, 8-bit BGR
+  cv::Mat bgr;  // scenario width x height, 8-bit BGR
   Landmarks68 landmarks{};
-  double iod_px = 0.0;       // distance between the eye centres (each the mean of its 6 landmarks)
+  double iod_px = 0.0;  // distance between the eye centres (each the mean of its 6 landmarks)
 };
 
 // Loads `photo`, resizes it by scenario.face_scale, places the face centre at the canvas centre
@@ -44,14 +46,18 @@ class FaceAnimator {
 
   double iod_px() const { return iod_px_; }
   cv::Point2f face_centre() const { return centre_; }
-  // Unit vectors in the image: `up` is perpendicular to the eye line toward the forehead; `person_left`
-  // along the eye line toward the person's left (image right in an unmirrored picture).
+  // Unit vectors in the image: `up` is perpendicular to the eye line toward the forehead;
+  // `person_left` along the eye line toward the person's left (image right in an unmirrored
+  // picture).
   cv::Point2f up() const { return up_; }
   cv::Point2f person_left() const { return left_; }
-  double eye_aperture_px(Side s) const { return s == Side::Left ? aperture_.left : aperture_.right; }
+  double eye_aperture_px(Side s) const {
+    return s == Side::Left ? aperture_.left : aperture_.right;
+  }
 
-  // Local warp controls (undeformed canvas pixels) active at time t; empty when nothing moves.
-  std::vector<WarpControl> controls_at(double t) const;
+  // The local warp (undeformed canvas pixels) at time t: Gaussian controls for the mouth, lid
+  // closures for the eyes; empty when nothing moves.
+  LocalWarp warp_at(double t) const;
   // Head motion at t (about the face centre).
   Similarity motion_at(double t) const;
 
@@ -67,6 +73,10 @@ class FaceAnimator {
 };
 
 // Renders frames of a scenario. Keeps its buffers between frames: one thread at a time.
+// Resampling: bicubic over the face (landmark box plus 0.6 IOD), bilinear elsewhere (OpenCV's
+// bicubic remap is ~8x slower); without head motion the pixels outside the face are an exact copy
+// of the canvas. Sensor noise comes from a bank of pre-drawn Gaussian planes, each frame taking one
+// at an offset drawn from a generator seeded by (scenario seed, frame index).
 class FrameRenderer {
  public:
   FrameRenderer(const Scenario& scenario, FaceCanvas canvas);
@@ -76,10 +86,15 @@ class FrameRenderer {
   const FaceCanvas& canvas() const { return canvas_; }
 
  private:
+  static constexpr int kNoisePlanes = 8;
+  static constexpr int kNoiseMargin = 32;  // noise planes are this much larger than the frame
+
   Scenario scenario_;
   FaceCanvas canvas_;
   FaceAnimator animator_;
-  cv::Mat map_x_, map_y_, warped_, work_f32_, noise_f32_, flipped_;
+  cv::Rect2d face_box_;              // canvas pixels, where bicubic resampling is used
+  std::vector<cv::Mat> noise_bank_;  // CV_32FC3, (height + margin) x (width + margin)
+  cv::Mat map_x_, map_y_, warped_, work_f32_, flipped_;
 };
 
 using GenerateProgress = std::function<void(int frames_done, int frames_total)>;
@@ -94,9 +109,9 @@ struct GenerateReport {
   Landmarks68 landmarks{};           // base landmarks on the undeformed canvas (unmirrored)
 };
 
-// Writes out_dir/video.mp4 and out_dir/truth.json (creating out_dir; existing files are overwritten).
-// `model_path` empty = locate_model(""). Errors: BadArguments (invalid scenario), Input (photo), Model,
-// Output (folder, ffmpeg).
+// Writes out_dir/video.mp4 and out_dir/truth.json (creating out_dir; existing files are
+// overwritten). `model_path` empty = locate_model(""). Errors: BadArguments (invalid scenario),
+// Input (photo), Model, Output (folder, ffmpeg).
 Result<GenerateReport> generate_video(const Scenario& scenario, const std::filesystem::path& photo,
                                       const std::filesystem::path& out_dir,
                                       const std::filesystem::path& model_path,

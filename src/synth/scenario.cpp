@@ -1,4 +1,5 @@
-// scenario.cpp: event waveforms, presets, validation and the JSON form of scenarios and truth files.
+// scenario.cpp: event waveforms, presets, validation and the JSON form of scenarios and truth
+// files.
 #include "synth/scenario.hpp"
 
 #include <algorithm>
@@ -21,21 +22,26 @@ using nlohmann::json;
 constexpr double kPi = std::numbers::pi;
 constexpr double kEps = 1e-9;
 
-double hann(double x) { return 0.5 * (1.0 - std::cos(2.0 * kPi * x)); }  // x in [0,1]
+double hann(double x) {
+  return 0.5 * (1.0 - std::cos(2.0 * kPi * x));
+}  // x in [0,1]
 double smoothstep(double x) {
   x = std::clamp(x, 0.0, 1.0);
   return x * x * (3.0 - 2.0 * x);
 }
 
-// Uniform draws computed from mt19937_64's raw output (its sequence is fixed by the standard, unlike the
-// standard distributions'), so scenarios are identical on every platform.
+// Uniform draws computed from mt19937_64's raw output (its sequence is fixed by the standard,
+// unlike the standard distributions'), so scenarios are identical on every platform.
 class Draw {
  public:
   explicit Draw(std::uint64_t seed) : g_(seed) {}
-  double uniform() { return static_cast<double>(g_() >> 11) * (1.0 / 9007199254740992.0); }  // [0,1)
+  double uniform() {
+    return static_cast<double>(g_() >> 11) * (1.0 / 9007199254740992.0);
+  }  // [0,1)
   double uniform(double a, double b) { return a + (b - a) * uniform(); }
   int integer(int a, int b) {  // inclusive
-    if (b <= a) return a;
+    if (b <= a)
+      return a;
     const int span = b - a + 1;
     return a + std::min(span - 1, static_cast<int>(uniform() * span));
   }
@@ -45,8 +51,12 @@ class Draw {
   std::mt19937_64 g_;
 };
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
-double ceil_to(double v, double step) { return std::ceil(v / step - 1e-9) * step; }
+double round_to(double v, double step) {
+  return std::round(v / step) * step;
+}
+double ceil_to(double v, double step) {
+  return std::ceil(v / step - 1e-9) * step;
+}
 
 std::string num(double v) {
   std::ostringstream s;
@@ -63,7 +73,8 @@ struct ParseError : std::runtime_error {
 
 template <class T>
 T req(const json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) throw ParseError(std::string("missing key '") + key + "'");
+  if (!j.is_object() || !j.contains(key))
+    throw ParseError(std::string("missing key '") + key + "'");
   try {
     return j.at(key).get<T>();
   } catch (const json::exception&) {
@@ -73,7 +84,8 @@ T req(const json& j, const char* key) {
 
 template <class T>
 T opt(const json& j, const char* key, T fallback) {
-  if (!j.is_object() || !j.contains(key) || j.at(key).is_null()) return fallback;
+  if (!j.is_object() || !j.contains(key) || j.at(key).is_null())
+    return fallback;
   try {
     return j.at(key).get<T>();
   } catch (const json::exception&) {
@@ -83,13 +95,15 @@ T opt(const json& j, const char* key, T fallback) {
 
 Side req_side(const json& j, const char* key) {
   auto s = parse_side(req<std::string>(j, key));
-  if (!s) throw ParseError(std::string("key '") + key + "' must be \"left\" or \"right\"");
+  if (!s)
+    throw ParseError(std::string("key '") + key + "' must be \"left\" or \"right\"");
   return *s;
 }
 
 Region req_region(const json& j, const char* key) {
   auto r = parse_region(req<std::string>(j, key));
-  if (!r) throw ParseError(std::string("key '") + key + "' must be \"mouth\" or \"eye\"");
+  if (!r)
+    throw ParseError(std::string("key '") + key + "' must be \"mouth\" or \"eye\"");
   return *r;
 }
 
@@ -102,7 +116,8 @@ json head_motion_json(const HeadMotion& m) {
 
 HeadMotion head_motion_from(const json& j) {
   HeadMotion m;
-  if (j.is_null()) return m;
+  if (j.is_null())
+    return m;
   m.translate_px = opt<double>(j, "translate_px", 0.0);
   m.rotate_deg = opt<double>(j, "rotate_deg", 0.0);
   m.scale = opt<double>(j, "scale", 0.0);
@@ -111,12 +126,14 @@ HeadMotion head_motion_from(const json& j) {
 }
 
 json droop_json(const std::optional<DroopSpec>& d) {
-  if (!d) return nullptr;
+  if (!d)
+    return nullptr;
   return json{{"side", std::string(to_string(d->side))}, {"amplitude_iod", d->amplitude_iod}};
 }
 
 std::optional<DroopSpec> droop_from(const json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  if (!j.contains(key) || j.at(key).is_null())
+    return std::nullopt;
   const json& d = j.at(key);
   return DroopSpec{req_side(d, "side"), req<double>(d, "amplitude_iod")};
 }
@@ -153,7 +170,8 @@ Scenario scenario_from(const json& j) {
     }
   }
   s.droop = droop_from(j, "droop");
-  if (j.contains("head_motion")) s.head_motion = head_motion_from(j.at("head_motion"));
+  if (j.contains("head_motion"))
+    s.head_motion = head_motion_from(j.at("head_motion"));
   return s;
 }
 
@@ -166,9 +184,12 @@ struct Placed {
 
   double extent() const {
     switch (kind) {
-      case Kind::Twitch: return twitch.end_s() - twitch.start_s;
-      case Kind::Blink: return blink.duration_s;
-      case Kind::Smile: return smile.duration_s;
+      case Kind::Twitch:
+        return twitch.end_s() - twitch.start_s;
+      case Kind::Blink:
+        return blink.duration_s;
+      case Kind::Smile:
+        return smile.duration_s;
     }
     return 0.0;
   }
@@ -224,7 +245,8 @@ Scenario lay_out(Scenario s, Draw& d, std::vector<Placed> events, const RandomSc
   const double window = o.duration_s - o.tail_s - o.first_event_s;
   auto needed = [&] {
     double n = 0.0;
-    for (const auto& e : events) n += e.extent() + step;
+    for (const auto& e : events)
+      n += e.extent() + step;
     return n + o.min_gap_s * (events.empty() ? 0.0 : static_cast<double>(events.size() - 1));
   };
   auto drop_last = [&](Placed::Kind kind) {
@@ -237,7 +259,8 @@ Scenario lay_out(Scenario s, Draw& d, std::vector<Placed> events, const RandomSc
     return false;
   };
   while (!events.empty() && needed() > window) {
-    if (drop_last(Placed::Kind::Blink) || drop_last(Placed::Kind::Smile)) continue;
+    if (drop_last(Placed::Kind::Blink) || drop_last(Placed::Kind::Smile))
+      continue;
     if (events.size() > 1) {
       events.pop_back();
       continue;
@@ -254,7 +277,8 @@ Scenario lay_out(Scenario s, Draw& d, std::vector<Placed> events, const RandomSc
   const double slack = std::max(0.0, window - needed());
   std::vector<double> weights(events.size() + 1);
   double total = 0.0;
-  for (auto& w : weights) total += (w = d.uniform() + 0.05);
+  for (auto& w : weights)
+    total += (w = d.uniform() + 0.05);
   double t = o.first_event_s + slack * weights[0] / total;
   for (std::size_t k = 0; k < events.size(); ++k) {
     const double start = ceil_to(t, step);
@@ -263,9 +287,15 @@ Scenario lay_out(Scenario s, Draw& d, std::vector<Placed> events, const RandomSc
   }
   for (const auto& e : events) {
     switch (e.kind) {
-      case Placed::Kind::Twitch: s.twitches.push_back(e.twitch); break;
-      case Placed::Kind::Blink: s.blinks.push_back(e.blink); break;
-      case Placed::Kind::Smile: s.smiles.push_back(e.smile); break;
+      case Placed::Kind::Twitch:
+        s.twitches.push_back(e.twitch);
+        break;
+      case Placed::Kind::Blink:
+        s.blinks.push_back(e.blink);
+        break;
+      case Placed::Kind::Smile:
+        s.smiles.push_back(e.smile);
+        break;
     }
   }
   std::sort(s.twitches.begin(), s.twitches.end(),
@@ -302,33 +332,42 @@ int TwitchEpisodeSpec::twitch_count() const {
   return std::max(1, static_cast<int>(std::lround(frequency_hz * duration_s)));
 }
 
-double TwitchEpisodeSpec::pulse_width_s() const { return std::min(1.0 / frequency_hz, 0.2); }
+double TwitchEpisodeSpec::pulse_width_s() const {
+  return std::min(1.0 / frequency_hz, 0.2);
+}
 
-double TwitchEpisodeSpec::twitch_start_s(int k) const { return start_s + k / frequency_hz; }
+double TwitchEpisodeSpec::twitch_start_s(int k) const {
+  return start_s + k / frequency_hz;
+}
 
 double TwitchEpisodeSpec::end_s() const {
   return start_s + (twitch_count() - 1) / frequency_hz + pulse_width_s();
 }
 
 double TwitchEpisodeSpec::value_iod(double t) const {
-  if (t < start_s || t > end_s()) return 0.0;
-  const int k = std::min(twitch_count() - 1, static_cast<int>(std::floor((t - start_s) * frequency_hz)));
+  if (t < start_s || t > end_s())
+    return 0.0;
+  const int k =
+      std::min(twitch_count() - 1, static_cast<int>(std::floor((t - start_s) * frequency_hz)));
   const double w = pulse_width_s();
   // Guard against t sitting a rounding error before twitch k's start.
   for (int j = std::max(0, k - 1); j <= k; ++j) {
     const double x = (t - twitch_start_s(j)) / w;
-    if (x >= 0.0 && x <= 1.0) return amplitude_iod * hann(x);
+    if (x >= 0.0 && x <= 1.0)
+      return amplitude_iod * hann(x);
   }
   return 0.0;
 }
 
 double BlinkSpec::closure_at(double t) const {
-  if (duration_s <= 0.0 || t < start_s || t > end_s()) return 0.0;
+  if (duration_s <= 0.0 || t < start_s || t > end_s())
+    return 0.0;
   return closure * hann((t - start_s) / duration_s);
 }
 
 double SmileSpec::value_iod(double t) const {
-  if (duration_s <= 0.0 || t <= start_s || t >= end_s()) return 0.0;
+  if (duration_s <= 0.0 || t <= start_s || t >= end_s())
+    return 0.0;
   const double ramp = std::min(0.4, duration_s / 2.0);
   const double up = smoothstep((t - start_s) / ramp);
   const double down = smoothstep((end_s() - t) / ramp);
@@ -337,7 +376,8 @@ double SmileSpec::value_iod(double t) const {
 
 HeadMotionSample head_motion_at(const HeadMotion& m, double t) {
   HeadMotionSample h;
-  if (!m.active() || m.period_s <= 0.0) return h;
+  if (!m.active() || m.period_s <= 0.0)
+    return h;
   const double w = 2.0 * kPi * t / m.period_s;
   h.dx_px = m.translate_px * std::sin(w);
   h.dy_px = 0.6 * m.translate_px * std::sin(w / 1.618);
@@ -351,7 +391,8 @@ int Scenario::frame_count() const {
 }
 
 double Scenario::lighting_gain(double t) const {
-  if (lighting_drift == 0.0 || lighting_period_s <= 0.0) return 1.0;
+  if (lighting_drift == 0.0 || lighting_period_s <= 0.0)
+    return 1.0;
   return 1.0 + lighting_drift * std::sin(2.0 * kPi * t / lighting_period_s);
 }
 
@@ -362,7 +403,8 @@ Status validate(const Scenario& s) {
   if (!(s.duration_s > 0.0 && s.duration_s <= 3600.0)) {
     return bad("duration " + num(s.duration_s) + " s is outside 0-3600 s");
   }
-  if (!(s.fps >= 1.0 && s.fps <= 240.0)) return bad("frame rate " + num(s.fps) + " is outside 1-240 fps");
+  if (!(s.fps >= 1.0 && s.fps <= 240.0))
+    return bad("frame rate " + num(s.fps) + " is outside 1-240 fps");
   if (s.width < 64 || s.height < 64 || s.width > 4096 || s.height > 4096 || s.width % 2 != 0 ||
       s.height % 2 != 0) {
     return bad("size " + std::to_string(s.width) + "x" + std::to_string(s.height) +
@@ -394,8 +436,10 @@ Status validate(const Scenario& s) {
       return bad(what + "frequency " + num(e.frequency_hz) + " Hz is above half the frame rate (" +
                  num(s.fps / 2.0) + " Hz)");
     }
-    if (!(e.start_s >= 0.0)) return bad(what + "start " + num(e.start_s) + " s is negative");
-    if (!(e.duration_s > 0.0)) return bad(what + "duration must be positive");
+    if (!(e.start_s >= 0.0))
+      return bad(what + "start " + num(e.start_s) + " s is negative");
+    if (!(e.duration_s > 0.0))
+      return bad(what + "duration must be positive");
     if (e.end_s() > end) {
       return bad(what + "ends at " + num(e.end_s()) + " s, past the end of the video (" +
                  num(s.duration_s) + " s)");
@@ -410,7 +454,8 @@ Status validate(const Scenario& s) {
     if (!(b.duration_s >= 0.05 && b.duration_s <= 2.0)) {
       return bad(what + "duration " + num(b.duration_s) + " s is outside 0.05-2 s");
     }
-    if (!(b.start_s >= 0.0)) return bad(what + "start " + num(b.start_s) + " s is negative");
+    if (!(b.start_s >= 0.0))
+      return bad(what + "start " + num(b.start_s) + " s is negative");
     if (b.end_s() > end) {
       return bad(what + "ends at " + num(b.end_s()) + " s, past the end of the video (" +
                  num(s.duration_s) + " s)");
@@ -422,8 +467,10 @@ Status validate(const Scenario& s) {
     if (!(m.amplitude_iod > 0.0 && m.amplitude_iod <= 0.15)) {
       return bad(what + "amplitude " + num(m.amplitude_iod) + " IOD is outside 0-0.15");
     }
-    if (!(m.duration_s > 0.0)) return bad(what + "duration must be positive");
-    if (!(m.start_s >= 0.0)) return bad(what + "start " + num(m.start_s) + " s is negative");
+    if (!(m.duration_s > 0.0))
+      return bad(what + "duration must be positive");
+    if (!(m.start_s >= 0.0))
+      return bad(what + "start " + num(m.start_s) + " s is negative");
     if (m.end_s() > end) {
       return bad(what + "ends at " + num(m.end_s()) + " s, past the end of the video (" +
                  num(s.duration_s) + " s)");
@@ -439,8 +486,10 @@ Status validate(const Scenario& s) {
   if (!(h.rotate_deg >= 0.0 && h.rotate_deg <= 20.0)) {
     return bad("head rotation " + num(h.rotate_deg) + " degrees is outside 0-20");
   }
-  if (!(h.scale >= 0.0 && h.scale <= 0.3)) return bad("head zoom " + num(h.scale) + " is outside 0-0.3");
-  if (h.active() && !(h.period_s > 0.0)) return bad("head motion period must be positive");
+  if (!(h.scale >= 0.0 && h.scale <= 0.3))
+    return bad("head zoom " + num(h.scale) + " is outside 0-0.3");
+  if (h.active() && !(h.period_s > 0.0))
+    return bad("head motion period must be positive");
   return {};
 }
 
@@ -452,7 +501,7 @@ Scenario demo_scenario() {
   s.fps = 30.0;
   s.width = 640;
   s.height = 480;
-  s.face_scale = 1.6;
+  s.face_scale = 2.0;
   s.seed = 2024;
   s.noise_sigma = 2.0;
   s.lighting_drift = 0.03;
@@ -478,8 +527,8 @@ Scenario random_scenario(std::uint64_t seed, const RandomScenarioOptions& o) {
     p.twitch = draw_twitch(d, o.fps);
     events.push_back(p);
   }
-  add_blinks_and_smiles(d, d.integer(0, std::max(0, o.max_blinks)), d.integer(0, std::max(0, o.max_smiles)),
-                        events);
+  add_blinks_and_smiles(d, d.integer(0, std::max(0, o.max_blinks)),
+                        d.integer(0, std::max(0, o.max_smiles)), events);
   return lay_out(s, d, std::move(events), o);
 }
 
@@ -488,8 +537,8 @@ Scenario no_twitch_scenario(std::uint64_t seed, const RandomScenarioOptions& o) 
   Draw d(seed ^ 0x9e3779b97f4a7c15ULL);
   Scenario s = base_random(seed, o);
   std::vector<Placed> events;
-  add_blinks_and_smiles(d, d.integer(1, std::max(1, o.max_blinks)), d.integer(1, std::max(1, o.max_smiles)),
-                        events);
+  add_blinks_and_smiles(d, d.integer(1, std::max(1, o.max_blinks)),
+                        d.integer(1, std::max(1, o.max_smiles)), events);
   return lay_out(s, d, std::move(events), o);
 }
 
@@ -511,8 +560,10 @@ GroundTruth make_truth(const Scenario& s, double iod_px) {
   }
   std::sort(t.episodes.begin(), t.episodes.end(),
             [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
-  for (const auto& b : s.blinks) t.blinks.push_back({b.start_s, b.end_s(), b.closure});
-  for (const auto& m : s.smiles) t.smiles.push_back({m.start_s, m.end_s(), m.amplitude_iod});
+  for (const auto& b : s.blinks)
+    t.blinks.push_back({b.start_s, b.end_s(), b.closure});
+  for (const auto& m : s.smiles)
+    t.smiles.push_back({m.start_s, m.end_s(), m.amplitude_iod});
   t.droop = s.droop;
   t.head_motion = s.head_motion;
   t.noise_sigma = s.noise_sigma;
@@ -537,7 +588,8 @@ nlohmann::json to_json(const Scenario& s) {
   }
   json sm = json::array();
   for (const auto& m : s.smiles) {
-    sm.push_back({{"start_s", m.start_s}, {"duration_s", m.duration_s}, {"amplitude_iod", m.amplitude_iod}});
+    sm.push_back(
+        {{"start_s", m.start_s}, {"duration_s", m.duration_s}, {"amplitude_iod", m.amplitude_iod}});
   }
   return json{{"duration_s", s.duration_s},
               {"fps", s.fps},
@@ -568,7 +620,8 @@ nlohmann::json to_json(const GroundTruth& t) {
                    {"twitch_count", e.twitch_count}});
   }
   json bl = json::array();
-  for (const auto& b : t.blinks) bl.push_back({{"start_s", b.start_s}, {"end_s", b.end_s}, {"closure", b.closure}});
+  for (const auto& b : t.blinks)
+    bl.push_back({{"start_s", b.start_s}, {"end_s", b.end_s}, {"closure", b.closure}});
   json sm = json::array();
   for (const auto& m : t.smiles) {
     sm.push_back({{"start_s", m.start_s}, {"end_s", m.end_s}, {"amplitude_iod", m.amplitude_iod}});
@@ -589,7 +642,8 @@ nlohmann::json to_json(const GroundTruth& t) {
          {"head_motion", head_motion_json(t.head_motion)},
          {"noise_sigma", t.noise_sigma},
          {"lighting_drift", t.lighting_drift}};
-  if (t.scenario) j["scenario"] = to_json(*t.scenario);
+  if (t.scenario)
+    j["scenario"] = to_json(*t.scenario);
   return j;
 }
 
@@ -621,17 +675,20 @@ Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
                             req<double>(e, "amplitude_iod"), req<int>(e, "twitch_count")});
     }
     for (const auto& b : opt<json>(j, "blinks", json::array())) {
-      t.blinks.push_back({req<double>(b, "start_s"), req<double>(b, "end_s"), req<double>(b, "closure")});
+      t.blinks.push_back(
+          {req<double>(b, "start_s"), req<double>(b, "end_s"), req<double>(b, "closure")});
     }
     for (const auto& m : opt<json>(j, "smiles", json::array())) {
       t.smiles.push_back(
           {req<double>(m, "start_s"), req<double>(m, "end_s"), req<double>(m, "amplitude_iod")});
     }
     t.droop = droop_from(j, "droop");
-    if (j.contains("head_motion")) t.head_motion = head_motion_from(j.at("head_motion"));
+    if (j.contains("head_motion"))
+      t.head_motion = head_motion_from(j.at("head_motion"));
     t.noise_sigma = opt<double>(j, "noise_sigma", 0.0);
     t.lighting_drift = opt<double>(j, "lighting_drift", 0.0);
-    if (j.contains("scenario") && !j.at("scenario").is_null()) t.scenario = scenario_from(j.at("scenario"));
+    if (j.contains("scenario") && !j.at("scenario").is_null())
+      t.scenario = scenario_from(j.at("scenario"));
     return t;
   } catch (const ParseError& e) {
     return make_error(ErrorKind::Input, std::string("truth: ") + e.what());
@@ -645,10 +702,12 @@ Status write_truth(const std::filesystem::path& path, const GroundTruth& t) {
   tmp += ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return make_error(ErrorKind::Output, "cannot write " + path.string());
+    if (!f)
+      return make_error(ErrorKind::Output, "cannot write " + path.string());
     f << to_json(t).dump(2) << '\n';
     f.flush();
-    if (!f) return make_error(ErrorKind::Output, "cannot write " + path.string() + " (disk full?)");
+    if (!f)
+      return make_error(ErrorKind::Output, "cannot write " + path.string() + " (disk full?)");
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
@@ -661,27 +720,36 @@ Status write_truth(const std::filesystem::path& path, const GroundTruth& t) {
 
 Result<GroundTruth> read_truth(const std::filesystem::path& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error(ErrorKind::Input, "cannot open truth file " + path.string());
+  if (!f)
+    return make_error(ErrorKind::Input, "cannot open truth file " + path.string());
   json j = json::parse(f, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return make_error(ErrorKind::Input, "truth file " + path.string() + " is not valid JSON");
+  if (j.is_discarded())
+    return make_error(ErrorKind::Input, "truth file " + path.string() + " is not valid JSON");
   auto r = truth_from_json(j);
-  if (!r) return make_error(ErrorKind::Input, path.string() + ": " + r.error().message);
+  if (!r)
+    return make_error(ErrorKind::Input, path.string() + ": " + r.error().message);
   return r;
 }
 
 std::optional<Side> parse_side(const std::string& s) {
   std::string l(s);
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (l == "left") return Side::Left;
-  if (l == "right") return Side::Right;
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (l == "left")
+    return Side::Left;
+  if (l == "right")
+    return Side::Right;
   return std::nullopt;
 }
 
 std::optional<Region> parse_region(const std::string& s) {
   std::string l(s);
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (l == "mouth") return Region::Mouth;
-  if (l == "eye" || l == "eyelid") return Region::Eye;
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (l == "mouth")
+    return Region::Mouth;
+  if (l == "eye" || l == "eyelid")
+    return Region::Eye;
   return std::nullopt;
 }
 

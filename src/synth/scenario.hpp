@@ -1,14 +1,14 @@
 // scenario.hpp: what a synthetic ground-truth video shows, and the truth file written next to it.
 //
-// A Scenario is plain data: a list of timed events (twitch episodes, blinks, smiles), a static mouth-corner
-// droop, head motion, and sensor effects (noise, lighting drift). The generator (generator.hpp) turns it
-// into a video by warping the pixels of a real face photo; the truth file (truth.json) says exactly what
-// was put in, so that the analyser can be scored against it.
+// A Scenario is plain data: a list of timed events (twitch episodes, blinks, smiles), a static
+// mouth-corner droop, head motion, and sensor effects (noise, lighting drift). The generator
+// (generator.hpp) turns it into a video by warping the pixels of a real face photo; the truth file
+// (truth.json) says exactly what was put in, so that the analyser can be scored against it.
 //
-// Units: times in seconds from the start of the video; amplitudes in IOD (fractions of the inter-ocular
-// distance of the rendered face, see core/measurements.hpp); pixels where a name says _px. Sides are
-// always the PERSON's (the person's left is the image's right in an unmirrored video).
-// Thread safety: plain values; the functions are pure and thread safe.
+// Units: times in seconds from the start of the video; amplitudes in IOD (fractions of the
+// inter-ocular distance of the rendered face, see core/measurements.hpp); pixels where a name says
+// _px. Sides are always the PERSON's (the person's left is the image's right in an unmirrored
+// video). Thread safety: plain values; the functions are pure and thread safe.
 #pragma once
 
 #include <cstdint>
@@ -25,10 +25,10 @@
 namespace ft {
 
 // A burst of involuntary twitches of one region on one side. Twitch k (k = 0 .. n-1, with
-// n = max(1, round(frequency_hz * duration_s))) starts at start_s + k / frequency_hz and is a raised-cosine
-// (Hann) contraction pulse of width w = min(1 / frequency_hz, 0.2 s) peaking at amplitude_iod at its
-// centre. Mouth: the corner moves up and outward. Eye: the lid aperture closes by amplitude_iod (upper lid
-// 75 %, lower lid 25 %).
+// n = max(1, round(frequency_hz * duration_s))) starts at start_s + k / frequency_hz and is a
+// raised-cosine (Hann) contraction pulse of width w = min(1 / frequency_hz, 0.2 s) peaking at
+// amplitude_iod at its centre. Mouth: the corner moves up and outward. Eye: the lid aperture closes
+// by amplitude_iod (upper lid 75 %, lower lid 25 %).
 struct TwitchEpisodeSpec {
   Region region = Region::Mouth;
   Side side = Side::Left;
@@ -40,12 +40,12 @@ struct TwitchEpisodeSpec {
   int twitch_count() const;
   double pulse_width_s() const;
   double twitch_start_s(int k) const;
-  double end_s() const;  // start_s + (n - 1) / f + w: the end of the last pulse
+  double end_s() const;              // start_s + (n - 1) / f + w: the end of the last pulse
   double value_iod(double t) const;  // displacement at time t (0 outside the pulses)
 };
 
-// A blink of both eyes: a raised-cosine pulse closing `closure` of each eye's measured aperture at its
-// centre.
+// A blink of both eyes: a raised-cosine pulse closing `closure` of each eye's measured aperture at
+// its centre.
 struct BlinkSpec {
   double start_s = 0.0;
   double duration_s = 0.25;
@@ -55,9 +55,9 @@ struct BlinkSpec {
   double closure_at(double t) const;  // fraction closed at time t
 };
 
-// A slow voluntary smile: both mouth corners move up and outward, rising smoothly (smoothstep) over 0.4 s,
-// holding, and falling over 0.4 s (rise and fall shrink to half the duration when it is shorter than
-// 0.8 s).
+// A slow voluntary smile: both mouth corners move up and outward, rising smoothly (smoothstep) over
+// 0.4 s, holding, and falling over 0.4 s (rise and fall shrink to half the duration when it is
+// shorter than 0.8 s).
 struct SmileSpec {
   double start_s = 0.0;
   double duration_s = 1.5;
@@ -73,8 +73,8 @@ struct DroopSpec {
   double amplitude_iod = 0.02;
 };
 
-// Smooth in-plane head motion about the face centre: each component is a sine starting at 0 with its own
-// period (period_s times 1, 1.618, 1.414, 2.236: never in step). 0 amplitudes = no motion.
+// Smooth in-plane head motion about the face centre: each component is a sine starting at 0 with
+// its own period (period_s times 1, 1.618, 1.414, 2.236: never in step). 0 amplitudes = no motion.
 struct HeadMotion {
   double translate_px = 0.0;  // amplitude of the horizontal shift (vertical: 0.6 of it), pixels
   double rotate_deg = 0.0;    // amplitude of the in-plane rotation, degrees
@@ -98,21 +98,22 @@ struct Scenario {
   double fps = 30.0;
   int width = 640;
   int height = 480;
-  // The photo is resized by this factor and placed with the face centre at the canvas centre; outside the
-  // photo the border is replicated.
-  double face_scale = 1.6;
+  // The photo is resized by this factor and placed with the face centre at the canvas centre;
+  // outside the photo the border is replicated. 2.0 gives the astronaut an IOD of ~86 px (face box
+  // ~175 px).
+  double face_scale = 2.0;
   std::uint64_t seed = 1;
-  double noise_sigma = 2.0;        // Gaussian sensor noise, grey levels (per channel, per frame)
-  double lighting_drift = 0.0;     // gain(t) = 1 + lighting_drift * sin(2 pi t / lighting_period_s)
+  double noise_sigma = 2.0;     // Gaussian sensor noise, grey levels (per channel, per frame)
+  double lighting_drift = 0.0;  // gain(t) = 1 + lighting_drift * sin(2 pi t / lighting_period_s)
   double lighting_period_s = 8.0;
-  bool mirrored = false;           // flip the whole output horizontally (a selfie-style video)
+  bool mirrored = false;  // flip the whole output horizontally (a selfie-style video)
   std::vector<TwitchEpisodeSpec> twitches;
   std::vector<BlinkSpec> blinks;
   std::vector<SmileSpec> smiles;
   std::optional<DroopSpec> droop;
   HeadMotion head_motion;
 
-  int frame_count() const;                  // round(duration_s * fps), at least 1
+  int frame_count() const;  // round(duration_s * fps), at least 1
   double frame_time(int i) const { return i / fps; }
   double lighting_gain(double t) const;
 };
@@ -121,9 +122,9 @@ struct Scenario {
 // naming the event ("twitch 2: frequency 20 Hz is above half the frame rate (15 Hz)").
 Status validate(const Scenario& s);
 
-// The fixed demonstration: 20 s, 640x480 at 30 fps; a left mouth-corner episode (6 Hz, 3 % IOD), a right
-// eyelid episode (4 Hz), two blinks, a smile, small head motion, noise 2, small lighting drift. Nothing
-// before t = 2 s (the analyser's baseline), events at least 1.5 s apart.
+// The fixed demonstration: 20 s, 640x480 at 30 fps; a left mouth-corner episode (6 Hz, 3 % IOD), a
+// right eyelid episode (4 Hz), two blinks, a smile, small head motion, noise 2, small lighting
+// drift. Nothing before t = 2 s (the analyser's baseline), events at least 1.5 s apart.
 Scenario demo_scenario();
 
 struct RandomScenarioOptions {
@@ -131,11 +132,11 @@ struct RandomScenarioOptions {
   double fps = 30.0;
   int width = 640;
   int height = 480;
-  double face_scale = 1.6;
-  int min_episodes = 1;   // twitch episodes (random_scenario only)
+  double face_scale = 2.0;
+  int min_episodes = 1;  // twitch episodes (random_scenario only)
   int max_episodes = 3;
-  int max_blinks = 2;     // 0 .. max_blinks blinks
-  int max_smiles = 0;     // 0 .. max_smiles smiles (no_twitch_scenario: at least 1)
+  int max_blinks = 2;  // 0 .. max_blinks blinks
+  int max_smiles = 0;  // 0 .. max_smiles smiles (no_twitch_scenario: at least 1)
   bool head_motion = true;
   double noise_sigma = 2.0;
   double lighting_drift = 0.03;
@@ -144,8 +145,9 @@ struct RandomScenarioOptions {
   double tail_s = 1.0;         // nothing ends within this much of the end
 };
 
-// 1-3 non-overlapping twitch episodes (random side and region, 2-12 Hz, 1-6 % IOD, 0.5-4 s) plus optional
-// blinks. Deterministic: the same seed and options give the same scenario on every platform.
+// 1-3 non-overlapping twitch episodes (random side and region, 2-12 Hz, 1-6 % IOD, 0.5-4 s) plus
+// optional blinks. Deterministic: the same seed and options give the same scenario on every
+// platform.
 Scenario random_scenario(std::uint64_t seed, const RandomScenarioOptions& options = {});
 
 // Only things that are NOT twitches: blinks, smiles, head motion, noise, lighting drift.

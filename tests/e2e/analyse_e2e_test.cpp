@@ -195,7 +195,6 @@ TEST(AnalyseE2E, ADroopingCornerShowsInTheAsymmetry) {
   // The person's left corner 4% IOD lower: the signed height difference (left - right) drops by about that.
   EXPECT_LT(change, -0.025);
   EXPECT_GT(change, -0.055);
-  EXPECT_GT(b.summary.asymmetry.index, a.summary.asymmetry.index);
   EXPECT_TRUE(b.summary.episodes.empty());
 }
 

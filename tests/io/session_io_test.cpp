@@ -621,15 +621,16 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   EXPECT_EQ(set["mouth_enabled"], true);
   EXPECT_EQ(set["eye_enabled"], false);
   EXPECT_DOUBLE_EQ(set["threshold_k"].get<double>(), 5.5);
-  EXPECT_DOUBLE_EQ(set["min_amplitude_iod"].get<double>(), 0.012);
-  EXPECT_DOUBLE_EQ(set["eye_min_amplitude_iod"].get<double>(), 0.010);
-  EXPECT_DOUBLE_EQ(set["baseline_window_s"].get<double>(), 3.0);
-  EXPECT_DOUBLE_EQ(set["noise_window_s"].get<double>(), 10.0);
-  EXPECT_DOUBLE_EQ(set["warmup_s"].get<double>(), 1.0);
+  const TwitchSettings defaults;
+  EXPECT_DOUBLE_EQ(set["min_amplitude_iod"].get<double>(), defaults.min_amplitude_iod);
+  EXPECT_DOUBLE_EQ(set["eye_min_amplitude_iod"].get<double>(), defaults.eye_min_amplitude_iod);
+  EXPECT_DOUBLE_EQ(set["baseline_window_s"].get<double>(), defaults.baseline_window_s);
+  EXPECT_DOUBLE_EQ(set["noise_window_s"].get<double>(), defaults.noise_window_s);
+  EXPECT_DOUBLE_EQ(set["warmup_s"].get<double>(), defaults.warmup_s);
   EXPECT_DOUBLE_EQ(set["merge_gap_s"].get<double>(), 0.6);
-  EXPECT_DOUBLE_EQ(set["bilateral_ratio"].get<double>(), 0.5);
-  EXPECT_DOUBLE_EQ(set["blink_sync_s"].get<double>(), 0.12);
-  EXPECT_DOUBLE_EQ(set["voluntary_rise_s"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(set["bilateral_ratio"].get<double>(), defaults.bilateral_ratio);
+  EXPECT_DOUBLE_EQ(set["blink_sync_s"].get<double>(), defaults.blink_sync_s);
+  EXPECT_DOUBLE_EQ(set["voluntary_rise_s"].get<double>(), defaults.voluntary_rise_s);
   for (const char* key : {"source", "created_utc", "facetwitch_version", "model_path", "height",
                           "frames_good_quality"}) {
     EXPECT_TRUE(j.contains(key)) << key;

@@ -1,5 +1,6 @@
-// face_warp_test.cpp: the Gaussian local warp moves content by exactly the requested sub-pixel amount at
-// its control points, leaves far content alone, composes with a similarity, and never folds.
+// face_warp_test.cpp: the Gaussian local warp moves content by exactly the requested sub-pixel
+// amount at its control points, leaves far content alone, composes with a similarity, and never
+// folds.
 #include "synth/face_warp.hpp"
 
 #include <cmath>
@@ -42,7 +43,8 @@ cv::Point2d centroid(const cv::Mat& img, cv::Point2f near, int radius = 6) {
   return {sx / sw, sy / sw};
 }
 
-cv::Mat warp(const cv::Mat& src, const std::vector<WarpControl>& controls, const Similarity& motion = {}) {
+cv::Mat warp(const cv::Mat& src, const std::vector<WarpControl>& controls,
+             const Similarity& motion = {}) {
   cv::Mat mx, my, dst;
   build_warp_maps(src.size(), controls, motion, mx, my);
   apply_warp(src, mx, my, dst, cv::INTER_CUBIC);
@@ -53,7 +55,8 @@ TEST(FaceWarp, MovesTheControlPointBySubPixelAmount) {
   const cv::Point2f c(100.3f, 80.6f);
   const cv::Point2f far(c.x + 4 * 8.0f, c.y);  // 4 radii away
   const cv::Mat src = dots({220, 160}, {c, far});
-  for (const cv::Point2f d : {cv::Point2f(1.3f, -0.7f), cv::Point2f(-0.4f, 0.25f), cv::Point2f(3.0f, 2.0f)}) {
+  for (const cv::Point2f d :
+       {cv::Point2f(1.3f, -0.7f), cv::Point2f(-0.4f, 0.25f), cv::Point2f(3.0f, 2.0f)}) {
     const cv::Mat out = warp(src, {{c, d, 8.0f}});
     const cv::Point2d before = centroid(src, c);
     const cv::Point2d after = centroid(out, c + d);
@@ -76,7 +79,8 @@ TEST(FaceWarp, SeveralOverlappingControlsLandExactly) {
   const cv::Mat out = warp(src, ctl);
   const cv::Point2d ma = centroid(out, a + ctl[0].displacement, 5);
   const cv::Point2d mb = centroid(out, b + ctl[1].displacement, 5);
-  // The dots are 15 px apart, so each window also sees a little of the other: compare with the source.
+  // The dots are 15 px apart, so each window also sees a little of the other: compare with the
+  // source.
   const cv::Point2d sa = centroid(src, a, 5), sb = centroid(src, b, 5);
   EXPECT_NEAR(ma.y - sa.y, 2.5, 0.15);
   EXPECT_NEAR(mb.y - sb.y, -1.0, 0.15);
@@ -84,7 +88,7 @@ TEST(FaceWarp, SeveralOverlappingControlsLandExactly) {
 
 TEST(FaceWarp, NoControlsIsIdentity) {
   cv::Mat mx, my;
-  build_warp_maps({50, 40}, {}, Similarity{}, mx, my);
+  build_warp_maps({50, 40}, LocalWarp{}, Similarity{}, mx, my);
   for (int r = 0; r < 40; r += 7) {
     for (int c = 0; c < 50; c += 7) {
       EXPECT_EQ(mx.at<float>(r, c), static_cast<float>(c));
@@ -123,8 +127,10 @@ TEST(FaceWarp, ComposesWithHeadMotion) {
   const cv::Mat out = warp(src, {{c, d, 8.0f}}, motion);
   // The moved feature goes where the head takes it: S(c + d).
   const cv::Point2d expect_c = motion.apply(cv::Point2d(c.x + d.x, c.y + d.y));
-  const cv::Point2d got_c = centroid(out, cv::Point2f(static_cast<float>(expect_c.x), static_cast<float>(expect_c.y)));
-  // Dot centroids are offset from their nominal centres by 8-bit rounding: compare against the source's.
+  const cv::Point2d got_c =
+      centroid(out, cv::Point2f(static_cast<float>(expect_c.x), static_cast<float>(expect_c.y)));
+  // Dot centroids are offset from their nominal centres by 8-bit rounding: compare against the
+  // source's.
   const cv::Point2d src_c = centroid(src, c);
   const cv::Point2d bias(src_c.x - c.x, src_c.y - c.y);
   EXPECT_NEAR(got_c.x, expect_c.x + bias.x * motion.scale, 0.2);
@@ -142,10 +148,13 @@ TEST(FaceWarp, SixPercentIodTwitchDoesNotFold) {
   const float iod = 64.0f;
   const cv::Point2f corner(200.0f, 150.0f);
   const double a = 50.0 * CV_PI / 180.0;
-  const cv::Point2f d(static_cast<float>(0.06 * iod * std::cos(a)), static_cast<float>(-0.06 * iod * std::sin(a)));
+  const cv::Point2f d(static_cast<float>(0.06 * iod * std::cos(a)),
+                      static_cast<float>(-0.06 * iod * std::sin(a)));
   cv::Mat mx, my;
-  build_warp_maps({400, 300}, {{corner, d, 0.12f * iod}, {corner + cv::Point2f(-6, -2), 0.35f * d, 0.08f * iod}},
-                  Similarity{}, mx, my);
+  build_warp_maps(
+      {400, 300},
+      {{corner, d, 0.12f * iod}, {corner + cv::Point2f(-6, -2), 0.35f * d, 0.08f * iod}},
+      Similarity{}, mx, my);
   EXPECT_GT(min_jacobian_determinant(mx, my), 0.2);
 }
 
@@ -158,20 +167,106 @@ TEST(FaceWarp, ExcessiveDisplacementIsClampedAndStaysValid) {
   EXPECT_NEAR(moved.x - c.x, kMaxWarpRatio * 5.0f, 1e-3);
 }
 
-TEST(FaceWarp, ClosingLidsStayValid) {
-  // Two upper-lid and two lower-lid controls 12 px apart closing 90 % of the gap, as in a blink.
-  const float aperture = 12.0f, width = 36.0f;
-  const float radius = std::max(0.3f * width, 0.75f * 0.9f * aperture / kMaxWarpRatio);
-  const float close = 0.9f * aperture;
-  std::vector<WarpControl> ctl = {{{88.0f, 94.0f}, {0.0f, 0.75f * close}, radius},
-                                  {{100.0f, 94.0f}, {0.0f, 0.75f * close}, radius},
-                                  {{88.0f, 106.0f}, {0.0f, -0.25f * close}, radius},
-                                  {{100.0f, 106.0f}, {0.0f, -0.25f * close}, radius}};
+LidClosure test_eye(float close, cv::Point2f up = {0.0f, -1.0f}) {
+  // An eye 36 px wide with a 12 px aperture, centred on (100, 100), tilted with `up`.
+  const cv::Point2f u(-up.y, up.x);
+  const cv::Point2f o(100.0f, 100.0f);
+  auto at = [&](float x, float y) { return o + x * u + y * up; };
+  LidClosure lid;
+  lid.upper = {at(-18, 0), at(-6, 6), at(6, 6), at(18, 0)};
+  lid.lower = {at(-18, 0), at(-6, -6), at(6, -6), at(18, 0)};
+  lid.up = up;
+  lid.upper_shift = 0.75f * close;
+  lid.lower_shift = 0.25f * close;
+  lid.reach_above = 18.0f;
+  lid.reach_below = 14.0f;
+  return lid;
+}
+
+TEST(LidClosureWarp, LidsLandExactlyAndCornersStay) {
+  for (const cv::Point2f up :
+       {cv::Point2f(0.0f, -1.0f), cv::Point2f(0.2588f, -0.9659f)}) {  // level, 15 deg
+    for (const float close : {1.0f, 4.0f, 8.0f, 0.9f * 12.0f}) {
+      const LidClosure lid = test_eye(close, up);
+      const cv::Point2d down(-up.x, -up.y);
+      for (std::size_t k : {1u, 2u}) {
+        const cv::Point2d old_u(lid.upper[k].x, lid.upper[k].y);
+        const cv::Point2d old_l(lid.lower[k].x, lid.lower[k].y);
+        // The lid's new place shows what was at its old place.
+        EXPECT_NEAR(cv::norm(lid_closure_source(lid, old_u + down * lid.upper_shift) - old_u), 0.0,
+                    1e-3)
+            << "close " << close << " upper " << k;
+        EXPECT_NEAR(cv::norm(lid_closure_source(lid, old_l - down * lid.lower_shift) - old_l), 0.0,
+                    1e-3)
+            << "close " << close << " lower " << k;
+      }
+      for (const auto& corner : {lid.upper[0], lid.upper[3]}) {
+        const cv::Point2d c(corner.x, corner.y);
+        EXPECT_NEAR(cv::norm(lid_closure_source(lid, c) - c), 0.0, 1e-6);
+      }
+      // Along the eye's vertical line the backward map is strictly increasing (no fold).
+      double prev = -1e9;
+      for (double t = -40.0; t <= 40.0; t += 0.05) {
+        const cv::Point2d p = cv::Point2d(100.0, 100.0) + cv::Point2d(up.x, up.y) * t;
+        const double v =
+            (lid_closure_source(lid, p) - cv::Point2d(100.0, 100.0)).dot(cv::Point2d(up.x, up.y));
+        EXPECT_GT(v, prev) << "close " << close << " at " << t;
+        prev = v;
+      }
+      // The maps hold exactly this function at pixel centres, and never fold.
+      cv::Mat mx, my;
+      build_warp_maps({200, 200}, LocalWarp{{}, {lid}}, Similarity{}, mx, my);
+      for (int r = 80; r <= 120; r += 3) {
+        for (int c = 80; c <= 120; c += 3) {
+          const cv::Point2d s =
+              lid_closure_source(lid, {static_cast<double>(c), static_cast<double>(r)});
+          EXPECT_NEAR(mx.at<float>(r, c), s.x, 1e-3);
+          EXPECT_NEAR(my.at<float>(r, c), s.y, 1e-3);
+        }
+      }
+      EXPECT_GT(min_jacobian_determinant(mx, my), 0.0) << "close " << close;
+      EXPECT_EQ(mx.at<float>(40, 100), 100.0f);  // far from the eye nothing moves
+      EXPECT_EQ(my.at<float>(40, 100), 40.0f);
+    }
+  }
+}
+
+TEST(LidClosureWarp, ClosesTheGapOfAnImage) {
+  // A dark slit between two bright lids: closing 8 of its 12 px leaves a slit of about 4 px.
+  cv::Mat img(200, 200, CV_8UC1, cv::Scalar(200));
+  cv::rectangle(img, cv::Point(70, 95), cv::Point(130, 105), cv::Scalar(20),
+                cv::FILLED);  // rows 95..105
+  LidClosure lid;
+  lid.upper = {cv::Point2f(60, 100), cv::Point2f(88, 94.5f), cv::Point2f(112, 94.5f),
+               cv::Point2f(140, 100)};
+  lid.lower = {cv::Point2f(60, 100), cv::Point2f(88, 105.5f), cv::Point2f(112, 105.5f),
+               cv::Point2f(140, 100)};
+  lid.upper_shift = 6.0f;
+  lid.lower_shift = 2.0f;
+  lid.reach_above = 20.0f;
+  lid.reach_below = 16.0f;
+  cv::Mat mx, my, out;
+  build_warp_maps(img.size(), LocalWarp{{}, {lid}}, Similarity{}, mx, my);
+  apply_warp(img, mx, my, out, cv::INTER_LINEAR);
+  int dark = 0;
+  for (int r = 80; r < 120; ++r)
+    dark += out.at<unsigned char>(r, 100) < 110 ? 1 : 0;
+  EXPECT_NEAR(dark, 11 - 8, 1);
+}
+
+TEST(LidClosureWarp, MovesWithTheHead) {
+  const LidClosure lid = test_eye(6.0f);
+  const Similarity motion{{100.0, 100.0}, {4.0, -3.0}, 5.0, 1.03};
   cv::Mat mx, my;
-  build_warp_maps({200, 200}, ctl, Similarity{}, mx, my);
-  EXPECT_GT(min_jacobian_determinant(mx, my), 0.0);
-  for (const auto& c : ctl) {
-    EXPECT_NEAR(cv::norm(forward_position(ctl, c.centre) - (c.centre + c.displacement)), 0.0, 0.05);
+  build_warp_maps({200, 200}, LocalWarp{{}, {lid}}, motion, mx, my);
+  // Each output pixel shows the closed eye at S^-1 of its position.
+  for (int r = 85; r <= 115; r += 5) {
+    for (int c = 85; c <= 115; c += 5) {
+      const cv::Point2d y = motion.invert({static_cast<double>(c), static_cast<double>(r)});
+      const cv::Point2d s = lid_closure_source(lid, y);
+      EXPECT_NEAR(mx.at<float>(r, c), s.x, 1e-3);
+      EXPECT_NEAR(my.at<float>(r, c), s.y, 1e-3);
+    }
   }
 }
 

@@ -18,9 +18,12 @@ struct Span {
 
 std::vector<Span> all_events(const Scenario& s) {
   std::vector<Span> v;
-  for (const auto& e : s.twitches) v.push_back({e.start_s, e.end_s()});
-  for (const auto& b : s.blinks) v.push_back({b.start_s, b.end_s()});
-  for (const auto& m : s.smiles) v.push_back({m.start_s, m.end_s()});
+  for (const auto& e : s.twitches)
+    v.push_back({e.start_s, e.end_s()});
+  for (const auto& b : s.blinks)
+    v.push_back({b.start_s, b.end_s()});
+  for (const auto& m : s.smiles)
+    v.push_back({m.start_s, m.end_s()});
   std::sort(v.begin(), v.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   return v;
 }
@@ -237,9 +240,9 @@ TEST(Json, TruthHasTheDocumentedKeysAndRoundTrips) {
   Scenario s = demo_scenario();
   const GroundTruth t = make_truth(s, 71.25);
   const nlohmann::json j = to_json(t);
-  for (const char* key : {"video", "fps", "width", "height", "duration_s", "frames", "seed", "iod_px",
-                          "mirrored", "episodes", "blinks", "smiles", "droop", "head_motion",
-                          "noise_sigma", "lighting_drift"}) {
+  for (const char* key :
+       {"video", "fps", "width", "height", "duration_s", "frames", "seed", "iod_px", "mirrored",
+        "episodes", "blinks", "smiles", "droop", "head_motion", "noise_sigma", "lighting_drift"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["video"], "video.mp4");

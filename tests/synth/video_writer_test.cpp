@@ -1,7 +1,8 @@
-// video_writer_test.cpp: io/video_writer through the real ffmpeg: frame count and size read back, odd
-// file names, and errors (missing folder, wrong frame size).
+// video_writer_test.cpp: io/video_writer through the real ffmpeg: frame count and size read back,
+// odd file names, and errors (missing folder, wrong frame size).
 #include "io/video_writer.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -36,7 +37,8 @@ struct ReadBack {
 ReadBack read_back(const fs::path& p) {
   ReadBack r;
   cv::VideoCapture cap(p.string());
-  if (!cap.isOpened()) return r;
+  if (!cap.isOpened())
+    return r;
   r.fps = cap.get(cv::CAP_PROP_FPS);
   cv::Mat f;
   while (cap.read(f)) {
@@ -52,7 +54,8 @@ TEST(VideoWriter, WritesFramesThatReadBack) {
   const auto path = dir / "out.mp4";
   auto w = VideoWriter::open(path, 160, 120, 25.0);
   ASSERT_TRUE(w.ok()) << w.error().message;
-  for (int i = 0; i < 17; ++i) ASSERT_TRUE((*w)->write(test_frame(160, 120, i)).ok());
+  for (int i = 0; i < 17; ++i)
+    ASSERT_TRUE((*w)->write(test_frame(160, 120, i)).ok());
   EXPECT_EQ((*w)->frames_written(), 17);
   auto st = (*w)->close();
   ASSERT_TRUE(st.ok()) << st.error().message;
@@ -74,7 +77,8 @@ TEST(VideoWriter, HighQualityKeepsSmallDetail) {
   {
     auto w = VideoWriter::open(path, 128, 96, 30.0);
     ASSERT_TRUE(w.ok());
-    for (int i = 0; i < 5; ++i) ASSERT_TRUE((*w)->write(frame).ok());
+    for (int i = 0; i < 5; ++i)
+      ASSERT_TRUE((*w)->write(frame).ok());
     ASSERT_TRUE((*w)->close().ok());
   }
   cv::VideoCapture cap(path.string());
@@ -94,7 +98,8 @@ TEST(VideoWriter, PathWithSpacesAndNonAscii) {
   {
     auto w = VideoWriter::open(path, 64, 48, 30.0);
     ASSERT_TRUE(w.ok()) << w.error().message;
-    for (int i = 0; i < 6; ++i) ASSERT_TRUE((*w)->write(test_frame(64, 48, i)).ok());
+    for (int i = 0; i < 6; ++i)
+      ASSERT_TRUE((*w)->write(test_frame(64, 48, i)).ok());
     // The destructor closes.
   }
   ASSERT_TRUE(fs::exists(path));
@@ -115,8 +120,10 @@ TEST(VideoWriter, FfmpegFailureIsReportedWithItsMessage) {
   auto w = VideoWriter::open(dir / "out.notavideoformat", 64, 48, 30.0);
   ASSERT_TRUE(w.ok()) << w.error().message;
   Status st;
-  for (int i = 0; i < 50 && st.ok(); ++i) st = (*w)->write(test_frame(64, 48, i));
-  if (st.ok()) st = (*w)->close();
+  for (int i = 0; i < 50 && st.ok(); ++i)
+    st = (*w)->write(test_frame(64, 48, i));
+  if (st.ok())
+    st = (*w)->close();
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().kind, ErrorKind::Output);
   EXPECT_NE(st.error().message.find("ffmpeg"), std::string::npos) << st.error().message;
@@ -133,6 +140,17 @@ TEST(VideoWriter, WrongFrameSizeIsRejected) {
   EXPECT_TRUE((*w)->write(test_frame(64, 48, 0)).ok());
   EXPECT_TRUE((*w)->close().ok());
   fs::remove_all(dir);
+}
+
+TEST(VideoWriter, MissingFfmpegSaysWhatToInstall) {
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  setenv("PATH", "/nonexistent-facetwitch-test", 1);
+  auto w = VideoWriter::open(fs::temp_directory_path() / "noffmpeg.mp4", 64, 48, 30.0);
+  setenv("PATH", saved.c_str(), 1);
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().kind, ErrorKind::Output);
+  EXPECT_EQ(w.error().message, "ffmpeg not found: install Debian's ffmpeg package");
 }
 
 TEST(VideoWriter, OddSizeIsRejected) {
