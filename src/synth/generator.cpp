@@ -24,11 +24,13 @@
 namespace ft {
 namespace {
 
-// Shape of the effects, in IOD or as fractions (see scenario.hpp for what each event means). Tuned
-// with dlib's predictor on the astronaut portrait (docs in the report of the synth module): dlib's
-// shape prior couples the two mouth corners (a smile is symmetric in its training data) and couples
-// it more the more vertical the movement is; at 30 degrees a 5 % IOD twitch is re-detected as ~3 %
-// IOD on its own corner and < 1 % on the other.
+// Shape of the effects, in IOD or as fractions (see scenario.hpp for what each event means).
+// The mouth angle was chosen with dlib's predictor on the astronaut portrait (face scale 2): dlib's
+// shape prior couples the two mouth corners (smiles are symmetric in its training data), the more
+// so the more vertical the movement. At 50 degrees a 5 % IOD twitch of one corner moved the other
+// corner's re-detected landmark by ~1-1.7 % IOD; at 30 degrees its own corner moves ~3 % IOD and
+// the other < 1 % IOD (averaged over frames; dlib's frame-to-frame jitter with sensor noise is ~1 %
+// IOD).
 constexpr double kMouthRadiusIod = 0.12;  // Gaussian radius around a mouth corner
 constexpr double kTwitchAngleDeg = 30.0;  // mouth twitch: up-and-outward, above the eye line
 constexpr double kSmileAngleDeg = 30.0;   // smile: the same pull, on both sides

@@ -627,6 +627,7 @@ nlohmann::json to_json(const GroundTruth& t) {
     sm.push_back({{"start_s", m.start_s}, {"end_s", m.end_s}, {"amplitude_iod", m.amplitude_iod}});
   }
   json j{{"video", t.video},
+         {"generator_version", t.generator_version},
          {"fps", t.fps},
          {"width", t.width},
          {"height", t.height},
@@ -661,6 +662,7 @@ Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
   try {
     GroundTruth t;
     t.video = opt<std::string>(j, "video", t.video);
+    t.generator_version = opt<int>(j, "generator_version", 0);
     t.fps = req<double>(j, "fps");
     t.width = req<int>(j, "width");
     t.height = req<int>(j, "height");

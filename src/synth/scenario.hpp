@@ -155,6 +155,10 @@ Scenario no_twitch_scenario(std::uint64_t seed, const RandomScenarioOptions& opt
 
 // ---- Truth file (truth.json) ----
 
+// Bumped whenever the same scenario renders differently (warp shapes, noise, resampling), so that
+// cached videos can be told apart: truth.json key "generator_version".
+inline constexpr int kSynthGeneratorVersion = 2;
+
 struct TruthEpisode {
   double start_s = 0.0;
   double end_s = 0.0;
@@ -178,7 +182,8 @@ struct TruthSmile {
 };
 
 struct GroundTruth {
-  std::string video = "video.mp4";  // relative to the truth file's folder
+  std::string video = "video.mp4";                 // relative to the truth file's folder
+  int generator_version = kSynthGeneratorVersion;  // 0 when the file has none
   double fps = 30.0;
   int width = 0;
   int height = 0;
