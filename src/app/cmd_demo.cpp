@@ -36,7 +36,10 @@ Result<std::filesystem::path> ensure_demo_video(const DemoCli& o, const std::str
   std::error_code ec;
   if (!o.regenerate && std::filesystem::is_regular_file(dir / "video.mp4", ec)) {
     auto truth = read_truth(dir / "truth.json");
-    if (truth && truth->scenario && to_json(*truth->scenario) == to_json(scenario)) return dir;
+    if (truth && truth->generator_version == kSynthGeneratorVersion && truth->scenario &&
+        to_json(*truth->scenario) == to_json(scenario)) {
+      return dir;
+    }
   }
   std::filesystem::path photo = o.face;
   if (photo.empty()) {

@@ -2,8 +2,8 @@
 // face photo with known twitches, blinks, smiles, droop, head motion, noise and lighting drift.
 //
 // A preset (demo, random, none) gives the starting scenario; the options override parts of it.
-// --twitch,
-// --blink and --smile, when given, REPLACE the preset's events of that kind. Every value is checked
+// --twitch, --blink and --smile, when given, REPLACE the preset's events of that kind; preset
+// events that no longer fit a shorter --duration are dropped. Every value is checked
 // (synth/scenario.hpp validate()) before anything is written; bad values exit with code 2.
 #include <algorithm>
 #include <charconv>

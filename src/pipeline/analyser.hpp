@@ -38,6 +38,12 @@ class FrameAnalyser {
   const FrameResult& process(const Frame& frame);
   void finish() { twitch_.finish(); }
   const TwitchAnalyser& twitch() const { return twitch_; }
+  // Starts the twitch analysis again with new settings (episodes, baselines and noise estimates are
+  // forgotten); face tracking and the landmark refinement go on undisturbed.
+  void reset_twitch(const TwitchSettings& settings) {
+    options_.twitch = settings;
+    twitch_ = TwitchAnalyser(settings);
+  }
   const AnalyserOptions& options() const { return options_; }
 
  private:

@@ -5,13 +5,152 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <exception>
+#include <optional>
+#include <utility>
 
 #include "pipeline/bounded_queue.hpp"
 #include "pipeline/session_recorder.hpp"
 
 namespace ft {
+
+namespace {
+
+// The raw video of a recording: frames go through a bounded queue to a writer thread that feeds
+// ffmpeg (io/VideoWriter), so neither capture nor analysis ever waits for the encoder. A frame that
+// finds the queue full is left out and counted. Thread-safe; the writer thread catches everything.
+class RawVideoWriter {
+ public:
+  RawVideoWriter(std::filesystem::path path, double fps, VideoWriterOptions options, std::size_t capacity)
+      : path_(std::move(path)), fps_(fps), options_(std::move(options)), capacity_(std::max<std::size_t>(capacity, 2)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~RawVideoWriter() {
+    close();
+    join();
+  }
+  RawVideoWriter(const RawVideoWriter&) = delete;
+  RawVideoWriter& operator=(const RawVideoWriter&) = delete;
+
+  // Never blocks. The image is shared (cv::Mat reference), not copied: capture never writes into a
+  // frame it has handed on.
+  void push(const cv::Mat& bgr) {
+    std::lock_guard lock(m_);
+    if (closed_ || failed_) return;
+    if (q_.size() >= capacity_) {
+      ++lost_;
+      return;
+    }
+    q_.push_back(bgr);
+    cv_.notify_one();
+  }
+  void close() {
+    std::lock_guard lock(m_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  bool finished() const { return finished_.load(); }
+  std::string error() const {
+    std::lock_guard lock(m_);
+    return error_;
+  }
+  std::int64_t written() const { return written_.load(); }
+  std::int64_t lost() const {
+    std::lock_guard lock(m_);
+    return lost_;
+  }
+
+ private:
+  void fail(const std::string& message) {
+    std::lock_guard lock(m_);
+    failed_ = true;
+    error_ = message;
+    q_.clear();
+  }
+  void run() {
+    pthread_setname_np(pthread_self(), "ft-video");
+    try {
+      std::unique_ptr<VideoWriter> writer;
+      while (true) {
+        cv::Mat img;
+        {
+          std::unique_lock lock(m_);
+          cv_.wait(lock, [&] { return closed_ || failed_ || !q_.empty(); });
+          if (failed_ || q_.empty()) break;  // failed, or closed and drained
+          img = std::move(q_.front());
+          q_.pop_front();
+        }
+        if (!writer) {
+          auto w = VideoWriter::open(path_, img.cols, img.rows, fps_, options_);
+          if (!w) {
+            fail(w.error().message);
+            break;
+          }
+          writer = std::move(w).value();
+        }
+        cv::Mat bgr = img;
+        if (img.channels() != 3) break;  // cameras deliver BGR; anything else cannot be encoded
+        if (Status st = writer->write(bgr); !st) {
+          fail(st.error().message);
+          break;
+        }
+        ++written_;
+      }
+      if (writer) {
+        if (Status st = writer->close(); !st) fail(st.error().message);
+      }
+    } catch (const std::exception& e) {
+      fail(std::string("video writer stopped: ") + e.what());
+    } catch (...) {
+      fail("video writer stopped");
+    }
+    finished_ = true;
+  }
+
+  std::filesystem::path path_;
+  double fps_;
+  VideoWriterOptions options_;
+  std::size_t capacity_;
+  mutable std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<cv::Mat> q_;
+  bool closed_ = false;
+  bool failed_ = false;
+  std::string error_;
+  std::int64_t lost_ = 0;
+  std::atomic<std::int64_t> written_{0};
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+// Requests from the window (start/stop recording, settings) and the recording's boundaries, decided
+// by the capture thread (which frame is the first and the first after the last) so that the video
+// and the analysed frames agree. Guarded by `m`.
+struct LivePipeline::RecordControl {
+  std::mutex m;
+  // Requests.
+  std::optional<std::pair<std::filesystem::path, LiveRecordingOptions>> start_request;
+  bool stop_request = false;
+  std::optional<TwitchSettings> settings_request;
+  // The current (or last) recording, as decided by the capture thread.
+  std::uint64_t generation = 0;  // recordings begun
+  bool active = false;
+  std::filesystem::path dir;
+  std::int64_t start_index = 0;  // first frame of the recording
+  double start_t = 0.0;          // its time: the recording's time 0
+  std::int64_t stop_index = -1;  // first frame after the recording; -1 while it runs
+  std::uint64_t captured = 0;    // frames captured in the recording
+  std::shared_ptr<RawVideoWriter> video;
+  std::vector<std::shared_ptr<RawVideoWriter>> closing;  // finishing their files; joined by stop()
+  std::uint64_t generation_at_start = 0;  // `generation` when the threads were started
+};
 
 struct LivePipeline::Shared {
   LatestSlot<Frame> slot;
@@ -24,7 +163,10 @@ struct LivePipeline::Shared {
 };
 
 LivePipeline::LivePipeline(std::shared_ptr<const LandmarkModel> model, AnalyserOptions options, std::string model_path)
-    : model_(std::move(model)), options_(std::move(options)), model_path_(std::move(model_path)) {}
+    : model_(std::move(model)),
+      options_(std::move(options)),
+      model_path_(std::move(model_path)),
+      rec_(std::make_unique<RecordControl>()) {}
 
 LivePipeline::~LivePipeline() { stop(); }
 
@@ -34,6 +176,11 @@ Status LivePipeline::start(std::unique_ptr<FrameSource> source, const std::files
   source_ = std::move(source);
   record_dir_ = record_dir;
   shared_ = std::make_unique<Shared>();
+  {
+    std::lock_guard lock(rec_->m);
+    rec_->generation_at_start = rec_->generation;
+    rec_->stop_index = -1;
+  }
   stop_ = false;
   running_ = true;
   {
@@ -52,6 +199,48 @@ void LivePipeline::stop() {
   if (capture_thread_.joinable()) capture_thread_.join();
   if (analyse_thread_.joinable()) analyse_thread_.join();
   running_ = false;
+  // Let the raw videos' writer threads finish their files.
+  std::vector<std::shared_ptr<RawVideoWriter>> closing;
+  {
+    std::lock_guard lock(rec_->m);
+    if (rec_->video) {
+      rec_->video->close();
+      rec_->closing.push_back(std::move(rec_->video));
+      rec_->video.reset();
+    }
+    closing.swap(rec_->closing);
+    rec_->active = false;
+    rec_->stop_request = false;
+    // A pending start_request is kept: a recording requested before start() begins with its first frame.
+  }
+  for (auto& v : closing) v->join();
+}
+
+Status LivePipeline::start_recording(const std::filesystem::path& dir, const LiveRecordingOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return make_error(ErrorKind::Output, "cannot record into " + dir.string() + ": the folder does not exist");
+  }
+  if (!record_dir_.empty() && running_) {
+    return make_error(ErrorKind::BadArguments, "this session is already recorded into " + record_dir_.string());
+  }
+  std::lock_guard lock(rec_->m);
+  if (rec_->start_request || (rec_->active && !rec_->stop_request)) {
+    return make_error(ErrorKind::BadArguments, "a recording is already running");
+  }
+  rec_->start_request = std::make_pair(dir, options);
+  return {};
+}
+
+void LivePipeline::stop_recording() {
+  std::lock_guard lock(rec_->m);
+  rec_->start_request.reset();
+  if (rec_->active) rec_->stop_request = true;
+}
+
+void LivePipeline::set_twitch_settings(const TwitchSettings& settings) {
+  std::lock_guard lock(rec_->m);
+  rec_->settings_request = settings;
 }
 
 std::shared_ptr<const LiveSnapshot> LivePipeline::snapshot() const {
@@ -66,8 +255,17 @@ void LivePipeline::publish(std::shared_ptr<const LiveSnapshot> s) {
 
 SessionSummary LivePipeline::final_summary() const { return final_; }
 
+std::uint64_t LivePipeline::records_after(std::uint64_t after_seq, std::vector<LiveRecord>& out) const {
+  std::lock_guard lock(recent_mutex_);
+  for (const LiveRecord& r : recent_) {
+    if (r.seq > after_seq) out.push_back(r);
+  }
+  return recent_.empty() ? after_seq : std::max(after_seq, recent_.back().seq);
+}
+
 void LivePipeline::capture_loop() {
   pthread_setname_np(pthread_self(), "ft-capture");
+  std::int64_t last_index = -1;
   try {
     while (!stop_) {
       Frame f;  // a fresh buffer: the previous one may still be read by the analysis or the window
@@ -88,6 +286,8 @@ void LivePipeline::capture_loop() {
         shared_->last_capture = source_->last_capture_time();
       }
       shared_->captured++;
+      last_index = f.index;
+      record_capture(f);
       shared_->slot.put(std::move(f));
     }
   } catch (const std::exception& e) {
@@ -95,12 +295,79 @@ void LivePipeline::capture_loop() {
     shared_->source_failed = true;
     shared_->status = std::string("capture stopped: ") + e.what();
   }
+  end_recording_capture(last_index + 1);
   shared_->slot.close();
+}
+
+void LivePipeline::record_capture(const Frame& f) {
+  std::lock_guard lock(rec_->m);
+  RecordControl& r = *rec_;
+  if (r.stop_request) {
+    r.stop_request = false;
+    if (r.active) {
+      r.active = false;
+      r.stop_index = f.index;
+      if (r.video) {
+        r.video->close();
+        r.closing.push_back(std::move(r.video));
+        r.video.reset();
+      }
+    }
+  }
+  if (r.start_request && !r.active) {
+    const auto [dir, options] = *r.start_request;
+    r.start_request.reset();
+    ++r.generation;
+    r.active = true;
+    r.dir = dir;
+    r.start_index = f.index;
+    r.start_t = f.t;
+    r.stop_index = -1;
+    r.captured = 0;
+    if (options.video) {
+      const double fps = source_->info().nominal_fps > 0 ? source_->info().nominal_fps : options.fallback_fps;
+      r.video = std::make_shared<RawVideoWriter>(dir / "video.mp4", fps, options.video_options,
+                                                 options.video_queue_frames);
+    }
+  }
+  if (r.active) {
+    ++r.captured;
+    if (r.video) r.video->push(f.image);
+  }
+  // Writer threads that have finished their files are joined here (at once: they are done).
+  for (auto it = r.closing.begin(); it != r.closing.end();) {
+    if ((*it)->finished()) {
+      (*it)->join();
+      it = r.closing.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void LivePipeline::end_recording_capture(std::int64_t next_index) {
+  std::lock_guard lock(rec_->m);
+  RecordControl& r = *rec_;
+  if (!r.active) return;
+  r.active = false;
+  r.stop_request = false;
+  r.stop_index = next_index;
+  if (r.video) {
+    r.video->close();
+    r.closing.push_back(std::move(r.video));
+    r.video.reset();
+  }
 }
 
 void LivePipeline::analyse_loop() {
   pthread_setname_np(pthread_self(), "ft-analyse");
   std::unique_ptr<SessionRecorder> recorder;
+  bool requested = false;  // `recorder` belongs to a start_recording() recording
+  std::uint64_t recording_generation = 0;
+  {
+    std::lock_guard lock(rec_->m);
+    recording_generation = rec_->generation_at_start;
+  }
   std::string record_error;
   try {
     SessionSummary header;
@@ -119,36 +386,146 @@ void LivePipeline::analyse_loop() {
         record_error = rec.error().message;
       }
     }
-    SummaryAccumulator totals(header);
-    FrameAnalyser analyser(model_, options_);
+    auto totals = std::make_unique<SummaryAccumulator>(header);
+    auto analyser = std::make_unique<FrameAnalyser>(model_, options_);
     std::uint64_t analysed = 0;
     std::deque<double> recent_t;        // wall times of recent results, for the fps
     std::deque<double> recent_latency;  // ms
     const auto t0 = std::chrono::steady_clock::now();
+    // The current analysis epoch (see LiveSnapshot::analysis_epoch).
+    std::uint64_t epoch = 0;
+    std::uint64_t captured_base = 0, dropped_base = 0;
+    double t_offset = 0.0;          // a recording's frames are timed from its first frame
+    std::int64_t index_offset = 0;
+    std::uint64_t rec_analysed = 0;  // frames analysed in the start_recording() recording
+    std::uint64_t rec_captured = 0;
+    std::shared_ptr<RawVideoWriter> rec_video;
+    std::filesystem::path rec_dir;
+    bool settings_pending = false;
+
+    auto request_stop_recording = [&] {
+      std::lock_guard lock(rec_->m);
+      rec_->start_request.reset();
+      if (rec_->active) rec_->stop_request = true;
+    };
+    // Closes the start_recording() recording: final episodes and summary.json.
+    auto finish_requested = [&](bool partial, const std::string& reason) {
+      if (!recorder || !requested) return;
+      const std::int64_t dropped =
+          rec_captured > rec_analysed ? static_cast<std::int64_t>(rec_captured - rec_analysed) : 0;
+      auto fin = recorder->finish(analyser->twitch(), partial, reason, dropped);
+      if (fin) {
+        final_ = fin.value();
+      } else {
+        record_error = fin.error().message;
+      }
+      recorder.reset();
+      requested = false;
+    };
+    auto restart_epoch = [&] {
+      ++epoch;
+      analysed = 0;
+      captured_base = shared_->captured.load();
+      dropped_base = shared_->slot.dropped();
+      header.settings = options_.twitch;
+      totals = std::make_unique<SummaryAccumulator>(header);
+    };
+
     while (!stop_) {
       std::optional<Frame> f = shared_->slot.take();
       if (!f) break;
-      const FrameResult& r = analyser.process(*f);
-      totals.add(r);
-      if (recorder) {
-        if (Status st = recorder->add(r, analyser.twitch()); !st) {
-          record_error = st.error().message;
-          recorder.reset();  // stop recording; what was written stays readable
+
+      // Recording boundaries (decided by the capture thread) and settings requests.
+      bool begin = false, end = false;
+      std::filesystem::path begin_dir;
+      double begin_t = 0.0;
+      std::int64_t begin_index = 0;
+      std::optional<TwitchSettings> new_settings;
+      {
+        std::lock_guard lock(rec_->m);
+        const RecordControl& r = *rec_;
+        begin = r.generation != recording_generation && f->index >= r.start_index;
+        end = requested && !begin && r.stop_index >= 0 && f->index >= r.stop_index;
+        if (begin) {
+          recording_generation = r.generation;
+          begin_dir = r.dir;
+          begin_t = r.start_t;
+          begin_index = r.start_index;
+          rec_video = r.video;
         }
+        if (r.generation == recording_generation) rec_captured = r.captured;
+        // A recording keeps one set of settings: new ones wait until it stops.
+        if (rec_->settings_request && (begin || end || !requested)) {
+          new_settings = std::move(rec_->settings_request);
+          rec_->settings_request.reset();
+        }
+        settings_pending = rec_->settings_request.has_value();
+      }
+      if (end || (begin && requested)) finish_requested(false, "");
+      if (end) rec_video.reset();
+      if (new_settings) options_.twitch = *new_settings;
+      if (begin) {
+        // A new session: the analysis restarts at the recording's first frame, timed from it.
+        analyser = std::make_unique<FrameAnalyser>(model_, options_);
+        t_offset = begin_t;
+        index_offset = begin_index;
+        restart_epoch();
+        rec_analysed = 0;
+        rec_dir = begin_dir;
+        header.created_utc.clear();
+        auto opened = SessionRecorder::open(begin_dir, header);
+        if (opened) {
+          recorder = std::move(opened).value();
+          requested = true;
+          record_error.clear();
+        } else {
+          record_error = opened.error().message;
+          request_stop_recording();
+        }
+      } else if (new_settings) {
+        analyser->reset_twitch(*new_settings);
+        restart_epoch();
+      }
+
+      Frame& frame = *f;
+      frame.t -= t_offset;
+      frame.index -= index_offset;
+      const FrameResult& r = analyser->process(frame);
+      totals->add(r);
+      if (recorder) {
+        if (requested) ++rec_analysed;
+        if (Status st = recorder->add(r, analyser->twitch()); !st) {
+          record_error = st.error().message;
+          if (requested) request_stop_recording();
+          recorder.reset();  // stop recording; what was written stays readable
+          requested = false;
+        }
+      }
+      if (requested && rec_video) {
+        if (std::string err = rec_video->error(); !err.empty()) {
+          record_error = "video: " + err;
+          request_stop_recording();
+          finish_requested(true, "the video could not be written: " + err);
+        }
+      }
+      {
+        std::lock_guard lock(recent_mutex_);
+        recent_.push_back(LiveRecord{++recent_seq_, epoch, FrameRecord{r.metrics, r.signals}});
+        if (recent_.size() > kRecentRecords) recent_.pop_front();
       }
       const auto now = std::chrono::steady_clock::now();
       auto snap = std::make_shared<LiveSnapshot>();
-      snap->frame = *f;
+      snap->frame = frame;
       snap->result = r;
-      snap->episodes = analyser.twitch().episodes();
+      snap->episodes = analyser->twitch().episodes();
       std::stable_sort(snap->episodes.begin(), snap->episodes.end(),
                        [](const Episode& a, const Episode& b) { return a.start_s < b.start_s; });
-      snap->open_episodes = analyser.twitch().open_episodes();
-      snap->blink_count = analyser.twitch().blinks().size();
-      snap->voluntary_count = analyser.twitch().voluntary_movements().size();
+      snap->open_episodes = analyser->twitch().open_episodes();
+      snap->blink_count = analyser->twitch().blinks().size();
+      snap->voluntary_count = analyser->twitch().voluntary_movements().size();
       auto& st = snap->stats;
-      st.captured = shared_->captured.load();
-      st.dropped = shared_->slot.dropped();
+      st.captured = shared_->captured.load() - captured_base;
+      st.dropped = shared_->slot.dropped() - dropped_base;
       st.analysed = ++analysed;
       const double now_s = std::chrono::duration<double>(now - t0).count();
       recent_t.push_back(now_s);
@@ -166,9 +543,19 @@ void LivePipeline::analyse_loop() {
       st.analyse_ms = r.analyse_ms;
       snap->recording_dir = recorder ? recorder->dir() : std::filesystem::path();
       snap->status = record_error.empty() ? "" : "recording stopped: " + record_error;
+      snap->analysis_epoch = epoch;
+      snap->settings = options_.twitch;
+      snap->settings_pending = settings_pending;
+      snap->recording.active = requested;
+      snap->recording.dir = rec_dir;
+      snap->recording.captured = rec_captured;
+      if (rec_video) {
+        snap->recording.video_frames_written = rec_video->written();
+        snap->recording.video_frames_lost = rec_video->lost();
+      }
       publish(snap);
     }
-    analyser.finish();
+    analyser->finish();
     bool failed = false;
     std::string status;
     {
@@ -178,14 +565,22 @@ void LivePipeline::analyse_loop() {
     }
     const bool partial = failed || stop_;
     const std::string reason = failed ? status : (stop_ ? "stopped by the user" : "");
-    if (recorder) {
-      auto fin = recorder->finish(analyser.twitch(), failed, failed ? status : "", static_cast<std::int64_t>(shared_->slot.dropped()));
+    std::uint64_t final_dropped = shared_->slot.dropped() - dropped_base;
+    if (recorder && requested) {
+      {
+        std::lock_guard lock(rec_->m);
+        if (rec_->generation == recording_generation) rec_captured = rec_->captured;
+      }
+      finish_requested(failed, failed ? status : "");
+      final_dropped = static_cast<std::uint64_t>(final_.frames_dropped);
+    } else if (recorder) {
+      auto fin = recorder->finish(analyser->twitch(), failed, failed ? status : "", static_cast<std::int64_t>(shared_->slot.dropped()));
       if (fin) final_ = fin.value();
     } else {
-      final_ = totals.summarise(analyser.twitch());
+      final_ = totals->summarise(analyser->twitch());
       final_.partial = partial;
       final_.partial_reason = reason;
-      final_.frames_dropped = static_cast<std::int64_t>(shared_->slot.dropped());
+      final_.frames_dropped = static_cast<std::int64_t>(final_dropped);
     }
     auto last = std::make_shared<LiveSnapshot>();
     if (auto prev = snapshot()) *last = *prev;
@@ -194,8 +589,14 @@ void LivePipeline::analyse_loop() {
     last->running = false;
     last->source_failed = failed;
     last->status = status;
-    last->stats.dropped = shared_->slot.dropped();
+    if (!record_error.empty()) last->status += (status.empty() ? "" : "; ") + ("recording stopped: " + record_error);
+    last->stats.dropped = final_dropped;
     last->recording_dir.clear();
+    last->recording.active = false;
+    if (rec_video) {
+      last->recording.video_frames_written = rec_video->written();
+      last->recording.video_frames_lost = rec_video->lost();
+    }
     publish(last);
   } catch (const std::exception& e) {
     auto last = std::make_shared<LiveSnapshot>();

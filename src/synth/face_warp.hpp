@@ -3,20 +3,19 @@
 // way: pixels are moved, nothing is drawn.
 //
 // Two kinds of local warp:
-//  * Gaussian bumps (mouth corners, lips): control point c_i with radius s_i carries displacement
-//  d_i. The
-// backward map used by cv::remap is
-//     source(y) = y - sum_i b_i exp(-|y - c_i|^2 / (2 s_i^2)),
-// where the backward weights b_i are solved (a small linear system) so that the content at each c_i
-// lands exactly at c_i + d_i. The map stays fold-free while |d_i| <= 0.75 s_i (larger displacements
-// are clamped to that).
-//  * Lid closures (eyes): Gaussians cannot squeeze the narrow gap between two lids, so an eye
-//  closes by a
-// monotone 1-D remapping across the eye (along `up`): the lid lines move toward each other by exact
-// amounts, the eyeball between them is compressed, the skin above and below follows with a smooth
-// fade, and the eye corners stay put. Fold-free for any closure below the aperture. With head
-// motion S (a similarity about a centre), the output pixel x shows source(S^-1(x)): the features
-// move with the head.
+//  * Gaussian bumps (mouth corners, lips). Control point c_i with radius s_i carries displacement
+//    d_i. The backward map used by cv::remap is
+//        source(y) = y - sum_i b_i exp(-|y - c_i|^2 / (2 s_i^2)),
+//    where the backward weights b_i are solved (a small linear system) so that the content at each
+//    c_i lands exactly at c_i + d_i. The map stays fold-free while |d_i| <= 0.75 s_i (larger
+//    displacements are clamped to that).
+//  * Lid closures (eyes). Gaussians cannot squeeze the narrow gap between two lids (past ~40 % of
+//    the aperture they fold or drag the brow down), so an eye closes by a monotone 1-D remapping
+//    across the eye (along `up`): the lid lines move toward each other by exact amounts, the
+//    eyeball between them is compressed, the skin above and below follows with a smooth fade, and
+//    the eye corners stay put. Fold-free for any closure below the aperture.
+// With head motion S (a similarity about a centre), the output pixel x shows source(S^-1(x)): the
+// features move with the head.
 //
 // Units: pixels. Pure functions; thread safe (each call writes only its own output maps).
 #pragma once
@@ -41,8 +40,8 @@ struct LidClosure {
   // Each lid line: both eye corners and the two lid landmarks between them, in any order.
   std::array<cv::Point2f, 4> upper{};
   std::array<cv::Point2f, 4> lower{};
-  cv::Point2f up{0.0f,
-                 -1.0f};  // unit vector from the lower lid toward the upper lid (toward the brow)
+  // Unit vector from the lower lid toward the upper lid (toward the brow).
+  cv::Point2f up{0.0f, -1.0f};
   float upper_shift = 0.0f;  // how far the upper lid's two landmarks move toward the lower lid, px
   float lower_shift = 0.0f;  // how far the lower lid's two landmarks move toward the upper lid, px
   float reach_above = 0.0f;  // the skin this far above the upper lid follows (fading), px

@@ -26,7 +26,10 @@ std::optional<std::filesystem::path> ensure_video(const std::string& name, const
   std::error_code ec;
   if (std::filesystem::is_regular_file(dir / "video.mp4", ec)) {
     auto truth = read_truth(dir / "truth.json");
-    if (truth && truth->scenario && to_json(*truth->scenario) == to_json(scenario)) return dir;
+    if (truth && truth->generator_version == kSynthGeneratorVersion && truth->scenario &&
+        to_json(*truth->scenario) == to_json(scenario)) {
+      return dir;
+    }
   }
   auto report = generate_video(scenario, *photo, dir, "");
   if (!report) {

@@ -1,0 +1,286 @@
+// plots.cpp: signal and asymmetry plots.
+#include "ui/plots.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "ui/drawing.hpp"
+
+namespace ft::ui {
+
+namespace {
+
+constexpr double kGapS = 0.25;  // a pause longer than this between samples breaks the line
+
+struct Axes {
+  ImVec2 a0, a1;  // plot area
+  double t0 = 0, t1 = 1, y0 = 0, y1 = 1;
+  float x(double t) const {
+    return a0.x + static_cast<float>((t - t0) / (t1 - t0)) * (a1.x - a0.x);
+  }
+  float y(double v) const {
+    return a1.y - static_cast<float>((v - y0) / (y1 - y0)) * (a1.y - a0.y);
+  }
+};
+
+std::string fmt_num(double v, double step) {
+  char buf[32];
+  if (std::abs(v) < step * 1e-3) v = 0.0;
+  if (step >= 1.0) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else if (step >= 0.1) {
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+  }
+  std::string s = buf;
+  if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);  // typographic minus
+  return s;
+}
+
+// Rounds a data range out to whole axis steps.
+void nice_range(double& lo, double& hi) {
+  const double step = nice_step(hi - lo, 4);
+  lo = std::floor(lo / step - 1e-9) * step;
+  hi = std::ceil(hi / step + 1e-9) * step;
+}
+
+struct LegendItem {
+  enum Kind { Line, Dashed, Box } kind;
+  ImU32 colour;
+  const char* text;
+};
+
+// Frame, title, legend, grid, tick labels. Returns the plot area's axes.
+Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double y0, double y1, const char* title,
+                const std::vector<LegendItem>& legend) {
+  const Fonts& f = *v.fonts;
+  const float fs = f.small->FontSize;
+  const float title_h = f.bold->FontSize * 1.45f;
+  const float left = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, "\xE2\x88\x92" "00.0").x + 10.0f;
+  const float bottom = fs + 6.0f;
+  Axes ax;
+  ax.a0 = ImVec2(p0.x + left, p0.y + title_h);
+  ax.a1 = ImVec2(p1.x - 10.0f, p1.y - bottom);
+  ax.t0 = v.t0;
+  ax.t1 = v.t1;
+  ax.y0 = y0;
+  ax.y1 = y1;
+
+  dl->AddText(f.bold, f.bold->FontSize, ImVec2(p0.x + 4.0f, p0.y + (title_h - f.bold->FontSize) * 0.45f), colour::kText, title);
+  // Legend, right-aligned on the title row.
+  float x = ax.a1.x;
+  const float ly = p0.y + title_h * 0.5f;
+  for (auto it = legend.rbegin(); it != legend.rend(); ++it) {
+    const float tw = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, it->text).x;
+    x -= tw;
+    dl->AddText(f.small, fs, ImVec2(x, ly - fs * 0.55f), colour::kTextDim, it->text);
+    x -= 6.0f;
+    const float sw = fs * 1.2f;
+    switch (it->kind) {
+      case LegendItem::Line:
+        dl->AddLine(ImVec2(x - sw, ly), ImVec2(x, ly), it->colour, 2.5f);
+        break;
+      case LegendItem::Dashed:
+        dashed_line(dl, ImVec2(x - sw, ly), ImVec2(x, ly), it->colour, 1.5f, 3.0f, 2.5f);
+        break;
+      case LegendItem::Box:
+        dl->AddRectFilled(ImVec2(x - sw, ly - fs * 0.4f), ImVec2(x, ly + fs * 0.4f), it->colour, 2.0f);
+        break;
+    }
+    x -= sw + fs * 0.9f;
+  }
+
+  dl->AddRectFilled(ax.a0, ax.a1, colour::kPlotBg, 3.0f);
+  // Horizontal grid and value labels.
+  const double ystep = nice_step(y1 - y0, 4);
+  for (double yv = std::ceil(y0 / ystep - 1e-9) * ystep; yv <= y1 + 1e-9; yv += ystep) {
+    const float yy = ax.y(yv);
+    const bool zero = std::abs(yv) < ystep * 1e-3;
+    dl->AddLine(ImVec2(ax.a0.x, yy), ImVec2(ax.a1.x, yy), zero ? with_alpha(colour::kTextDim, 120) : colour::kGrid, 1.0f);
+    const std::string s = fmt_num(yv, ystep);
+    const float tw = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, s.c_str()).x;
+    dl->AddText(f.small, fs, ImVec2(ax.a0.x - tw - 5.0f, yy - fs * 0.5f), colour::kTextDim, s.c_str());
+  }
+  // Vertical grid and time labels.
+  const double tstep = nice_step(v.t1 - v.t0, 10);
+  for (double tv = std::ceil(v.t0 / tstep - 1e-9) * tstep; tv <= v.t1 + 1e-9; tv += tstep) {
+    if (tv < 0) continue;
+    const float xx = ax.x(tv);
+    dl->AddLine(ImVec2(xx, ax.a0.y), ImVec2(xx, ax.a1.y), with_alpha(colour::kGrid, 110), 1.0f);
+    const std::string s = fmt_num(tv, tstep) + " s";
+    const float tw = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, s.c_str()).x;
+    dl->AddText(f.small, fs, ImVec2(xx - tw * 0.5f, ax.a1.y + 3.0f), colour::kTextDim, s.c_str());
+  }
+  return ax;
+}
+
+void draw_cursor(ImDrawList* dl, const Axes& ax, double t) {
+  if (!std::isfinite(t) || t < ax.t0 || t > ax.t1) return;
+  const float x = ax.x(t);
+  dl->AddLine(ImVec2(x, ax.a0.y), ImVec2(x, ax.a1.y), rgba(255, 255, 255, 170), 1.5f);
+  dl->AddTriangleFilled(ImVec2(x - 5, ax.a0.y), ImVec2(x + 5, ax.a0.y), ImVec2(x, ax.a0.y + 6), rgba(255, 255, 255, 200));
+}
+
+void centred_note(ImDrawList* dl, const Axes& ax, const Fonts& f, const char* text) {
+  const ImVec2 ts = f.regular->CalcTextSizeA(f.regular->FontSize, 1e9f, 0.0f, text);
+  dl->AddText(f.regular, f.regular->FontSize,
+              ImVec2((ax.a0.x + ax.a1.x - ts.x) * 0.5f, (ax.a0.y + ax.a1.y - ts.y) * 0.5f), colour::kTextDim, text);
+}
+
+// A polyline of (t, value) broken at gaps and invalid samples.
+template <class Get>
+void series(ImDrawList* dl, const Axes& ax, const std::vector<ReplayPlotSample>& s, ImU32 col, float thick, Get get,
+            bool dashed = false) {
+  std::vector<ImVec2> pts;
+  auto flush = [&] {
+    if (pts.size() >= 2) {
+      if (dashed) {
+        for (std::size_t i = 1; i < pts.size(); ++i) dashed_line(dl, pts[i - 1], pts[i], col, thick, 4.0f, 3.0f);
+      } else {
+        dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, ImDrawFlags_None, thick);
+      }
+    }
+    pts.clear();
+  };
+  double prev_t = kNaN;
+  for (const ReplayPlotSample& p : s) {
+    const double v = get(p);
+    if (!std::isfinite(v) || (std::isfinite(prev_t) && p.t - prev_t > kGapS)) flush();
+    if (std::isfinite(v)) pts.emplace_back(ax.x(p.t), ax.y(std::clamp(v, ax.y0, ax.y1)));
+    prev_t = p.t;
+  }
+  flush();
+}
+
+}  // namespace
+
+void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const PlotView& v, bool enabled) {
+  static const std::vector<ReplayPlotSample> kNone;
+  const auto& samples = v.samples ? *v.samples : kNone;
+  // Value range: at least 0..3 % IOD (0..-1 for lids opening wider), grown to what is visible.
+  double lo = region == Region::Eye ? -1.0 : 0.0, hi = 3.0;
+  for (const ReplayPlotSample& p : samples) {
+    for (Side s : kSides) {
+      const SignalSample& x = p.signals[region][s];
+      if (!x.valid) continue;
+      if (std::isfinite(x.value_iod)) {
+        hi = std::max(hi, 100.0 * x.value_iod);
+        lo = std::min(lo, 100.0 * x.value_iod);
+      }
+      if (std::isfinite(x.threshold_iod)) hi = std::max(hi, 100.0 * x.threshold_iod);
+    }
+  }
+  hi = std::min(hi, 40.0);
+  lo = std::max(lo, -20.0);
+  nice_range(lo, hi);
+  const char* title = region == Region::Mouth ? "Mouth corners \xE2\x80\x94 movement from rest, % IOD"
+                                              : "Eyelids \xE2\x80\x94 closing from rest, % IOD";
+  const std::vector<LegendItem> legend{{LegendItem::Line, colour::kLeft, "person's left"},
+                                       {LegendItem::Line, colour::kRight, "person's right"},
+                                       {LegendItem::Dashed, colour::kTextDim, "threshold"},
+                                       {LegendItem::Box, with_alpha(colour::kAlert, 110), "twitch"}};
+  const Axes ax = draw_frame(dl, p0, p1, v, lo, hi, title, legend);
+  dl->PushClipRect(ax.a0, ax.a1, true);
+
+  // Frames inside a detected event, per side.
+  for (Side s : kSides) {
+    double run_start = kNaN, prev_t = kNaN;
+    const ImU32 col = with_alpha(side_colour(s), 46);
+    auto close_run = [&](double end_t) {
+      if (std::isfinite(run_start)) {
+        dl->AddRectFilled(ImVec2(ax.x(run_start), ax.a0.y), ImVec2(std::max(ax.x(end_t), ax.x(run_start) + 2.0f), ax.a1.y), col);
+      }
+      run_start = kNaN;
+    };
+    for (const ReplayPlotSample& p : samples) {
+      const bool active = p.signals[region][s].active;
+      if (active && !std::isfinite(run_start)) run_start = p.t;
+      if (!active && std::isfinite(run_start)) close_run(p.t);
+      prev_t = p.t;
+    }
+    if (std::isfinite(run_start)) close_run(prev_t);
+  }
+  // Episodes: a bar along the top, with the frequency when there is room.
+  if (v.episodes) {
+    const Fonts& f = *v.fonts;
+    const float bar_h = std::max(4.0f, f.size * 0.3f);
+    for (const Episode& e : *v.episodes) {
+      if (e.region != region || e.end_s < v.t0 || e.start_s > v.t1) continue;
+      const float x0 = ax.x(e.start_s), x1 = std::max(ax.x(e.end_s), x0 + 3.0f);
+      const float y0 = ax.a0.y + 3.0f;
+      if (e.side == Laterality::Bilateral) {
+        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h * 0.5f), colour::kLeft);
+        dl->AddRectFilled(ImVec2(x0, y0 + bar_h * 0.5f), ImVec2(x1, y0 + bar_h), colour::kRight);
+      } else {
+        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h), laterality_colour(e.side), 2.0f);
+      }
+      char buf[64];
+      if (std::isfinite(e.frequency_hz)) {
+        std::snprintf(buf, sizeof buf, "%s %.1f Hz", e.side == Laterality::Left ? "L" : (e.side == Laterality::Right ? "R" : "L+R"),
+                      e.frequency_hz);
+      } else {
+        std::snprintf(buf, sizeof buf, "%s", e.side == Laterality::Left ? "L" : (e.side == Laterality::Right ? "R" : "L+R"));
+      }
+      const float tw = f.small->CalcTextSizeA(f.small->FontSize, 1e9f, 0.0f, buf).x;
+      if (x1 - x0 > tw * 0.6f) {
+        dl->AddText(f.small, f.small->FontSize, ImVec2(x0 + 2.0f, y0 + bar_h + 2.0f), laterality_colour(e.side), buf);
+      }
+    }
+  }
+  // Thresholds (dashed) and signals.
+  for (Side s : kSides) {
+    series(dl, ax, samples, with_alpha(side_colour(s), 150), 1.3f,
+           [&](const ReplayPlotSample& p) {
+             const SignalSample& x = p.signals[region][s];
+             return x.valid ? 100.0 * x.threshold_iod : kNaN;
+           },
+           true);
+  }
+  for (Side s : kSides) {
+    series(dl, ax, samples, side_colour(s), 2.0f, [&](const ReplayPlotSample& p) {
+      const SignalSample& x = p.signals[region][s];
+      return x.valid ? 100.0 * x.value_iod : kNaN;
+    });
+  }
+  draw_cursor(dl, ax, v.cursor_t);
+  dl->PopClipRect();
+  if (!enabled) {
+    dl->AddRectFilled(ax.a0, ax.a1, rgba(15, 17, 21, 150));
+    centred_note(dl, ax, *v.fonts, "detection off (Settings)");
+  } else if (samples.empty()) {
+    centred_note(dl, ax, *v.fonts, "no measurement in this time range");
+  }
+}
+
+void draw_asymmetry_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v) {
+  static const std::vector<ReplayPlotSample> kNone;
+  const auto& samples = v.samples ? *v.samples : kNone;
+  double m = 2.0;
+  for (const ReplayPlotSample& p : samples) {
+    if (p.measurable && std::isfinite(p.height_diff_iod)) m = std::max(m, std::abs(100.0 * p.height_diff_iod));
+  }
+  m = std::min(m, 30.0);
+  double lo = -m, hi = m;
+  nice_range(lo, hi);
+  const double r = std::max(-lo, hi);
+  const std::vector<LegendItem> legend{{LegendItem::Line, colour::kBoth, "left corner minus right corner"}};
+  const Axes ax = draw_frame(dl, p0, p1, v, -r, r, "Asymmetry \xE2\x80\x94 mouth-corner height, % IOD", legend);
+  dl->PushClipRect(ax.a0, ax.a1, true);
+  series(dl, ax, samples, colour::kBoth, 2.0f, [](const ReplayPlotSample& p) {
+    return p.measurable ? 100.0 * p.height_diff_iod : kNaN;
+  });
+  draw_cursor(dl, ax, v.cursor_t);
+  const Fonts& f = *v.fonts;
+  const float fs = f.small->FontSize;
+  const char* up = "\xE2\x86\x91 person's left corner higher";
+  const char* down = "\xE2\x86\x93 person's right corner higher";
+  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a0.y + 3.0f), with_alpha(colour::kTextDim, 200), up);
+  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a1.y - fs - 3.0f), with_alpha(colour::kTextDim, 200), down);
+  dl->PopClipRect();
+  if (samples.empty()) centred_note(dl, ax, f, "no measurement in this time range");
+}
+
+}  // namespace ft::ui
