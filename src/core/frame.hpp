@@ -3,6 +3,7 @@
 // files can have a variable frame rate.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include <opencv2/core.hpp>
@@ -13,6 +14,8 @@ struct Frame {
   std::int64_t index = 0;  // 0-based position in the source (counts frames delivered, not dropped)
   double t = 0.0;          // seconds since the start of the source (file: presentation time)
   cv::Mat image;           // BGR, 8 bits per channel; shared (cv::Mat is reference counted)
+  // Live sources: when the source delivered it (steady clock), for the capture-to-result latency.
+  std::chrono::steady_clock::time_point captured{};
 };
 
 }  // namespace ft

@@ -24,11 +24,21 @@ struct AnalyserOptions {
   QualityLimits quality;
 };
 
+// Wall time of each stage of FrameAnalyser::process() for one frame, milliseconds (steady clock).
+struct StageTimes {
+  double grey_ms = 0.0;     // colour conversion
+  double track_ms = 0.0;    // face tracker: landmarks (and the detector when it ran synchronously)
+  double refine_ms = 0.0;   // optical-flow refinement of the measured points
+  double metrics_ms = 0.0;  // alignment, head pose, quality
+  double signal_ms = 0.0;   // twitch analyser
+};
+
 struct FrameResult {
   FaceMetrics metrics;
   FrameSignals signals;
   bool detector_ran = false;
   double analyse_ms = 0.0;  // wall time of process() for this frame
+  StageTimes stages;        // its split by stage (profiling; the sum is about analyse_ms)
 };
 
 class FrameAnalyser {

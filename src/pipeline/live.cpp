@@ -137,6 +137,7 @@ struct LivePipeline::RecordControl {
   std::mutex m;
   // Requests.
   std::optional<std::pair<std::filesystem::path, LiveRecordingOptions>> start_request;
+  bool start_ready = false;  // the analysis has an analyser ready for it: the capture thread may begin
   bool stop_request = false;
   std::optional<TwitchSettings> settings_request;
   // The current (or last) recording, as decided by the capture thread.
@@ -160,6 +161,16 @@ struct LivePipeline::Shared {
   bool source_ended = false;
   std::string status;
   std::chrono::steady_clock::time_point last_capture{};
+  // The capture thread waits until the analysis thread has built its analyser (~0.4 s: dlib's
+  // detector), so that a source paced like a camera does not lose its first frames to it.
+  std::mutex ready_mutex;
+  std::condition_variable ready_cv;
+  bool analysis_ready = false;
+  void set_ready() {
+    std::lock_guard lock(ready_mutex);
+    analysis_ready = true;
+    ready_cv.notify_all();
+  }
 };
 
 LivePipeline::LivePipeline(std::shared_ptr<const LandmarkModel> model, AnalyserOptions options, std::string model_path)
@@ -195,7 +206,10 @@ Status LivePipeline::start(std::unique_ptr<FrameSource> source, const std::files
 
 void LivePipeline::stop() {
   stop_ = true;
-  if (shared_) shared_->slot.close();
+  if (shared_) {
+    shared_->slot.close();
+    shared_->set_ready();  // a capture thread still waiting for the analysis
+  }
   if (capture_thread_.joinable()) capture_thread_.join();
   if (analyse_thread_.joinable()) analyse_thread_.join();
   running_ = false;
@@ -235,6 +249,7 @@ Status LivePipeline::start_recording(const std::filesystem::path& dir, const Liv
 void LivePipeline::stop_recording() {
   std::lock_guard lock(rec_->m);
   rec_->start_request.reset();
+  rec_->start_ready = false;
   if (rec_->active) rec_->stop_request = true;
 }
 
@@ -266,6 +281,10 @@ std::uint64_t LivePipeline::records_after(std::uint64_t after_seq, std::vector<L
 void LivePipeline::capture_loop() {
   pthread_setname_np(pthread_self(), "ft-capture");
   std::int64_t last_index = -1;
+  {
+    std::unique_lock lock(shared_->ready_mutex);
+    shared_->ready_cv.wait(lock, [&] { return shared_->analysis_ready || stop_.load(); });
+  }
   try {
     while (!stop_) {
       Frame f;  // a fresh buffer: the previous one may still be read by the analysis or the window
@@ -285,6 +304,7 @@ void LivePipeline::capture_loop() {
         std::lock_guard lock(shared_->status_mutex);
         shared_->last_capture = source_->last_capture_time();
       }
+      f.captured = source_->last_capture_time();
       shared_->captured++;
       last_index = f.index;
       record_capture(f);
@@ -314,9 +334,10 @@ void LivePipeline::record_capture(const Frame& f) {
       }
     }
   }
-  if (r.start_request && !r.active) {
+  if (r.start_request && r.start_ready && !r.active) {
     const auto [dir, options] = *r.start_request;
     r.start_request.reset();
+    r.start_ready = false;
     ++r.generation;
     r.active = true;
     r.dir = dir;
@@ -388,9 +409,14 @@ void LivePipeline::analyse_loop() {
     }
     auto totals = std::make_unique<SummaryAccumulator>(header);
     auto analyser = std::make_unique<FrameAnalyser>(model_, options_);
+    bool analyser_fresh = true;                // it has not seen a frame yet
+    std::unique_ptr<FrameAnalyser> prepared;   // built ahead for a requested recording
+    shared_->set_ready();
     std::uint64_t analysed = 0;
     std::deque<double> recent_t;        // wall times of recent results, for the fps
     std::deque<double> recent_latency;  // ms
+    std::vector<double> lat;            // scratch for their median
+    lat.reserve(257);
     const auto t0 = std::chrono::steady_clock::now();
     // The current analysis epoch (see LiveSnapshot::analysis_epoch).
     std::uint64_t epoch = 0;
@@ -435,6 +461,19 @@ void LivePipeline::analyse_loop() {
       std::optional<Frame> f = shared_->slot.take();
       if (!f) break;
 
+      // A recording was requested: build its analyser now (dlib's detector takes ~0.4 s), before the
+      // capture thread begins the recording, so that its first frames are not dropped.
+      bool prepare = false;
+      {
+        std::lock_guard lock(rec_->m);
+        prepare = rec_->start_request && !rec_->start_ready;
+      }
+      if (prepare) {
+        if (!analyser_fresh && !prepared) prepared = std::make_unique<FrameAnalyser>(model_, options_);
+        std::lock_guard lock(rec_->m);
+        if (rec_->start_request) rec_->start_ready = true;
+      }
+
       // Recording boundaries (decided by the capture thread) and settings requests.
       bool begin = false, end = false;
       std::filesystem::path begin_dir;
@@ -466,7 +505,12 @@ void LivePipeline::analyse_loop() {
       if (new_settings) options_.twitch = *new_settings;
       if (begin) {
         // A new session: the analysis restarts at the recording's first frame, timed from it.
-        analyser = std::make_unique<FrameAnalyser>(model_, options_);
+        if (prepared) {
+          analyser = std::move(prepared);
+        } else if (!analyser_fresh) {
+          analyser = std::make_unique<FrameAnalyser>(model_, options_);
+        }
+        analyser->reset_twitch(options_.twitch);
         t_offset = begin_t;
         index_offset = begin_index;
         restart_epoch();
@@ -491,6 +535,7 @@ void LivePipeline::analyse_loop() {
       frame.t -= t_offset;
       frame.index -= index_offset;
       const FrameResult& r = analyser->process(frame);
+      analyser_fresh = false;
       totals->add(r);
       if (recorder) {
         if (requested) ++rec_analysed;
@@ -508,12 +553,14 @@ void LivePipeline::analyse_loop() {
           finish_requested(true, "the video could not be written: " + err);
         }
       }
+      // Latency: from this frame's capture to its results (published just below).
+      const auto now = std::chrono::steady_clock::now();
+      const double latency_ms = std::chrono::duration<double, std::milli>(now - frame.captured).count();
       {
         std::lock_guard lock(recent_mutex_);
-        recent_.push_back(LiveRecord{++recent_seq_, epoch, FrameRecord{r.metrics, r.signals}});
+        recent_.push_back(LiveRecord{++recent_seq_, epoch, FrameRecord{r.metrics, r.signals}, latency_ms});
         if (recent_.size() > kRecentRecords) recent_.pop_front();
       }
-      const auto now = std::chrono::steady_clock::now();
       auto snap = std::make_shared<LiveSnapshot>();
       snap->frame = frame;
       snap->result = r;
@@ -531,13 +578,10 @@ void LivePipeline::analyse_loop() {
       recent_t.push_back(now_s);
       while (recent_t.size() > 2 && recent_t.front() < now_s - 2.0) recent_t.pop_front();
       st.analysis_fps = recent_t.size() > 1 ? static_cast<double>(recent_t.size() - 1) / (recent_t.back() - recent_t.front()) : 0.0;
-      {
-        std::lock_guard lock(shared_->status_mutex);
-        st.latency_ms = std::chrono::duration<double, std::milli>(now - source_->last_capture_time()).count();
-      }
+      st.latency_ms = latency_ms;
       recent_latency.push_back(st.latency_ms);
       if (recent_latency.size() > 256) recent_latency.pop_front();
-      std::vector<double> lat(recent_latency.begin(), recent_latency.end());
+      lat.assign(recent_latency.begin(), recent_latency.end());
       std::nth_element(lat.begin(), lat.begin() + static_cast<std::ptrdiff_t>(lat.size() / 2), lat.end());
       st.latency_median_ms = lat[lat.size() / 2];
       st.analyse_ms = r.analyse_ms;
@@ -599,6 +643,8 @@ void LivePipeline::analyse_loop() {
     }
     publish(last);
   } catch (const std::exception& e) {
+    shared_->set_ready();
+    shared_->slot.close();  // the capture thread stops too
     auto last = std::make_shared<LiveSnapshot>();
     last->running = false;
     last->source_failed = true;

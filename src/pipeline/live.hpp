@@ -79,6 +79,7 @@ struct LiveRecord {
   std::uint64_t seq = 0;    // 1, 2, 3... over the pipeline's life
   std::uint64_t epoch = 0;  // LiveSnapshot::analysis_epoch of the frame
   FrameRecord record;       // metrics and signals (times of the epoch)
+  double latency_ms = 0.0;  // from the frame's capture to its results being published
 };
 
 class LivePipeline {

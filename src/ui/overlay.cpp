@@ -23,6 +23,23 @@ constexpr float kLabelY = -0.45f;
 
 ImVec2 iv(cv::Point2f p) { return ImVec2(p.x, p.y); }
 
+ImU32 flash_colour(FlashKind k) { return k == FlashKind::Twitch ? colour::kAlert : rgba(205, 214, 232); }
+const char* flash_text(FlashKind k) {
+  switch (k) {
+    case FlashKind::Twitch:
+      return "TWITCH";
+    case FlashKind::Blink:
+      return "blink";
+    case FlashKind::Voluntary:
+      return "voluntary";
+    case FlashKind::Movement:
+      return "movement";
+    case FlashKind::None:
+      break;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<std::string> quality_messages(std::uint32_t q) {
@@ -40,7 +57,7 @@ std::vector<std::string> quality_messages(std::uint32_t q) {
 }
 
 void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<FrameRecord>& record,
-                  const RestingState& rest, const OverlayOptions& opt, const Fonts& fonts) {
+                  const RestingState& rest, const Flash& flash, const OverlayOptions& opt, const Fonts& fonts) {
   if (!record || map.scale <= 0.0f) return;
   const FaceMetrics& m = record->metrics;
   if (!m.face_found) return;
@@ -74,11 +91,13 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
     // --- Mouth corner: resting position (ring), displacement (arrow, magnified), flash.
     const cv::Point2f cur_img = cf.to_image(m.mouth_corner[s]);
     const ImVec2 cur = screen_of_image(cur_img);
-    const bool mouth_active = record->signals.mouth[s].active;
+    const FlashKind mouth_flash = flash.mouth[s];
+    const bool mouth_active = mouth_flash != FlashKind::None;
     if (mouth_active) {
       const float rad = iod * 0.24f;
-      dl->AddCircleFilled(cur, rad, with_alpha(colour::kAlert, static_cast<int>(60 + 70 * pulse)), 32);
-      dl->AddCircle(cur, rad, colour::kAlert, 32, 3.0f);
+      const ImU32 fc = flash_colour(mouth_flash);
+      dl->AddCircleFilled(cur, rad, with_alpha(fc, static_cast<int>(50 + 60 * pulse)), 32);
+      dl->AddCircle(cur, rad, fc, 32, 3.0f);
     }
     if (opt.motion && rest.mouth_valid[s]) {
       const cv::Point2f rest_img = cf.to_image(rest.mouth_corner[s]);
@@ -92,7 +111,8 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
       const float len = std::hypot(tip.x - r.x, tip.y - r.y);
       if (len > ring) {
         arrow(dl, r, tip, rgba(0, 0, 0, 150), 4.0f, std::max(8.0f, iod * 0.07f) + 1.0f);
-        arrow(dl, r, tip, mouth_active ? colour::kAlert : side_col, 2.2f, std::max(7.0f, iod * 0.065f));
+        arrow(dl, r, tip, mouth_flash == FlashKind::Twitch ? colour::kAlert : side_col, 2.2f,
+              std::max(7.0f, iod * 0.065f));
       }
     } else if (opt.motion) {
       dl->AddCircleFilled(cur, std::max(3.0f, iod * 0.025f), side_col, 16);
@@ -102,12 +122,14 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
     cv::Point2f eye_c(0.0f, 0.0f);
     for (int i : person_eye_indices(s)) eye_c += cf.points[static_cast<std::size_t>(i)];
     eye_c *= 1.0f / 6.0f;
-    const bool eye_active = record->signals.eye[s].active;
+    const FlashKind eye_flash = flash.eye[s];
+    const bool eye_active = eye_flash != FlashKind::None;
     if (eye_active) {
       const ImVec2 c = screen_of_canon(eye_c);
       const float rad = iod * 0.28f;
-      dl->AddCircleFilled(c, rad, with_alpha(colour::kAlert, static_cast<int>(60 + 70 * pulse)), 32);
-      dl->AddCircle(c, rad, colour::kAlert, 32, 3.0f);
+      const ImU32 fc = flash_colour(eye_flash);
+      dl->AddCircleFilled(c, rad, with_alpha(fc, static_cast<int>(50 + 60 * pulse)), 32);
+      dl->AddCircle(c, rad, fc, 32, 3.0f);
     }
     if (opt.motion && std::isfinite(m.eye_aperture_iod[s])) {
       const float outward = s == Side::Left ? 1.0f : -1.0f;  // canonical x toward this side
@@ -116,7 +138,8 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
       const ImVec2 b0(a.x - w * 0.5f, a.y - h * 0.5f), b1(a.x + w * 0.5f, a.y + h * 0.5f);
       const float frac = static_cast<float>(std::clamp(m.eye_aperture_iod[s] / kBarFullScale, 0.0, 1.0));
       dl->AddRectFilled(ImVec2(b0.x - 1, b0.y - 1), ImVec2(b1.x + 1, b1.y + 1), rgba(0, 0, 0, 140), 2.0f);
-      dl->AddRectFilled(ImVec2(b0.x, b1.y - frac * h), b1, eye_active ? colour::kAlert : side_col, 1.5f);
+      dl->AddRectFilled(ImVec2(b0.x, b1.y - frac * h), b1, eye_flash == FlashKind::Twitch ? colour::kAlert : side_col,
+                        1.5f);
       dl->AddRect(b0, b1, with_alpha(side_col, 170), 2.0f, 0, 1.0f);
       if (rest.eye_valid[s]) {
         const float rf = static_cast<float>(std::clamp(rest.eye_aperture_iod[s] / kBarFullScale, 0.0, 1.0));
@@ -137,11 +160,16 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
           rgba(10, 12, 16, 190), text, 6.0f);
 
     // --- Flash labels.
-    if (mouth_active || eye_active) {
-      const cv::Point2f where = mouth_active ? m.mouth_corner[s] : eye_c;
-      const ImVec2 p = screen_of_canon({where.x + (s == Side::Left ? 0.30f : -0.30f), where.y - 0.30f});
-      label(dl, fonts.bold, fonts.bold->FontSize, p, ImVec2(on_screen_right ? 0.0f : 1.0f, 0.5f), rgba(255, 255, 255),
-            with_alpha(colour::kAlert, 220), "TWITCH", 6.0f);
+    for (Region r : kRegions) {
+      const FlashKind k = flash[r][s];
+      if (k == FlashKind::None) continue;
+      // Mouth: beside and below the corner; eye: above the brow, toward the outside.
+      const cv::Point2f where = r == Region::Mouth ? m.mouth_corner[s] : eye_c;
+      const float dx = s == Side::Left ? 0.30f : -0.30f;
+      const ImVec2 p = screen_of_canon({where.x + dx, where.y + (r == Region::Mouth ? -0.30f : 0.42f)});
+      const bool twitch = k == FlashKind::Twitch;
+      label(dl, fonts.bold, fonts.bold->FontSize, p, ImVec2(on_screen_right ? 0.0f : 1.0f, 0.5f),
+            twitch ? rgba(255, 255, 255) : rgba(20, 22, 28), with_alpha(flash_colour(k), 225), flash_text(k), 6.0f);
     }
   }
   dl->PopClipRect();

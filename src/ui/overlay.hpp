@@ -26,8 +26,9 @@ struct OverlayOptions {
 };
 
 // `record`: the displayed frame's metrics and signals (nullopt: not analysed yet).
+// `flash`: what each active side and region is (classify_flash).
 void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<FrameRecord>& record,
-                  const RestingState& rest, const OverlayOptions& options, const Fonts& fonts);
+                  const RestingState& rest, const Flash& flash, const OverlayOptions& options, const Fonts& fonts);
 
 // One line per quality flag set: what is wrong and what to do. Empty when the frame is measurable.
 std::vector<std::string> quality_messages(std::uint32_t flags);

@@ -138,7 +138,25 @@ void series(ImDrawList* dl, const Axes& ax, const std::vector<ReplayPlotSample>&
   auto flush = [&] {
     if (pts.size() >= 2) {
       if (dashed) {
-        for (std::size_t i = 1; i < pts.size(); ++i) dashed_line(dl, pts[i - 1], pts[i], col, thick, 4.0f, 3.0f);
+        // The dash pattern runs along the whole line (segments are shorter than a dash).
+        constexpr float kDash = 5.0f, kGap = 4.0f;
+        float phase = 0.0f;  // distance into the current dash+gap period
+        for (std::size_t i = 1; i < pts.size(); ++i) {
+          const ImVec2 a = pts[i - 1], b = pts[i];
+          const float len = std::hypot(b.x - a.x, b.y - a.y);
+          float pos = 0.0f;
+          while (pos < len) {
+            const bool on = phase < kDash;
+            const float step = std::min(len - pos, on ? kDash - phase : kDash + kGap - phase);
+            if (on) {
+              const float u0 = pos / len, u1 = (pos + step) / len;
+              dl->AddLine(ImVec2(a.x + (b.x - a.x) * u0, a.y + (b.y - a.y) * u0),
+                          ImVec2(a.x + (b.x - a.x) * u1, a.y + (b.y - a.y) * u1), col, thick);
+            }
+            pos += step;
+            phase = std::fmod(phase + step, kDash + kGap);
+          }
+        }
       } else {
         dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, ImDrawFlags_None, thick);
       }
@@ -181,17 +199,49 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
   const std::vector<LegendItem> legend{{LegendItem::Line, colour::kLeft, "person's left"},
                                        {LegendItem::Line, colour::kRight, "person's right"},
                                        {LegendItem::Dashed, colour::kTextDim, "threshold"},
-                                       {LegendItem::Box, with_alpha(colour::kAlert, 110), "twitch"}};
+                                       {LegendItem::Box, with_alpha(colour::kAlert, 110), "twitch episode"}};
   const Axes ax = draw_frame(dl, p0, p1, v, lo, hi, title, legend);
   dl->PushClipRect(ax.a0, ax.a1, true);
 
-  // Frames inside a detected event, per side.
+  const Fonts& fonts = *v.fonts;
+  // Episodes: shaded, with a bar along the top in the side's colour and the frequency when there
+  // is room.
+  if (v.episodes) {
+    const float bar_h = std::max(4.0f, fonts.size * 0.28f);
+    for (const Episode& e : *v.episodes) {
+      if (e.region != region || e.end_s < v.t0 || e.start_s > v.t1) continue;
+      const float x0 = ax.x(e.start_s), x1 = std::max(ax.x(e.end_s), x0 + 3.0f);
+      dl->AddRectFilled(ImVec2(x0, ax.a0.y), ImVec2(x1, ax.a1.y), with_alpha(colour::kAlert, 40));
+      const float y0 = ax.a0.y + 2.0f;
+      if (e.side == Laterality::Bilateral) {
+        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h * 0.5f), colour::kLeft);
+        dl->AddRectFilled(ImVec2(x0, y0 + bar_h * 0.5f), ImVec2(x1, y0 + bar_h), colour::kRight);
+      } else {
+        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h), laterality_colour(e.side), 2.0f);
+      }
+      const char* who = e.side == Laterality::Left ? "left" : (e.side == Laterality::Right ? "right" : "both");
+      char buf[64];
+      if (std::isfinite(e.frequency_hz)) {
+        std::snprintf(buf, sizeof buf, "%s %.1f Hz", who, e.frequency_hz);
+      } else {
+        std::snprintf(buf, sizeof buf, "%s", who);
+      }
+      const float fsz = fonts.small->FontSize;
+      const ImVec2 ts = fonts.small->CalcTextSizeA(fsz, 1e9f, 0.0f, buf);
+      const ImVec2 tp(x0 + 3.0f, y0 + bar_h + 2.0f);
+      dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), rgba(15, 17, 21, 200), 2.0f);
+      dl->AddText(fonts.small, fsz, tp, laterality_colour(e.side), buf);
+    }
+  }
+  // Frames inside a detected event (twitch, blink or other), per side: a strip along the bottom.
+  const float strip = std::max(3.0f, fonts.size * 0.2f);
   for (Side s : kSides) {
     double run_start = kNaN, prev_t = kNaN;
-    const ImU32 col = with_alpha(side_colour(s), 46);
+    const float y1 = ax.a1.y - (s == Side::Left ? strip : 0.0f), y0 = y1 - strip;
     auto close_run = [&](double end_t) {
       if (std::isfinite(run_start)) {
-        dl->AddRectFilled(ImVec2(ax.x(run_start), ax.a0.y), ImVec2(std::max(ax.x(end_t), ax.x(run_start) + 2.0f), ax.a1.y), col);
+        dl->AddRectFilled(ImVec2(ax.x(run_start), y0), ImVec2(std::max(ax.x(end_t), ax.x(run_start) + 2.0f), y1),
+                          side_colour(s));
       }
       run_start = kNaN;
     };
@@ -202,33 +252,6 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
       prev_t = p.t;
     }
     if (std::isfinite(run_start)) close_run(prev_t);
-  }
-  // Episodes: a bar along the top, with the frequency when there is room.
-  if (v.episodes) {
-    const Fonts& f = *v.fonts;
-    const float bar_h = std::max(4.0f, f.size * 0.3f);
-    for (const Episode& e : *v.episodes) {
-      if (e.region != region || e.end_s < v.t0 || e.start_s > v.t1) continue;
-      const float x0 = ax.x(e.start_s), x1 = std::max(ax.x(e.end_s), x0 + 3.0f);
-      const float y0 = ax.a0.y + 3.0f;
-      if (e.side == Laterality::Bilateral) {
-        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h * 0.5f), colour::kLeft);
-        dl->AddRectFilled(ImVec2(x0, y0 + bar_h * 0.5f), ImVec2(x1, y0 + bar_h), colour::kRight);
-      } else {
-        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h), laterality_colour(e.side), 2.0f);
-      }
-      char buf[64];
-      if (std::isfinite(e.frequency_hz)) {
-        std::snprintf(buf, sizeof buf, "%s %.1f Hz", e.side == Laterality::Left ? "L" : (e.side == Laterality::Right ? "R" : "L+R"),
-                      e.frequency_hz);
-      } else {
-        std::snprintf(buf, sizeof buf, "%s", e.side == Laterality::Left ? "L" : (e.side == Laterality::Right ? "R" : "L+R"));
-      }
-      const float tw = f.small->CalcTextSizeA(f.small->FontSize, 1e9f, 0.0f, buf).x;
-      if (x1 - x0 > tw * 0.6f) {
-        dl->AddText(f.small, f.small->FontSize, ImVec2(x0 + 2.0f, y0 + bar_h + 2.0f), laterality_colour(e.side), buf);
-      }
-    }
   }
   // Thresholds (dashed) and signals.
   for (Side s : kSides) {

@@ -6,6 +6,8 @@
 #include <exception>
 #include <system_error>
 
+#include <nlohmann/json.hpp>
+
 #include "core/paths.hpp"
 #include "face/face_tracker.hpp"
 #include "face/model_locator.hpp"
@@ -67,7 +69,7 @@ bool demo_video_ready() {
 struct SourceController::Job {
   SourceSpec spec;
   std::filesystem::path record_dir;
-  std::thread thread;
+  AnalyserOptions analyser;
   std::atomic<bool> done{false};
   std::atomic<double> progress{-1.0};
   mutable std::mutex m;
@@ -108,10 +110,38 @@ SourceController::SourceController(Config config) : config_(std::move(config)) {
              }
              return l;
            }).share();
+  worker_ = std::thread([this] { worker_loop(); });
+}
+
+void SourceController::worker_loop() {
+  pthread_setname_np(pthread_self(), "ft-open");
+  while (true) {
+    Job* job = nullptr;
+    {
+      std::unique_lock lock(worker_mutex_);
+      worker_cv_.wait(lock, [&] { return worker_quit_ || worker_job_ != nullptr; });
+      if (worker_quit_) return;
+      job = worker_job_;
+      worker_job_ = nullptr;
+    }
+    try {
+      run_job(*job, model_, job->analyser);
+    } catch (const std::exception& e) {
+      job->error = std::string("cannot open ") + job->spec.label() + ": " + e.what();
+    } catch (...) {
+      job->error = "cannot open " + job->spec.label();
+    }
+    job->done = true;
+  }
 }
 
 SourceController::~SourceController() {
-  if (job_ && job_->thread.joinable()) job_->thread.join();
+  {
+    std::lock_guard lock(worker_mutex_);
+    worker_quit_ = true;
+  }
+  worker_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();  // waits for a job in progress
   job_.reset();
   live_.reset();
   player_.reset();
@@ -151,19 +181,13 @@ void SourceController::start_job(const SourceSpec& spec, const std::filesystem::
   job_ = std::make_unique<Job>();
   job_->spec = spec;
   job_->record_dir = record_dir;
+  job_->analyser = config_.analyser;
   job_->say("opening " + spec.label());
-  Job* job = job_.get();
-  job->thread = std::thread([job, model = model_, analyser = config_.analyser] {
-    pthread_setname_np(pthread_self(), "ft-open");
-    try {
-      run_job(*job, model, analyser);
-    } catch (const std::exception& e) {
-      job->error = std::string("cannot open ") + job->spec.label() + ": " + e.what();
-    } catch (...) {
-      job->error = "cannot open " + job->spec.label();
-    }
-    job->done = true;
-  });
+  {
+    std::lock_guard lock(worker_mutex_);
+    worker_job_ = job_.get();
+  }
+  worker_cv_.notify_all();
 }
 
 void SourceController::run_job(Job& job, const std::shared_future<Loaded>& model, AnalyserOptions analyser) {
@@ -287,7 +311,6 @@ void SourceController::close() {
 
 void SourceController::poll() {
   if (job_ && job_->done) {
-    if (job_->thread.joinable()) job_->thread.join();
     if (job_->mode != SourceMode::None) {
       close();
       live_ = std::move(job_->live);

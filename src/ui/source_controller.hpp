@@ -2,8 +2,10 @@
 // paced like a camera) through LivePipeline, or a recorded video through ReplaySession + ReplayPlayer.
 //
 // Everything slow happens off the UI thread: the landmark model is loaded by a background thread at
-// start; opening a source (and generating the demo video into the cache the first time) runs in a
-// worker thread whose result the UI thread installs in poll(); a source that is replaced or closed is
+// start; opening a source (and generating the demo video into the cache the first time) runs on a
+// worker thread ("ft-open", started with the controller, so the pipelines it starts do not inherit a
+// lowered priority of the UI thread) whose result the UI thread installs in poll(); a source that is
+// replaced or closed is
 // destroyed (threads stopped and joined, recording finished) by a reaper thread. A source that cannot
 // be opened leaves the current one running and sets error(). No exception leaves a thread.
 //
@@ -13,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -104,6 +107,7 @@ class SourceController {
   struct Job;
   void start_job(const SourceSpec& spec, const std::filesystem::path& record_dir);
   static void run_job(Job& job, const std::shared_future<Loaded>& model, AnalyserOptions analyser);
+  void worker_loop();
   void reap(std::function<void()> destroy);
 
   Config config_;
@@ -119,6 +123,11 @@ class SourceController {
 
   std::unique_ptr<Job> job_;
   std::optional<std::pair<SourceSpec, std::filesystem::path>> queued_;
+  std::thread worker_;
+  std::mutex worker_mutex_;
+  std::condition_variable worker_cv_;
+  Job* worker_job_ = nullptr;  // handed to the worker, guarded by worker_mutex_
+  bool worker_quit_ = false;
 
   struct Reaper {
     std::thread thread;

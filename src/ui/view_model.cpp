@@ -155,6 +155,46 @@ nlohmann::json to_json(const Counters& c) {
           {"open_episodes", open}};
 }
 
+Flash classify_flash(const FrameSignals& signals, double t, const std::vector<Episode>& episodes,
+                     const std::vector<Blink>* blinks, const std::vector<VoluntaryMovement>* voluntary) {
+  constexpr double kSlack = 0.05;  // an event's first crossing is interpolated between frames
+  Flash f;
+  for (Region r : kRegions) {
+    const bool both = signals[r].left.active && signals[r].right.active;
+    for (Side s : kSides) {
+      if (!signals[r][s].active) continue;
+      FlashKind k = FlashKind::None;
+      for (const Episode& e : episodes) {
+        if (e.region == r && (e.side == laterality(s) || e.side == Laterality::Bilateral) &&
+            t >= e.start_s - kSlack && t <= e.end_s + kSlack) {
+          k = FlashKind::Twitch;
+        }
+      }
+      if (k == FlashKind::None && r == Region::Eye && blinks) {
+        for (const Blink& b : *blinks) {
+          if (t >= b.start_s - kSlack && t <= b.end_s + kSlack) k = FlashKind::Blink;
+        }
+      }
+      if (k == FlashKind::None && r == Region::Mouth && voluntary) {
+        for (const VoluntaryMovement& v : *voluntary) {
+          if (v.region == r && t >= v.start_s - kSlack && t <= v.end_s + kSlack) k = FlashKind::Voluntary;
+        }
+      }
+      if (k == FlashKind::None) {
+        if (blinks || voluntary) {
+          k = FlashKind::Movement;  // classified, and not a twitch (dragged along, slow drift)
+        } else if (both) {
+          k = r == Region::Eye ? FlashKind::Blink : FlashKind::Movement;
+        } else {
+          k = FlashKind::Twitch;
+        }
+      }
+      f[r][s] = k;
+    }
+  }
+  return f;
+}
+
 RestingState resting_state(const std::vector<FrameRecord>& before) {
   RestingState rest;
   if (before.empty()) return rest;

@@ -77,6 +77,21 @@ Counters counters_from_replay(const ReplayAnalysisSnapshot& s);
 nlohmann::json to_json(const Counters& c);
 nlohmann::json to_json(const Episode& e);
 
+// What the overlay flashes on a side and region whose signal is inside a detected event now
+// (FrameSignals ... active): a twitch, or an event the analysis classified as something else.
+enum class FlashKind { None, Twitch, Blink, Voluntary, Movement };
+struct Flash {
+  PerSide<FlashKind> mouth{FlashKind::None, FlashKind::None};
+  PerSide<FlashKind> eye{FlashKind::None, FlashKind::None};
+  PerSide<FlashKind>& operator[](Region r) { return r == Region::Mouth ? mouth : eye; }
+  const PerSide<FlashKind>& operator[](Region r) const { return r == Region::Mouth ? mouth : eye; }
+};
+// `episodes`: closed and open. `blinks` / `voluntary`: the classified events when known (replay);
+// nullptr when not (live: the classification of an event comes after it ends, so a one-sided event is
+// shown as a twitch at once, both eyes together as a blink, both mouth corners as a movement).
+Flash classify_flash(const FrameSignals& signals, double t, const std::vector<Episode>& episodes,
+                     const std::vector<Blink>* blinks, const std::vector<VoluntaryMovement>* voluntary);
+
 // Resting positions for the overlays (see the file comment).
 inline constexpr double kRestWindowS = 1.0;
 inline constexpr double kRestLookbackS = 4.0;

@@ -3,7 +3,7 @@
 #   ft_imgui   Dear ImGui 1.86 (libimgui-dev: static libimgui.a with the GLFW and OpenGL3 backends;
 #              headers <imgui.h>, <backends/imgui_impl_glfw.h>, ... under /usr/include/imgui).
 #              Debian's imgui.pc says "Requires: stb", which pkg-config cannot resolve, so we do not
-#              use pkg-config: the header folder and the library are found directly.
+#              use pkg-config: the header folder and the libraries (imgui, stb) are found directly.
 #   ft_gl      GLFW 3 + the system OpenGL library (Mesa's libGL exports the 3.3 core entry points).
 #
 # Include folders are SYSTEM includes, so -Werror in our code never trips on their headers.
@@ -16,6 +16,13 @@ find_path(FT_IMGUI_INCLUDE_DIR imgui.h PATH_SUFFIXES imgui)
 find_library(FT_IMGUI_LIBRARY NAMES imgui)
 if(NOT FT_IMGUI_INCLUDE_DIR OR NOT FT_IMGUI_LIBRARY OR NOT EXISTS "${FT_IMGUI_INCLUDE_DIR}/backends/imgui_impl_glfw.h")
   list(APPEND FACETWITCH_GUI_DEPS_MISSING "Dear ImGui (apt install libimgui-dev)")
+endif()
+
+# Debian builds libimgui.a against the system stb (libstb-dev: stb_rect_pack, stb_truetype): that is
+# the "Requires: stb" of imgui.pc.
+find_library(FT_STB_LIBRARY NAMES stb)
+if(NOT FT_STB_LIBRARY)
+  list(APPEND FACETWITCH_GUI_DEPS_MISSING "stb (apt install libstb-dev)")
 endif()
 
 find_package(glfw3 3.3 CONFIG QUIET)
@@ -54,5 +61,5 @@ if(NOT TARGET ft_imgui)
   set_property(TARGET ft_imgui PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${FT_IMGUI_INCLUDE_DIR}")
   set_property(TARGET ft_imgui PROPERTY INTERFACE_INCLUDE_DIRECTORIES "${FT_IMGUI_INCLUDE_DIR}")
   # the backends inside libimgui.a call GLFW and OpenGL
-  set_property(TARGET ft_imgui PROPERTY INTERFACE_LINK_LIBRARIES ft_gl m)
+  set_property(TARGET ft_imgui PROPERTY INTERFACE_LINK_LIBRARIES ft_gl "${FT_STB_LIBRARY}" m)
 endif()

@@ -1,0 +1,214 @@
+// accuracy.cpp: the accuracy suite and its scoring.
+#include "synth/accuracy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "signal/running_stats.hpp"
+#include "synth/evaluation.hpp"
+
+namespace ft {
+
+namespace {
+
+const std::vector<double> kSweepFrequencies{2, 4, 6, 8, 10, 12};
+const std::vector<double> kSweepAmplitudes{0.01, 0.02, 0.03, 0.04, 0.05, 0.06};
+
+Scenario base(double duration, std::uint64_t seed) {
+  Scenario s;
+  s.duration_s = duration;
+  s.face_scale = 2.0;
+  s.seed = seed;
+  s.noise_sigma = 2.0;
+  s.lighting_drift = 0.03;
+  s.head_motion.translate_px = 2.0;
+  s.head_motion.rotate_deg = 0.8;
+  s.head_motion.period_s = 7.0;
+  return s;
+}
+
+TwitchEpisodeSpec twitch(Region r, Side s, double start, double dur, double f, double amp) {
+  TwitchEpisodeSpec t;
+  t.region = r;
+  t.side = s;
+  t.start_s = start;
+  t.duration_s = dur;
+  t.frequency_hz = f;
+  t.amplitude_iod = amp;
+  return t;
+}
+
+}  // namespace
+
+std::vector<SuiteVideo> accuracy_suite() {
+  std::vector<SuiteVideo> out;
+  std::uint64_t seed = 1000;
+  int k = 0;
+  for (double f : kSweepFrequencies) {
+    for (double a : kSweepAmplitudes) {
+      Scenario s = base(10.0, ++seed);
+      const Side mouth_side = (k++ % 2 == 0) ? Side::Left : Side::Right;
+      const double dur = std::max(1.5, 3.0 / f);
+      s.twitches = {twitch(Region::Mouth, mouth_side, 2.5, dur, f, a),
+                    twitch(Region::Eye, other_side(mouth_side), 6.0, dur, f, a)};
+      if (k % 2 == 0) {
+        BlinkSpec b;
+        b.start_s = 8.9;
+        s.blinks = {b};
+      }
+      out.push_back({fmt::format("sweep_f{:02.0f}_a{:02.0f}", f, a * 100), "sweep", s});
+    }
+  }
+  int d = 0;
+  for (double dur : {0.3, 0.5, 1.0, 2.0, 5.0}) {
+    Scenario s = base(std::max(9.0, 4.0 + dur + 2.0), ++seed);
+    const Side side = (d % 2 == 0) ? Side::Left : Side::Right;
+    const Region region = (d++ % 2 == 0) ? Region::Mouth : Region::Eye;
+    s.twitches = {twitch(region, side, 3.0, dur, 6.0, 0.04)};
+    out.push_back({fmt::format("duration_{:.1f}s", dur), "duration", s});
+  }
+  int c = 0;
+  for (double f : {3.0, 5.0, 8.0}) {
+    Scenario s = base(9.0, ++seed);
+    const Side side = (c++ % 2 == 0) ? Side::Left : Side::Right;
+    s.twitches = {twitch(Region::Mouth, side, 3.0, 2.0, f, 0.04), twitch(Region::Eye, side, 3.0, 2.0, f, 0.04)};
+    out.push_back({fmt::format("cocontraction_{:.0f}hz", f), "cocontraction", s});
+  }
+  for (int i = 0; i < 6; ++i) {
+    RandomScenarioOptions o;
+    o.duration_s = 20.0;
+    o.face_scale = 2.0;
+    o.max_blinks = 3;
+    o.max_smiles = 2;
+    o.lighting_drift = 0.05;
+    Scenario s = no_twitch_scenario(2000 + static_cast<std::uint64_t>(i), o);
+    out.push_back({fmt::format("none_{}", i + 1), "none", s});
+  }
+  return out;
+}
+
+AccuracyReport score_suite(const std::vector<VideoResult>& results) {
+  AccuracyReport r;
+  std::vector<double> onset, freq, amp_err, amp_ratio;
+  // (frequency, amplitude) -> (episodes, detected) over the sweep.
+  std::map<std::pair<double, double>, std::pair<int, int>> cells;
+  for (const auto& v : results) {
+    const Evaluation ev = evaluate_episodes(v.truth, v.found);
+    const bool none = v.video && v.video->group == "none";
+    if (none) {
+      r.no_twitch_minutes += v.duration_s / 60.0;
+      r.no_twitch_false_episodes += static_cast<int>(v.found.size());
+    }
+    for (const auto& m : ev.matches) {
+      const auto& te = v.truth.episodes[m.truth_index];
+      RegionScore& rs = te.region == Region::Mouth ? r.mouth : r.eye;
+      RegionScore& rs2 = te.region == Region::Mouth ? r.mouth_2pct : r.eye_2pct;
+      rs.truth++;
+      if (te.amplitude_iod >= 0.0199) rs2.truth++;
+      if (v.video && v.video->group == "sweep") {
+        auto& cell = cells[{te.frequency_hz, te.amplitude_iod}];
+        cell.first++;
+        if (m.found_index) cell.second++;
+      }
+      if (!m.found_index) continue;
+      rs.detected++;
+      if (te.amplitude_iod >= 0.0199) rs2.detected++;
+      r.matched++;
+      if (m.side_correct) r.sides_correct++;
+      onset.push_back(std::abs(m.onset_error_s));
+      if (te.twitch_count >= 3 && !std::isnan(m.frequency_error_hz)) freq.push_back(std::abs(m.frequency_error_hz));
+      const double ratio = v.found[*m.found_index].peak_amplitude_iod / te.amplitude_iod;
+      amp_ratio.push_back(ratio);
+      amp_err.push_back(std::abs(ratio - 1.0));
+    }
+    for (const auto& fe : v.found) {
+      RegionScore& rs = fe.region == Region::Mouth ? r.mouth : r.eye;
+      rs.found++;
+    }
+    for (std::size_t j : ev.false_found) {
+      const auto& fe = v.found[j];
+      (fe.region == Region::Mouth ? r.mouth : r.eye).false_found++;
+      // A false eye episode overlapping an injected blink: a blink taken for a twitch.
+      if (fe.region == Region::Eye) {
+        for (const auto& b : v.truth.blinks) {
+          if (fe.start_s <= b.end_s + 0.2 && fe.end_s >= b.start_s - 0.2) {
+            r.blinks_as_twitch++;
+            break;
+          }
+        }
+      }
+    }
+    // The 2%-and-above scores count found episodes matched to >= 2% truth, plus every false one.
+    for (const auto& m : ev.matches) {
+      if (!m.found_index) continue;
+      const auto& te = v.truth.episodes[m.truth_index];
+      if (te.amplitude_iod >= 0.0199) (te.region == Region::Mouth ? r.mouth_2pct : r.eye_2pct).found++;
+    }
+    for (std::size_t j : ev.false_found) {
+      auto& rs2 = v.found[j].region == Region::Mouth ? r.mouth_2pct : r.eye_2pct;
+      rs2.found++;
+      rs2.false_found++;
+    }
+    r.blinks_truth += static_cast<int>(v.truth.blinks.size());
+    r.blinks_counted += static_cast<int>(v.blinks.size());
+    if (v.video && v.video->group == "cocontraction") {
+      r.cocontraction_pairs++;
+      if (ev.detected() == 2 && ev.sides_correct() == 2) r.cocontraction_both_found++;
+    }
+  }
+  r.median_onset_error_s = median_of(onset);
+  r.median_frequency_error_hz = median_of(freq);
+  r.median_amplitude_error = median_of(amp_err);
+  r.median_amplitude_ratio = median_of(amp_ratio);
+  for (double f : kSweepFrequencies) {
+    double smallest = kNaN;
+    for (auto it = kSweepAmplitudes.rbegin(); it != kSweepAmplitudes.rend(); ++it) {
+      auto c = cells.find({f, *it});
+      if (c == cells.end() || c->second.first == 0) continue;
+      if (c->second.second < c->second.first) break;  // a miss at this amplitude: stop
+      smallest = *it;
+    }
+    r.smallest_amplitude_by_frequency.emplace_back(f, smallest);
+  }
+  return r;
+}
+
+std::string format_accuracy_report(const AccuracyReport& r, std::size_t videos) {
+  std::string o;
+  auto pct = [](double x) { return std::isnan(x) ? std::string("-") : fmt::format("{:.3f}", x); };
+  o += fmt::format("accuracy on {} generated videos ({} injected episodes, {:.1f} min without twitches)\n\n", videos,
+                   r.mouth.truth + r.eye.truth, r.no_twitch_minutes);
+  o += fmt::format("  {:<52} {:>10} {:>12}\n", "measure", "measured", "target");
+  auto row = [&o](const std::string& name, const std::string& value, const std::string& target) {
+    o += fmt::format("  {:<52} {:>10} {:>12}\n", name, value, target);
+  };
+  row("mouth episodes: precision / recall", fmt::format("{} / {}", pct(r.mouth.precision()), pct(r.mouth.recall())), "");
+  row("mouth episodes: F1 (all amplitudes)", pct(r.mouth.f1()), "");
+  row("mouth episodes: F1 (amplitude >= 2% IOD)", pct(r.mouth_2pct.f1()), ">= 0.95");
+  row("eye episodes: precision / recall", fmt::format("{} / {}", pct(r.eye.precision()), pct(r.eye.recall())), "");
+  row("eye episodes: F1 (all amplitudes)", pct(r.eye.f1()), "");
+  row("eye episodes: F1 (amplitude >= 2% IOD)", pct(r.eye_2pct.f1()), ">= 0.95");
+  row("side accuracy (of detected episodes)",
+      r.matched ? fmt::format("{:.3f}", static_cast<double>(r.sides_correct) / r.matched) : "-", ">= 0.99");
+  row("median onset error (s)", pct(r.median_onset_error_s), "<= 0.070");
+  row("median frequency error (Hz)", pct(r.median_frequency_error_hz), "<= 0.3");
+  row("median amplitude error (relative)", pct(r.median_amplitude_error), "");
+  row("median measured / injected amplitude", pct(r.median_amplitude_ratio), "");
+  row("false episodes per minute, videos without twitches",
+      r.no_twitch_minutes > 0 ? fmt::format("{:.2f}", r.no_twitch_false_episodes / r.no_twitch_minutes) : "-", "<= 0.2");
+  row("blinks counted / injected", fmt::format("{} / {}", r.blinks_counted, r.blinks_truth), "");
+  row("blinks counted as twitches", fmt::format("{}", r.blinks_as_twitch), "0");
+  row("co-contractions with both episodes on the right side",
+      fmt::format("{} / {}", r.cocontraction_both_found, r.cocontraction_pairs), "");
+  o += fmt::format("\n  smallest amplitude detected in every sweep episode (mouth and eye, n = {} per cell) at and above it:\n",
+                   r.episodes_per_cell);
+  for (const auto& [f, a] : r.smallest_amplitude_by_frequency) {
+    o += fmt::format("    {:>4.0f} Hz: {}\n", f, std::isnan(a) ? std::string("not reached (missed at 6%)") : fmt::format("{:.0f}% IOD", 100 * a));
+  }
+  return o;
+}
+
+}  // namespace ft

@@ -1,0 +1,68 @@
+// accuracy.hpp: the accuracy benchmark: a fixed suite of ground-truth videos and the statistics that
+// score an analysis against their truth.json (episode precision / recall / F1 per region, side
+// accuracy, onset / frequency / amplitude errors, false episodes per minute on videos without twitches,
+// blinks mistaken for twitches, and the smallest amplitude detected at each frequency).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/measurements.hpp"
+#include "synth/scenario.hpp"
+
+namespace ft {
+
+struct SuiteVideo {
+  std::string name;    // folder name, e.g. "sweep_f06_a03"
+  std::string group;   // "sweep", "duration", "cocontraction", "none"
+  Scenario scenario;
+};
+
+// The fixed suite (deterministic): an amplitude x frequency sweep (1-6% IOD x 2-12 Hz, one mouth and one
+// eyelid episode per video on opposite sides), episode durations from 0.3 to 5 s, co-contractions (eye
+// and mouth of one side together), and videos without twitches (blinks, smiles, head motion, noise,
+// lighting drift). 640x480 at 30 fps, face scale 2.0 (IOD ~86 px).
+std::vector<SuiteVideo> accuracy_suite();
+
+struct VideoResult {
+  const SuiteVideo* video = nullptr;
+  GroundTruth truth;
+  std::vector<Episode> found;
+  std::vector<Blink> blinks;
+  double duration_s = 0.0;
+};
+
+struct RegionScore {
+  int truth = 0, detected = 0, found = 0, false_found = 0;
+  double precision() const { return found ? static_cast<double>(found - false_found) / found : 1.0; }
+  double recall() const { return truth ? static_cast<double>(detected) / truth : 1.0; }
+  double f1() const {
+    const double p = precision(), r = recall();
+    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+  }
+};
+
+struct AccuracyReport {
+  RegionScore mouth, eye, mouth_2pct, eye_2pct;  // *_2pct: truth amplitude >= 2% IOD only
+  int matched = 0, sides_correct = 0;
+  double median_onset_error_s = kNaN;        // |found start - truth start|
+  double median_frequency_error_hz = kNaN;   // |found - truth|, episodes with >= 3 injected twitches
+  double median_amplitude_error = kNaN;      // |found / truth - 1| (relative)
+  double median_amplitude_ratio = kNaN;      // found / truth
+  double no_twitch_minutes = 0.0;
+  int no_twitch_false_episodes = 0;
+  int blinks_truth = 0, blinks_counted = 0, blinks_as_twitch = 0;
+  int cocontraction_pairs = 0, cocontraction_both_found = 0;
+  // Per sweep frequency: the smallest amplitude from which every sweep episode at that frequency (and at
+  // every larger amplitude) was detected; NaN when none.
+  std::vector<std::pair<double, double>> smallest_amplitude_by_frequency;
+  int episodes_per_cell = 2;
+};
+
+AccuracyReport score_suite(const std::vector<VideoResult>& results);
+
+// The table printed by `facetwitch accuracy`, with the targets beside the measured values.
+std::string format_accuracy_report(const AccuracyReport& r, std::size_t videos);
+
+}  // namespace ft

@@ -1,0 +1,1677 @@
+// gui_app.cpp: the window: main loop, layout, panels, keyboard, screenshot and counters file.
+//
+// Layout (fixed panels, sized from the window and the font): a toolbar across the top; on the left
+// the video with its overlays and a transport bar (replay) or recording bar (live), and under it the
+// three plots; on the right a tab panel: Results (counters, episodes table), Source (cameras, file
+// browser, recent files, demo), Settings (sensitivity, display, recording folder).
+#include "ui/gui_app.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <system_error>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "ui/gl.hpp"
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "core/paths.hpp"
+#include "io/session.hpp"
+#include "ui/drawing.hpp"
+#include "ui/file_browser.hpp"
+#include "ui/gl_video.hpp"
+#include "ui/overlay.hpp"
+#include "ui/plots.hpp"
+#include "ui/settings_store.hpp"
+#include "ui/source_controller.hpp"
+#include "ui/theme.hpp"
+#include "ui/view_model.hpp"
+
+namespace ft::ui {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr double kUiFps = 30.0;                 // the window redraws at most this often
+constexpr double kSettingsApplyDelayS = 0.35;   // after the last slider movement
+constexpr double kRunForCapS = 1800.0;          // --run-for never waits longer than this for analysis
+constexpr double kSpeeds[] = {0.25, 0.5, 1.0, 2.0, 4.0, 0.0};
+constexpr const char* kSpeedNames[] = {"0.25\xC3\x97", "0.5\xC3\x97", "1\xC3\x97", "2\xC3\x97", "4\xC3\x97", "max"};
+
+ImTextureID texture_id(unsigned tex) { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(tex)); }
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string local_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d_%H-%M-%S", &tm);
+  return buf;
+}
+
+std::string laterality_word(Laterality l) {
+  return l == Laterality::Bilateral ? "both" : std::string(to_string(l));
+}
+
+std::string glfw_error_text;
+void on_glfw_error(int code, const char* text) {
+  glfw_error_text = std::string(text ? text : "") + " (GLFW error " + std::to_string(code) + ")";
+}
+
+// Everything the panels show in one UI frame, pulled from the snapshots at the start of the frame.
+struct View {
+  SourceMode mode = SourceMode::None;
+  cv::Mat image;
+  std::int64_t frame_index = -1;
+  double frame_t = 0.0;
+  std::optional<FrameRecord> record;
+  bool not_analysed_yet = false;  // replay: the analysis has not reached the displayed frame
+  RestingState rest;
+  Flash flash;
+  Counters counters;
+  std::vector<ReplayPlotSample> samples;
+  std::vector<Episode> plot_episodes;
+  double t0 = 0.0, t1 = 20.0, cursor = kNaN;
+  std::shared_ptr<const LiveSnapshot> live;
+  std::shared_ptr<const ReplayAnalysisSnapshot> analysis;
+  std::shared_ptr<const PlayerFrame> player;
+  double duration = 0.0;
+};
+
+struct Toast {
+  std::string text;
+  ImU32 colour;
+  Clock::time_point until;
+};
+
+class App {
+ public:
+  explicit App(const GuiOptions& o);
+  ~App();
+  int run();
+
+ private:
+  bool init_window();
+  void rebuild_fonts_if_needed(bool force);
+  void gather();
+  void handle_keys();
+  void draw();
+  void draw_toolbar(ImVec2 pos, ImVec2 size);
+  void draw_video_panel(ImVec2 pos, ImVec2 size);
+  void draw_placeholder(ImVec2 p0, ImVec2 p1);
+  void draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1);
+  void draw_transport(float width);
+  void draw_live_bar(float width);
+  void draw_plots(ImVec2 pos, ImVec2 size);
+  void draw_side(ImVec2 pos, ImVec2 size);
+  void draw_results_tab();
+  void draw_episodes_table(float height);
+  void draw_source_tab();
+  void draw_settings_tab();
+  void draw_help();
+  bool timeline(float width, float height);
+
+  void open_spec(SourceSpec spec, const std::filesystem::path& record_dir = {});
+  void toggle_record();
+  void toggle_play();
+  void step(int frames);
+  bool mirror() const;
+  void toggle_mirror();
+  void toggle_fullscreen();
+  void settings_changed(bool twitch);
+  void save_settings_now();
+  void notify(std::string text, ImU32 colour = colour::kText, double seconds = 4.0);
+  nlohmann::json counters_file() const;
+  bool should_exit();
+  bool save_screenshot(const std::string& path);
+
+  GuiOptions opts_;
+  GLFWwindow* window_ = nullptr;
+  bool imgui_ready_ = false;
+  Fonts fonts_;
+  float font_size_ = 0.0f;
+  Clock::time_point last_font_check_{};
+  std::unique_ptr<VideoRenderer> video_;
+  std::string video_error_;
+  std::unique_ptr<SourceController> sources_;
+  std::filesystem::path settings_path_;
+  UiSettings settings_;
+  TwitchSettings file_twitch_;      // sensitivity as loaded (kept when the command line overrides it)
+  bool persist_twitch_ = true;
+  bool settings_dirty_ = false;
+  std::optional<Clock::time_point> apply_twitch_at_;
+  std::string settings_message_;
+  FileBrowser browser_;
+  std::string path_field_;
+  bool open_as_live_ = false;
+  std::vector<CameraDevice> cameras_;
+  bool cameras_listed_ = false;
+  std::vector<int> camera_mode_;    // per camera: selected mode index (-1: default)
+
+  View view_;
+  LiveHistory history_;
+  std::uint64_t shown_generation_ = ~0ull;
+  const void* uploaded_data_ = nullptr;
+  std::int64_t uploaded_index_ = -1;
+  std::uint64_t uploaded_generation_ = ~0ull;
+  bool live_frozen_ = false;
+  bool replay_started_ = false;     // --seek/--paused/speed applied to the first replay
+  std::vector<FrameRecord> scratch_records_;
+  float video_rect_[4] = {0, 0, 0, 0};  // x, y, w, h of the picture, window coordinates
+  std::vector<Toast> toasts_;
+  bool show_help_ = false;
+  int select_tab_ = -1;             // 0 results, 1 source, 2 settings: selected on the next frame
+  bool fullscreen_ = false;
+  int windowed_[4] = {100, 100, 1440, 900};
+  Clock::time_point started_{};
+  Clock::time_point recording_since_{};
+  bool was_recording_ = false;
+  double ui_fps_ = 0.0;
+  bool exiting_ = false;
+  bool screenshot_ok_ = true;
+};
+
+App::App(const GuiOptions& o) : opts_(o), browser_() {
+  settings_path_ = opts_.settings_file.empty() ? default_settings_path() : std::filesystem::path(opts_.settings_file);
+  LoadedSettings loaded = load_settings(settings_path_);
+  settings_ = loaded.settings;
+  settings_message_ = loaded.message;
+  file_twitch_ = settings_.twitch;
+  if (opts_.twitch_override) {
+    settings_.twitch = *opts_.twitch_override;
+    persist_twitch_ = false;
+  }
+  if (!settings_.browser_dir.empty()) browser_.set_dir(settings_.browser_dir);
+  SourceController::Config cfg;
+  cfg.model_cli = opts_.model;
+  cfg.analyser.twitch = settings_.twitch;
+  sources_ = std::make_unique<SourceController>(cfg);
+  if (!settings_.recent_files.empty()) path_field_ = settings_.recent_files.front();
+}
+
+App::~App() {
+  if (settings_dirty_) save_settings_now();
+  sources_.reset();  // stops the pipelines (recordings are finished here)
+  video_.reset();
+  if (imgui_ready_) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  if (window_) glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+bool App::init_window() {
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) {
+    std::fprintf(stderr,
+                 "facetwitch: cannot open the window: %s. Is there a display? (set DISPLAY, or run it "
+                 "under xvfb-run for tests)\n",
+                 glfw_error_text.c_str());
+    return false;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  window_ = glfwCreateWindow(opts_.width, opts_.height, "facetwitch", nullptr, nullptr);
+  if (!window_) {
+    std::fprintf(stderr, "facetwitch: cannot open an OpenGL 3.3 window: %s\n", glfw_error_text.c_str());
+    return false;
+  }
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(1);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed, nothing to remember
+  io.LogFilename = nullptr;
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  imgui_ready_ = true;
+  rebuild_fonts_if_needed(true);
+  if (!fonts_.warning.empty()) std::fprintf(stderr, "facetwitch: %s\n", fonts_.warning.c_str());
+  video_ = std::make_unique<VideoRenderer>();
+  if (Status st = video_->init(); !st) {
+    video_error_ = st.error().message;
+    std::fprintf(stderr, "facetwitch: %s\n", video_error_.c_str());
+  }
+  if (opts_.fullscreen) toggle_fullscreen();
+  return true;
+}
+
+void App::rebuild_fonts_if_needed(bool force) {
+  const auto now = Clock::now();
+  if (!force && now - last_font_check_ < std::chrono::milliseconds(250)) return;
+  last_font_check_ = now;
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  float xs = 1.0f, ys = 1.0f;
+  glfwGetWindowContentScale(window_, &xs, &ys);
+  // Window coordinates already include the content scale with GLFW_SCALE_TO_MONITOR on X11; the
+  // font follows the window's height in points.
+  const float size = font_size_for(static_cast<float>(std::max(h, 1)), 1.0f);
+  if (!force && std::abs(size - font_size_) < 0.5f) return;
+  font_size_ = size;
+  fonts_ = load_fonts(size);
+  apply_style(size);
+  if (imgui_ready_) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+bool App::mirror() const {
+  return view_.mode == SourceMode::Live ? settings_.mirror_live : (view_.mode == SourceMode::Replay && settings_.mirror_replay);
+}
+
+void App::notify(std::string text, ImU32 col, double seconds) {
+  toasts_.push_back({std::move(text), col, Clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000))});
+  if (toasts_.size() > 4) toasts_.erase(toasts_.begin());
+}
+
+void App::save_settings_now() {
+  UiSettings s = settings_;
+  if (!persist_twitch_) s.twitch = file_twitch_;
+  s.browser_dir = browser_.dir().string();
+  if (Status st = save_settings(settings_path_, s); !st) {
+    settings_message_ = st.error().message;
+  }
+  settings_dirty_ = false;
+}
+
+void App::settings_changed(bool twitch) {
+  settings_dirty_ = true;
+  if (twitch) {
+    persist_twitch_ = true;
+    file_twitch_ = settings_.twitch;
+    apply_twitch_at_ = Clock::now() + std::chrono::milliseconds(static_cast<int>(kSettingsApplyDelayS * 1000));
+  }
+}
+
+void App::open_spec(SourceSpec spec, const std::filesystem::path& record_dir) {
+  if (spec.kind == SourceSpec::Kind::Paced) spec.fail_after_s = opts_.fail_after_s;
+  if (spec.kind == SourceSpec::Kind::Paced) spec.loop = opts_.loop;
+  if (spec.kind == SourceSpec::Kind::File || spec.kind == SourceSpec::Kind::Paced) {
+    add_recent_file(settings_, spec.path);
+    settings_dirty_ = true;
+  }
+  sources_->clear_error();
+  sources_->open(spec, record_dir);
+}
+
+void App::toggle_play() {
+  if (view_.mode == SourceMode::Replay) {
+    if (auto* p = sources_->player()) p->toggle_play();
+  } else if (view_.mode == SourceMode::Live) {
+    live_frozen_ = !live_frozen_;
+    notify(live_frozen_ ? "Picture frozen \xE2\x80\x94 the analysis goes on (Space to resume)" : "Live picture resumed");
+  }
+}
+
+void App::step(int frames) {
+  if (view_.mode != SourceMode::Replay) return;
+  if (auto* p = sources_->player()) p->step(frames);
+}
+
+void App::toggle_mirror() {
+  if (view_.mode == SourceMode::Replay) {
+    settings_.mirror_replay = !settings_.mirror_replay;
+  } else {
+    settings_.mirror_live = !settings_.mirror_live;
+  }
+  settings_dirty_ = true;
+  notify(mirror() ? "Mirror view: the picture is flipped; the person's sides are still labelled correctly"
+                  : "Picture as recorded (not mirrored)");
+}
+
+void App::toggle_fullscreen() {
+  if (!window_) return;
+  if (!fullscreen_) {
+    GLFWmonitor* mon = glfwGetPrimaryMonitor();
+    const GLFWvidmode* mode = mon ? glfwGetVideoMode(mon) : nullptr;
+    if (!mon || !mode) {
+      notify("Full screen is not available here", colour::kWarn);
+      return;
+    }
+    glfwGetWindowPos(window_, &windowed_[0], &windowed_[1]);
+    glfwGetWindowSize(window_, &windowed_[2], &windowed_[3]);
+    glfwSetWindowMonitor(window_, mon, 0, 0, mode->width, mode->height, mode->refreshRate);
+    fullscreen_ = true;
+  } else {
+    glfwSetWindowMonitor(window_, nullptr, windowed_[0], windowed_[1], windowed_[2], windowed_[3], 0);
+    fullscreen_ = false;
+  }
+}
+
+void App::toggle_record() {
+  if (view_.mode != SourceMode::Live || !sources_->live()) {
+    notify("Recording is for live sources: open a camera first", colour::kWarn);
+    return;
+  }
+  const bool recording = view_.live && view_.live->recording.active;
+  if (recording) {
+    sources_->stop_recording();
+    notify("Recording stopped: " + view_.live->recording.dir.string(), colour::kOk, 6.0);
+    return;
+  }
+  std::filesystem::path base = settings_.recordings_dir.empty() ? default_recordings_dir()
+                                                                 : std::filesystem::path(settings_.recordings_dir);
+  std::filesystem::path dir = base / local_timestamp();
+  std::error_code ec;
+  for (int n = 2; std::filesystem::exists(dir, ec) && n < 100; ++n) {
+    dir = base / (local_timestamp() + "_" + std::to_string(n));
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    sources_->set_error("cannot create the recording folder " + dir.string() + ": " + ec.message() +
+                        " (change it in Settings)");
+    return;
+  }
+  if (Status st = sources_->start_recording(dir); !st) {
+    sources_->set_error("cannot record: " + st.error().message);
+    return;
+  }
+  notify("Recording to " + dir.string(), colour::kRecord, 5.0);
+}
+
+// Pulls the current snapshots into view_ (never waits on the analysis).
+void App::gather() {
+  sources_->poll();
+  if (apply_twitch_at_ && Clock::now() >= *apply_twitch_at_) {
+    apply_twitch_at_.reset();
+    sources_->set_settings(settings_.twitch);
+    save_settings_now();
+  }
+  View& v = view_;
+  const SourceMode mode = sources_->mode();
+  if (sources_->generation() != shown_generation_) {
+    shown_generation_ = sources_->generation();
+    v = View{};
+    history_.clear();
+    live_frozen_ = false;
+    replay_started_ = false;
+  }
+  v.mode = mode;
+  const double window_s = std::clamp(settings_.plot_window_s, 10.0, 30.0);
+
+  if (mode == SourceMode::Live && sources_->live()) {
+    LivePipeline& live = *sources_->live();
+    auto snap = live.snapshot();
+    if (!snap) return;
+    v.live = snap;
+    v.counters = counters_from_live(*snap);
+    history_.update(live, snap->analysis_epoch);
+    if (!live_frozen_) {
+      if (!snap->frame.image.empty()) {
+        v.image = snap->frame.image;
+        v.frame_index = snap->frame.index;
+        v.frame_t = snap->frame.t;
+        v.record = FrameRecord{snap->result.metrics, snap->result.signals};
+      }
+      v.t1 = std::max(v.frame_t, 0.0);
+      v.t0 = v.t1 - window_s;
+      if (v.t0 < 0) {
+        v.t0 = 0;
+        v.t1 = window_s;
+      }
+      history_.plot_samples(v.t0, v.t1, v.samples);
+      scratch_records_.clear();
+      history_.records_before(v.frame_t, kRestLookbackS, scratch_records_);
+      v.rest = resting_state(scratch_records_);
+      v.plot_episodes = snap->episodes;
+      v.plot_episodes.insert(v.plot_episodes.end(), snap->open_episodes.begin(), snap->open_episodes.end());
+      v.flash = v.record ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes, nullptr, nullptr) : Flash{};
+    }
+    const bool rec = snap->recording.active;
+    if (rec && !was_recording_) recording_since_ = Clock::now();
+    was_recording_ = rec;
+  } else if (mode == SourceMode::Replay && sources_->replay() && sources_->player()) {
+    ReplaySession& session = *sources_->replay();
+    ReplayPlayer& player = *sources_->player();
+    if (!replay_started_) {
+      replay_started_ = true;
+      player.set_speed(opts_.replay_speed);
+      if (opts_.seek_s >= 0) player.seek(opts_.seek_s);
+      if (!opts_.paused) player.play();
+    }
+    v.analysis = session.snapshot();
+    v.player = player.current();
+    v.counters = counters_from_replay(*v.analysis);
+    v.duration = session.info().duration_s > 0 ? session.info().duration_s : v.analysis->summary.duration_s;
+    if (v.analysis->done) v.duration = std::max(v.duration, v.analysis->summary.duration_s);
+    if (v.player && !v.player->frame.image.empty()) {
+      v.image = v.player->frame.image;
+      v.frame_index = v.player->frame.index;
+      v.frame_t = v.player->frame.t;
+    }
+    FrameRecord rec;
+    if (v.frame_index >= 0 && session.record(v.frame_index, rec)) {
+      v.record = rec;
+      v.not_analysed_yet = false;
+    } else {
+      v.record.reset();
+      v.not_analysed_yet = v.frame_index >= 0;
+    }
+    v.t0 = v.frame_t - 0.75 * window_s;
+    v.t1 = v.frame_t + 0.25 * window_s;
+    if (v.t0 < 0) {
+      v.t1 -= v.t0;
+      v.t0 = 0;
+    }
+    v.cursor = v.frame_t;
+    session.plot_samples(v.t0, v.t1, v.samples);
+    scratch_records_.clear();
+    const double fps = session.info().nominal_fps > 0 ? session.info().nominal_fps : 30.0;
+    session.records(v.frame_index - static_cast<std::int64_t>(kRestLookbackS * fps) - 1, v.frame_index - 1, scratch_records_);
+    v.rest = resting_state(scratch_records_);
+    v.plot_episodes = v.analysis->summary.episodes;
+    v.plot_episodes.insert(v.plot_episodes.end(), v.analysis->open_episodes.begin(), v.analysis->open_episodes.end());
+    // Events end a little after their frames: the classification is known once the analysis is
+    // well past the displayed frame.
+    const bool classified = v.analysis->done || v.analysis->analysed_t > v.frame_t + 3.0;
+    v.flash = v.record ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes,
+                                        classified ? &v.analysis->summary.blinks : nullptr,
+                                        classified ? &v.analysis->summary.voluntary_movements : nullptr)
+                       : Flash{};
+  } else {
+    v.counters = Counters{};
+  }
+
+  // Upload the picture when it changed.
+  if (video_ && !v.image.empty() &&
+      (v.image.data != uploaded_data_ || v.frame_index != uploaded_index_ || shown_generation_ != uploaded_generation_)) {
+    video_->upload(v.image);
+    uploaded_data_ = v.image.data;
+    uploaded_index_ = v.frame_index;
+    uploaded_generation_ = shown_generation_;
+  }
+}
+
+void App::handle_keys() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;  // typing in a text field
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_play();
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) step(io.KeyShift ? -10 : -1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) step(io.KeyShift ? 10 : 1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) toggle_record();
+  if (ImGui::IsKeyPressed(GLFW_KEY_M, false)) toggle_mirror();
+  if (ImGui::IsKeyPressed(GLFW_KEY_F, false) || ImGui::IsKeyPressed(GLFW_KEY_F11, false)) toggle_fullscreen();
+  if (ImGui::IsKeyPressed(GLFW_KEY_H, false) || ImGui::IsKeyPressed(GLFW_KEY_F1, false)) show_help_ = !show_help_;
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
+    if (show_help_) {
+      show_help_ = false;
+    } else if (fullscreen_) {
+      toggle_fullscreen();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panels
+
+bool begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImU32 bg, ImVec2 pad) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, pad);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, to_vec4(bg));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
+                                 ImGuiWindowFlags_NoScrollWithMouse;
+  const bool open = ImGui::Begin(name, nullptr, flags);
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+  return open;
+}
+
+void App::draw() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float W = vp->Size.x, H = vp->Size.y;
+  const float fs = fonts_.size;
+  const float toolbar_h = std::round(fs * 2.9f);
+  const float side_w = std::round(std::clamp(W * 0.35f, fs * 24.0f, fs * 40.0f));
+  const float main_w = W - side_w;
+  const float content_h = H - toolbar_h;
+  const float video_h = std::round(content_h * 0.585f);
+  const ImVec2 o = vp->Pos;
+  draw_toolbar(o, ImVec2(W, toolbar_h));
+  draw_video_panel(ImVec2(o.x, o.y + toolbar_h), ImVec2(main_w, video_h));
+  draw_plots(ImVec2(o.x, o.y + toolbar_h + video_h), ImVec2(main_w, content_h - video_h));
+  draw_side(ImVec2(o.x + main_w, o.y + toolbar_h), ImVec2(side_w, content_h));
+  if (show_help_) draw_help();
+}
+
+void App::draw_toolbar(ImVec2 pos, ImVec2 size) {
+  begin_panel("##toolbar", pos, size, colour::kPanelBg, ImVec2(fonts_.size * 0.8f, (size.y - ImGui::GetFrameHeight()) * 0.5f));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddLine(ImVec2(pos.x, pos.y + size.y - 1), ImVec2(pos.x + size.x, pos.y + size.y - 1), colour::kBorder);
+  // Brand.
+  ImGui::AlignTextToFramePadding();
+  ImGui::PushFont(fonts_.bold);
+  ImGui::TextColored(to_vec4(colour::kAccent), "facetwitch");
+  ImGui::PopFont();
+  ImGui::SameLine(0, fonts_.size * 1.5f);
+
+  // Sources.
+  if (ImGui::Button("Camera \xE2\x96\xBE")) {
+    cameras_ = list_cameras();
+    cameras_listed_ = true;
+    ImGui::OpenPopup("##cameras");
+  }
+  if (ImGui::BeginPopup("##cameras")) {
+    if (cameras_.empty()) {
+      ImGui::TextDisabled("No camera found (no V4L2 capture device in /dev/video*)");
+    }
+    for (const CameraDevice& c : cameras_) {
+      const std::string item = c.name + "  (" + c.path + ")";
+      if (ImGui::MenuItem(item.c_str())) {
+        SourceSpec s;
+        s.kind = SourceSpec::Kind::Camera;
+        s.path = c.path;
+        open_spec(s);
+      }
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Camera settings\xE2\x80\xA6")) select_tab_ = 1;
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Open video\xE2\x80\xA6")) select_tab_ = 1;
+  ImGui::SameLine();
+  if (ImGui::Button("Demo")) {
+    SourceSpec s;
+    s.kind = SourceSpec::Kind::Demo;
+    open_spec(s);
+  }
+  ImGui::SameLine(0, fonts_.size * 1.5f);
+
+  // Record.
+  const bool live = view_.mode == SourceMode::Live && view_.live && view_.live->running;
+  const bool recording = view_.live && view_.live->recording.active;
+  if (!live) ImGui::BeginDisabled();
+  ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(recording ? rgba(120, 28, 36) : rgba(44, 50, 61)));
+  const std::string rec_label = recording ? "     Stop recording" : "     Record";
+  if (ImGui::Button(rec_label.c_str())) toggle_record();
+  {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    draw_icon(dl, recording ? Icon::Stop : Icon::Record, ImVec2(a.x + fonts_.size * 0.95f, (a.y + b.y) * 0.5f),
+              fonts_.size * 0.7f, live ? colour::kRecord : with_alpha(colour::kRecord, 110));
+  }
+  ImGui::PopStyleColor();
+  if (!live) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip(live ? "Record the raw video, frames.csv, episodes.csv and summary.json (R)"
+                           : "Recording is for live sources (a camera)");
+  }
+  ImGui::SameLine();
+  bool m = mirror();
+  ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(m ? rgba(38, 120, 112) : rgba(44, 50, 61)));
+  if (ImGui::Button(m ? "Mirror: on" : "Mirror: off")) toggle_mirror();
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Flip the picture like a mirror (M). Sides stay the person's.");
+  ImGui::SameLine();
+  if (ImGui::Button("Help")) show_help_ = !show_help_;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keys and colours (H or F1)");
+
+  // Right: what is open.
+  std::string what;
+  ImU32 chip = colour::kTextDim;
+  if (view_.mode == SourceMode::Live) {
+    what = "LIVE  \xC2\xB7  " + sources_->spec().label();
+    chip = colour::kRecord;
+  } else if (view_.mode == SourceMode::Replay) {
+    what = "REPLAY  \xC2\xB7  " + sources_->spec().label();
+    chip = colour::kAccent;
+  } else {
+    what = "no source";
+  }
+  const float tw = ImGui::CalcTextSize(what.c_str()).x;
+  const float x = pos.x + size.x - tw - fonts_.size * 1.2f;
+  const float cy = pos.y + size.y * 0.5f;
+  if (x > ImGui::GetItemRectMax().x + fonts_.size * 2) {
+    dl->AddCircleFilled(ImVec2(x - fonts_.size * 0.7f, cy), fonts_.size * 0.3f, chip, 16);
+    dl->AddText(ImVec2(x, cy - fonts_.size * 0.55f), colour::kText, what.c_str());
+  }
+  ImGui::End();
+}
+
+void App::draw_video_panel(ImVec2 pos, ImVec2 size) {
+  const float pad = std::round(fonts_.size * 0.5f);
+  begin_panel("##video", pos, size, colour::kWindowBg, ImVec2(pad, pad));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float bar_h = std::round(ImGui::GetFrameHeight() + fonts_.size * 0.7f);
+  const bool has_bar = view_.mode != SourceMode::None;
+  const ImVec2 p0(pos.x + pad, pos.y + pad);
+  const ImVec2 p1(pos.x + size.x - pad, pos.y + size.y - pad - (has_bar ? bar_h : 0.0f));
+  dl->AddRectFilled(p0, p1, rgba(9, 10, 13), 4.0f);
+
+  if (view_.image.empty() || !video_ || !video_->has_frame()) {
+    draw_placeholder(p0, p1);
+    video_rect_[0] = video_rect_[1] = video_rect_[2] = video_rect_[3] = 0;
+  } else {
+    const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
+    const float area_w = p1.x - p0.x, area_h = p1.y - p0.y;
+    const VideoMapping map = fit_video(p0.x, p0.y, area_w, area_h, video_->frame_width(), video_->frame_height(), mirror());
+    const float rect[4] = {(map.x0 - p0.x) * fb_scale.x, (map.y0 - p0.y) * fb_scale.y, map.width() * fb_scale.x,
+                           map.height() * fb_scale.y};
+    const bool stopped = view_.live && !view_.live->running;
+    const unsigned tex = video_->render(static_cast<int>(area_w * fb_scale.x), static_cast<int>(area_h * fb_scale.y), rect,
+                                        mirror(), stopped ? 0.45f : 1.0f);
+    ImGui::SetCursorScreenPos(p0);
+    ImGui::Image(texture_id(tex), ImVec2(area_w, area_h), ImVec2(0, 1), ImVec2(1, 0));
+    video_rect_[0] = map.x0 - ImGui::GetMainViewport()->Pos.x;
+    video_rect_[1] = map.y0 - ImGui::GetMainViewport()->Pos.y;
+    video_rect_[2] = map.width();
+    video_rect_[3] = map.height();
+    OverlayOptions oo;
+    oo.landmarks = settings_.show_landmarks;
+    oo.midline = settings_.show_midline;
+    oo.motion = settings_.show_motion;
+    oo.arrow_gain = settings_.arrow_gain;
+    oo.time_s = std::chrono::duration<double>(Clock::now() - started_).count();
+    draw_overlay(dl, map, view_.record, view_.rest, view_.flash, oo, fonts_);
+    draw_video_chips(dl, ImVec2(map.x0, map.y0), ImVec2(map.x0 + map.width(), map.y0 + map.height()));
+  }
+
+  // Bottom bar.
+  if (has_bar) {
+    ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + fonts_.size * 0.35f));
+    if (view_.mode == SourceMode::Replay) {
+      draw_transport(p1.x - p0.x);
+    } else {
+      draw_live_bar(p1.x - p0.x);
+    }
+  }
+  ImGui::End();
+}
+
+void App::draw_placeholder(ImVec2 p0, ImVec2 p1) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = fonts_.size;
+  const float cx = (p0.x + p1.x) * 0.5f;
+  float y = p0.y + (p1.y - p0.y) * 0.28f;
+  auto centred = [&](ImFont* font, const std::string& s, ImU32 col) {
+    const ImVec2 ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, s.c_str());
+    dl->AddText(font, font->FontSize, ImVec2(cx - ts.x * 0.5f, y), col, s.c_str());
+    y += ts.y + fs * 0.5f;
+  };
+  if (sources_->busy()) {
+    centred(fonts_.big, "Opening\xE2\x80\xA6", colour::kText);
+    centred(fonts_.regular, sources_->busy_text(), colour::kTextDim);
+    const double p = sources_->busy_progress();
+    const float w = std::min(p1.x - p0.x - 4 * fs, 26 * fs);
+    ImGui::SetCursorScreenPos(ImVec2(cx - w * 0.5f, y + fs * 0.5f));
+    if (p >= 0) {
+      ImGui::ProgressBar(static_cast<float>(p), ImVec2(w, 0));
+    } else {
+      // Indeterminate: a block sliding along the bar.
+      const float t = static_cast<float>(std::fmod(ImGui::GetTime() * 0.6, 1.0));
+      const ImVec2 a(cx - w * 0.5f, y + fs * 0.5f), b(cx + w * 0.5f, y + fs * 0.5f + ImGui::GetFrameHeight() * 0.35f);
+      dl->AddRectFilled(a, b, rgba(36, 41, 50), 3.0f);
+      const float bx = a.x + (w * 1.25f) * t - w * 0.25f;
+      dl->AddRectFilled(ImVec2(std::max(a.x, bx), a.y), ImVec2(std::min(b.x, bx + w * 0.25f), b.y), colour::kAccent, 3.0f);
+    }
+    return;
+  }
+  if (view_.mode != SourceMode::None) {
+    centred(fonts_.regular, "Waiting for the first frame\xE2\x80\xA6", colour::kTextDim);
+    return;
+  }
+  centred(fonts_.big, "Measure twitching of the lip corners and eyelids", colour::kText);
+  centred(fonts_.regular, "Open a camera, a recorded video, or the built-in demo.", colour::kTextDim);
+  if (sources_->model_loading()) centred(fonts_.small, "(loading the landmark model\xE2\x80\xA6)", colour::kTextDim);
+  y += fs;
+  const float bw = fs * 11.0f, gap = fs;
+  ImGui::SetCursorScreenPos(ImVec2(cx - 1.5f * bw - gap, y));
+  ImGui::PushFont(fonts_.bold);
+  if (ImGui::Button("Open the demo", ImVec2(bw, fs * 2.6f))) {
+    SourceSpec s;
+    s.kind = SourceSpec::Kind::Demo;
+    open_spec(s);
+  }
+  ImGui::SameLine(0, gap);
+  if (ImGui::Button("Open a video\xE2\x80\xA6", ImVec2(bw, fs * 2.6f))) select_tab_ = 1;
+  ImGui::SameLine(0, gap);
+  if (ImGui::Button("Use a camera\xE2\x80\xA6", ImVec2(bw, fs * 2.6f))) select_tab_ = 1;
+  ImGui::PopFont();
+  y += fs * 4.0f;
+  if (!sources_->model_error().empty() || !sources_->error().empty()) {
+    const std::string e = !sources_->error().empty() ? sources_->error() : sources_->model_error();
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + fs * 2, y));
+    ImGui::PushTextWrapPos(p1.x - fs * 2);
+    ImGui::TextColored(to_vec4(colour::kAlert), "%s", e.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
+  const float fs = fonts_.size;
+  const float m = fs * 0.6f;
+  const ImU32 bg = rgba(10, 12, 16, 200);
+  // Top-left: time.
+  std::string time_text;
+  if (view_.mode == SourceMode::Replay) {
+    time_text = format_clock(view_.frame_t) + " / " + format_clock(view_.duration);
+  } else if (view_.mode == SourceMode::Live) {
+    time_text = "session " + format_clock(view_.counters.session_time_s);
+    if (live_frozen_) time_text += "  \xC2\xB7  picture frozen (Space)";
+  }
+  label(dl, fonts_.regular, fs, ImVec2(p0.x + m, p0.y + m), ImVec2(0, 0), colour::kText, bg, time_text, 6.0f);
+  // Top-right: analysis state.
+  std::string state;
+  ImU32 state_col = colour::kTextDim;
+  if (view_.mode == SourceMode::Replay && view_.analysis) {
+    if (!view_.analysis->done) {
+      state = "analysing\xE2\x80\xA6 " + fmt("%.0f%%", 100.0 * view_.analysis->progress);
+      state_col = colour::kWarn;
+    } else if (view_.analysis->reapplying) {
+      state = "applying the new settings\xE2\x80\xA6";
+      state_col = colour::kWarn;
+    } else {
+      state = "\xE2\x9C\x93 whole video analysed";
+      state_col = colour::kOk;
+    }
+  } else if (view_.mode == SourceMode::Live && view_.live) {
+    state = fmt("%.0f fps", view_.counters.analysis_fps) + "  \xC2\xB7  " + fmt("%.0f ms", view_.counters.latency_ms);
+    if (view_.live->recording.active) {
+      state = "\xE2\x97\x8F REC " + format_clock(std::chrono::duration<double>(Clock::now() - recording_since_).count()) +
+              "   " + state;
+      state_col = colour::kRecord;
+    }
+  }
+  if (!state.empty()) {
+    label(dl, fonts_.bold, fs, ImVec2(p1.x - m, p0.y + m), ImVec2(1, 0), state_col, bg, state, 6.0f);
+  }
+  // Top-centre: why this frame is not measured.
+  float y = p0.y + m + fs * 2.2f;
+  if (view_.not_analysed_yet) {
+    label(dl, fonts_.bold, fs, ImVec2((p0.x + p1.x) * 0.5f, y), ImVec2(0.5f, 0), colour::kText, rgba(60, 66, 80, 220),
+          "analysing\xE2\x80\xA6 this frame has not been reached yet", 7.0f);
+    y += fs * 2.0f;
+  } else if (view_.record) {
+    for (const std::string& q : quality_messages(view_.record->metrics.quality)) {
+      label(dl, fonts_.bold, fs, ImVec2((p0.x + p1.x) * 0.5f, y), ImVec2(0.5f, 0), rgba(20, 20, 20),
+            with_alpha(colour::kWarn, 235), "\xE2\x96\xB2 " + q, 7.0f);
+      y += fs * 2.0f;
+    }
+    if (view_.record->metrics.quality != kQualityOk) {
+      label(dl, fonts_.small, fonts_.small->FontSize, ImVec2((p0.x + p1.x) * 0.5f, y), ImVec2(0.5f, 0), colour::kText,
+            bg, "not measured in this frame (quality: " + quality_to_string(view_.record->metrics.quality) + ")", 5.0f);
+    }
+  }
+  // Bottom: failure and errors (live source stopped; a source that could not be opened).
+  float by = p1.y - m;
+  auto banner = [&](const std::string& text, ImU32 col) {
+    const float maxw = (p1.x - p0.x) - 2 * m;
+    ImFont* f = fonts_.bold;
+    const ImVec2 ts = f->CalcTextSizeA(f->FontSize, maxw - 16, maxw - 16, text.c_str());
+    const ImVec2 a(p0.x + m, by - ts.y - 12), b(p0.x + m + std::min(maxw, ts.x + 16), by);
+    dl->AddRectFilled(a, b, col, 5.0f);
+    dl->AddText(f, f->FontSize, ImVec2(a.x + 8, a.y + 6), rgba(255, 255, 255), text.c_str(), nullptr, maxw - 16);
+    by = a.y - 6;
+  };
+  if (view_.live && !view_.live->running) {
+    if (view_.live->source_failed) {
+      banner("The source stopped: " + view_.live->status + ". Results so far are kept" +
+                 (view_.live->recording.dir.empty() ? "." : "; the recording was closed and marked partial."),
+             with_alpha(rgba(170, 30, 50), 235));
+    } else {
+      banner("The source ended (" + view_.live->status + ").", rgba(50, 56, 68, 235));
+    }
+  } else if (view_.live && !view_.live->status.empty()) {
+    banner(view_.live->status, with_alpha(rgba(170, 30, 50), 235));
+  }
+  if (view_.analysis && view_.analysis->done && view_.analysis->summary.partial) {
+    banner("The file broke off: " + view_.analysis->summary.partial_reason, with_alpha(rgba(170, 100, 20), 235));
+  }
+  // Bottom-right: legend of the overlay.
+  if (settings_.show_motion && view_.record && view_.record->metrics.face_found) {
+    const std::string legend = "arrows: mouth-corner movement \xC3\x97" + fmt("%.0f", settings_.arrow_gain) +
+                               "  \xC2\xB7  bars: eyelid opening (white tick = rest)";
+    label(dl, fonts_.small, fonts_.small->FontSize, ImVec2(p1.x - m, p1.y - m), ImVec2(1, 1), colour::kTextDim, bg,
+          legend, 5.0f);
+  }
+}
+
+bool App::timeline(float width, float height) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##timeline", ImVec2(width, height));
+  const bool active = ImGui::IsItemActive();
+  const double dur = std::max(view_.duration, 1e-3);
+  const float track_h = std::max(6.0f, height * 0.34f);
+  const float cy = a.y + height * 0.5f;
+  const ImVec2 t0(a.x, cy - track_h * 0.5f), t1(a.x + width, cy + track_h * 0.5f);
+  dl->AddRectFilled(t0, t1, rgba(36, 41, 50), track_h * 0.5f);
+  if (view_.analysis) {
+    const float f = static_cast<float>(std::clamp(view_.analysis->progress, 0.0, 1.0));
+    dl->AddRectFilled(t0, ImVec2(t0.x + width * f, t1.y), rgba(70, 80, 96), track_h * 0.5f);
+  }
+  for (const Episode& e : view_.plot_episodes) {
+    const float x0 = a.x + static_cast<float>(e.start_s / dur) * width;
+    const float x1 = std::max(x0 + 3.0f, a.x + static_cast<float>(e.end_s / dur) * width);
+    const bool eye = e.region == Region::Eye;
+    const ImVec2 m0(x0, eye ? cy : t0.y - 2), m1(x1, eye ? t1.y + 2 : cy);
+    dl->AddRectFilled(m0, m1, laterality_colour(e.side), 2.0f);
+  }
+  const float px = a.x + static_cast<float>(std::clamp(view_.frame_t / dur, 0.0, 1.0)) * width;
+  dl->AddCircleFilled(ImVec2(px, cy), height * 0.36f, rgba(240, 244, 250), 20);
+  dl->AddCircle(ImVec2(px, cy), height * 0.36f, rgba(0, 0, 0, 120), 20, 1.5f);
+  if (ImGui::IsItemHovered()) {
+    const double t = std::clamp((ImGui::GetIO().MousePos.x - a.x) / width, 0.0f, 1.0f) * dur;
+    ImGui::SetTooltip("%s  (click or drag to seek; upper marks: mouth, lower: eyelids)", format_clock(t).c_str());
+  }
+  if (active) {
+    const double t = std::clamp((ImGui::GetIO().MousePos.x - a.x) / width, 0.0f, 1.0f) * dur;
+    if (auto* p = sources_->player()) p->seek(t);
+    return true;
+  }
+  return false;
+}
+
+void App::draw_transport(float width) {
+  const float fs = fonts_.size;
+  const float h = ImGui::GetFrameHeight();
+  const bool playing = view_.player && view_.player->playing;
+  ReplayPlayer* p = sources_->player();
+  if (icon_button("##back", Icon::StepBack, h, colour::kText, "One frame back (\xE2\x86\x90)") && p) p->step(-1);
+  ImGui::SameLine(0, 4);
+  if (icon_button("##play", playing ? Icon::Pause : Icon::Play, h, colour::kText, "Play / pause (Space)") && p) p->toggle_play();
+  ImGui::SameLine(0, 4);
+  if (icon_button("##fwd", Icon::StepForward, h, colour::kText, "One frame forward (\xE2\x86\x92)") && p) p->step(1);
+  ImGui::SameLine(0, fs * 0.8f);
+  const std::string t = format_clock(view_.frame_t) + " / " + format_clock(view_.duration);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(t.c_str());
+  ImGui::SameLine(0, fs * 0.8f);
+  const float speed_w = fs * 5.0f;
+  const float remaining = width - (ImGui::GetCursorScreenPos().x - ImGui::GetWindowPos().x) + ImGui::GetStyle().WindowPadding.x -
+                          speed_w - fs * 0.8f;
+  timeline(std::max(remaining, fs * 4), h);
+  ImGui::SameLine(0, fs * 0.8f);
+  int current = 2;
+  const double speed = view_.player ? view_.player->speed : 1.0;
+  for (int i = 0; i < 6; ++i) {
+    if ((kSpeeds[i] <= 0 && speed <= 0) || std::abs(kSpeeds[i] - speed) < 1e-6) current = i;
+  }
+  ImGui::SetNextItemWidth(speed_w);
+  if (ImGui::BeginCombo("##speed", kSpeedNames[current])) {
+    for (int i = 0; i < 6; ++i) {
+      if (ImGui::Selectable(kSpeedNames[i], i == current) && p) p->set_speed(kSpeeds[i]);
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed (the analysis always covers every frame)");
+}
+
+void App::draw_live_bar(float width) {
+  (void)width;
+  const float fs = fonts_.size;
+  const bool running = view_.live && view_.live->running;
+  const bool recording = view_.live && view_.live->recording.active;
+  if (!running) ImGui::BeginDisabled();
+  ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(recording ? rgba(120, 28, 36) : rgba(44, 50, 61)));
+  if (ImGui::Button(recording ? "     Stop recording (R)" : "     Record (R)")) toggle_record();
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  draw_icon(ImGui::GetWindowDrawList(), recording ? Icon::Stop : Icon::Record, ImVec2(a.x + fs * 0.95f, (a.y + b.y) * 0.5f),
+            fs * 0.7f, colour::kRecord);
+  ImGui::PopStyleColor();
+  if (!running) ImGui::EndDisabled();
+  ImGui::SameLine(0, fs);
+  ImGui::AlignTextToFramePadding();
+  if (!view_.live) return;
+  const LiveRecordingStatus& r = view_.live->recording;
+  if (recording) {
+    ImGui::TextColored(to_vec4(colour::kRecord), "\xE2\x97\x8F REC %s", format_clock(std::chrono::duration<double>(Clock::now() - recording_since_).count()).c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("\xE2\x86\x92 %s  (%lld video frames%s)", r.dir.string().c_str(),
+                        static_cast<long long>(r.video_frames_written),
+                        r.video_frames_lost > 0 ? (", " + std::to_string(r.video_frames_lost) + " lost").c_str() : "");
+  } else if (!r.dir.empty()) {
+    ImGui::TextDisabled("Last recording: %s", r.dir.string().c_str());
+  } else if (running) {
+    ImGui::TextDisabled("Not recording");
+  } else {
+    ImGui::TextDisabled("Source stopped");
+  }
+  if (view_.live->settings_pending) {
+    ImGui::SameLine();
+    ImGui::TextColored(to_vec4(colour::kWarn), "  new settings apply when the recording stops");
+  }
+}
+
+void App::draw_plots(ImVec2 pos, ImVec2 size) {
+  const float pad = std::round(fonts_.size * 0.5f);
+  begin_panel("##plots", pos, size, colour::kWindowBg, ImVec2(pad, 0));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  PlotView pv;
+  pv.t0 = view_.t0;
+  pv.t1 = view_.t1;
+  pv.cursor_t = view_.cursor;
+  pv.samples = &view_.samples;
+  pv.episodes = &view_.plot_episodes;
+  pv.fonts = &fonts_;
+  const float x0 = pos.x + pad, x1 = pos.x + size.x - pad;
+  const float gap = std::round(fonts_.size * 0.35f);
+  const float h = (size.y - pad - 2 * gap) / 3.0f;
+  float y = pos.y;
+  draw_signal_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), Region::Mouth, pv, settings_.twitch.mouth_enabled);
+  y += h + gap;
+  draw_signal_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), Region::Eye, pv, settings_.twitch.eye_enabled);
+  y += h + gap;
+  draw_asymmetry_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), pv);
+  ImGui::End();
+}
+
+void App::draw_side(ImVec2 pos, ImVec2 size) {
+  begin_panel("##side", pos, size, colour::kPanelBg, ImVec2(fonts_.size * 0.8f, fonts_.size * 0.6f));
+  ImGui::GetWindowDrawList()->AddLine(pos, ImVec2(pos.x, pos.y + size.y), colour::kBorder);
+  // Toasts on top of the panel.
+  const auto now = Clock::now();
+  toasts_.erase(std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }), toasts_.end());
+  if (ImGui::BeginTabBar("##tabs")) {
+    const char* names[] = {"Results", "Source", "Settings"};
+    for (int i = 0; i < 3; ++i) {
+      const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
+      if (ImGui::BeginTabItem(names[i], nullptr, f)) {
+        ImGui::Spacing();
+        if (i == 0) draw_results_tab();
+        if (i == 1) draw_source_tab();
+        if (i == 2) draw_settings_tab();
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
+  select_tab_ = -1;
+  // Toasts: bottom of the side panel.
+  if (!toasts_.empty()) {
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    float y = pos.y + size.y - fonts_.size * 0.8f;
+    for (auto it = toasts_.rbegin(); it != toasts_.rend(); ++it) {
+      const float maxw = size.x - fonts_.size * 1.6f;
+      const ImVec2 ts = fonts_.regular->CalcTextSizeA(fonts_.size, maxw - 20, maxw - 20, it->text.c_str());
+      const ImVec2 a(pos.x + fonts_.size * 0.8f, y - ts.y - 14), b(a.x + maxw, y);
+      dl->AddRectFilled(a, b, rgba(40, 46, 58, 245), 6.0f);
+      dl->AddRectFilled(a, ImVec2(a.x + 4, b.y), it->colour, 2.0f);
+      dl->AddText(fonts_.regular, fonts_.size, ImVec2(a.x + 12, a.y + 7), colour::kText, it->text.c_str(), nullptr, maxw - 20);
+      y = a.y - 6;
+    }
+  }
+  ImGui::End();
+}
+
+void App::draw_results_tab() {
+  const Counters& c = view_.counters;
+  const float fs = fonts_.size;
+  // Errors first: they matter more than numbers.
+  if (!sources_->error().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, to_vec4(rgba(90, 24, 36)));
+    ImGui::BeginChild("##err", ImVec2(0, fs * 4.6f), true);
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    ImGui::TextColored(to_vec4(rgba(255, 200, 205)), "%s", sources_->error().c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton("Dismiss")) sources_->clear_error();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  }
+  if (view_.mode == SourceMode::None) {
+    ImGui::TextDisabled("Nothing open yet.");
+    ImGui::TextWrapped("Open the demo, a recorded video or a camera (toolbar, or the Source tab). Counters, the "
+                       "episodes table and the plots fill in as the video is analysed.");
+    return;
+  }
+
+  // Big figures.
+  if (ImGui::BeginTable("##big", 4, ImGuiTableFlags_SizingStretchSame)) {
+    auto cell = [&](const std::string& value, const char* caption, ImU32 col) {
+      ImGui::TableNextColumn();
+      ImGui::PushFont(fonts_.big);
+      ImGui::TextColored(to_vec4(col), "%s", value.c_str());
+      ImGui::PopFont();
+      ImGui::PushFont(fonts_.small);
+      ImGui::TextColored(to_vec4(colour::kTextDim), "%s", caption);
+      ImGui::PopFont();
+    };
+    cell(std::to_string(c.episodes_total), "episodes", colour::kText);
+    cell(std::to_string(c.twitches_total), "twitches", colour::kText);
+    cell(fmt("%.1f", c.twitches_per_minute), "twitches / min", colour::kText);
+    cell(std::to_string(c.blinks), "blinks", colour::kText);
+    ImGui::EndTable();
+  }
+  ImGui::Spacing();
+
+  // By side and region.
+  const ImGuiTableFlags tf = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg;
+  if (ImGui::BeginTable("##sides", 4, tf)) {
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("person's left", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("person's right", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("both", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("ep. (tw.)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("episodes, and in brackets the twitches they contain");
+    ImGui::TableNextColumn();
+    ImGui::TextColored(to_vec4(colour::kLeft), "person's left");
+    ImGui::TableNextColumn();
+    ImGui::TextColored(to_vec4(colour::kRight), "person's right");
+    ImGui::TableNextColumn();
+    ImGui::TextColored(to_vec4(colour::kBoth), "both");
+    auto row = [&](const char* name, const SideCounts& ep, const SideCounts& tw, bool enabled) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(name);
+      for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
+        ImGui::TableNextColumn();
+        SideCounts e = ep, t = tw;
+        if (!enabled) {
+          ImGui::TextDisabled("off");
+        } else if (e[l] == 0) {
+          ImGui::TextDisabled("0");
+        } else {
+          ImGui::PushFont(fonts_.bold);
+          ImGui::Text("%d", e[l]);
+          ImGui::PopFont();
+          ImGui::SameLine(0, 4);
+          ImGui::TextDisabled("(%d)", t[l]);
+        }
+      }
+    };
+    row("Mouth corner", c.episodes_mouth, c.twitches_mouth, c.settings.mouth_enabled);
+    row("Eyelid", c.episodes_eye, c.twitches_eye, c.settings.eye_enabled);
+    ImGui::EndTable();
+  }
+  ImGui::Spacing();
+  // Now.
+  if (!c.open_episode.empty()) {
+    const std::string hz = std::isfinite(c.open_episode_hz) ? fmt("%.1f Hz", c.open_episode_hz) : "\xE2\x80\x94 Hz";
+    ImGui::PushFont(fonts_.bold);
+    ImGui::TextColored(to_vec4(colour::kAlert), "\xE2\x97\x8F Twitching now: %s  \xC2\xB7  %s  \xC2\xB7  %d twitches",
+                       c.open_episode.c_str(), hz.c_str(), c.open_episode_twitches);
+    ImGui::PopFont();
+  } else {
+    ImGui::TextDisabled("No episode in progress");
+  }
+  ImGui::Spacing();
+
+  // Session figures: two columns of label / value.
+  if (ImGui::BeginTable("##session", 4, ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("k1", ImGuiTableColumnFlags_WidthStretch, 1.05f);
+    ImGui::TableSetupColumn("v1", ImGuiTableColumnFlags_WidthStretch, 0.95f);
+    ImGui::TableSetupColumn("k2", ImGuiTableColumnFlags_WidthStretch, 1.05f);
+    ImGui::TableSetupColumn("v2", ImGuiTableColumnFlags_WidthStretch, 0.95f);
+    int n = 0;
+    auto kv = [&](const char* k, const std::string& v, const char* tip = nullptr) {
+      if (n % 2 == 0) ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", k);
+      if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(v.c_str());
+      ++n;
+    };
+    if (view_.mode == SourceMode::Live) {
+      kv("Session", format_clock(c.session_time_s));
+      kv("Voluntary", std::to_string(c.voluntary_movements), "bilateral slow movements (smile, speech): not twitches");
+      kv("Analysed", std::to_string(c.frames_analysed) + " fr");
+      const double pct = c.frames_captured > 0 ? 100.0 * static_cast<double>(c.frames_dropped) / static_cast<double>(c.frames_captured) : 0.0;
+      kv("Dropped", std::to_string(c.frames_dropped) + fmt(" (%.1f%%)", pct),
+         "frames the analysis could not keep up with (the newest frame is always analysed)");
+      kv("Rate", fmt("%.1f fps", c.analysis_fps));
+      kv("Per frame", fmt("%.1f ms", c.analyse_ms), "analysis time of the last frame");
+      kv("Latency", fmt("%.0f ms", c.latency_ms), "capture to result, last frame");
+      kv("Median lat.", fmt("%.0f ms", c.latency_median_ms), "over the last 256 frames");
+    } else {
+      kv("Duration", format_clock(c.session_time_s));
+      kv("Voluntary", std::to_string(c.voluntary_movements), "bilateral slow movements (smile, speech): not twitches");
+      kv("Analysed", std::to_string(c.frames_analysed) + " fr" + (c.analysis_done ? "" : fmt(" (%.0f%%)", 100.0 * c.analysis_progress)));
+      const double rt = view_.analysis && view_.analysis->info.nominal_fps > 0 ? c.analysis_fps / view_.analysis->info.nominal_fps : 0.0;
+      kv("Speed", fmt("%.0f fps", c.analysis_fps) + (rt > 0 ? fmt(" (%.1f\xC3\x97)", rt) : ""), "analysis speed; x real time");
+      kv("Face found", std::isfinite(c.face_found_percent) ? fmt("%.1f%%", c.face_found_percent) : "\xE2\x80\x94");
+      kv("Measurable", std::isfinite(c.measurable_percent) ? fmt("%.1f%%", c.measurable_percent) : "\xE2\x80\x94",
+         "frames of good quality (face frontal, large, lit, sharp)");
+      kv("Per frame", fmt("%.1f ms", c.analyse_ms), "mean analysis time per frame");
+      kv("Dropped", "0", "a recorded video is analysed frame by frame: nothing is dropped");
+    }
+    ImGui::EndTable();
+  }
+  if (view_.mode == SourceMode::Replay && c.analysis_done && std::isfinite(c.asymmetry_height_iod)) {
+    const double h = 100.0 * c.asymmetry_height_iod;
+    ImGui::TextDisabled("Asymmetry at rest:");
+    ImGui::SameLine();
+    ImGui::TextWrapped("corners differ by %.2f%% IOD (~%.1f mm), %s higher; mirror index %.2f%% IOD", std::abs(h),
+                       std::abs(h) * kAssumedIodMm / 100.0, h >= 0 ? "person's left" : "person's right",
+                       100.0 * c.asymmetry_index_iod);
+  }
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::PushFont(fonts_.bold);
+  ImGui::Text("Episodes");
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled(view_.mode == SourceMode::Replay ? "(click a row to go there)" : "(closed episodes)");
+  draw_episodes_table(ImGui::GetContentRegionAvail().y - fonts_.size * 0.2f);
+}
+
+void App::draw_episodes_table(float height) {
+  const std::vector<Episode>& eps = view_.counters.episodes;
+  const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuterH |
+                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
+  if (!ImGui::BeginTable("##episodes", 8, f, ImVec2(0, std::max(height, fonts_.size * 5)))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Start s", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("Side");
+  ImGui::TableSetupColumn("Region");
+  ImGui::TableSetupColumn("Dur s");
+  ImGui::TableSetupColumn("Tw");
+  ImGui::TableSetupColumn("Hz");
+  ImGui::TableSetupColumn("% IOD");
+  ImGui::TableSetupColumn("~mm");
+  ImGui::TableHeadersRow();
+  if (eps.empty()) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled(view_.mode == SourceMode::Replay && view_.analysis && !view_.analysis->done ? "none yet" : "none");
+  }
+  for (std::size_t i = 0; i < eps.size(); ++i) {
+    const Episode& e = eps[i];
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    const bool here = std::isfinite(view_.cursor) && view_.cursor >= e.start_s && view_.cursor <= e.end_s;
+    char label_buf[48];
+    std::snprintf(label_buf, sizeof label_buf, "%.2f##ep%zu", e.start_s, i);
+    if (ImGui::Selectable(label_buf, here, ImGuiSelectableFlags_SpanAllColumns)) {
+      if (auto* p = sources_->player()) p->seek(std::max(0.0, e.start_s - 0.5));
+    }
+    if (ImGui::IsItemHovered() && view_.mode == SourceMode::Replay) ImGui::SetTooltip("Go to %.2f s", e.start_s);
+    ImGui::TableNextColumn();
+    ImGui::TextColored(to_vec4(laterality_colour(e.side)), "%s", laterality_word(e.side).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(e.region == Region::Mouth ? "mouth" : "eyelid");
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f", e.duration_s());
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", e.twitch_count);
+    ImGui::TableNextColumn();
+    if (std::isfinite(e.frequency_hz)) {
+      ImGui::Text("%.1f", e.frequency_hz);
+    } else {
+      ImGui::TextDisabled("\xE2\x80\x94");
+    }
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f", 100.0 * e.peak_amplitude_iod);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.1f", e.peak_amplitude_mm());
+  }
+  ImGui::EndTable();
+}
+
+void App::draw_source_tab() {
+  const float fs = fonts_.size;
+  auto heading = [&](const char* text) {
+    ImGui::Spacing();
+    ImGui::PushFont(fonts_.bold);
+    ImGui::TextUnformatted(text);
+    ImGui::PopFont();
+  };
+  if (!sources_->error().empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    ImGui::TextColored(to_vec4(colour::kAlert), "%s", sources_->error().c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (sources_->busy()) {
+    ImGui::TextColored(to_vec4(colour::kWarn), "%s", sources_->busy_text().c_str());
+    if (sources_->busy_progress() >= 0) ImGui::ProgressBar(static_cast<float>(sources_->busy_progress()));
+  }
+  // Camera.
+  heading("Camera");
+  if (!cameras_listed_) {
+    cameras_ = list_cameras();
+    cameras_listed_ = true;
+    camera_mode_.assign(cameras_.size(), -1);
+  }
+  if (camera_mode_.size() != cameras_.size()) camera_mode_.assign(cameras_.size(), -1);
+  if (cameras_.empty()) {
+    ImGui::TextDisabled("No camera found (no V4L2 capture device in /dev/video*).");
+  }
+  for (std::size_t i = 0; i < cameras_.size(); ++i) {
+    const CameraDevice& c = cameras_[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::TextUnformatted(c.name.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", c.path.c_str());
+    std::vector<std::string> names{"driver default"};
+    for (const CameraMode& m : c.modes) {
+      names.push_back(std::to_string(m.width) + "\xC3\x97" + std::to_string(m.height) + (m.fps > 0 ? fmt(" @ %.0f fps", m.fps) : ""));
+    }
+    int sel = camera_mode_[i] + 1;
+    ImGui::SetNextItemWidth(fs * 12);
+    if (ImGui::BeginCombo("##mode", names[static_cast<std::size_t>(sel)].c_str())) {
+      for (int k = 0; k < static_cast<int>(names.size()); ++k) {
+        if (ImGui::Selectable(names[static_cast<std::size_t>(k)].c_str(), k == sel)) camera_mode_[i] = k - 1;
+      }
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Open camera")) {
+      SourceSpec s;
+      s.kind = SourceSpec::Kind::Camera;
+      s.path = c.path;
+      if (camera_mode_[i] >= 0) s.camera_mode = c.modes[static_cast<std::size_t>(camera_mode_[i])];
+      open_spec(s);
+    }
+    ImGui::PopID();
+  }
+  if (ImGui::SmallButton("Look for cameras again")) {
+    cameras_ = list_cameras();
+    camera_mode_.assign(cameras_.size(), -1);
+  }
+  if (view_.live && view_.live->source_failed) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Reconnect")) open_spec(sources_->spec());
+  }
+
+  // Video file.
+  heading("Video file");
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - fs * 5.0f);
+  const bool enter = ImGui::InputTextWithHint("##path", "/path/to/video.mp4", &path_field_, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if ((ImGui::Button("Open", ImVec2(fs * 4.4f, 0)) || enter) && !path_field_.empty()) {
+    SourceSpec s = parse_source_spec(open_as_live_ ? "paced:" + path_field_ : path_field_);
+    if (s.kind == SourceSpec::Kind::Camera || s.kind == SourceSpec::Kind::Demo) s = SourceSpec{SourceSpec::Kind::File, path_field_, {}, -1, false};
+    if (open_as_live_) s.kind = SourceSpec::Kind::Paced;
+    open_spec(s);
+    select_tab_ = 0;
+  }
+  ImGui::Checkbox("play it as a live camera (real time, frames may be dropped)", &open_as_live_);
+  if (!settings_.recent_files.empty()) {
+    ImGui::TextDisabled("Recent");
+    for (std::size_t i = 0; i < settings_.recent_files.size() && i < 5; ++i) {
+      const std::string& f = settings_.recent_files[i];
+      ImGui::PushID(static_cast<int>(i) + 1000);
+      const std::string name = std::filesystem::path(f).filename().string();
+      if (ImGui::Selectable(name.c_str(), path_field_ == f)) path_field_ = f;
+      if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("%s (double-click to open)", f.c_str());
+        if (ImGui::IsMouseDoubleClicked(0)) {
+          open_spec(parse_source_spec(open_as_live_ ? "paced:" + f : f));
+          select_tab_ = 0;
+        }
+      }
+      ImGui::PopID();
+    }
+  }
+  ImGui::TextDisabled("Browse (double-click a video to open it)");
+  const float browser_h = std::max(fs * 6.0f, ImGui::GetContentRegionAvail().y - fs * 9.5f);
+  if (auto chosen = browser_.draw(browser_h, path_field_)) {
+    open_spec(parse_source_spec(open_as_live_ ? "paced:" + chosen->string() : chosen->string()));
+    select_tab_ = 0;
+  }
+
+  // Demo.
+  heading("Demo");
+  ImGui::TextWrapped("A 20 s video generated from a public-domain portrait, with a left mouth-corner and a right "
+                     "eyelid twitch, blinks and a smile.");
+  if (ImGui::Button("Open the demo")) {
+    SourceSpec s;
+    s.kind = SourceSpec::Kind::Demo;
+    open_spec(s);
+    select_tab_ = 0;
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled(demo_video_ready() ? "(ready in the cache)" : "(generated once, about a minute)");
+}
+
+void App::draw_settings_tab() {
+  const float fs = fonts_.size;
+  auto heading = [&](const char* text) {
+    ImGui::Spacing();
+    ImGui::PushFont(fonts_.bold);
+    ImGui::TextUnformatted(text);
+    ImGui::PopFont();
+  };
+  if (!settings_message_.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    ImGui::TextColored(to_vec4(colour::kWarn), "%s", settings_message_.c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton("OK")) settings_message_.clear();
+  }
+  heading("Sensitivity");
+  TwitchSettings& t = settings_.twitch;
+  bool changed = false;
+  const float w = ImGui::GetContentRegionAvail().x * 0.5f;
+  float k = static_cast<float>(t.threshold_k);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("threshold, \xC3\x97 noise", &k, 2.0f, 20.0f, "%.1f")) {
+    t.threshold_k = k;
+    changed = true;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Detection threshold in multiples of the robust noise sigma (default 6)");
+  float mouth = static_cast<float>(100.0 * t.min_amplitude_iod);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("mouth minimum, % IOD", &mouth, 0.2f, 10.0f, "%.2f")) {
+    t.min_amplitude_iod = mouth / 100.0;
+    changed = true;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Smallest mouth-corner twitch counted (default 1.2%% IOD, ~0.8 mm)");
+  float eye = static_cast<float>(100.0 * t.eye_min_amplitude_iod);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("eyelid minimum, % IOD", &eye, 0.2f, 10.0f, "%.2f")) {
+    t.eye_min_amplitude_iod = eye / 100.0;
+    changed = true;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Smallest eyelid closure counted (default 1.0%% IOD)");
+  float gap = static_cast<float>(t.merge_gap_s);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("merge gap, s", &gap, 0.05f, 3.0f, "%.2f")) {
+    t.merge_gap_s = gap;
+    changed = true;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Twitches closer than this form one episode (default 0.75 s)");
+  changed |= ImGui::Checkbox("mouth corners", &t.mouth_enabled);
+  ImGui::SameLine(0, fs * 1.5f);
+  changed |= ImGui::Checkbox("eyelids", &t.eye_enabled);
+  if (ImGui::Button("Defaults")) {
+    t = TwitchSettings{};
+    changed = true;
+  }
+  if (changed) settings_changed(true);
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  ImGui::TextDisabled("Replay: re-applied to the whole recording. Live: the twitch analysis restarts (counters "
+                      "start again); during a recording, when it stops.");
+  ImGui::PopTextWrapPos();
+
+  heading("Display");
+  bool d = false;
+  d |= ImGui::Checkbox("mirror camera (selfie view)", &settings_.mirror_live);
+  d |= ImGui::Checkbox("mirror recorded videos", &settings_.mirror_replay);
+  d |= ImGui::Checkbox("landmarks", &settings_.show_landmarks);
+  ImGui::SameLine(0, fs);
+  d |= ImGui::Checkbox("midline", &settings_.show_midline);
+  ImGui::SameLine(0, fs);
+  d |= ImGui::Checkbox("arrows and bars", &settings_.show_motion);
+  float gain = static_cast<float>(settings_.arrow_gain);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("arrow magnification", &gain, 1.0f, 30.0f, "\xC3\x97%.0f")) {
+    settings_.arrow_gain = gain;
+    d = true;
+  }
+  float win = static_cast<float>(settings_.plot_window_s);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("plot window, s", &win, 10.0f, 30.0f, "%.0f")) {
+    settings_.plot_window_s = std::round(win);
+    d = true;
+  }
+  if (d) settings_dirty_ = true;
+
+  heading("Recording");
+  std::string dir = settings_.recordings_dir.empty() ? default_recordings_dir().string() : settings_.recordings_dir;
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  if (ImGui::InputText("##recdir", &dir)) {
+    settings_.recordings_dir = dir;
+    settings_dirty_ = true;
+  }
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  ImGui::TextDisabled("Each recording is a new folder here (date_time) with video.mp4, frames.csv, episodes.csv "
+                      "and summary.json, written as it happens.");
+  ImGui::PopTextWrapPos();
+  heading("Settings file");
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  ImGui::TextDisabled("%s", settings_path_.string().c_str());
+  ImGui::PopTextWrapPos();
+}
+
+void App::draw_help() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float fs = fonts_.size;
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(fs * 34, 0));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, to_vec4(rgba(30, 34, 42, 250)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 1.2f, fs));
+  if (ImGui::Begin("Help", &show_help_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize)) {
+    ImGui::PushFont(fonts_.bold);
+    ImGui::TextUnformatted("Keys");
+    ImGui::PopFont();
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+      auto key = [](const char* k, const char* what) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextColored(to_vec4(colour::kAccent), "%s", k);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(what);
+      };
+      key("Space", "play / pause (live: freeze the picture; the analysis goes on)");
+      key("\xE2\x86\x90  \xE2\x86\x92", "one frame back / forward (Shift: 10 frames)");
+      key("R", "start / stop recording (live sources)");
+      key("M", "mirror the picture (the sides stay the person's)");
+      key("F  or  F11", "full screen (Esc to leave)");
+      key("H  or  F1", "this help");
+    }
+    ImGui::EndTable();
+    ImGui::Spacing();
+    ImGui::PushFont(fonts_.bold);
+    ImGui::TextUnformatted("Colours");
+    ImGui::PopFont();
+    ImGui::TextColored(to_vec4(colour::kLeft), "\xE2\x96\xA0 the person's left");
+    ImGui::SameLine(0, fs * 1.5f);
+    ImGui::TextColored(to_vec4(colour::kRight), "\xE2\x96\xA0 the person's right");
+    ImGui::SameLine(0, fs * 1.5f);
+    ImGui::TextColored(to_vec4(colour::kAlert), "\xE2\x96\xA0 twitch now");
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("Left and right are always the person's own sides, in both mirror modes. Amplitudes are "
+                        "%% of the inter-ocular distance (IOD, ~63 mm); millimetres are approximate. Arrows show "
+                        "each mouth corner's movement from its resting position (magnified); bars show each "
+                        "eyelid's opening, with its resting opening marked.");
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headless testing: exit, screenshot, counters file
+
+bool App::should_exit() {
+  if (opts_.run_for_s < 0) return false;
+  const auto now = Clock::now();
+  const double since_start = std::chrono::duration<double>(now - started_).count();
+  if (since_start > opts_.run_for_s + kRunForCapS) return true;
+  if (sources_->busy()) return false;
+  std::optional<Clock::time_point> settled = sources_->settled_at();
+  if (!settled && opts_.source.empty()) settled = started_;
+  if (!settled) return false;
+  if (std::chrono::duration<double>(now - *settled).count() < opts_.run_for_s) return false;
+  // In replay, the counts are final only once every frame is analysed.
+  if (view_.mode == SourceMode::Replay) {
+    if (!view_.analysis || !view_.analysis->done || view_.analysis->reapplying) return false;
+  }
+  return true;
+}
+
+bool App::save_screenshot(const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  if (w <= 0 || h <= 0) return false;
+  std::vector<unsigned char> px(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  cv::Mat rgba_img(h, w, CV_8UC4, px.data());
+  cv::Mat bgr;
+  cv::cvtColor(rgba_img, bgr, cv::COLOR_RGBA2BGR);
+  cv::flip(bgr, bgr, 0);  // GL rows start at the bottom
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  try {
+    return cv::imwrite(path, bgr);
+  } catch (const cv::Exception&) {
+    return false;
+  }
+}
+
+nlohmann::json App::counters_file() const {
+  nlohmann::json j = to_json(view_.counters);
+  int w = 0, h = 0, fw = 0, fh = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  glfwGetFramebufferSize(window_, &fw, &fh);
+  j["window"] = {{"width", w}, {"height", h}, {"framebuffer_width", fw}, {"framebuffer_height", fh}};
+  j["video_rect"] = {{"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
+  std::string error = sources_->error();
+  if (error.empty()) error = sources_->model_error();
+  if (error.empty()) error = video_error_;
+  j["error"] = error;
+  j["source"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().path;
+  j["source_label"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().label();
+  j["mirror"] = mirror();
+  j["ui_fps"] = ui_fps_;
+  j["font_size"] = fonts_.size;
+  j["font_warning"] = fonts_.warning;
+  j["settings_file"] = settings_path_.string();
+  j["settings_message"] = settings_message_;
+  j["sensitivity"] = {{"threshold_k", settings_.twitch.threshold_k},
+                      {"min_amplitude_iod", settings_.twitch.min_amplitude_iod},
+                      {"eye_min_amplitude_iod", settings_.twitch.eye_min_amplitude_iod},
+                      {"merge_gap_s", settings_.twitch.merge_gap_s},
+                      {"mouth_enabled", settings_.twitch.mouth_enabled},
+                      {"eye_enabled", settings_.twitch.eye_enabled}};
+  j["screenshot_written"] = screenshot_ok_;
+  bool running = false, failed = false;
+  std::string status;
+  nlohmann::json rec = {{"active", false}, {"dir", ""}, {"video_frames_written", 0}, {"video_frames_lost", 0}};
+  if (view_.live) {
+    running = view_.live->running;
+    failed = view_.live->source_failed;
+    status = view_.live->status;
+    rec = {{"active", view_.live->recording.active},
+           {"dir", view_.live->recording.dir.string()},
+           {"video_frames_written", view_.live->recording.video_frames_written},
+           {"video_frames_lost", view_.live->recording.video_frames_lost}};
+  }
+  if (view_.analysis) running = !view_.analysis->done;
+  j["running"] = running;
+  j["source_failed"] = failed;
+  j["status"] = status;
+  j["recording"] = rec;
+  if (view_.player) {
+    j["replay"] = {{"position_s", view_.frame_t}, {"frame_index", view_.frame_index}, {"playing", view_.player->playing},
+                   {"speed", view_.player->speed}, {"duration_s", view_.duration}};
+  }
+  j["frame_analysed_shown"] = view_.record.has_value();
+  return j;
+}
+
+int App::run() {
+  if (!init_window()) return exit_code(ErrorKind::Input);
+  started_ = Clock::now();
+  if (!opts_.source.empty()) {
+    SourceSpec spec = parse_source_spec(opts_.source);
+    std::filesystem::path record;
+    if (!opts_.record_dir.empty()) {
+      if (!spec.live()) {
+        sources_->set_error("--record needs a live source (camera:N or paced:FILE); " + spec.label() + " is a replay");
+      } else if (Status st = prepare_output_dir(opts_.record_dir, false); !st) {
+        sources_->set_error("cannot record: " + st.error().message);
+      } else {
+        record = opts_.record_dir;
+      }
+    }
+    const std::string keep_error = sources_->error();
+    open_spec(spec, record);
+    if (!keep_error.empty()) sources_->set_error(keep_error);
+  }
+  auto frame_start = Clock::now();
+  double fps_acc = 0.0;
+  int fps_n = 0;
+  while (!glfwWindowShouldClose(window_)) {
+    const auto deadline = frame_start + std::chrono::microseconds(static_cast<long>(1e6 / kUiFps));
+    const double wait = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (wait > 0) {
+      glfwWaitEventsTimeout(wait);
+    } else {
+      glfwPollEvents();
+    }
+    const auto now = Clock::now();
+    fps_acc += std::chrono::duration<double>(now - frame_start).count();
+    if (++fps_n == 30) {
+      ui_fps_ = fps_n / std::max(fps_acc, 1e-6);
+      fps_acc = 0;
+      fps_n = 0;
+    }
+    frame_start = now;
+    rebuild_fonts_if_needed(false);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    gather();
+    exiting_ = should_exit();
+    handle_keys();
+    draw();
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window_, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    const ImVec4 bg = to_vec4(colour::kWindowBg);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (exiting_) {
+      if (!opts_.screenshot.empty()) {
+        screenshot_ok_ = save_screenshot(opts_.screenshot);
+        if (!screenshot_ok_) std::fprintf(stderr, "facetwitch: cannot write the screenshot %s\n", opts_.screenshot.c_str());
+      }
+      break;
+    }
+    glfwSwapBuffers(window_);
+  }
+  if (!opts_.counters_json.empty()) {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(opts_.counters_json).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    std::ofstream out(opts_.counters_json, std::ios::binary | std::ios::trunc);
+    out << counters_file().dump(2) << '\n';
+    if (!out) std::fprintf(stderr, "facetwitch: cannot write %s\n", opts_.counters_json.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+  try {
+    App app(options);
+    return app.run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "facetwitch: internal error in the window: %s\n", e.what());
+    return exit_code(ErrorKind::Internal);
+  }
+}
+
+}  // namespace ft::ui

@@ -1,0 +1,57 @@
+// alloc_counter.cpp: the global operator new/delete of the benchmark binary, counting per thread.
+// Every form of operator new is replaced (plain, array, aligned, nothrow) and forwards to malloc /
+// aligned_alloc; the matching deletes free. Only ft_benchmarks links this file.
+#include "alloc_counter.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace ft::bench {
+namespace {
+thread_local std::uint64_t g_allocations = 0;
+
+void* allocate(std::size_t size) {
+  ++g_allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+
+void* allocate_aligned(std::size_t size, std::align_val_t align) {
+  ++g_allocations;
+  const auto a = static_cast<std::size_t>(align);
+  const std::size_t rounded = ((size == 0 ? 1 : size) + a - 1) / a * a;  // aligned_alloc wants a multiple
+  if (void* p = std::aligned_alloc(a, rounded)) return p;
+  throw std::bad_alloc();
+}
+}  // namespace
+
+std::uint64_t thread_allocations() { return g_allocations; }
+
+}  // namespace ft::bench
+
+void* operator new(std::size_t size) { return ft::bench::allocate(size); }
+void* operator new[](std::size_t size) { return ft::bench::allocate(size); }
+void* operator new(std::size_t size, std::align_val_t a) { return ft::bench::allocate_aligned(size, a); }
+void* operator new[](std::size_t size, std::align_val_t a) { return ft::bench::allocate_aligned(size, a); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return ft::bench::allocate(size);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return ft::bench::allocate(size);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }

@@ -1,0 +1,284 @@
+// gui_test.cpp: the real `facetwitch gui` window under xvfb-run (Mesa's software OpenGL), driven by its
+// headless-testing options (--run-for, --screenshot, --counters-json):
+//  (a) replay of a generated video: the screenshot has the window's size, is not blank, the video
+//      area is not black, and the episodes the window counts are exactly those of `facetwitch analyse`;
+//  (b) the live path, with a file paced like a camera, records a session folder (video.mp4, frames.csv,
+//      episodes.csv, summary.json) whose frames + dropped frames are the video's frames, and
+//      `facetwitch analyse` on the recorded video.mp4 finds the same episodes;
+//  (c) a camera lost mid-stream (--fail-after) is shown, the exit code is 0, the recording is closed
+//      and marked partial;
+//  (d) a missing file is an error shown in the window, not a crash;
+//  (e) a corrupt settings file gives the defaults and a message, not a crash.
+// Each test runs with its own XDG_CONFIG_HOME so saved settings never leak in.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "capture/frame_source.hpp"
+#include "io/session.hpp"
+#include "support/test_videos.hpp"
+
+namespace ft {
+namespace {
+
+// The scenario of the end-to-end tests: webcam-like 640x480, IOD ~95 px, a left mouth-corner episode
+// and a right eyelid episode.
+Scenario gui_scenario() {
+  Scenario s;
+  s.duration_s = 10.0;
+  s.face_scale = 2.2;
+  s.seed = 77;
+  s.noise_sigma = 2.0;
+  s.lighting_drift = 0.03;
+  s.head_motion.translate_px = 2.0;
+  s.head_motion.rotate_deg = 0.8;
+  s.head_motion.period_s = 7.0;
+  TwitchEpisodeSpec mouth;
+  mouth.region = Region::Mouth;
+  mouth.side = Side::Left;
+  mouth.start_s = 2.5;
+  mouth.duration_s = 1.5;
+  mouth.frequency_hz = 6.0;
+  mouth.amplitude_iod = 0.03;
+  TwitchEpisodeSpec eye;
+  eye.region = Region::Eye;
+  eye.side = Side::Right;
+  eye.start_s = 6.0;
+  eye.duration_s = 2.0;
+  eye.frequency_hz = 4.0;
+  eye.amplitude_iod = 0.03;
+  s.twitches = {mouth, eye};
+  return s;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  return q + "'";
+}
+
+// Runs `facetwitch gui ARGS` under xvfb-run with a private settings folder.
+testing::CommandResult run_gui(const std::vector<std::string>& args, const std::filesystem::path& config_dir) {
+  std::vector<std::string> all{"gui"};
+  all.insert(all.end(), args.begin(), args.end());
+  const std::string env = "XDG_CONFIG_HOME=" + quote(config_dir.string()) + " " + quote(FT_XVFB_RUN) +
+                          " -a -s " + quote("-screen 0 1600x1000x24");
+  return testing::run_facetwitch(all, env);
+}
+
+nlohmann::json read_json(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return nlohmann::json::parse(ss.str(), nullptr, false);
+}
+
+SessionSummary analyse(const std::filesystem::path& video, const std::string& name) {
+  const auto out = testing::fresh_dir(name);
+  auto r = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto s = read_summary_json(out / "summary.json");
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+  return s ? s.value() : SessionSummary{};
+}
+
+int count(const std::vector<Episode>& eps, Region r, Laterality l) {
+  int n = 0;
+  for (const Episode& e : eps) n += (e.region == r && e.side == l) ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST(Gui, ReplayShowsTheVideoAndCountsExactlyWhatAnalyseFinds) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir) GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_replay_run");
+  std::filesystem::create_directories(out);
+  const auto png = out / "window.png";
+  const auto json = out / "counters.json";
+  const auto r = run_gui({"--source", (*dir / "video.mp4").string(), "--run-for", "1", "--replay-speed", "max",
+                          "--size", "1280x800", "--screenshot", png.string(), "--counters-json", json.string()},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  // The screenshot: the window's size, not uniform, and the video drawn where the window says.
+  const cv::Mat img = cv::imread(png.string(), cv::IMREAD_COLOR);
+  ASSERT_FALSE(img.empty()) << "no screenshot written";
+  EXPECT_EQ(img.cols, 1280);
+  EXPECT_EQ(img.rows, 800);
+  cv::Mat grey;
+  cv::cvtColor(img, grey, cv::COLOR_BGR2GRAY);
+  cv::Scalar mean, sd;
+  cv::meanStdDev(grey, mean, sd);
+  EXPECT_GT(sd[0], 20.0) << "the window looks blank";
+
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded()) << "counters file missing or not JSON";
+  EXPECT_EQ(c["mode"], "replay");
+  EXPECT_EQ(c["error"], "");
+  EXPECT_TRUE(c["analysis_done"].get<bool>());
+  const auto& vr = c["video_rect"];
+  const cv::Rect rect(static_cast<int>(vr["x"].get<double>()), static_cast<int>(vr["y"].get<double>()),
+                      static_cast<int>(vr["w"].get<double>()), static_cast<int>(vr["h"].get<double>()));
+  ASSERT_GT(rect.width, 200);
+  ASSERT_GT(rect.height, 150);
+  ASSERT_TRUE((rect & cv::Rect(0, 0, img.cols, img.rows)) == rect) << "video rectangle outside the window";
+  // The video is 4:3 and letterboxed, not stretched.
+  EXPECT_NEAR(static_cast<double>(rect.width) / rect.height, 640.0 / 480.0, 0.02);
+  cv::Scalar vmean, vsd;
+  cv::meanStdDev(grey(rect), vmean, vsd);
+  EXPECT_GT(vmean[0], 40.0) << "the video area is black";
+  EXPECT_GT(vsd[0], 15.0) << "the video area is uniform";
+
+  // Exactly the episodes of `facetwitch analyse` on the same file with the same (default) settings.
+  const SessionSummary ref = analyse(*dir / "video.mp4", "gui_replay_analyse");
+  ASSERT_FALSE(ref.episodes.empty());
+  ASSERT_EQ(c["episodes_total"].get<int>(), static_cast<int>(ref.episodes.size()));
+  ASSERT_EQ(c["episodes"].size(), ref.episodes.size());
+  for (std::size_t i = 0; i < ref.episodes.size(); ++i) {
+    const auto& e = c["episodes"][i];
+    EXPECT_EQ(e["side"], std::string(to_string(ref.episodes[i].side)));
+    EXPECT_EQ(e["region"], std::string(to_string(ref.episodes[i].region)));
+    EXPECT_NEAR(e["start_s"].get<double>(), ref.episodes[i].start_s, 1e-3);
+    EXPECT_EQ(e["twitch_count"].get<int>(), ref.episodes[i].twitch_count);
+  }
+  for (const char* side : {"left", "right", "bilateral"}) {
+    const Laterality l = std::string(side) == "left" ? Laterality::Left
+                                                     : (std::string(side) == "right" ? Laterality::Right : Laterality::Bilateral);
+    EXPECT_EQ(c["episodes_by_side"]["mouth"][side].get<int>(), count(ref.episodes, Region::Mouth, l)) << side;
+    EXPECT_EQ(c["episodes_by_side"]["eye"][side].get<int>(), count(ref.episodes, Region::Eye, l)) << side;
+  }
+  EXPECT_EQ(c["blinks"].get<int>(), static_cast<int>(ref.blinks.size()));
+  EXPECT_EQ(c["voluntary_movements"].get<int>(), static_cast<int>(ref.voluntary_movements.size()));
+  EXPECT_EQ(c["frames_analysed"].get<int>(), ref.frames);
+  // And the injected episodes are there: left mouth, right eye.
+  EXPECT_EQ(count(ref.episodes, Region::Mouth, Laterality::Left), 1);
+  EXPECT_EQ(count(ref.episodes, Region::Eye, Laterality::Right), 1);
+}
+
+TEST(Gui, LivePacedSourceRecordsASessionThatAnalyseAgreesWith) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir) GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_live_run");
+  std::filesystem::create_directories(out);
+  const auto rec = out / "session";
+  const auto json = out / "counters.json";
+  // The 10 s video is over after ~10 s; the window stays up a little longer.
+  const auto r = run_gui({"--source", "paced:" + (*dir / "video.mp4").string(), "--record", rec.string(), "--run-for",
+                          "12", "--size", "1280x800", "--counters-json", json.string()},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  EXPECT_EQ(c["mode"], "live");
+  EXPECT_EQ(c["error"], "");
+  EXPECT_FALSE(c["source_failed"].get<bool>());
+  EXPECT_GT(c["frames_analysed"].get<int>(), 200);
+
+  // The session folder, written as it happened.
+  for (const char* f : {"video.mp4", "frames.csv", "episodes.csv", "summary.json"}) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(rec / f)) << f;
+  }
+  auto live = read_summary_json(rec / "summary.json");
+  ASSERT_TRUE(live.ok()) << live.error().message;
+  EXPECT_FALSE(live->partial) << live->partial_reason;
+  const int video_frames = static_cast<int>(std::lround(gui_scenario().duration_s * gui_scenario().fps));
+  EXPECT_NEAR(static_cast<double>(live->frames + live->frames_dropped), video_frames, 3.0)
+      << "frames " << live->frames << " dropped " << live->frames_dropped;
+  EXPECT_LT(live->frames_dropped, video_frames / 10) << "the analysis could not keep up";
+
+  // The recorded raw video holds every frame, and its analysis finds the live session's episodes.
+  auto recorded = open_video_file(rec / "video.mp4");
+  ASSERT_TRUE(recorded.ok()) << recorded.error().message;
+  const SessionSummary offline = analyse(rec / "video.mp4", "gui_live_analyse");
+  EXPECT_NEAR(static_cast<double>(offline.frames), video_frames, 3.0);
+  ASSERT_EQ(live->episodes.size(), offline.episodes.size());
+  for (std::size_t i = 0; i < offline.episodes.size(); ++i) {
+    EXPECT_EQ(live->episodes[i].side, offline.episodes[i].side) << i;
+    EXPECT_EQ(live->episodes[i].region, offline.episodes[i].region) << i;
+    EXPECT_NEAR(live->episodes[i].start_s, offline.episodes[i].start_s, 0.2) << i;
+  }
+  EXPECT_EQ(count(offline.episodes, Region::Mouth, Laterality::Left), 1);
+  EXPECT_EQ(count(offline.episodes, Region::Eye, Laterality::Right), 1);
+}
+
+TEST(Gui, CameraLostMidStreamIsShownAndTheRecordingClosedAsPartial) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir) GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_fail_run");
+  std::filesystem::create_directories(out);
+  const auto rec = out / "session";
+  const auto json = out / "counters.json";
+  const auto png = out / "window.png";
+  const auto r = run_gui({"--source", "paced:" + (*dir / "video.mp4").string(), "--fail-after", "2", "--record",
+                          rec.string(), "--run-for", "4", "--counters-json", json.string(), "--screenshot", png.string()},
+                         out / "config");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  EXPECT_TRUE(c["source_failed"].get<bool>());
+  EXPECT_FALSE(c["running"].get<bool>());
+  EXPECT_NE(c["status"].get<std::string>().find("stopped sending frames"), std::string::npos) << c["status"];
+  EXPECT_GT(c["frames_analysed"].get<int>(), 20);
+  auto s = read_summary_json(rec / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE(s->partial);
+  EXPECT_NE(s->partial_reason.find("stopped sending frames"), std::string::npos);
+  auto frames = read_frames_csv(rec / "frames.csv");
+  ASSERT_TRUE(frames.ok());
+  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  auto video = open_video_file(rec / "video.mp4");
+  EXPECT_TRUE(video.ok()) << (video.ok() ? "" : video.error().message);
+  EXPECT_FALSE(cv::imread(png.string()).empty());
+}
+
+TEST(Gui, MissingFileIsAnErrorInTheWindowNotACrash) {
+  const auto out = testing::fresh_dir("gui_missing_run");
+  std::filesystem::create_directories(out);
+  const auto json = out / "counters.json";
+  const auto png = out / "window.png";
+  const auto r = run_gui({"--source", (out / "no-such-video.mp4").string(), "--run-for", "0.5", "--counters-json",
+                          json.string(), "--screenshot", png.string(), "--size", "1024x700"},
+                         out / "config");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  EXPECT_EQ(c["mode"], "none");
+  EXPECT_NE(c["error"].get<std::string>().find("not found"), std::string::npos) << c["error"];
+  const cv::Mat img = cv::imread(png.string());
+  ASSERT_FALSE(img.empty());
+  EXPECT_EQ(img.cols, 1024);
+  EXPECT_EQ(img.rows, 700);
+}
+
+TEST(Gui, CorruptSettingsFileGivesDefaultsAndAMessage) {
+  const auto out = testing::fresh_dir("gui_settings_run");
+  std::filesystem::create_directories(out);
+  std::filesystem::create_directories(out / "config" / "facetwitch");
+  std::ofstream(out / "config" / "facetwitch" / "settings.json") << "{ this is not json";
+  const auto json = out / "counters.json";
+  const auto r = run_gui({"--run-for", "0.3", "--counters-json", json.string()}, out / "config");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  EXPECT_NE(c["settings_message"].get<std::string>().find("not valid JSON"), std::string::npos) << c["settings_message"];
+  EXPECT_DOUBLE_EQ(c["sensitivity"]["threshold_k"].get<double>(), TwitchSettings{}.threshold_k);
+}
+
+}  // namespace ft
