@@ -30,20 +30,24 @@ struct GuiCli {
   double seek = -1.0;
   bool paused = false;
   bool fullscreen = false;
+  std::string panel;
   std::string settings;
   AnalysisCli analysis;
 };
 
-bool parse_size(const std::string& s, int& w, int& h) {
+[[maybe_unused]] bool parse_size(const std::string& s, int& w, int& h) {
   const auto x = s.find_first_of("xX");
-  if (x == std::string::npos) return false;
+  if (x == std::string::npos)
+    return false;
   try {
     std::size_t used = 0;
     w = std::stoi(s.substr(0, x), &used);
-    if (used != x) return false;
+    if (used != x)
+      return false;
     const std::string hs = s.substr(x + 1);
     h = std::stoi(hs, &used);
-    if (used != hs.size()) return false;
+    if (used != hs.size())
+      return false;
   } catch (...) {
     return false;
   }
@@ -54,31 +58,45 @@ bool parse_size(const std::string& s, int& w, int& h) {
 
 void register_gui(CLI::App& root, int& exit_code) {
   auto o = std::make_shared<GuiCli>();
-  CLI::App* cmd = root.add_subcommand("gui", "open the analyser window (camera, recorded video, demo)");
+  CLI::App* cmd =
+      root.add_subcommand("gui", "open the analyser window (camera, recorded video, demo)");
   cmd->alias("window");
-  cmd->add_option("--source", o->source,
-                  "what to open: a video file, paced:FILE (a file delivered in real time, standing in for a "
-                  "camera), camera:N or /dev/videoN, or demo");
-  cmd->add_option("--fail-after", o->fail_after,
-                  "with paced:FILE, fail like an unplugged camera after this many seconds (testing)");
+  cmd->add_option(
+      "--source", o->source,
+      "what to open: a video file, paced:FILE (a file delivered in real time, standing in for a "
+      "camera), camera:N or /dev/videoN, or demo");
+  cmd->add_option(
+      "--fail-after", o->fail_after,
+      "with paced:FILE, fail like an unplugged camera after this many seconds (testing)");
   cmd->add_flag("--loop", o->loop, "with paced:FILE, play the file in a loop");
-  cmd->add_option("--run-for", o->run_for,
-                  "exit (code 0) this many seconds after the source opened; a replay also waits until every "
-                  "frame is analysed, so the counts are final")
+  cmd->add_option(
+         "--run-for", o->run_for,
+         "exit (code 0) this many seconds after the source opened; a replay also waits until every "
+         "frame is analysed, so the counts are final")
       ->check(CLI::Range(0.0, 86400.0));
-  cmd->add_flag("--until-analysed", o->until_analysed,
-                "with --run-for: wait for the whole file to be analysed (always the case in replay)");
-  cmd->add_option("--screenshot", o->screenshot, "write a PNG of the whole window just before exiting");
+  cmd->add_flag(
+      "--until-analysed", o->until_analysed,
+      "with --run-for: wait for the whole file to be analysed (always the case in replay)");
+  cmd->add_option("--screenshot", o->screenshot,
+                  "write a PNG of the whole window just before exiting");
   cmd->add_option("--counters-json", o->counters_json,
-                  "write every counter shown, the episodes and the video's rectangle to this JSON file at exit");
+                  "write every counter shown, the episodes and the video's rectangle to this JSON "
+                  "file at exit");
   cmd->add_option("--size", o->size, "window size WxH (default 1440x900)");
-  cmd->add_option("--replay-speed", o->replay_speed, "replay speed: 0.25, 0.5, 1, 2, 4 or max (default 1)");
-  cmd->add_option("--record", o->record, "live source: record from the first frame into this new or empty folder");
-  cmd->add_option("--seek", o->seek, "replay: start at this time (seconds)")->check(CLI::Range(0.0, 1e7));
+  cmd->add_option("--replay-speed", o->replay_speed,
+                  "replay speed: 0.25, 0.5, 1, 2, 4 or max (default 1)");
+  cmd->add_option("--record", o->record,
+                  "live source: record from the first frame into this new or empty folder");
+  cmd->add_option("--seek", o->seek, "replay: start at this time (seconds)")
+      ->check(CLI::Range(0.0, 1e7));
   cmd->add_flag("--paused", o->paused, "replay: start paused");
   cmd->add_flag("--fullscreen", o->fullscreen, "start full screen");
-  cmd->add_option("--settings", o->settings,
-                  "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
+  cmd->add_option("--panel", o->panel,
+                  "show this panel at start: results, source, settings or help")
+      ->check(CLI::IsMember({"results", "source", "settings", "help"}));
+  cmd->add_option(
+      "--settings", o->settings,
+      "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
   add_analysis_options(cmd, o->analysis);
   cmd->callback([o, cmd, &exit_code] {
 #if FACETWITCH_HAVE_GUI
@@ -94,9 +112,11 @@ void register_gui(CLI::App& root, int& exit_code) {
       try {
         std::size_t used = 0;
         g.replay_speed = std::stod(o->replay_speed, &used);
-        if (used != o->replay_speed.size() || !(g.replay_speed > 0.0) || g.replay_speed > 64.0) throw 0;
+        if (used != o->replay_speed.size() || !(g.replay_speed > 0.0) || g.replay_speed > 64.0)
+          throw 0;
       } catch (...) {
-        std::fprintf(stderr, "facetwitch: --replay-speed must be a number such as 0.5, 1, 4, or max\n");
+        std::fprintf(stderr,
+                     "facetwitch: --replay-speed must be a number such as 0.5, 1, 4, or max\n");
         exit_code = ft::exit_code(ErrorKind::BadArguments);
         return;
       }
@@ -111,22 +131,26 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.seek_s = o->seek;
     g.paused = o->paused;
     g.fullscreen = o->fullscreen;
+    g.panel = o->panel;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
     // Sensitivity given on the command line wins over the saved settings (and is not saved).
-    const char* twitch_options[] = {"--threshold-k", "--min-amplitude", "--eye-min-amplitude", "--merge-gap",
-                                    "--no-mouth", "--no-eye"};
+    const char* twitch_options[] = {"--threshold-k", "--min-amplitude", "--eye-min-amplitude",
+                                    "--merge-gap",   "--no-mouth",      "--no-eye"};
     for (const char* name : twitch_options) {
-      if (cmd->count(name) > 0) g.twitch_override = o->analysis.resolved().twitch;
+      if (cmd->count(name) > 0)
+        g.twitch_override = o->analysis.resolved().twitch;
     }
     exit_code = ft::ui::run_gui(g);
 #else
     (void)o;
     (void)cmd;
-    std::fprintf(stderr,
-                 "facetwitch: this build has no window (it was configured with -DFACETWITCH_GUI=OFF, or Dear "
-                 "ImGui / GLFW / OpenGL were missing): use `facetwitch analyse`, or rebuild with the window "
-                 "(apt install libimgui-dev libglfw3-dev; cmake -DFACETWITCH_GUI=ON)\n");
+    std::fprintf(
+        stderr,
+        "facetwitch: this build has no window (it was configured with -DFACETWITCH_GUI=OFF, or "
+        "Dear "
+        "ImGui / GLFW / OpenGL were missing): use `facetwitch analyse`, or rebuild with the window "
+        "(apt install libimgui-dev libglfw3-dev; cmake -DFACETWITCH_GUI=ON)\n");
     exit_code = ft::exit_code(ErrorKind::BadArguments);
 #endif
   });

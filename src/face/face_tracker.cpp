@@ -1,12 +1,18 @@
-// face_tracker.cpp: dlib HOG face detector + 68-point shape predictor, with tracking between frames.
-// This file is the only one in facetwitch that includes dlib.
+// face_tracker.cpp: dlib HOG face detector + our landmark regressor, with tracking between frames and
+// the periodic re-check on a background thread. src/face is the only module that includes dlib.
 #include "face/face_tracker.hpp"
+
+#include <pthread.h>
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
 #include <fstream>
+#include <future>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
@@ -14,14 +20,46 @@
 #include <dlib/serialize.h>
 #include <opencv2/imgproc.hpp>
 
+#include "face/landmark_regressor.hpp"
+
 namespace ft {
+
+namespace {
+
+// dlib's frontal face detector is built by decoding a serialised string (~0.4 s). It is built once per
+// process (on a thread started by load_landmark_model, so that it overlaps loading the model) and
+// each tracker copies it (a copy is cheap; one detector object cannot be used by two threads at once).
+std::shared_future<dlib::frontal_face_detector>& detector_prototype() {
+  static std::shared_future<dlib::frontal_face_detector> f =
+      std::async(std::launch::async, [] { return dlib::get_frontal_face_detector(); }).share();
+  return f;
+}
+
+dlib::frontal_face_detector new_detector() { return detector_prototype().get(); }
+
+}  // namespace
 
 class LandmarkModel {
  public:
-  dlib::shape_predictor predictor;
+  LandmarkRegressor regressor;
+  std::filesystem::path path;
+
+  // dlib's own predictor, for FaceTracker::detect_all(); read from `path` on first use.
+  const dlib::shape_predictor& exact() const {
+    std::call_once(exact_once_, [this] {
+      std::ifstream in(path, std::ios::binary);
+      dlib::deserialize(exact_, in);  // the file was read once already; an error here is exceptional
+    });
+    return exact_;
+  }
+
+ private:
+  mutable std::once_flag exact_once_;
+  mutable dlib::shape_predictor exact_;
 };
 
 Result<std::shared_ptr<const LandmarkModel>> load_landmark_model(const std::filesystem::path& path) {
+  detector_prototype();  // starts building the face detector while the model loads
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return make_error(ErrorKind::Model, "landmark model '" + path.string() +
@@ -29,13 +67,21 @@ Result<std::shared_ptr<const LandmarkModel>> load_landmark_model(const std::file
                                             "libdlib-data or pass --model FILE");
   }
   auto model = std::make_shared<LandmarkModel>();
+  model->path = path;
   try {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       return make_error(ErrorKind::Model, "cannot read landmark model '" + path.string() +
                                               "': check its permissions");
     }
-    dlib::deserialize(model->predictor, in);
+    auto regressor = LandmarkRegressor::from_dlib_stream(in);
+    if (!regressor) {
+      return make_error(ErrorKind::Model, "landmark model '" + path.string() + "' is corrupt: " +
+                                              regressor.error().message +
+                                              ": reinstall Debian's libdlib-data (apt-get install "
+                                              "--reinstall libdlib-data) or pass --model FILE");
+    }
+    model->regressor = std::move(regressor).value();
   } catch (const std::exception& e) {
     std::string what = e.what();
     while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
@@ -47,9 +93,9 @@ Result<std::shared_ptr<const LandmarkModel>> load_landmark_model(const std::file
                                             "): reinstall Debian's libdlib-data (apt-get install "
                                             "--reinstall libdlib-data) or pass --model FILE");
   }
-  if (model->predictor.num_parts() != 68) {
+  if (model->regressor.num_parts() != 68) {
     return make_error(ErrorKind::Model, "landmark model '" + path.string() + "' has " +
-                                            std::to_string(model->predictor.num_parts()) +
+                                            std::to_string(model->regressor.num_parts()) +
                                             " points, facetwitch needs the 68-point model "
                                             "(shape_predictor_68_face_landmarks.dat)");
   }
@@ -87,6 +133,21 @@ float iou(const cv::Rect2f& a, const cv::Rect2f& b) {
 
 cv::Point2f centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
+// The predictor's pixels: the box and a quarter of it on each side (farther ones read as 0).
+cv::Rect predictor_area(const cv::Rect2f& box) {
+  return cv::Rect(static_cast<int>(std::floor(box.x - 0.25f * box.width)),
+                  static_cast<int>(std::floor(box.y - 0.25f * box.height)),
+                  static_cast<int>(std::ceil(1.5f * box.width)), static_cast<int>(std::ceil(1.5f * box.height)));
+}
+
+// The re-check's window: three times the box, centred on it.
+cv::Rect recheck_window(const cv::Rect2f& box) {
+  return cv::Rect(cv::Point(static_cast<int>(box.x - box.width), static_cast<int>(box.y - box.height)),
+                  cv::Size(static_cast<int>(3 * box.width), static_cast<int>(3 * box.height)));
+}
+// The re-check detects on the window downscaled so that the face is about 120 px (the HOG window is 80).
+constexpr int kRecheckMaxSide = static_cast<int>(3.0f * 120.0f);
+
 // How the detector's box sits relative to the landmarks' bounding box, in units of that box. The shape
 // predictor was trained on detector boxes, so tracking feeds it boxes of the same geometry.
 struct BoxRelation {
@@ -106,20 +167,215 @@ struct BoxRelation {
   }
 };
 
+// Faces in `gray` restricted to `roi` (full image when empty), detected on a copy downscaled so that
+// its long side is at most max_side (`small` is its reused buffer). Boxes in `gray`'s pixels.
+std::vector<cv::Rect2f> detect_faces(dlib::frontal_face_detector& detector, const cv::Mat& gray, cv::Rect roi,
+                                     int max_side, cv::Mat& small) {
+  if (roi.area() <= 0) roi = cv::Rect(0, 0, gray.cols, gray.rows);
+  roi &= cv::Rect(0, 0, gray.cols, gray.rows);
+  if (roi.area() <= 0) return {};
+  const cv::Mat view = gray(roi);
+  const double scale = std::min(1.0, static_cast<double>(max_side) / std::max(view.cols, view.rows));
+  const cv::Mat* input = &view;
+  if (scale < 1.0) {
+    cv::resize(view, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    input = &small;
+  }
+  dlib::cv_image<unsigned char> img(*input);
+  std::vector<dlib::rectangle> dets = detector(img);
+  std::vector<cv::Rect2f> out;
+  out.reserve(dets.size());
+  const float inv = static_cast<float>(1.0 / scale);
+  for (const auto& d : dets) {
+    cv::Rect2f r = to_cv(d);
+    out.emplace_back(r.x * inv + static_cast<float>(roi.x), r.y * inv + static_cast<float>(roi.y),
+                     r.width * inv, r.height * inv);
+  }
+  return out;
+}
+
+// The face's appearance: the box as 32x32 cells (each the mean of 4x4 samples), zero mean, unit norm
+// (no allocation once `out` exists). Every tracked frame is compared with the appearance at the last
+// detection (normalised cross-correlation, ~15 us): the predictor happily fits a face to an empty
+// patch, this notices that it left.
+class Appearance {
+ public:
+  static constexpr int kPx = 32;
+  static constexpr int kSamples = 4;  // per cell and direction
+  // Fills `out` (kPx x kPx, CV_32F); false when the box is (nearly) outside the picture.
+  static bool compute(const cv::Mat& gray, const cv::Rect2f& box, cv::Mat& out) {
+    cv::Rect r(static_cast<int>(box.x), static_cast<int>(box.y), static_cast<int>(box.width),
+               static_cast<int>(box.height));
+    r &= cv::Rect(0, 0, gray.cols, gray.rows);
+    if (r.width < 8 || r.height < 8) return false;
+    out.create(kPx, kPx, CV_32F);
+    constexpr int kGrid = kPx * kSamples;
+    int xs[kGrid];
+    for (int i = 0; i < kGrid; ++i) xs[i] = r.x + (2 * i + 1) * r.width / (2 * kGrid);
+    for (int cy = 0; cy < kPx; ++cy) {
+      float* row = out.ptr<float>(cy);
+      for (int cx = 0; cx < kPx; ++cx) row[cx] = 0.0f;
+      for (int sy = 0; sy < kSamples; ++sy) {
+        const int i = cy * kSamples + sy;
+        const unsigned char* src = gray.ptr<unsigned char>(r.y + (2 * i + 1) * r.height / (2 * kGrid));
+        for (int cx = 0; cx < kPx; ++cx) {
+          int s = 0;
+          for (int sx = 0; sx < kSamples; ++sx) s += src[xs[cx * kSamples + sx]];
+          row[cx] += static_cast<float>(s);
+        }
+      }
+    }
+    float* p = out.ptr<float>();
+    const int n = kPx * kPx;
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i) sum += p[i];
+    const auto mean = static_cast<float>(sum / n);
+    double sq = 0.0;
+    for (int i = 0; i < n; ++i) {
+      p[i] -= mean;
+      sq += static_cast<double>(p[i]) * p[i];
+    }
+    const double norm = std::sqrt(sq);
+    const float inv = norm < 1e-3 ? 0.0f : static_cast<float>(1.0 / norm);
+    for (int i = 0; i < n; ++i) p[i] *= inv;
+    return true;
+  }
+  static double correlation(const cv::Mat& a, const cv::Mat& b) {
+    const float* pa = a.ptr<float>();
+    const float* pb = b.ptr<float>();
+    double s = 0.0;
+    for (int i = 0; i < kPx * kPx; ++i) s += static_cast<double>(pa[i]) * pb[i];
+    return s;
+  }
+};
+
+// The periodic re-check on its own thread: is there still a face in the window around the track, and
+// how does the detector's box sit on it (re-anchoring the box geometry and the reference appearance).
+// The window is copied when the check starts, so the frame can be reused at once. One check at a
+// time; start() only when idle (after wait()). Owned and driven by one tracker (one thread).
+class RecheckWorker {
+ public:
+  struct Outcome {
+    bool matched = false;
+    BoxRelation relation;
+    cv::Mat reference;  // appearance at the detection (Appearance::kPx square, CV_32F)
+  };
+
+  explicit RecheckWorker(std::shared_ptr<const LandmarkModel> model) : model_(std::move(model)) {}
+  ~RecheckWorker() {
+    {
+      std::lock_guard lock(m_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  RecheckWorker(const RecheckWorker&) = delete;
+  RecheckWorker& operator=(const RecheckWorker&) = delete;
+
+  // Copies gray(window) (clipped) and starts checking for a face overlapping `box`.
+  void start(const cv::Mat& gray, cv::Rect window, const cv::Rect2f& box) {
+    window &= cv::Rect(0, 0, gray.cols, gray.rows);
+    // The copy goes into a buffer of fixed capacity (a view of it), so that it never reallocates
+    // once the face size is stable.
+    if (buffer_.rows < window.height || buffer_.cols < window.width) {
+      buffer_.create(std::max(buffer_.rows, window.height), std::max(buffer_.cols, window.width), CV_8UC1);
+    }
+    cv::Mat dst = buffer_(cv::Rect(0, 0, window.width, window.height));
+    gray(window).copyTo(dst);
+    if (!thread_.joinable()) {
+      thread_ = std::thread([this] { run(); });
+    }
+    {
+      std::lock_guard lock(m_);
+      window_ = window;
+      box_ = box;
+      pending_ = true;
+      done_ = false;
+    }
+    cv_.notify_all();
+  }
+  bool pending() const { return pending_; }
+  // Waits for the answer of the check started last. The caller may take its buffers (swap).
+  Outcome& wait() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return done_; });
+    pending_ = false;
+    return outcome_;
+  }
+
+ private:
+  void run() {
+    pthread_setname_np(pthread_self(), "ft-recheck");
+    dlib::frontal_face_detector detector = new_detector();
+    LandmarkRegressor::Workspace ws;
+    cv::Mat small;
+    std::unique_lock lock(m_);
+    while (true) {
+      cv_.wait(lock, [&] { return quit_ || (pending_ && !done_); });
+      if (quit_) return;
+      const cv::Rect window = window_;
+      const cv::Rect2f box = box_;
+      lock.unlock();
+      Outcome out;
+      out.reference = outcome_.reference;  // reuse its buffer
+      try {
+        const cv::Mat view = buffer_(cv::Rect(0, 0, window.width, window.height));
+        const cv::Point2f offset(static_cast<float>(window.x), static_cast<float>(window.y));
+        const cv::Rect2f local_box(box.x - offset.x, box.y - offset.y, box.width, box.height);
+        const auto dets = detect_faces(detector, view, cv::Rect(), kRecheckMaxSide, small);
+        std::optional<cv::Rect2f> match;
+        float best = 0.3f;
+        for (const auto& d : dets) {
+          const float o = iou(d, local_box);
+          if (o > best) {
+            best = o;
+            match = d;
+          }
+        }
+        if (match) {
+          Landmarks68 lms{};
+          model_->regressor.predict(view, predictor_area(*match), *match, lms, ws);
+          out.relation = BoxRelation::between(landmark_bounds(lms), *match);
+          out.matched = Appearance::compute(view, *match, out.reference);
+        }
+      } catch (const std::exception&) {
+        out.matched = false;  // treated as "no face here": the tracker re-acquires on its thread
+      }
+      lock.lock();
+      outcome_ = std::move(out);
+      done_ = true;
+      cv_.notify_all();
+    }
+  }
+
+  std::shared_ptr<const LandmarkModel> model_;
+  std::thread thread_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool quit_ = false;
+  bool done_ = false;
+  bool pending_ = false;  // started and not yet waited for (tracker thread only... and under m_ for run())
+  cv::Mat buffer_;        // window copy: written by the tracker's thread only while no check runs
+  cv::Rect window_;
+  cv::Rect2f box_;
+  Outcome outcome_;
+};
+
 }  // namespace
 
 struct FaceTracker::Impl {
   std::shared_ptr<const LandmarkModel> model;
   TrackerOptions options;
-  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
-  cv::Mat small;  // reused downscale buffer
+  dlib::frontal_face_detector detector = new_detector();
+  cv::Mat small;  // reused downscale buffer of the detector
+  LandmarkRegressor::Workspace workspace;
+  std::unique_ptr<RecheckWorker> worker;  // created at the first background re-check
+  int recheck_age = 0;                    // frames since the background re-check started
 
-  // Appearance of the face at the last detection: the box resized to 32x32, zero mean, unit norm.
-  // Every tracked frame is compared with it (normalised cross-correlation, ~20 us): the predictor
-  // happily fits a face to an empty patch, this notices that the face has gone.
-  static constexpr int kAppearancePx = 32;
   static constexpr double kMinAppearance = 0.5;
-  cv::Mat reference, appearance_buf, appearance_f;
+  cv::Mat reference, now;  // appearance at the last detection, and on the current frame
+  bool have_reference = false;
   bool tracking = false;
   bool ever_seen = false;
   Landmarks68 last{};
@@ -127,93 +383,26 @@ struct FaceTracker::Impl {
   BoxRelation relation{};
   double last_seen_t = -1e9;
   double last_check_t = -1e9;
+  FaceObservation obs;
 
-  // dlib returns landmarks as whole pixels. Its cost does not depend on the image size (it samples a
-  // fixed set of pixel pairs), so the predictor runs on a crop around the box upsampled until the box is
-  // kPredictBoxPx wide: the rounding then falls to a fraction of an original pixel.
-  static constexpr float kPredictBoxPx = 400.0f;
-  mutable cv::Mat crop_up;  // reused buffer
-
-  Landmarks68 predict(const cv::Mat& gray, const cv::Rect2f& box) const {
-    const float scale = std::max(1.0f, kPredictBoxPx / std::max(1.0f, box.width));
-    const cv::Rect image_rect(0, 0, gray.cols, gray.rows);
-    cv::Rect roi(static_cast<int>(std::floor(box.x - 0.25f * box.width)),
-                 static_cast<int>(std::floor(box.y - 0.25f * box.height)),
-                 static_cast<int>(std::ceil(1.5f * box.width)), static_cast<int>(std::ceil(1.5f * box.height)));
-    roi &= image_rect;
-    Landmarks68 out{};
-    if (roi.area() <= 0) return out;
-    const cv::Mat* input = &gray;
-    cv::Rect2f local_box = box;
-    float s = 1.0f;
-    cv::Point2f origin(0, 0);
-    if (scale > 1.0f) {
-      cv::resize(gray(roi), crop_up, cv::Size(), scale, scale, cv::INTER_LINEAR);
-      input = &crop_up;
-      s = static_cast<float>(crop_up.cols) / static_cast<float>(roi.width);
-      origin = cv::Point2f(static_cast<float>(roi.x), static_cast<float>(roi.y));
-      local_box = cv::Rect2f((box.x - origin.x) * s, (box.y - origin.y) * s, box.width * s, box.height * s);
-    }
-    dlib::cv_image<unsigned char> img(*input);
-    const dlib::full_object_detection shape = model->predictor(img, to_dlib(local_box));
-    for (unsigned long i = 0; i < 68 && i < shape.num_parts(); ++i) {
-      // Pixel-centre convention of cv::resize: source x = (x_up + 0.5) / s - 0.5.
-      const float x = static_cast<float>(shape.part(i).x());
-      const float y = static_cast<float>(shape.part(i).y());
-      out[i] = s > 1.0f ? cv::Point2f(origin.x + (x + 0.5f) / s - 0.5f, origin.y + (y + 0.5f) / s - 0.5f)
-                        : cv::Point2f(x, y);
-    }
-    return out;
-  }
-
-  // Faces in `gray` restricted to `roi` (full image when empty), detected on a copy downscaled so that
-  // its long side is at most max_side. Boxes in full-image pixels.
-  std::vector<cv::Rect2f> detect(const cv::Mat& gray, cv::Rect roi, int max_side) {
-    if (roi.area() <= 0) roi = cv::Rect(0, 0, gray.cols, gray.rows);
-    roi &= cv::Rect(0, 0, gray.cols, gray.rows);
-    if (roi.area() <= 0) return {};
-    const cv::Mat view = gray(roi);
-    const double scale = std::min(1.0, static_cast<double>(max_side) / std::max(view.cols, view.rows));
-    const cv::Mat* input = &view;
-    if (scale < 1.0) {
-      cv::resize(view, small, cv::Size(), scale, scale, cv::INTER_AREA);
-      input = &small;
-    }
-    dlib::cv_image<unsigned char> img(*input);
-    std::vector<dlib::rectangle> dets = detector(img);
-    std::vector<cv::Rect2f> out;
-    out.reserve(dets.size());
-    const float inv = static_cast<float>(1.0 / scale);
-    for (const auto& d : dets) {
-      cv::Rect2f r = to_cv(d);
-      out.emplace_back(r.x * inv + static_cast<float>(roi.x), r.y * inv + static_cast<float>(roi.y),
-                       r.width * inv, r.height * inv);
-    }
-    return out;
-  }
-
-  // Normalised appearance of `box` in `gray` (empty when the box is outside the picture).
-  cv::Mat appearance(const cv::Mat& gray, const cv::Rect2f& box) {
-    cv::Rect r(static_cast<int>(box.x), static_cast<int>(box.y), static_cast<int>(box.width), static_cast<int>(box.height));
-    r &= cv::Rect(0, 0, gray.cols, gray.rows);
-    if (r.width < 8 || r.height < 8) return {};
-    cv::resize(gray(r), appearance_buf, cv::Size(kAppearancePx, kAppearancePx), 0, 0, cv::INTER_AREA);
-    appearance_buf.convertTo(appearance_f, CV_32F);
-    appearance_f -= cv::mean(appearance_f)[0];
-    const double n = cv::norm(appearance_f);
-    if (n < 1e-3) return cv::Mat::zeros(kAppearancePx, kAppearancePx, CV_32F);
-    return appearance_f / n;
+  void predict(const cv::Mat& gray, const cv::Rect2f& box, Landmarks68& out) {
+    model->regressor.predict(gray, predictor_area(box), box, out, workspace);
   }
 
   void anchor(const cv::Mat& gray, const cv::Rect2f& detection, double t) {
-    reference = appearance(gray, detection).clone();
-    last = predict(gray, detection);
+    have_reference = Appearance::compute(gray, detection, reference);
+    predict(gray, detection, last);
     last_box = detection;
     relation = BoxRelation::between(landmark_bounds(last), detection);
     tracking = true;
     ever_seen = true;
     last_seen_t = t;
     last_check_t = t;
+  }
+
+  // Drops a background re-check in flight (its answer no longer applies).
+  void cancel_recheck() {
+    if (worker && worker->pending()) worker->wait();
   }
 
   // Choice among detections when there is no track. Right after losing the face only a face near the
@@ -254,8 +443,30 @@ struct FaceTracker::Impl {
     return best;
   }
 
-  FaceObservation track(const cv::Mat& gray, double t) {
-    FaceObservation obs;
+  // The synchronous re-check (first frame of a suspicious appearance, or background re-check off):
+  // detect in the window around `box` on this thread and re-anchor to the detection. False: no face.
+  bool recheck_now(const cv::Mat& gray, cv::Rect2f& box, Landmarks68& lms, double t) {
+    obs.detector_ran = true;
+    last_check_t = t;
+    const auto dets = detect_faces(detector, gray, recheck_window(box), kRecheckMaxSide, small);
+    std::optional<cv::Rect2f> match;
+    float best = 0.3f;
+    for (const auto& d : dets) {
+      const float o = iou(d, box);
+      if (o > best) {
+        best = o;
+        match = d;
+      }
+    }
+    if (!match) return false;
+    anchor(gray, *match, t);
+    lms = last;
+    box = *match;
+    return true;
+  }
+
+  const FaceObservation& track(const cv::Mat& gray, double t) {
+    obs = FaceObservation{};
     if (gray.empty() || gray.type() != CV_8UC1) return obs;
     const cv::Rect2f image_rect(0, 0, static_cast<float>(gray.cols), static_cast<float>(gray.rows));
 
@@ -264,37 +475,35 @@ struct FaceTracker::Impl {
       // Lost when the face has left the picture.
       if ((box & image_rect).area() < 0.5f * box.area() || box.width < 20.0f) {
         tracking = false;
+        cancel_recheck();
       } else {
-        Landmarks68 lms = predict(gray, box);
+        Landmarks68& lms = obs.landmarks;
+        predict(gray, box, lms);
         bool suspicious = false;
-        if (!reference.empty()) {
-          const cv::Mat now = appearance(gray, box);
-          suspicious = now.empty() || now.dot(reference) < kMinAppearance;
+        if (have_reference) {
+          suspicious = !Appearance::compute(gray, box, now) || Appearance::correlation(now, reference) < kMinAppearance;
         }
-        if (suspicious || t - last_check_t >= options.recheck_interval_s) {
-          // Re-check: is there still a face here? Detect in a window twice the box, downscaled so the
-          // face is about 120 px (the HOG window is 80 px), and re-anchor to the detection.
-          obs.detector_ran = true;
-          last_check_t = t;
-          const cv::Rect roi(cv::Point(static_cast<int>(box.x - box.width), static_cast<int>(box.y - box.height)),
-                             cv::Size(static_cast<int>(3 * box.width), static_cast<int>(3 * box.height)));
-          const int max_side = static_cast<int>(3.0f * 120.0f);
-          auto dets = detect(gray, roi, max_side);
-          std::optional<cv::Rect2f> match;
-          float best = 0.3f;
-          for (const auto& d : dets) {
-            const float o = iou(d, box);
-            if (o > best) {
-              best = o;
-              match = d;
-            }
-          }
-          if (match) {
-            anchor(gray, *match, t);
-            lms = last;
-            box = *match;
+        if (suspicious) {
+          cancel_recheck();
+          if (!recheck_now(gray, box, lms, t)) tracking = false;  // nothing there any more: full detection
+        } else if (worker && worker->pending() && ++recheck_age >= kRecheckLagFrames) {
+          // The background re-check started kRecheckLagFrames ago: apply its answer now.
+          RecheckWorker::Outcome& out = worker->wait();
+          if (out.matched) {
+            relation = out.relation;
+            std::swap(reference, out.reference);
+            have_reference = true;
           } else {
-            tracking = false;  // nothing there any more: fall through to a full detection
+            tracking = false;  // no face in the window at that frame: re-acquire below
+          }
+        } else if (t - last_check_t >= options.recheck_interval_s && !(worker && worker->pending())) {
+          if (options.background_recheck) {
+            if (!worker) worker = std::make_unique<RecheckWorker>(model);
+            worker->start(gray, recheck_window(box), box);
+            recheck_age = 0;
+            last_check_t = t;
+          } else if (!recheck_now(gray, box, lms, t)) {
+            tracking = false;
           }
         }
         if (tracking) {
@@ -302,7 +511,6 @@ struct FaceTracker::Impl {
           last_box = box;
           last_seen_t = t;
           obs.found = true;
-          obs.landmarks = lms;
           obs.box = box;
           return obs;
         }
@@ -310,14 +518,49 @@ struct FaceTracker::Impl {
     }
 
     obs.detector_ran = true;
-    auto dets = detect(gray, cv::Rect(), options.detect_max_side);
+    auto dets = detect_faces(detector, gray, cv::Rect(), options.detect_max_side, small);
     auto chosen = choose(dets, gray.size(), t);
-    if (!chosen) return obs;
+    if (!chosen) {
+      obs.landmarks = {};
+      return obs;
+    }
     anchor(gray, *chosen, t);
     obs.found = true;
     obs.landmarks = last;
     obs.box = *chosen;
     return obs;
+  }
+
+  // dlib's own predictor on a crop upsampled until the box is 400 px wide (it returns whole pixels),
+  // mapped back to the image: the landmarks of detect_all().
+  Landmarks68 predict_exact(const cv::Mat& gray, const cv::Rect2f& box) {
+    constexpr float kPredictBoxPx = 400.0f;
+    const float scale = std::max(1.0f, kPredictBoxPx / std::max(1.0f, box.width));
+    cv::Rect roi = predictor_area(box) & cv::Rect(0, 0, gray.cols, gray.rows);
+    Landmarks68 out{};
+    if (roi.area() <= 0) return out;
+    const cv::Mat* input = &gray;
+    cv::Rect2f local_box = box;
+    float s = 1.0f;
+    cv::Point2f origin(0, 0);
+    cv::Mat crop_up;
+    if (scale > 1.0f) {
+      cv::resize(gray(roi), crop_up, cv::Size(), scale, scale, cv::INTER_LINEAR);
+      input = &crop_up;
+      s = static_cast<float>(crop_up.cols) / static_cast<float>(roi.width);
+      origin = cv::Point2f(static_cast<float>(roi.x), static_cast<float>(roi.y));
+      local_box = cv::Rect2f((box.x - origin.x) * s, (box.y - origin.y) * s, box.width * s, box.height * s);
+    }
+    dlib::cv_image<unsigned char> img(*input);
+    const dlib::full_object_detection shape = model->exact()(img, to_dlib(local_box));
+    for (unsigned long i = 0; i < 68 && i < shape.num_parts(); ++i) {
+      // Pixel-centre convention of cv::resize: source x = (x_up + 0.5) / s - 0.5.
+      const float x = static_cast<float>(shape.part(i).x());
+      const float y = static_cast<float>(shape.part(i).y());
+      out[i] = s > 1.0f ? cv::Point2f(origin.x + (x + 0.5f) / s - 0.5f, origin.y + (y + 0.5f) / s - 0.5f)
+                        : cv::Point2f(x, y);
+    }
+    return out;
   }
 };
 
@@ -329,9 +572,10 @@ FaceTracker::FaceTracker(std::shared_ptr<const LandmarkModel> model, TrackerOpti
 
 FaceTracker::~FaceTracker() = default;
 
-FaceObservation FaceTracker::track(const cv::Mat& gray, double t) { return impl_->track(gray, t); }
+const FaceObservation& FaceTracker::track(const cv::Mat& gray, double t) { return impl_->track(gray, t); }
 
 void FaceTracker::reset() {
+  impl_->cancel_recheck();
   impl_->tracking = false;
   impl_->ever_seen = false;
   impl_->last_seen_t = -1e9;
@@ -341,12 +585,12 @@ void FaceTracker::reset() {
 std::vector<FaceObservation> FaceTracker::detect_all(const cv::Mat& gray) {
   std::vector<FaceObservation> out;
   if (gray.empty() || gray.type() != CV_8UC1) return out;
-  auto dets = impl_->detect(gray, cv::Rect(), std::max(gray.cols, gray.rows));
+  auto dets = detect_faces(impl_->detector, gray, cv::Rect(), std::max(gray.cols, gray.rows), impl_->small);
   if (dets.empty()) {
     // Small faces: try once on an image upsampled 2x.
     cv::Mat up;
     cv::resize(gray, up, cv::Size(), 2.0, 2.0, cv::INTER_LINEAR);
-    auto up_dets = impl_->detect(up, cv::Rect(), std::max(up.cols, up.rows));
+    auto up_dets = detect_faces(impl_->detector, up, cv::Rect(), std::max(up.cols, up.rows), impl_->small);
     for (auto& d : up_dets) dets.emplace_back(d.x / 2, d.y / 2, d.width / 2, d.height / 2);
   }
   std::sort(dets.begin(), dets.end(), [](const cv::Rect2f& a, const cv::Rect2f& b) { return a.area() > b.area(); });
@@ -354,7 +598,7 @@ std::vector<FaceObservation> FaceTracker::detect_all(const cv::Mat& gray) {
     FaceObservation o;
     o.found = true;
     o.box = d;
-    o.landmarks = impl_->predict(gray, d);
+    o.landmarks = impl_->predict_exact(gray, d);
     o.detector_ran = true;
     out.push_back(o);
   }

@@ -33,7 +33,7 @@ const FrameResult& FrameAnalyser::process(const Frame& frame) {
     gray_ = frame.image;
   }
   const auto t_grey = Clock::now();
-  const FaceObservation obs = tracker_.track(gray_, frame.t);
+  const FaceObservation& obs = tracker_.track(gray_, frame.t);
   const auto t_track = Clock::now();
   const double iod_px = obs.found ? align_to_canonical(obs.landmarks).iod_px : 0.0;
   const Landmarks68 refined = refiner_.refine(gray_, obs.landmarks, obs.found, iod_px, frame.t - prev_t_);

@@ -62,7 +62,8 @@ class FrameAnalyser {
   LocalMotionRefiner refiner_;
   TwitchAnalyser twitch_;
   double prev_t_ = 0.0;
-  cv::Mat gray_, scratch_;
+  cv::Mat gray_;
+  ExposureScratch scratch_;
   FrameResult result_;
 };
 

@@ -411,6 +411,11 @@ void LivePipeline::analyse_loop() {
     auto analyser = std::make_unique<FrameAnalyser>(model_, options_);
     bool analyser_fresh = true;                // it has not seen a frame yet
     std::unique_ptr<FrameAnalyser> prepared;   // built ahead for a requested recording
+    {
+      // A recording requested before start() begins with the very first frame, on this analyser.
+      std::lock_guard lock(rec_->m);
+      if (rec_->start_request) rec_->start_ready = true;
+    }
     shared_->set_ready();
     std::uint64_t analysed = 0;
     std::deque<double> recent_t;        // wall times of recent results, for the fps
@@ -435,11 +440,19 @@ void LivePipeline::analyse_loop() {
       if (rec_->active) rec_->stop_request = true;
     };
     // Closes the start_recording() recording: final episodes and summary.json.
-    auto finish_requested = [&](bool partial, const std::string& reason) {
+    auto finish_requested = [&](bool partial, const std::string& reason, bool analysis_finished = false) {
       if (!recorder || !requested) return;
       const std::int64_t dropped =
           rec_captured > rec_analysed ? static_cast<std::int64_t>(rec_captured - rec_analysed) : 0;
-      auto fin = recorder->finish(analyser->twitch(), partial, reason, dropped);
+      // The live analysis goes on, so the recording is closed on a copy of its twitch analysis,
+      // finished as at the end of a file: episodes still open are closed into the recording, as
+      // `facetwitch analyse` would on the recorded video.
+      std::optional<TwitchAnalyser> closing;
+      if (!analysis_finished) {
+        closing.emplace(analyser->twitch());
+        closing->finish();
+      }
+      auto fin = recorder->finish(closing ? *closing : analyser->twitch(), partial, reason, dropped);
       if (fin) {
         final_ = fin.value();
       } else {
@@ -469,7 +482,7 @@ void LivePipeline::analyse_loop() {
         prepare = rec_->start_request && !rec_->start_ready;
       }
       if (prepare) {
-        if (!analyser_fresh && !prepared) prepared = std::make_unique<FrameAnalyser>(model_, options_);
+        if (!prepared) prepared = std::make_unique<FrameAnalyser>(model_, options_);
         std::lock_guard lock(rec_->m);
         if (rec_->start_request) rec_->start_ready = true;
       }
@@ -615,7 +628,7 @@ void LivePipeline::analyse_loop() {
         std::lock_guard lock(rec_->m);
         if (rec_->generation == recording_generation) rec_captured = rec_->captured;
       }
-      finish_requested(failed, failed ? status : "");
+      finish_requested(failed, failed ? status : "", true);
       final_dropped = static_cast<std::uint64_t>(final_.frames_dropped);
     } else if (recorder) {
       auto fin = recorder->finish(analyser->twitch(), failed, failed ? status : "", static_cast<std::int64_t>(shared_->slot.dropped()));

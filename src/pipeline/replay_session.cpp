@@ -1,5 +1,5 @@
-// replay_session.cpp: whole-file analysis with stored per-frame results, re-application of settings,
-// and the display decoder (ReplayPlayer).
+// replay_session.cpp: whole-file analysis with stored per-frame results, re-application of
+// settings, and the display decoder (ReplayPlayer).
 #include "pipeline/replay_session.hpp"
 
 #include <pthread.h>
@@ -32,7 +32,8 @@ SessionSummary header_for(const ReplaySessionOptions& o, const SourceInfo& info)
 
 Result<std::unique_ptr<ReplaySession>> ReplaySession::start(ReplaySessionOptions options) {
   auto opened = open_video_file(options.video, options.file);
-  if (!opened) return opened.error();
+  if (!opened)
+    return opened.error();
   std::unique_ptr<ReplaySession> s(new ReplaySession(std::move(options)));
   s->source_ = std::move(opened).value();
   s->info_ = s->source_->info();
@@ -47,7 +48,8 @@ Result<std::unique_ptr<ReplaySession>> ReplaySession::start(ReplaySessionOptions
 ReplaySession::~ReplaySession() {
   stop_ = true;
   control_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 std::shared_ptr<const ReplayAnalysisSnapshot> ReplaySession::snapshot() const {
@@ -89,16 +91,19 @@ std::int64_t ReplaySession::frames_stored() const {
 
 bool ReplaySession::record(std::int64_t index, FrameRecord& out) const {
   std::lock_guard lock(data_mutex_);
-  if (index < 0 || index >= count_) return false;
+  if (index < 0 || index >= count_)
+    return false;
   out = at(index);
   return true;
 }
 
-void ReplaySession::records(std::int64_t first, std::int64_t last, std::vector<FrameRecord>& out) const {
+void ReplaySession::records(std::int64_t first, std::int64_t last,
+                            std::vector<FrameRecord>& out) const {
   std::lock_guard lock(data_mutex_);
   first = std::max<std::int64_t>(first, 0);
   last = std::min<std::int64_t>(last, count_ - 1);
-  for (std::int64_t i = first; i <= last; ++i) out.push_back(at(i));
+  for (std::int64_t i = first; i <= last; ++i)
+    out.push_back(at(i));
 }
 
 std::int64_t ReplaySession::index_at_or_before(double t) const {
@@ -122,8 +127,10 @@ void ReplaySession::plot_samples(double t0, double t1, std::vector<ReplayPlotSam
   std::lock_guard lock(data_mutex_);
   for (std::int64_t i = first; i < count_; ++i) {
     const FrameRecord& r = at(i);
-    if (r.metrics.t < t0) continue;
-    if (r.metrics.t > t1) break;
+    if (r.metrics.t < t0)
+      continue;
+    if (r.metrics.t > t1)
+      break;
     ReplayPlotSample p;
     p.t = r.metrics.t;
     p.measurable = frame_is_measurable(r.metrics);
@@ -140,18 +147,21 @@ void ReplaySession::publish(bool done) {
   {
     std::lock_guard lock(data_mutex_);
     n = count_;
-    if (n > 0) s->analysed_t = at(n - 1).metrics.t;
+    if (n > 0)
+      s->analysed_t = at(n - 1).metrics.t;
   }
   s->frames_analysed = n;
   s->done = done;
   if (done) {
     s->progress = 1.0;
   } else if (info_.frame_count > 0) {
-    s->progress = std::clamp(static_cast<double>(n) / static_cast<double>(info_.frame_count), 0.0, 0.999);
+    s->progress =
+        std::clamp(static_cast<double>(n) / static_cast<double>(info_.frame_count), 0.0, 0.999);
   } else if (info_.duration_s > 0) {
     s->progress = std::clamp(s->analysed_t / info_.duration_s, 0.0, 0.999);
   }
-  s->analysis_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start_).count();
+  s->analysis_wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start_).count();
   s->analysis_fps = s->analysis_wall_s > 0 ? static_cast<double>(n) / s->analysis_wall_s : 0.0;
   s->mean_analyse_ms = n > 0 ? analyse_ms_sum_ / static_cast<double>(n) : 0.0;
   s->settings_generation = generation_;
@@ -162,7 +172,8 @@ void ReplaySession::publish(bool done) {
   s->summary = totals_->summarise(*twitch_);
   s->summary.partial = partial_;
   s->summary.partial_reason = partial_reason_;
-  if (!done) s->open_episodes = twitch_->open_episodes();
+  if (!done)
+    s->open_episodes = twitch_->open_episodes();
   std::lock_guard lock(snap_mutex_);
   snapshot_ = s;
 }
@@ -179,10 +190,12 @@ void ReplaySession::reapply(const TwitchSettings& settings, bool final) {
   }
   std::vector<FrameSignals> signals(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
-    if (stop_) return;
+    if (stop_)
+      return;
     signals[static_cast<std::size_t>(i)] = fresh->push(at(i).metrics);
   }
-  if (final) fresh->finish();
+  if (final)
+    fresh->finish();
   {
     std::lock_guard lock(data_mutex_);
     for (std::int64_t i = 0; i < n; ++i) {
@@ -199,9 +212,11 @@ void ReplaySession::analyse_all() {
   Frame frame;
   auto last_publish = std::chrono::steady_clock::now();
   while (!stop_) {
-    if (auto s = take_pending_settings()) reapply(*s, false);
+    if (auto s = take_pending_settings())
+      reapply(*s, false);
     const ReadStatus st = source_->read(frame);
-    if (st == ReadStatus::End) break;
+    if (st == ReadStatus::End)
+      break;
     if (st == ReadStatus::Failed) {
       partial_ = true;
       partial_reason_ = source_->error().message;
@@ -236,7 +251,8 @@ void ReplaySession::run() {
     twitch_ = std::make_unique<TwitchAnalyser>(options_.analyser.twitch);
     totals_ = std::make_unique<SummaryAccumulator>(header_for(options_, info_));
     analyse_all();
-    if (stop_) return;
+    if (stop_)
+      return;
     twitch_->finish();
     source_.reset();  // the file is no longer needed
     publish(true);
@@ -246,7 +262,8 @@ void ReplaySession::run() {
       {
         std::unique_lock lock(control_mutex_);
         control_cv_.wait(lock, [&] { return stop_.load() || pending_settings_.has_value(); });
-        if (stop_) break;
+        if (stop_)
+          break;
         s = std::move(pending_settings_);
         pending_settings_.reset();
       }
@@ -258,7 +275,8 @@ void ReplaySession::run() {
     partial_ = true;
     partial_reason_ = std::string("analysis stopped: ") + e.what();
     try {
-      if (twitch_ && totals_) publish(true);
+      if (twitch_ && totals_)
+        publish(true);
     } catch (...) {
     }
   } catch (...) {
@@ -271,7 +289,8 @@ void ReplaySession::run() {
 Result<std::unique_ptr<ReplayPlayer>> ReplayPlayer::open(const std::filesystem::path& video,
                                                          const VideoFileOptions& options) {
   auto opened = open_video_file(video, options);
-  if (!opened) return opened.error();
+  if (!opened)
+    return opened.error();
   std::unique_ptr<ReplayPlayer> p(new ReplayPlayer());
   p->source_ = std::move(opened).value();
   p->info_ = p->source_->info();
@@ -283,7 +302,8 @@ Result<std::unique_ptr<ReplayPlayer>> ReplayPlayer::open(const std::filesystem::
 ReplayPlayer::~ReplayPlayer() {
   stop_ = true;
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 void ReplayPlayer::play() {
@@ -379,7 +399,8 @@ void ReplayPlayer::run() {
       out = std::move(f);
       return true;
     }
-    if (st == ReadStatus::Failed) error = source_->error().message;
+    if (st == ReadStatus::Failed)
+      error = source_->error().message;
     at_end = true;
     playing = false;
     return false;
@@ -392,7 +413,8 @@ void ReplayPlayer::run() {
       return;
     }
     Frame f;
-    if (read_next(f)) shown = std::move(f);
+    if (read_next(f))
+      shown = std::move(f);
   };
   auto reanchor = [&] {
     anchor_wall = clock::now();
@@ -402,7 +424,8 @@ void ReplayPlayer::run() {
   try {
     {
       Frame f;
-      if (read_next(f)) shown = std::move(f);
+      if (read_next(f))
+        shown = std::move(f);
       publish();
     }
     while (!stop_) {
@@ -414,12 +437,14 @@ void ReplayPlayer::run() {
           if (!playing) {
             cv_.wait(lock, [&] { return stop_.load() || has_pending_; });
           } else if (ahead && speed > 0) {
-            const auto due = anchor_wall + std::chrono::duration_cast<clock::duration>(
-                                               std::chrono::duration<double>((ahead->t - anchor_t) / speed));
+            const auto due =
+                anchor_wall + std::chrono::duration_cast<clock::duration>(
+                                  std::chrono::duration<double>((ahead->t - anchor_t) / speed));
             cv_.wait_until(lock, due, [&] { return stop_.load() || has_pending_; });
           }
         }
-        if (stop_) break;
+        if (stop_)
+          break;
         if (has_pending_) {
           cmd = pending_;
           pending_ = Command{};
@@ -432,32 +457,41 @@ void ReplayPlayer::run() {
           speed = *cmd.speed;
           reanchor();
         }
-        if (cmd.seek_t) seek_to(*cmd.seek_t);
+        if (cmd.seek_t)
+          seek_to(*cmd.seek_t);
         if (cmd.step > 0) {
           for (int i = 0; i < cmd.step; ++i) {
             Frame f;
-            if (!read_next(f)) break;
+            if (!read_next(f))
+              break;
             shown = std::move(f);
           }
         } else if (cmd.step < 0) {
           seek_to(shown.t + (cmd.step + 0.5) * step_s);
         }
-        if (cmd.step != 0) playing = false;
+        if (cmd.step != 0)
+          playing = false;
         bool want_play = playing;
-        if (cmd.toggle) want_play = !want_play;
-        if (cmd.play) want_play = *cmd.play;
+        if (cmd.toggle)
+          want_play = !want_play;
+        if (cmd.play)
+          want_play = *cmd.play;
         if (want_play && !playing) {
-          if (at_end) seek_to(0.0);  // play again from the start
+          if (at_end)
+            seek_to(0.0);  // play again from the start
           at_end = false;
           playing = true;
           reanchor();
         } else if (!want_play) {
           playing = false;  // a frame read ahead stays in `ahead`: it is the next one stepped to
         }
+        if (playing && cmd.seek_t)
+          reanchor();  // the clock restarts at the frame sought
         publish();
         continue;
       }
-      if (!playing) continue;
+      if (!playing)
+        continue;
       if (!ahead) {
         Frame f;
         if (!read_next(f)) {
@@ -477,9 +511,11 @@ void ReplayPlayer::run() {
         }
       }
       if (speed > 0) {
-        const auto due = anchor_wall + std::chrono::duration_cast<clock::duration>(
-                                           std::chrono::duration<double>((ahead->t - anchor_t) / speed));
-        if (clock::now() < due) continue;
+        const auto due =
+            anchor_wall + std::chrono::duration_cast<clock::duration>(
+                              std::chrono::duration<double>((ahead->t - anchor_t) / speed));
+        if (clock::now() < due)
+          continue;
       }
       shown = std::move(*ahead);
       ahead.reset();

@@ -1,22 +1,23 @@
 // replay_session.hpp: a recorded video opened in the window. Two independent parts:
 //
-//  - ReplaySession analyses EVERY frame of the file, as fast as the machine allows, on its own thread
-//    ("ft-replay"), and keeps each frame's FaceMetrics and FrameSignals (about 1 KB per frame: an hour
-//    at 30 fps is ~110 MB). Its totals and episodes are exactly those of `facetwitch analyse` (the same
-//    FrameAnalyser over the same frames, the same TwitchAnalyser over the same metrics, the same
-//    SummaryAccumulator). Changing the sensitivity settings re-runs a fresh TwitchAnalyser over the
-//    stored metrics (no decoding, no face tracking: milliseconds per minute of video), so a setting
-//    is re-applied to the WHOLE recording.
+//  - ReplaySession analyses EVERY frame of the file, as fast as the machine allows, on its own
+//  thread
+//    ("ft-replay"), and keeps each frame's FaceMetrics and FrameSignals (about 1 KB per frame: an
+//    hour at 30 fps is ~110 MB). Its totals and episodes are exactly those of `facetwitch analyse`
+//    (the same FrameAnalyser over the same frames, the same TwitchAnalyser over the same metrics,
+//    the same SummaryAccumulator). Changing the sensitivity settings re-runs a fresh TwitchAnalyser
+//    over the stored metrics (no decoding, no face tracking: milliseconds per minute of video), so
+//    a setting is re-applied to the WHOLE recording.
 //  - ReplayPlayer decodes the DISPLAYED frame with its own decoder (its own open_video_file) on its
-//    own thread ("ft-player"): play/pause, step, seek, speed. The window shows the stored metrics of
-//    the displayed frame when the analysis has reached it.
+//    own thread ("ft-player"): play/pause, step, seek, speed. The window shows the stored metrics
+//    of the displayed frame when the analysis has reached it.
 //
 // Thread safety: every public member of both classes may be called from any thread. Results are
-// published as immutable snapshots behind shared_ptr (the lock is held only to copy the pointer), and
-// the per-frame store is read under a mutex that the analysis thread holds only to append one frame
-// or to swap in re-applied signals, never while analysing: a reader never waits on the analysis.
-// No exception leaves a thread; errors end up in the snapshot's message.
-// Units: seconds (the file's presentation times), IOD as in core/measurements.hpp.
+// published as immutable snapshots behind shared_ptr (the lock is held only to copy the pointer),
+// and the per-frame store is read under a mutex that the analysis thread holds only to append one
+// frame or to swap in re-applied signals, never while analysing: a reader never waits on the
+// analysis. No exception leaves a thread; errors end up in the snapshot's message. Units: seconds
+// (the file's presentation times), IOD as in core/measurements.hpp.
 #pragma once
 
 #include <atomic>
@@ -49,19 +50,19 @@ struct ReplaySessionOptions {
 
 // The state of the whole-file analysis, immutable once published.
 struct ReplayAnalysisSnapshot {
-  SourceInfo info;                 // of the analysed file
+  SourceInfo info;  // of the analysed file
   std::int64_t frames_analysed = 0;
-  double analysed_t = 0.0;         // time of the last analysed frame
-  double progress = 0.0;           // 0..1
-  bool done = false;               // every frame analysed (or the file broke off: summary.partial)
-  double analysis_fps = 0.0;       // frames analysed per second of wall time, whole run so far
-  double analysis_wall_s = 0.0;    // wall time spent so far
-  double mean_analyse_ms = 0.0;    // mean per-frame analysis time
+  double analysed_t = 0.0;       // time of the last analysed frame
+  double progress = 0.0;         // 0..1
+  bool done = false;             // every frame analysed (or the file broke off: summary.partial)
+  double analysis_fps = 0.0;     // frames analysed per second of wall time, whole run so far
+  double analysis_wall_s = 0.0;  // wall time spent so far
+  double mean_analyse_ms = 0.0;  // mean per-frame analysis time
   std::uint64_t settings_generation = 0;  // incremented each time new settings have been applied
   bool reapplying = false;                // new settings are queued or being applied
-  // Totals, episodes, blinks, voluntary movements, asymmetry for the frames analysed so far with the
-  // current settings. When `done`, field for field what `facetwitch analyse` writes to summary.json
-  // (except created_utc).
+  // Totals, episodes, blinks, voluntary movements, asymmetry for the frames analysed so far with
+  // the current settings. When `done`, field for field what `facetwitch analyse` writes to
+  // summary.json (except created_utc).
   SessionSummary summary;
   std::vector<Episode> open_episodes;  // while the analysis runs
 };
@@ -83,8 +84,8 @@ class ReplaySession {
   ReplaySession& operator=(const ReplaySession&) = delete;
 
   std::shared_ptr<const ReplayAnalysisSnapshot> snapshot() const;
-  // Re-applies `settings` to the whole recording (and to the frames still to be analysed). Returns at
-  // once; the snapshot's settings_generation increments when done.
+  // Re-applies `settings` to the whole recording (and to the frames still to be analysed). Returns
+  // at once; the snapshot's settings_generation increments when done.
   void apply_settings(const TwitchSettings& settings);
 
   const SourceInfo& info() const { return info_; }
@@ -142,11 +143,11 @@ class ReplaySession {
 
 // What the player shows: one decoded frame and the transport state when it was published.
 struct PlayerFrame {
-  Frame frame;               // image empty until the first frame is decoded
+  Frame frame;  // image empty until the first frame is decoded
   bool playing = false;
-  double speed = 1.0;        // <= 0: as fast as possible
-  bool at_end = false;       // the last frame is shown
-  std::string error;         // the decoder failed (the file broke off); playback stops
+  double speed = 1.0;   // <= 0: as fast as possible
+  bool at_end = false;  // the last frame is shown
+  std::string error;    // the decoder failed (the file broke off); playback stops
 };
 
 class ReplayPlayer {
@@ -163,7 +164,8 @@ class ReplayPlayer {
   void toggle_play();
   // Steps `frames` frames forward (positive) or back (negative); pauses.
   void step(int frames);
-  // Shows the frame at or just before t (seconds). Only the latest of several pending seeks is done.
+  // Shows the frame at or just before t (seconds). Only the latest of several pending seeks is
+  // done.
   void seek(double t);
   // Playback speed relative to real time; <= 0 means as fast as frames can be decoded.
   void set_speed(double speed);

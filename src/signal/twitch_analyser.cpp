@@ -8,6 +8,7 @@ namespace ft {
 
 namespace {
 constexpr double kHistoryS = 60.0;  // signal history kept for the frequency refinement
+constexpr double kSettleS = 1.0;    // after a voluntary movement or a blink, the face settling back
 int pidx(Region r, Side s) { return static_cast<int>(r) * 2 + static_cast<int>(s); }
 double overlap(const TwitchEvent& a, const TwitchEvent& b) {
   return std::min(a.offset_s, b.offset_s) - std::max(a.onset_s, b.onset_s);
@@ -124,8 +125,11 @@ void TwitchAnalyser::resolve(Region r, bool final) {
     mine.pop_front();
     if (best == theirs.end()) {
       // A fragment of a movement already classified as involving both sides?
+      // Voluntary movements and blinks also own what starts within kSettleS after they end: the face
+      // settling back to rest (the short baseline has partly followed the expression).
       auto d = std::find_if(decided_.begin(), decided_.end(), [&](const Decided& x) {
-        return x.region == r && e.onset_s <= x.end_s + tol && e.offset_s >= x.start_s - tol;
+        const double after = x.kind == Kind::Bilateral ? tol : std::max(tol, kSettleS);
+        return x.region == r && e.onset_s <= x.end_s + after && e.offset_s >= x.start_s - tol;
       });
       if (d == decided_.end()) {
         // A one-sided movement that rises slowly is not a twitch (a twitch, clonic or tonic, starts

@@ -11,7 +11,9 @@
 //    taken as mechanically dragged along by it and dropped; the stronger side's twitch is unilateral;
 //  - a one-sided movement that rises slowly (slower than voluntary_rise_s) is not a twitch: a twitch,
 //    clonic or tonic, starts within tens of milliseconds; slow change is drift or expression. Slow and
-//    fast events are never paired with each other.
+//    fast events are never paired with each other;
+//  - a one-sided event starting within 1 s after a voluntary movement or a blink of the same region is
+//    the face settling back to rest: part of that movement, not a twitch.
 // Classified events are merged into episodes (signal/episode_builder.hpp).
 // Frequency: twitches per second from the peak times. Above fps/5 a sampled train starts to merge
 // neighbouring peaks (12 Hz at 30 fps is 2.5 samples per twitch), so there the frequency is refined by

@@ -15,7 +15,8 @@ namespace ft::ui {
 
 namespace {
 std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -34,8 +35,8 @@ std::string human_size(std::uintmax_t b) {
 
 bool is_video_file_name(const std::string& name) {
   const std::string ext = lower(std::filesystem::path(name).extension().string());
-  static const char* kExt[] = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg",
-                               ".mpeg", ".wmv", ".flv", ".3gp", ".ogv", ".ts"};
+  static const char* kExt[] = {".mp4",  ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg",
+                               ".mpeg", ".wmv", ".flv", ".3gp", ".ogv",  ".ts"};
   return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
 }
 
@@ -58,7 +59,8 @@ void FileBrowser::refresh() {
   entries_.clear();
   error_.clear();
   std::error_code ec;
-  std::filesystem::directory_iterator it(dir_, std::filesystem::directory_options::skip_permission_denied, ec);
+  std::filesystem::directory_iterator it(
+      dir_, std::filesystem::directory_options::skip_permission_denied, ec);
   if (ec) {
     error_ = "cannot list " + dir_.string() + ": " + ec.message();
     return;
@@ -70,40 +72,50 @@ void FileBrowser::refresh() {
     }
     Entry e;
     e.name = it->path().filename().string();
-    if (e.name.empty() || e.name[0] == '.') continue;  // hidden
+    if (e.name.empty() || e.name[0] == '.')
+      continue;  // hidden
     std::error_code ec2;
     e.is_dir = it->is_directory(ec2);
     if (!e.is_dir) {
-      if (!show_all_ && !is_video_file_name(e.name)) continue;
+      if (!show_all_ && !is_video_file_name(e.name))
+        continue;
       e.size = it->file_size(ec2);
-      if (ec2) e.size = 0;
+      if (ec2)
+        e.size = 0;
     }
     entries_.push_back(std::move(e));
   }
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-    if (a.is_dir != b.is_dir) return a.is_dir;
+    if (a.is_dir != b.is_dir)
+      return a.is_dir;
     return lower(a.name) < lower(b.name);
   });
 }
 
 std::optional<std::filesystem::path> FileBrowser::draw(float height, std::string& selected) {
-  if (stale_) refresh();
+  if (stale_)
+    refresh();
   std::optional<std::filesystem::path> chosen;
   if (ImGui::Button("\xE2\x86\x91 Up")) {
-    if (dir_.has_parent_path() && dir_.parent_path() != dir_) set_dir(dir_.parent_path());
+    if (dir_.has_parent_path() && dir_.parent_path() != dir_)
+      set_dir(dir_.parent_path());
   }
   ImGui::SameLine();
   if (ImGui::Button("Home")) {
-    if (const char* home = std::getenv("HOME"); home && *home) set_dir(home);
+    if (const char* home = std::getenv("HOME"); home && *home)
+      set_dir(home);
   }
   ImGui::SameLine();
-  if (ImGui::Checkbox("all files", &show_all_)) stale_ = true;
+  if (ImGui::Checkbox("all files", &show_all_))
+    stale_ = true;
   ImGui::SameLine();
-  if (ImGui::SmallButton("refresh")) stale_ = true;
+  if (ImGui::SmallButton("refresh"))
+    stale_ = true;
   ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(colour::kTextDim));
   ImGui::TextWrapped("%s", dir_.string().c_str());
   ImGui::PopStyleColor();
-  if (stale_) refresh();
+  if (stale_)
+    refresh();
 
   ImGui::BeginChild("##files", ImVec2(0, height), true);
   if (!error_.empty()) {
@@ -125,7 +137,8 @@ std::optional<std::filesystem::path> FileBrowser::draw(float height, std::string
         enter = full;
       } else {
         selected = full.string();
-        if (ImGui::IsMouseDoubleClicked(0)) chosen = full;
+        if (ImGui::IsMouseDoubleClicked(0))
+          chosen = full;
       }
     }
     if (!e.is_dir) {
@@ -136,7 +149,8 @@ std::optional<std::filesystem::path> FileBrowser::draw(float height, std::string
     ImGui::PopID();
   }
   ImGui::EndChild();
-  if (enter) set_dir(*enter);
+  if (enter)
+    set_dir(*enter);
   return chosen;
 }
 

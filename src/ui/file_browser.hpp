@@ -1,7 +1,7 @@
-// file_browser.hpp: a small file-browser panel (Dear ImGui 1.86 has no file dialog): lists one folder
-// (sub-folders first, then video files; "all files" shows the rest), goes up, remembers the folder.
-// Listing errors (permissions, a folder that vanished) are shown in the panel, never thrown.
-// UI thread only.
+// file_browser.hpp: a small file-browser panel (Dear ImGui 1.86 has no file dialog): lists one
+// folder (sub-folders first, then video files; "all files" shows the rest), goes up, remembers the
+// folder. Listing errors (permissions, a folder that vanished) are shown in the panel, never
+// thrown. UI thread only.
 #pragma once
 
 #include <filesystem>

@@ -42,13 +42,15 @@ std::string shader_source(const std::string& name) {
       return ss.str();
     }
   }
-  if (name == "video.vert") return kShaderVideoVert;
-  if (name == "video.frag") return kShaderVideoFrag;
+  if (name == "video.vert")
+    return kShaderVideoVert;
+  if (name == "video.frag")
+    return kShaderVideoFrag;
   return {};
 }
 
-VideoMapping fit_video(float panel_x, float panel_y, float panel_w, float panel_h, int image_w, int image_h,
-                       bool mirror) {
+VideoMapping fit_video(float panel_x, float panel_y, float panel_w, float panel_h, int image_w,
+                       int image_h, bool mirror) {
   VideoMapping m;
   m.image_w = image_w;
   m.image_h = image_h;
@@ -68,16 +70,22 @@ VideoMapping fit_video(float panel_x, float panel_y, float panel_w, float panel_
 VideoRenderer::~VideoRenderer() {
   // The context may already be gone at exit; these calls are harmless with a current context and
   // the objects die with the context otherwise.
-  if (fbo_) glDeleteFramebuffers(1, &fbo_);
-  if (fbo_tex_) glDeleteTextures(1, &fbo_tex_);
-  if (video_tex_) glDeleteTextures(1, &video_tex_);
-  if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (program_) glDeleteProgram(program_);
+  if (fbo_)
+    glDeleteFramebuffers(1, &fbo_);
+  if (fbo_tex_)
+    glDeleteTextures(1, &fbo_tex_);
+  if (video_tex_)
+    glDeleteTextures(1, &video_tex_);
+  if (vao_)
+    glDeleteVertexArrays(1, &vao_);
+  if (program_)
+    glDeleteProgram(program_);
 }
 
 Status VideoRenderer::init() {
   auto vs = compile(GL_VERTEX_SHADER, shader_source("video.vert"), "video.vert");
-  if (!vs) return vs.error();
+  if (!vs)
+    return vs.error();
   auto fs = compile(GL_FRAGMENT_SHADER, shader_source("video.frag"), "video.frag");
   if (!fs) {
     glDeleteShader(vs.value());
@@ -123,7 +131,8 @@ Status VideoRenderer::init() {
 }
 
 void VideoRenderer::upload(const cv::Mat& image) {
-  if (image.empty() || image.depth() != CV_8U || !video_tex_) return;
+  if (image.empty() || image.depth() != CV_8U || !video_tex_)
+    return;
   GLenum format = GL_BGR;
   if (image.channels() == 1) {
     format = GL_RED;
@@ -138,7 +147,8 @@ void VideoRenderer::upload(const cv::Mat& image) {
   if (image.cols != tex_w_ || image.rows != tex_h_) {
     tex_w_ = image.cols;
     tex_h_ = image.rows;
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, tex_w_, tex_h_, 0, format, GL_UNSIGNED_BYTE, image.data);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, tex_w_, tex_h_, 0, format, GL_UNSIGNED_BYTE,
+                 image.data);
   } else {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, tex_w_, tex_h_, format, GL_UNSIGNED_BYTE, image.data);
   }
@@ -149,10 +159,20 @@ void VideoRenderer::upload(const cv::Mat& image) {
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
   glBindTexture(GL_TEXTURE_2D, 0);
+  dirty_ = true;
 }
 
 unsigned VideoRenderer::render(int fb_w, int fb_h, const float rect[4], bool mirror, float dim) {
-  if (!program_ || fb_w <= 0 || fb_h <= 0) return 0;
+  if (!program_ || fb_w <= 0 || fb_h <= 0)
+    return 0;
+  const bool same = !dirty_ && fb_w == fbo_w_ && fb_h == fbo_h_ && mirror == last_mirror_ &&
+                    dim == last_dim_ && std::equal(rect, rect + 4, last_rect_);
+  if (same)
+    return fbo_tex_;
+  dirty_ = false;
+  last_mirror_ = mirror;
+  last_dim_ = dim;
+  std::copy(rect, rect + 4, last_rect_);
   if (fb_w != fbo_w_ || fb_h != fbo_h_) {
     fbo_w_ = fb_w;
     fbo_h_ = fb_h;

@@ -1,9 +1,10 @@
 // gl_video.hpp: the video panel's picture. VideoRenderer keeps one texture (re-used while the frame
 // size does not change: frames are uploaded with glTexSubImage2D straight from OpenCV's BGR rows),
 // draws it with our own GLSL (shaders/video.vert + video.frag) into a framebuffer the size of the
-// panel, letterboxed with the right aspect ratio and optionally mirrored, and hands the framebuffer's
-// colour texture to ImGui::Image. VideoMapping is the same fit and mirror as a function from image
-// pixels to window coordinates, used for every overlay, so the overlays sit exactly on the picture.
+// panel, letterboxed with the right aspect ratio and optionally mirrored, and hands the
+// framebuffer's colour texture to ImGui::Image. VideoMapping is the same fit and mirror as a
+// function from image pixels to window coordinates, used for every overlay, so the overlays sit
+// exactly on the picture.
 //
 // Thread safety: VideoRenderer makes GL calls: UI thread only, with the window's context current.
 // VideoMapping is a plain value. Units: pixels (image pixels; window coordinates in points).
@@ -31,12 +32,14 @@ struct VideoMapping {
     return {x0 + x * scale, y0 + (p.y + 0.5f) * scale};
   }
   // A direction in the image (e.g. a displacement) to a direction on screen.
-  cv::Point2f direction_to_screen(cv::Point2f d) const { return {(mirror ? -d.x : d.x) * scale, d.y * scale}; }
+  cv::Point2f direction_to_screen(cv::Point2f d) const {
+    return {(mirror ? -d.x : d.x) * scale, d.y * scale};
+  }
 };
 
 // Largest rectangle of the image's aspect ratio centred in the panel.
-VideoMapping fit_video(float panel_x, float panel_y, float panel_w, float panel_h, int image_w, int image_h,
-                       bool mirror);
+VideoMapping fit_video(float panel_x, float panel_y, float panel_w, float panel_h, int image_w,
+                       int image_h, bool mirror);
 
 class VideoRenderer {
  public:
@@ -55,7 +58,8 @@ class VideoRenderer {
 
   // Draws the last uploaded frame into the panel framebuffer (fb_w x fb_h pixels; `rect` = x, y, w,
   // h of the picture in framebuffer pixels, top-left origin) and returns the colour texture for
-  // ImGui::Image (its v axis points up: pass uv0 = (0,1), uv1 = (1,0)).
+  // ImGui::Image (its v axis points up: pass uv0 = (0,1), uv1 = (1,0)). Nothing is drawn again when
+  // neither the frame nor any argument changed since the last call.
   unsigned render(int fb_w, int fb_h, const float rect[4], bool mirror, float dim);
 
  private:
@@ -63,6 +67,10 @@ class VideoRenderer {
   int u_rect_ = -1, u_mirror_ = -1, u_dim_ = -1, u_video_ = -1;
   int tex_w_ = 0, tex_h_ = 0;
   int fbo_w_ = 0, fbo_h_ = 0;
+  bool dirty_ = true;  // a frame was uploaded since the last render
+  float last_rect_[4] = {0, 0, 0, 0};
+  bool last_mirror_ = false;
+  float last_dim_ = -1.0f;
 };
 
 // The shader sources: $FACETWITCH_SHADER_DIR/<name> when set and readable, else the embedded copy.

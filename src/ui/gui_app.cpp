@@ -1,9 +1,9 @@
 // gui_app.cpp: the window: main loop, layout, panels, keyboard, screenshot and counters file.
 //
 // Layout (fixed panels, sized from the window and the font): a toolbar across the top; on the left
-// the video with its overlays and a transport bar (replay) or recording bar (live), and under it the
-// three plots; on the right a tab panel: Results (counters, episodes table), Source (cameras, file
-// browser, recent files, demo), Settings (sensitivity, display, recording folder).
+// the video with its overlays and a transport bar (replay) or recording bar (live), and under it
+// the three plots; on the right a tab panel: Results (counters, episodes table), Source (cameras,
+// file browser, recent files, demo), Settings (sensitivity, display, recording folder).
 #include "ui/gui_app.hpp"
 
 #include <algorithm>
@@ -15,6 +15,9 @@
 #include <memory>
 #include <system_error>
 #include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -45,13 +48,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr double kUiFps = 30.0;                 // the window redraws at most this often
-constexpr double kSettingsApplyDelayS = 0.35;   // after the last slider movement
-constexpr double kRunForCapS = 1800.0;          // --run-for never waits longer than this for analysis
+constexpr double kUiFps = 30.0;    // the window redraws at most this often (video, input)
+constexpr double kBusyFps = 12.0;  // progress only (analysis running, opening)
+constexpr double kIdleFps = 6.0;   // nothing moves
+constexpr int kUiNice = 5;         // the UI thread yields to the analysis under load
+constexpr double kSettingsApplyDelayS = 0.35;  // after the last slider movement
+constexpr double kRunForCapS = 1800.0;  // --run-for never waits longer than this for analysis
 constexpr double kSpeeds[] = {0.25, 0.5, 1.0, 2.0, 4.0, 0.0};
-constexpr const char* kSpeedNames[] = {"0.25\xC3\x97", "0.5\xC3\x97", "1\xC3\x97", "2\xC3\x97", "4\xC3\x97", "max"};
+constexpr const char* kSpeedNames[] = {"0.25\xC3\x97", "0.5\xC3\x97", "1\xC3\x97",
+                                       "2\xC3\x97",    "4\xC3\x97",   "max"};
 
-ImTextureID texture_id(unsigned tex) { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(tex)); }
+ImTextureID texture_id(unsigned tex) {
+  return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(tex));
+}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -155,17 +164,20 @@ class App {
   std::unique_ptr<SourceController> sources_;
   std::filesystem::path settings_path_;
   UiSettings settings_;
-  TwitchSettings file_twitch_;      // sensitivity as loaded (kept when the command line overrides it)
+  TwitchSettings file_twitch_;  // sensitivity as loaded (kept when the command line overrides it)
   bool persist_twitch_ = true;
   bool settings_dirty_ = false;
   std::optional<Clock::time_point> apply_twitch_at_;
+  std::optional<Clock::time_point> dirty_since_;
   std::string settings_message_;
   FileBrowser browser_;
   std::string path_field_;
   bool open_as_live_ = false;
   std::vector<CameraDevice> cameras_;
   bool cameras_listed_ = false;
-  std::vector<int> camera_mode_;    // per camera: selected mode index (-1: default)
+  std::optional<Clock::time_point> demo_checked_;
+  bool demo_ready_ = false;
+  std::vector<int> camera_mode_;  // per camera: selected mode index (-1: default)
 
   View view_;
   LiveHistory history_;
@@ -174,12 +186,12 @@ class App {
   std::int64_t uploaded_index_ = -1;
   std::uint64_t uploaded_generation_ = ~0ull;
   bool live_frozen_ = false;
-  bool replay_started_ = false;     // --seek/--paused/speed applied to the first replay
+  bool replay_started_ = false;  // --seek/--paused/speed applied to the first replay
   std::vector<FrameRecord> scratch_records_;
   float video_rect_[4] = {0, 0, 0, 0};  // x, y, w, h of the picture, window coordinates
   std::vector<Toast> toasts_;
   bool show_help_ = false;
-  int select_tab_ = -1;             // 0 results, 1 source, 2 settings: selected on the next frame
+  int select_tab_ = -1;  // 0 results, 1 source, 2 settings: selected on the next frame
   bool fullscreen_ = false;
   int windowed_[4] = {100, 100, 1440, 900};
   Clock::time_point started_{};
@@ -191,7 +203,8 @@ class App {
 };
 
 App::App(const GuiOptions& o) : opts_(o), browser_() {
-  settings_path_ = opts_.settings_file.empty() ? default_settings_path() : std::filesystem::path(opts_.settings_file);
+  settings_path_ = opts_.settings_file.empty() ? default_settings_path()
+                                               : std::filesystem::path(opts_.settings_file);
   LoadedSettings loaded = load_settings(settings_path_);
   settings_ = loaded.settings;
   settings_message_ = loaded.message;
@@ -200,16 +213,22 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
     settings_.twitch = *opts_.twitch_override;
     persist_twitch_ = false;
   }
-  if (!settings_.browser_dir.empty()) browser_.set_dir(settings_.browser_dir);
+  if (!settings_.browser_dir.empty()) {
+    browser_.set_dir(settings_.browser_dir);
+  } else if (!settings_.recent_files.empty()) {
+    browser_.set_dir(std::filesystem::path(settings_.recent_files.front()).parent_path());
+  }
   SourceController::Config cfg;
   cfg.model_cli = opts_.model;
   cfg.analyser.twitch = settings_.twitch;
   sources_ = std::make_unique<SourceController>(cfg);
-  if (!settings_.recent_files.empty()) path_field_ = settings_.recent_files.front();
+  if (!settings_.recent_files.empty())
+    path_field_ = settings_.recent_files.front();
 }
 
 App::~App() {
-  if (settings_dirty_) save_settings_now();
+  if (settings_dirty_)
+    save_settings_now();
   sources_.reset();  // stops the pipelines (recordings are finished here)
   video_.reset();
   if (imgui_ready_) {
@@ -217,17 +236,19 @@ App::~App() {
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
   }
-  if (window_) glfwDestroyWindow(window_);
+  if (window_)
+    glfwDestroyWindow(window_);
   glfwTerminate();
 }
 
 bool App::init_window() {
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit()) {
-    std::fprintf(stderr,
-                 "facetwitch: cannot open the window: %s. Is there a display? (set DISPLAY, or run it "
-                 "under xvfb-run for tests)\n",
-                 glfw_error_text.c_str());
+    std::fprintf(
+        stderr,
+        "facetwitch: cannot open the window: %s. Is there a display? (set DISPLAY, or run it "
+        "under xvfb-run for tests)\n",
+        glfw_error_text.c_str());
     return false;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -237,7 +258,8 @@ bool App::init_window() {
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
   window_ = glfwCreateWindow(opts_.width, opts_.height, "facetwitch", nullptr, nullptr);
   if (!window_) {
-    std::fprintf(stderr, "facetwitch: cannot open an OpenGL 3.3 window: %s\n", glfw_error_text.c_str());
+    std::fprintf(stderr, "facetwitch: cannot open an OpenGL 3.3 window: %s\n",
+                 glfw_error_text.c_str());
     return false;
   }
   glfwMakeContextCurrent(window_);
@@ -251,28 +273,37 @@ bool App::init_window() {
   ImGui_ImplOpenGL3_Init("#version 330");
   imgui_ready_ = true;
   rebuild_fonts_if_needed(true);
-  if (!fonts_.warning.empty()) std::fprintf(stderr, "facetwitch: %s\n", fonts_.warning.c_str());
+  if (!fonts_.warning.empty())
+    std::fprintf(stderr, "facetwitch: %s\n", fonts_.warning.c_str());
   video_ = std::make_unique<VideoRenderer>();
   if (Status st = video_->init(); !st) {
     video_error_ = st.error().message;
     std::fprintf(stderr, "facetwitch: %s\n", video_error_.c_str());
   }
-  if (opts_.fullscreen) toggle_fullscreen();
+  if (opts_.fullscreen)
+    toggle_fullscreen();
   return true;
 }
 
 void App::rebuild_fonts_if_needed(bool force) {
   const auto now = Clock::now();
-  if (!force && now - last_font_check_ < std::chrono::milliseconds(250)) return;
+  if (!force && now - last_font_check_ < std::chrono::milliseconds(250))
+    return;
   last_font_check_ = now;
   int w = 0, h = 0;
   glfwGetWindowSize(window_, &w, &h);
   float xs = 1.0f, ys = 1.0f;
   glfwGetWindowContentScale(window_, &xs, &ys);
-  // Window coordinates already include the content scale with GLFW_SCALE_TO_MONITOR on X11; the
-  // font follows the window's height in points.
-  const float size = font_size_for(static_cast<float>(std::max(h, 1)), 1.0f);
-  if (!force && std::abs(size - font_size_) < 0.5f) return;
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(window_, &fw, &fh);
+  // The font follows the window's height in points, times the monitor's content scale. Where
+  // window coordinates are already pixels (X11: framebuffer = window size), the height in points is
+  // the height divided by the scale; where they are points (Wayland, macOS), the height itself.
+  const bool coords_are_pixels = fh == h;
+  const float scale = coords_are_pixels ? std::max(ys, 1.0f) : 1.0f;
+  const float size = font_size_for(static_cast<float>(std::max(h, 1)) / scale, scale);
+  if (!force && std::abs(size - font_size_) < 0.5f)
+    return;
   font_size_ = size;
   fonts_ = load_fonts(size);
   apply_style(size);
@@ -286,17 +317,22 @@ void App::rebuild_fonts_if_needed(bool force) {
 // State
 
 bool App::mirror() const {
-  return view_.mode == SourceMode::Live ? settings_.mirror_live : (view_.mode == SourceMode::Replay && settings_.mirror_replay);
+  return view_.mode == SourceMode::Live
+             ? settings_.mirror_live
+             : (view_.mode == SourceMode::Replay && settings_.mirror_replay);
 }
 
 void App::notify(std::string text, ImU32 col, double seconds) {
-  toasts_.push_back({std::move(text), col, Clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000))});
-  if (toasts_.size() > 4) toasts_.erase(toasts_.begin());
+  toasts_.push_back({std::move(text), col,
+                     Clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000))});
+  if (toasts_.size() > 4)
+    toasts_.erase(toasts_.begin());
 }
 
 void App::save_settings_now() {
   UiSettings s = settings_;
-  if (!persist_twitch_) s.twitch = file_twitch_;
+  if (!persist_twitch_)
+    s.twitch = file_twitch_;
   s.browser_dir = browser_.dir().string();
   if (Status st = save_settings(settings_path_, s); !st) {
     settings_message_ = st.error().message;
@@ -309,13 +345,16 @@ void App::settings_changed(bool twitch) {
   if (twitch) {
     persist_twitch_ = true;
     file_twitch_ = settings_.twitch;
-    apply_twitch_at_ = Clock::now() + std::chrono::milliseconds(static_cast<int>(kSettingsApplyDelayS * 1000));
+    apply_twitch_at_ =
+        Clock::now() + std::chrono::milliseconds(static_cast<int>(kSettingsApplyDelayS * 1000));
   }
 }
 
 void App::open_spec(SourceSpec spec, const std::filesystem::path& record_dir) {
-  if (spec.kind == SourceSpec::Kind::Paced) spec.fail_after_s = opts_.fail_after_s;
-  if (spec.kind == SourceSpec::Kind::Paced) spec.loop = opts_.loop;
+  if (spec.kind == SourceSpec::Kind::Paced)
+    spec.fail_after_s = opts_.fail_after_s;
+  if (spec.kind == SourceSpec::Kind::Paced)
+    spec.loop = opts_.loop;
   if (spec.kind == SourceSpec::Kind::File || spec.kind == SourceSpec::Kind::Paced) {
     add_recent_file(settings_, spec.path);
     settings_dirty_ = true;
@@ -326,16 +365,20 @@ void App::open_spec(SourceSpec spec, const std::filesystem::path& record_dir) {
 
 void App::toggle_play() {
   if (view_.mode == SourceMode::Replay) {
-    if (auto* p = sources_->player()) p->toggle_play();
+    if (auto* p = sources_->player())
+      p->toggle_play();
   } else if (view_.mode == SourceMode::Live) {
     live_frozen_ = !live_frozen_;
-    notify(live_frozen_ ? "Picture frozen \xE2\x80\x94 the analysis goes on (Space to resume)" : "Live picture resumed");
+    notify(live_frozen_ ? "Picture frozen \xE2\x80\x94 the analysis goes on (Space to resume)"
+                        : "Live picture resumed");
   }
 }
 
 void App::step(int frames) {
-  if (view_.mode != SourceMode::Replay) return;
-  if (auto* p = sources_->player()) p->step(frames);
+  if (view_.mode != SourceMode::Replay)
+    return;
+  if (auto* p = sources_->player())
+    p->step(frames);
 }
 
 void App::toggle_mirror() {
@@ -345,12 +388,15 @@ void App::toggle_mirror() {
     settings_.mirror_live = !settings_.mirror_live;
   }
   settings_dirty_ = true;
-  notify(mirror() ? "Mirror view: the picture is flipped; the person's sides are still labelled correctly"
-                  : "Picture as recorded (not mirrored)");
+  notify(
+      mirror()
+          ? "Mirror view: the picture is flipped; the person's sides are still labelled correctly"
+          : "Picture as recorded (not mirrored)");
 }
 
 void App::toggle_fullscreen() {
-  if (!window_) return;
+  if (!window_)
+    return;
   if (!fullscreen_) {
     GLFWmonitor* mon = glfwGetPrimaryMonitor();
     const GLFWvidmode* mode = mon ? glfwGetVideoMode(mon) : nullptr;
@@ -363,7 +409,8 @@ void App::toggle_fullscreen() {
     glfwSetWindowMonitor(window_, mon, 0, 0, mode->width, mode->height, mode->refreshRate);
     fullscreen_ = true;
   } else {
-    glfwSetWindowMonitor(window_, nullptr, windowed_[0], windowed_[1], windowed_[2], windowed_[3], 0);
+    glfwSetWindowMonitor(window_, nullptr, windowed_[0], windowed_[1], windowed_[2], windowed_[3],
+                         0);
     fullscreen_ = false;
   }
 }
@@ -379,8 +426,9 @@ void App::toggle_record() {
     notify("Recording stopped: " + view_.live->recording.dir.string(), colour::kOk, 6.0);
     return;
   }
-  std::filesystem::path base = settings_.recordings_dir.empty() ? default_recordings_dir()
-                                                                 : std::filesystem::path(settings_.recordings_dir);
+  std::filesystem::path base = settings_.recordings_dir.empty()
+                                   ? default_recordings_dir()
+                                   : std::filesystem::path(settings_.recordings_dir);
   std::filesystem::path dir = base / local_timestamp();
   std::error_code ec;
   for (int n = 2; std::filesystem::exists(dir, ec) && n < 100; ++n) {
@@ -407,6 +455,16 @@ void App::gather() {
     sources_->set_settings(settings_.twitch);
     save_settings_now();
   }
+  // Other changes (display, recent files) are saved a moment after the last one.
+  if (settings_dirty_ && !apply_twitch_at_) {
+    if (!dirty_since_) {
+      dirty_since_ = Clock::now();
+    } else if (Clock::now() - *dirty_since_ > std::chrono::seconds(1)) {
+      save_settings_now();
+    }
+  }
+  if (!settings_dirty_)
+    dirty_since_.reset();
   View& v = view_;
   const SourceMode mode = sources_->mode();
   if (sources_->generation() != shown_generation_) {
@@ -422,7 +480,8 @@ void App::gather() {
   if (mode == SourceMode::Live && sources_->live()) {
     LivePipeline& live = *sources_->live();
     auto snap = live.snapshot();
-    if (!snap) return;
+    if (!snap)
+      return;
     v.live = snap;
     v.counters = counters_from_live(*snap);
     history_.update(live, snap->analysis_epoch);
@@ -444,11 +503,15 @@ void App::gather() {
       history_.records_before(v.frame_t, kRestLookbackS, scratch_records_);
       v.rest = resting_state(scratch_records_);
       v.plot_episodes = snap->episodes;
-      v.plot_episodes.insert(v.plot_episodes.end(), snap->open_episodes.begin(), snap->open_episodes.end());
-      v.flash = v.record ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes, nullptr, nullptr) : Flash{};
+      v.plot_episodes.insert(v.plot_episodes.end(), snap->open_episodes.begin(),
+                             snap->open_episodes.end());
+      v.flash =
+          v.record ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes, nullptr, nullptr)
+                   : Flash{};
     }
     const bool rec = snap->recording.active;
-    if (rec && !was_recording_) recording_since_ = Clock::now();
+    if (rec && !was_recording_)
+      recording_since_ = Clock::now();
     was_recording_ = rec;
   } else if (mode == SourceMode::Replay && sources_->replay() && sources_->player()) {
     ReplaySession& session = *sources_->replay();
@@ -456,14 +519,18 @@ void App::gather() {
     if (!replay_started_) {
       replay_started_ = true;
       player.set_speed(opts_.replay_speed);
-      if (opts_.seek_s >= 0) player.seek(opts_.seek_s);
-      if (!opts_.paused) player.play();
+      if (opts_.seek_s >= 0)
+        player.seek(opts_.seek_s);
+      if (!opts_.paused)
+        player.play();
     }
     v.analysis = session.snapshot();
     v.player = player.current();
     v.counters = counters_from_replay(*v.analysis);
-    v.duration = session.info().duration_s > 0 ? session.info().duration_s : v.analysis->summary.duration_s;
-    if (v.analysis->done) v.duration = std::max(v.duration, v.analysis->summary.duration_s);
+    v.duration =
+        session.info().duration_s > 0 ? session.info().duration_s : v.analysis->summary.duration_s;
+    if (v.analysis->done)
+      v.duration = std::max(v.duration, v.analysis->summary.duration_s);
     if (v.player && !v.player->frame.image.empty()) {
       v.image = v.player->frame.image;
       v.frame_index = v.player->frame.index;
@@ -479,32 +546,40 @@ void App::gather() {
     }
     v.t0 = v.frame_t - 0.75 * window_s;
     v.t1 = v.frame_t + 0.25 * window_s;
+    if (v.duration > 0 && v.t1 > v.duration) {
+      v.t0 -= v.t1 - v.duration;
+      v.t1 = v.duration;
+    }
     if (v.t0 < 0) {
-      v.t1 -= v.t0;
+      v.t1 = v.duration > 0 ? std::min(v.t1 - v.t0, std::max(v.duration, 1.0)) : v.t1 - v.t0;
       v.t0 = 0;
     }
     v.cursor = v.frame_t;
     session.plot_samples(v.t0, v.t1, v.samples);
     scratch_records_.clear();
     const double fps = session.info().nominal_fps > 0 ? session.info().nominal_fps : 30.0;
-    session.records(v.frame_index - static_cast<std::int64_t>(kRestLookbackS * fps) - 1, v.frame_index - 1, scratch_records_);
+    session.records(v.frame_index - static_cast<std::int64_t>(kRestLookbackS * fps) - 1,
+                    v.frame_index - 1, scratch_records_);
     v.rest = resting_state(scratch_records_);
     v.plot_episodes = v.analysis->summary.episodes;
-    v.plot_episodes.insert(v.plot_episodes.end(), v.analysis->open_episodes.begin(), v.analysis->open_episodes.end());
+    v.plot_episodes.insert(v.plot_episodes.end(), v.analysis->open_episodes.begin(),
+                           v.analysis->open_episodes.end());
     // Events end a little after their frames: the classification is known once the analysis is
     // well past the displayed frame.
     const bool classified = v.analysis->done || v.analysis->analysed_t > v.frame_t + 3.0;
-    v.flash = v.record ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes,
-                                        classified ? &v.analysis->summary.blinks : nullptr,
-                                        classified ? &v.analysis->summary.voluntary_movements : nullptr)
-                       : Flash{};
+    v.flash = v.record
+                  ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes,
+                                   classified ? &v.analysis->summary.blinks : nullptr,
+                                   classified ? &v.analysis->summary.voluntary_movements : nullptr)
+                  : Flash{};
   } else {
     v.counters = Counters{};
   }
 
   // Upload the picture when it changed.
   if (video_ && !v.image.empty() &&
-      (v.image.data != uploaded_data_ || v.frame_index != uploaded_index_ || shown_generation_ != uploaded_generation_)) {
+      (v.image.data != uploaded_data_ || v.frame_index != uploaded_index_ ||
+       shown_generation_ != uploaded_generation_)) {
     video_->upload(v.image);
     uploaded_data_ = v.image.data;
     uploaded_index_ = v.frame_index;
@@ -514,14 +589,22 @@ void App::gather() {
 
 void App::handle_keys() {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;  // typing in a text field
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_play();
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) step(io.KeyShift ? -10 : -1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) step(io.KeyShift ? 10 : 1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) toggle_record();
-  if (ImGui::IsKeyPressed(GLFW_KEY_M, false)) toggle_mirror();
-  if (ImGui::IsKeyPressed(GLFW_KEY_F, false) || ImGui::IsKeyPressed(GLFW_KEY_F11, false)) toggle_fullscreen();
-  if (ImGui::IsKeyPressed(GLFW_KEY_H, false) || ImGui::IsKeyPressed(GLFW_KEY_F1, false)) show_help_ = !show_help_;
+  if (io.WantTextInput)
+    return;  // typing in a text field
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
+    toggle_play();
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true))
+    step(io.KeyShift ? -10 : -1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true))
+    step(io.KeyShift ? 10 : 1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false))
+    toggle_record();
+  if (ImGui::IsKeyPressed(GLFW_KEY_M, false))
+    toggle_mirror();
+  if (ImGui::IsKeyPressed(GLFW_KEY_F, false) || ImGui::IsKeyPressed(GLFW_KEY_F11, false))
+    toggle_fullscreen();
+  if (ImGui::IsKeyPressed(GLFW_KEY_H, false) || ImGui::IsKeyPressed(GLFW_KEY_F1, false))
+    show_help_ = !show_help_;
   if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
     if (show_help_) {
       show_help_ = false;
@@ -539,10 +622,11 @@ bool begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImU32 bg, ImVec2 pad
   ImGui::SetNextWindowSize(size);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, pad);
   ImGui::PushStyleColor(ImGuiCol_WindowBg, to_vec4(bg));
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
-                                 ImGuiWindowFlags_NoScrollWithMouse;
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
   const bool open = ImGui::Begin(name, nullptr, flags);
   ImGui::PopStyleColor();
   ImGui::PopStyleVar();
@@ -557,19 +641,22 @@ void App::draw() {
   const float side_w = std::round(std::clamp(W * 0.35f, fs * 24.0f, fs * 40.0f));
   const float main_w = W - side_w;
   const float content_h = H - toolbar_h;
-  const float video_h = std::round(content_h * 0.585f);
+  const float video_h = std::round(content_h * 0.6f);
   const ImVec2 o = vp->Pos;
   draw_toolbar(o, ImVec2(W, toolbar_h));
   draw_video_panel(ImVec2(o.x, o.y + toolbar_h), ImVec2(main_w, video_h));
   draw_plots(ImVec2(o.x, o.y + toolbar_h + video_h), ImVec2(main_w, content_h - video_h));
   draw_side(ImVec2(o.x + main_w, o.y + toolbar_h), ImVec2(side_w, content_h));
-  if (show_help_) draw_help();
+  if (show_help_)
+    draw_help();
 }
 
 void App::draw_toolbar(ImVec2 pos, ImVec2 size) {
-  begin_panel("##toolbar", pos, size, colour::kPanelBg, ImVec2(fonts_.size * 0.8f, (size.y - ImGui::GetFrameHeight()) * 0.5f));
+  begin_panel("##toolbar", pos, size, colour::kPanelBg,
+              ImVec2(fonts_.size * 0.8f, (size.y - ImGui::GetFrameHeight()) * 0.5f));
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddLine(ImVec2(pos.x, pos.y + size.y - 1), ImVec2(pos.x + size.x, pos.y + size.y - 1), colour::kBorder);
+  dl->AddLine(ImVec2(pos.x, pos.y + size.y - 1), ImVec2(pos.x + size.x, pos.y + size.y - 1),
+              colour::kBorder);
   // Brand.
   ImGui::AlignTextToFramePadding();
   ImGui::PushFont(fonts_.bold);
@@ -597,11 +684,13 @@ void App::draw_toolbar(ImVec2 pos, ImVec2 size) {
       }
     }
     ImGui::Separator();
-    if (ImGui::MenuItem("Camera settings\xE2\x80\xA6")) select_tab_ = 1;
+    if (ImGui::MenuItem("Camera settings\xE2\x80\xA6"))
+      select_tab_ = 1;
     ImGui::EndPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Open video\xE2\x80\xA6")) select_tab_ = 1;
+  if (ImGui::Button("Open video\xE2\x80\xA6"))
+    select_tab_ = 1;
   ImGui::SameLine();
   if (ImGui::Button("Demo")) {
     SourceSpec s;
@@ -613,17 +702,21 @@ void App::draw_toolbar(ImVec2 pos, ImVec2 size) {
   // Record.
   const bool live = view_.mode == SourceMode::Live && view_.live && view_.live->running;
   const bool recording = view_.live && view_.live->recording.active;
-  if (!live) ImGui::BeginDisabled();
+  if (!live)
+    ImGui::BeginDisabled();
   ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(recording ? rgba(120, 28, 36) : rgba(44, 50, 61)));
   const std::string rec_label = recording ? "     Stop recording" : "     Record";
-  if (ImGui::Button(rec_label.c_str())) toggle_record();
+  if (ImGui::Button(rec_label.c_str()))
+    toggle_record();
   {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    draw_icon(dl, recording ? Icon::Stop : Icon::Record, ImVec2(a.x + fonts_.size * 0.95f, (a.y + b.y) * 0.5f),
-              fonts_.size * 0.7f, live ? colour::kRecord : with_alpha(colour::kRecord, 110));
+    draw_icon(dl, recording ? Icon::Stop : Icon::Record,
+              ImVec2(a.x + fonts_.size * 0.95f, (a.y + b.y) * 0.5f), fonts_.size * 0.7f,
+              live ? colour::kRecord : with_alpha(colour::kRecord, 110));
   }
   ImGui::PopStyleColor();
-  if (!live) ImGui::EndDisabled();
+  if (!live)
+    ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::SetTooltip(live ? "Record the raw video, frames.csv, episodes.csv and summary.json (R)"
                            : "Recording is for live sources (a camera)");
@@ -631,12 +724,16 @@ void App::draw_toolbar(ImVec2 pos, ImVec2 size) {
   ImGui::SameLine();
   bool m = mirror();
   ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(m ? rgba(38, 120, 112) : rgba(44, 50, 61)));
-  if (ImGui::Button(m ? "Mirror: on" : "Mirror: off")) toggle_mirror();
+  if (ImGui::Button(m ? "Mirror: on" : "Mirror: off"))
+    toggle_mirror();
   ImGui::PopStyleColor();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Flip the picture like a mirror (M). Sides stay the person's.");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Flip the picture like a mirror (M). Sides stay the person's.");
   ImGui::SameLine();
-  if (ImGui::Button("Help")) show_help_ = !show_help_;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keys and colours (H or F1)");
+  if (ImGui::Button("Help"))
+    show_help_ = !show_help_;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Keys and colours (H or F1)");
 
   // Right: what is open.
   std::string what;
@@ -676,12 +773,14 @@ void App::draw_video_panel(ImVec2 pos, ImVec2 size) {
   } else {
     const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
     const float area_w = p1.x - p0.x, area_h = p1.y - p0.y;
-    const VideoMapping map = fit_video(p0.x, p0.y, area_w, area_h, video_->frame_width(), video_->frame_height(), mirror());
-    const float rect[4] = {(map.x0 - p0.x) * fb_scale.x, (map.y0 - p0.y) * fb_scale.y, map.width() * fb_scale.x,
-                           map.height() * fb_scale.y};
+    const VideoMapping map = fit_video(p0.x, p0.y, area_w, area_h, video_->frame_width(),
+                                       video_->frame_height(), mirror());
+    const float rect[4] = {(map.x0 - p0.x) * fb_scale.x, (map.y0 - p0.y) * fb_scale.y,
+                           map.width() * fb_scale.x, map.height() * fb_scale.y};
     const bool stopped = view_.live && !view_.live->running;
-    const unsigned tex = video_->render(static_cast<int>(area_w * fb_scale.x), static_cast<int>(area_h * fb_scale.y), rect,
-                                        mirror(), stopped ? 0.45f : 1.0f);
+    const unsigned tex =
+        video_->render(static_cast<int>(area_w * fb_scale.x), static_cast<int>(area_h * fb_scale.y),
+                       rect, mirror(), stopped ? 0.45f : 1.0f);
     ImGui::SetCursorScreenPos(p0);
     ImGui::Image(texture_id(tex), ImVec2(area_w, area_h), ImVec2(0, 1), ImVec2(1, 0));
     video_rect_[0] = map.x0 - ImGui::GetMainViewport()->Pos.x;
@@ -695,7 +794,8 @@ void App::draw_video_panel(ImVec2 pos, ImVec2 size) {
     oo.arrow_gain = settings_.arrow_gain;
     oo.time_s = std::chrono::duration<double>(Clock::now() - started_).count();
     draw_overlay(dl, map, view_.record, view_.rest, view_.flash, oo, fonts_);
-    draw_video_chips(dl, ImVec2(map.x0, map.y0), ImVec2(map.x0 + map.width(), map.y0 + map.height()));
+    draw_video_chips(dl, ImVec2(map.x0, map.y0),
+                     ImVec2(map.x0 + map.width(), map.y0 + map.height()));
   }
 
   // Bottom bar.
@@ -731,10 +831,12 @@ void App::draw_placeholder(ImVec2 p0, ImVec2 p1) {
     } else {
       // Indeterminate: a block sliding along the bar.
       const float t = static_cast<float>(std::fmod(ImGui::GetTime() * 0.6, 1.0));
-      const ImVec2 a(cx - w * 0.5f, y + fs * 0.5f), b(cx + w * 0.5f, y + fs * 0.5f + ImGui::GetFrameHeight() * 0.35f);
+      const ImVec2 a(cx - w * 0.5f, y + fs * 0.5f),
+          b(cx + w * 0.5f, y + fs * 0.5f + ImGui::GetFrameHeight() * 0.35f);
       dl->AddRectFilled(a, b, rgba(36, 41, 50), 3.0f);
       const float bx = a.x + (w * 1.25f) * t - w * 0.25f;
-      dl->AddRectFilled(ImVec2(std::max(a.x, bx), a.y), ImVec2(std::min(b.x, bx + w * 0.25f), b.y), colour::kAccent, 3.0f);
+      dl->AddRectFilled(ImVec2(std::max(a.x, bx), a.y), ImVec2(std::min(b.x, bx + w * 0.25f), b.y),
+                        colour::kAccent, 3.0f);
     }
     return;
   }
@@ -743,8 +845,10 @@ void App::draw_placeholder(ImVec2 p0, ImVec2 p1) {
     return;
   }
   centred(fonts_.big, "Measure twitching of the lip corners and eyelids", colour::kText);
-  centred(fonts_.regular, "Open a camera, a recorded video, or the built-in demo.", colour::kTextDim);
-  if (sources_->model_loading()) centred(fonts_.small, "(loading the landmark model\xE2\x80\xA6)", colour::kTextDim);
+  centred(fonts_.regular, "Open a camera, a recorded video, or the built-in demo.",
+          colour::kTextDim);
+  if (sources_->model_loading())
+    centred(fonts_.small, "(loading the landmark model\xE2\x80\xA6)", colour::kTextDim);
   y += fs;
   const float bw = fs * 11.0f, gap = fs;
   ImGui::SetCursorScreenPos(ImVec2(cx - 1.5f * bw - gap, y));
@@ -755,9 +859,11 @@ void App::draw_placeholder(ImVec2 p0, ImVec2 p1) {
     open_spec(s);
   }
   ImGui::SameLine(0, gap);
-  if (ImGui::Button("Open a video\xE2\x80\xA6", ImVec2(bw, fs * 2.6f))) select_tab_ = 1;
+  if (ImGui::Button("Open a video\xE2\x80\xA6", ImVec2(bw, fs * 2.6f)))
+    select_tab_ = 1;
   ImGui::SameLine(0, gap);
-  if (ImGui::Button("Use a camera\xE2\x80\xA6", ImVec2(bw, fs * 2.6f))) select_tab_ = 1;
+  if (ImGui::Button("Use a camera\xE2\x80\xA6", ImVec2(bw, fs * 2.6f)))
+    select_tab_ = 1;
   ImGui::PopFont();
   y += fs * 4.0f;
   if (!sources_->model_error().empty() || !sources_->error().empty()) {
@@ -779,9 +885,11 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
     time_text = format_clock(view_.frame_t) + " / " + format_clock(view_.duration);
   } else if (view_.mode == SourceMode::Live) {
     time_text = "session " + format_clock(view_.counters.session_time_s);
-    if (live_frozen_) time_text += "  \xC2\xB7  picture frozen (Space)";
+    if (live_frozen_)
+      time_text += "  \xC2\xB7  picture frozen (Space)";
   }
-  label(dl, fonts_.regular, fs, ImVec2(p0.x + m, p0.y + m), ImVec2(0, 0), colour::kText, bg, time_text, 6.0f);
+  label(dl, fonts_.regular, fs, ImVec2(p0.x + m, p0.y + m), ImVec2(0, 0), colour::kText, bg,
+        time_text, 6.0f);
   // Top-right: analysis state.
   std::string state;
   ImU32 state_col = colour::kTextDim;
@@ -797,21 +905,24 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
       state_col = colour::kOk;
     }
   } else if (view_.mode == SourceMode::Live && view_.live) {
-    state = fmt("%.0f fps", view_.counters.analysis_fps) + "  \xC2\xB7  " + fmt("%.0f ms", view_.counters.latency_ms);
+    state = fmt("%.0f fps", view_.counters.analysis_fps) + "  \xC2\xB7  " +
+            fmt("%.0f ms", view_.counters.latency_ms);
     if (view_.live->recording.active) {
-      state = "\xE2\x97\x8F REC " + format_clock(std::chrono::duration<double>(Clock::now() - recording_since_).count()) +
+      state = "\xE2\x97\x8F REC " +
+              format_clock(std::chrono::duration<double>(Clock::now() - recording_since_).count()) +
               "   " + state;
       state_col = colour::kRecord;
     }
   }
   if (!state.empty()) {
-    label(dl, fonts_.bold, fs, ImVec2(p1.x - m, p0.y + m), ImVec2(1, 0), state_col, bg, state, 6.0f);
+    label(dl, fonts_.bold, fs, ImVec2(p1.x - m, p0.y + m), ImVec2(1, 0), state_col, bg, state,
+          6.0f);
   }
   // Top-centre: why this frame is not measured.
   float y = p0.y + m + fs * 2.2f;
   if (view_.not_analysed_yet) {
-    label(dl, fonts_.bold, fs, ImVec2((p0.x + p1.x) * 0.5f, y), ImVec2(0.5f, 0), colour::kText, rgba(60, 66, 80, 220),
-          "analysing\xE2\x80\xA6 this frame has not been reached yet", 7.0f);
+    label(dl, fonts_.bold, fs, ImVec2((p0.x + p1.x) * 0.5f, y), ImVec2(0.5f, 0), colour::kText,
+          rgba(60, 66, 80, 220), "analysing\xE2\x80\xA6 this frame has not been reached yet", 7.0f);
     y += fs * 2.0f;
   } else if (view_.record) {
     for (const std::string& q : quality_messages(view_.record->metrics.quality)) {
@@ -820,8 +931,11 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
       y += fs * 2.0f;
     }
     if (view_.record->metrics.quality != kQualityOk) {
-      label(dl, fonts_.small, fonts_.small->FontSize, ImVec2((p0.x + p1.x) * 0.5f, y), ImVec2(0.5f, 0), colour::kText,
-            bg, "not measured in this frame (quality: " + quality_to_string(view_.record->metrics.quality) + ")", 5.0f);
+      label(dl, fonts_.small, fonts_.small->FontSize, ImVec2((p0.x + p1.x) * 0.5f, y),
+            ImVec2(0.5f, 0), colour::kText, bg,
+            "not measured in this frame (quality: " +
+                quality_to_string(view_.record->metrics.quality) + ")",
+            5.0f);
     }
   }
   // Bottom: failure and errors (live source stopped; a source that could not be opened).
@@ -832,13 +946,16 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
     const ImVec2 ts = f->CalcTextSizeA(f->FontSize, maxw - 16, maxw - 16, text.c_str());
     const ImVec2 a(p0.x + m, by - ts.y - 12), b(p0.x + m + std::min(maxw, ts.x + 16), by);
     dl->AddRectFilled(a, b, col, 5.0f);
-    dl->AddText(f, f->FontSize, ImVec2(a.x + 8, a.y + 6), rgba(255, 255, 255), text.c_str(), nullptr, maxw - 16);
+    dl->AddText(f, f->FontSize, ImVec2(a.x + 8, a.y + 6), rgba(255, 255, 255), text.c_str(),
+                nullptr, maxw - 16);
     by = a.y - 6;
   };
   if (view_.live && !view_.live->running) {
     if (view_.live->source_failed) {
       banner("The source stopped: " + view_.live->status + ". Results so far are kept" +
-                 (view_.live->recording.dir.empty() ? "." : "; the recording was closed and marked partial."),
+                 (view_.live->recording.dir.empty()
+                      ? "."
+                      : "; the recording was closed and marked partial."),
              with_alpha(rgba(170, 30, 50), 235));
     } else {
       banner("The source ended (" + view_.live->status + ").", rgba(50, 56, 68, 235));
@@ -847,14 +964,16 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
     banner(view_.live->status, with_alpha(rgba(170, 30, 50), 235));
   }
   if (view_.analysis && view_.analysis->done && view_.analysis->summary.partial) {
-    banner("The file broke off: " + view_.analysis->summary.partial_reason, with_alpha(rgba(170, 100, 20), 235));
+    banner("The file broke off: " + view_.analysis->summary.partial_reason,
+           with_alpha(rgba(170, 100, 20), 235));
   }
   // Bottom-right: legend of the overlay.
   if (settings_.show_motion && view_.record && view_.record->metrics.face_found) {
-    const std::string legend = "arrows: mouth-corner movement \xC3\x97" + fmt("%.0f", settings_.arrow_gain) +
+    const std::string legend = "arrows: mouth-corner movement \xC3\x97" +
+                               fmt("%.0f", settings_.arrow_gain) +
                                "  \xC2\xB7  bars: eyelid opening (white tick = rest)";
-    label(dl, fonts_.small, fonts_.small->FontSize, ImVec2(p1.x - m, p1.y - m), ImVec2(1, 1), colour::kTextDim, bg,
-          legend, 5.0f);
+    label(dl, fonts_.small, fonts_.small->FontSize, ImVec2(p1.x - m, p1.y - m), ImVec2(1, 1),
+          colour::kTextDim, bg, legend, 5.0f);
   }
 }
 
@@ -884,11 +1003,13 @@ bool App::timeline(float width, float height) {
   dl->AddCircle(ImVec2(px, cy), height * 0.36f, rgba(0, 0, 0, 120), 20, 1.5f);
   if (ImGui::IsItemHovered()) {
     const double t = std::clamp((ImGui::GetIO().MousePos.x - a.x) / width, 0.0f, 1.0f) * dur;
-    ImGui::SetTooltip("%s  (click or drag to seek; upper marks: mouth, lower: eyelids)", format_clock(t).c_str());
+    ImGui::SetTooltip("%s  (click or drag to seek; upper marks: mouth, lower: eyelids)",
+                      format_clock(t).c_str());
   }
   if (active) {
     const double t = std::clamp((ImGui::GetIO().MousePos.x - a.x) / width, 0.0f, 1.0f) * dur;
-    if (auto* p = sources_->player()) p->seek(t);
+    if (auto* p = sources_->player())
+      p->seek(t);
     return true;
   }
   return false;
@@ -899,34 +1020,44 @@ void App::draw_transport(float width) {
   const float h = ImGui::GetFrameHeight();
   const bool playing = view_.player && view_.player->playing;
   ReplayPlayer* p = sources_->player();
-  if (icon_button("##back", Icon::StepBack, h, colour::kText, "One frame back (\xE2\x86\x90)") && p) p->step(-1);
+  if (icon_button("##back", Icon::StepBack, h, colour::kText, "One frame back (\xE2\x86\x90)") && p)
+    p->step(-1);
   ImGui::SameLine(0, 4);
-  if (icon_button("##play", playing ? Icon::Pause : Icon::Play, h, colour::kText, "Play / pause (Space)") && p) p->toggle_play();
+  if (icon_button("##play", playing ? Icon::Pause : Icon::Play, h, colour::kText,
+                  "Play / pause (Space)") &&
+      p)
+    p->toggle_play();
   ImGui::SameLine(0, 4);
-  if (icon_button("##fwd", Icon::StepForward, h, colour::kText, "One frame forward (\xE2\x86\x92)") && p) p->step(1);
+  if (icon_button("##fwd", Icon::StepForward, h, colour::kText,
+                  "One frame forward (\xE2\x86\x92)") &&
+      p)
+    p->step(1);
   ImGui::SameLine(0, fs * 0.8f);
   const std::string t = format_clock(view_.frame_t) + " / " + format_clock(view_.duration);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(t.c_str());
   ImGui::SameLine(0, fs * 0.8f);
   const float speed_w = fs * 5.0f;
-  const float remaining = width - (ImGui::GetCursorScreenPos().x - ImGui::GetWindowPos().x) + ImGui::GetStyle().WindowPadding.x -
-                          speed_w - fs * 0.8f;
+  const float remaining = width - (ImGui::GetCursorScreenPos().x - ImGui::GetWindowPos().x) +
+                          ImGui::GetStyle().WindowPadding.x - speed_w - fs * 0.8f;
   timeline(std::max(remaining, fs * 4), h);
   ImGui::SameLine(0, fs * 0.8f);
   int current = 2;
   const double speed = view_.player ? view_.player->speed : 1.0;
   for (int i = 0; i < 6; ++i) {
-    if ((kSpeeds[i] <= 0 && speed <= 0) || std::abs(kSpeeds[i] - speed) < 1e-6) current = i;
+    if ((kSpeeds[i] <= 0 && speed <= 0) || std::abs(kSpeeds[i] - speed) < 1e-6)
+      current = i;
   }
   ImGui::SetNextItemWidth(speed_w);
   if (ImGui::BeginCombo("##speed", kSpeedNames[current])) {
     for (int i = 0; i < 6; ++i) {
-      if (ImGui::Selectable(kSpeedNames[i], i == current) && p) p->set_speed(kSpeeds[i]);
+      if (ImGui::Selectable(kSpeedNames[i], i == current) && p)
+        p->set_speed(kSpeeds[i]);
     }
     ImGui::EndCombo();
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed (the analysis always covers every frame)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Playback speed (the analysis always covers every frame)");
 }
 
 void App::draw_live_bar(float width) {
@@ -934,30 +1065,46 @@ void App::draw_live_bar(float width) {
   const float fs = fonts_.size;
   const bool running = view_.live && view_.live->running;
   const bool recording = view_.live && view_.live->recording.active;
-  if (!running) ImGui::BeginDisabled();
+  if (!running)
+    ImGui::BeginDisabled();
   ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(recording ? rgba(120, 28, 36) : rgba(44, 50, 61)));
-  if (ImGui::Button(recording ? "     Stop recording (R)" : "     Record (R)")) toggle_record();
+  if (ImGui::Button(recording ? "     Stop recording (R)" : "     Record (R)"))
+    toggle_record();
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  draw_icon(ImGui::GetWindowDrawList(), recording ? Icon::Stop : Icon::Record, ImVec2(a.x + fs * 0.95f, (a.y + b.y) * 0.5f),
-            fs * 0.7f, colour::kRecord);
+  draw_icon(ImGui::GetWindowDrawList(), recording ? Icon::Stop : Icon::Record,
+            ImVec2(a.x + fs * 0.95f, (a.y + b.y) * 0.5f), fs * 0.7f, colour::kRecord);
   ImGui::PopStyleColor();
-  if (!running) ImGui::EndDisabled();
+  if (!running)
+    ImGui::EndDisabled();
   ImGui::SameLine(0, fs);
   ImGui::AlignTextToFramePadding();
-  if (!view_.live) return;
+  if (!view_.live)
+    return;
   const LiveRecordingStatus& r = view_.live->recording;
   if (recording) {
-    ImGui::TextColored(to_vec4(colour::kRecord), "\xE2\x97\x8F REC %s", format_clock(std::chrono::duration<double>(Clock::now() - recording_since_).count()).c_str());
+    ImGui::TextColored(
+        to_vec4(colour::kRecord), "\xE2\x97\x8F REC %s",
+        format_clock(std::chrono::duration<double>(Clock::now() - recording_since_).count())
+            .c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("\xE2\x86\x92 %s  (%lld video frames%s)", r.dir.string().c_str(),
                         static_cast<long long>(r.video_frames_written),
-                        r.video_frames_lost > 0 ? (", " + std::to_string(r.video_frames_lost) + " lost").c_str() : "");
+                        r.video_frames_lost > 0
+                            ? (", " + std::to_string(r.video_frames_lost) + " lost").c_str()
+                            : "");
   } else if (!r.dir.empty()) {
     ImGui::TextDisabled("Last recording: %s", r.dir.string().c_str());
   } else if (running) {
     ImGui::TextDisabled("Not recording");
   } else {
     ImGui::TextDisabled("Source stopped");
+  }
+  if (view_.live->source_failed) {
+    ImGui::SameLine();
+    if (ImGui::Button("Reconnect"))
+      open_spec(sources_->spec());
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Open %s again (a new session)", sources_->spec().label().c_str());
   }
   if (view_.live->settings_pending) {
     ImGui::SameLine();
@@ -980,29 +1127,37 @@ void App::draw_plots(ImVec2 pos, ImVec2 size) {
   const float gap = std::round(fonts_.size * 0.35f);
   const float h = (size.y - pad - 2 * gap) / 3.0f;
   float y = pos.y;
-  draw_signal_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), Region::Mouth, pv, settings_.twitch.mouth_enabled);
+  draw_signal_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), Region::Mouth, pv,
+                   settings_.twitch.mouth_enabled);
   y += h + gap;
-  draw_signal_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), Region::Eye, pv, settings_.twitch.eye_enabled);
+  draw_signal_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), Region::Eye, pv,
+                   settings_.twitch.eye_enabled);
   y += h + gap;
   draw_asymmetry_plot(dl, ImVec2(x0, y), ImVec2(x1, y + h), pv);
   ImGui::End();
 }
 
 void App::draw_side(ImVec2 pos, ImVec2 size) {
-  begin_panel("##side", pos, size, colour::kPanelBg, ImVec2(fonts_.size * 0.8f, fonts_.size * 0.6f));
+  begin_panel("##side", pos, size, colour::kPanelBg,
+              ImVec2(fonts_.size * 0.8f, fonts_.size * 0.6f));
   ImGui::GetWindowDrawList()->AddLine(pos, ImVec2(pos.x, pos.y + size.y), colour::kBorder);
   // Toasts on top of the panel.
   const auto now = Clock::now();
-  toasts_.erase(std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }), toasts_.end());
+  toasts_.erase(
+      std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }),
+      toasts_.end());
   if (ImGui::BeginTabBar("##tabs")) {
     const char* names[] = {"Results", "Source", "Settings"};
     for (int i = 0; i < 3; ++i) {
       const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, f)) {
         ImGui::Spacing();
-        if (i == 0) draw_results_tab();
-        if (i == 1) draw_source_tab();
-        if (i == 2) draw_settings_tab();
+        if (i == 0)
+          draw_results_tab();
+        if (i == 1)
+          draw_source_tab();
+        if (i == 2)
+          draw_settings_tab();
         ImGui::EndTabItem();
       }
     }
@@ -1015,11 +1170,13 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
     float y = pos.y + size.y - fonts_.size * 0.8f;
     for (auto it = toasts_.rbegin(); it != toasts_.rend(); ++it) {
       const float maxw = size.x - fonts_.size * 1.6f;
-      const ImVec2 ts = fonts_.regular->CalcTextSizeA(fonts_.size, maxw - 20, maxw - 20, it->text.c_str());
+      const ImVec2 ts =
+          fonts_.regular->CalcTextSizeA(fonts_.size, maxw - 20, maxw - 20, it->text.c_str());
       const ImVec2 a(pos.x + fonts_.size * 0.8f, y - ts.y - 14), b(a.x + maxw, y);
       dl->AddRectFilled(a, b, rgba(40, 46, 58, 245), 6.0f);
       dl->AddRectFilled(a, ImVec2(a.x + 4, b.y), it->colour, 2.0f);
-      dl->AddText(fonts_.regular, fonts_.size, ImVec2(a.x + 12, a.y + 7), colour::kText, it->text.c_str(), nullptr, maxw - 20);
+      dl->AddText(fonts_.regular, fonts_.size, ImVec2(a.x + 12, a.y + 7), colour::kText,
+                  it->text.c_str(), nullptr, maxw - 20);
       y = a.y - 6;
     }
   }
@@ -1036,14 +1193,16 @@ void App::draw_results_tab() {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
     ImGui::TextColored(to_vec4(rgba(255, 200, 205)), "%s", sources_->error().c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::SmallButton("Dismiss")) sources_->clear_error();
+    if (ImGui::SmallButton("Dismiss"))
+      sources_->clear_error();
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }
   if (view_.mode == SourceMode::None) {
     ImGui::TextDisabled("Nothing open yet.");
-    ImGui::TextWrapped("Open the demo, a recorded video or a camera (toolbar, or the Source tab). Counters, the "
-                       "episodes table and the plots fill in as the video is analysed.");
+    ImGui::TextWrapped(
+        "Open the demo, a recorded video or a camera (toolbar, or the Source tab). Counters, the "
+        "episodes table and the plots fill in as the video is analysed.");
     return;
   }
 
@@ -1067,7 +1226,11 @@ void App::draw_results_tab() {
   ImGui::Spacing();
 
   // By side and region.
-  const ImGuiTableFlags tf = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg;
+  ImGui::PushFont(fonts_.small);
+  ImGui::TextColored(to_vec4(colour::kTextDim), "By side: episodes (twitches in them)");
+  ImGui::PopFont();
+  const ImGuiTableFlags tf =
+      ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg;
   if (ImGui::BeginTable("##sides", 4, tf)) {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("person's left", ImGuiTableColumnFlags_WidthStretch, 1.2f);
@@ -1075,8 +1238,6 @@ void App::draw_results_tab() {
     ImGui::TableSetupColumn("both", ImGuiTableColumnFlags_WidthStretch, 0.9f);
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableNextColumn();
-    ImGui::TextDisabled("ep. (tw.)");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("episodes, and in brackets the twitches they contain");
     ImGui::TableNextColumn();
     ImGui::TextColored(to_vec4(colour::kLeft), "person's left");
     ImGui::TableNextColumn();
@@ -1110,9 +1271,11 @@ void App::draw_results_tab() {
   ImGui::Spacing();
   // Now.
   if (!c.open_episode.empty()) {
-    const std::string hz = std::isfinite(c.open_episode_hz) ? fmt("%.1f Hz", c.open_episode_hz) : "\xE2\x80\x94 Hz";
+    const std::string hz =
+        std::isfinite(c.open_episode_hz) ? fmt("%.1f Hz", c.open_episode_hz) : "\xE2\x80\x94 Hz";
     ImGui::PushFont(fonts_.bold);
-    ImGui::TextColored(to_vec4(colour::kAlert), "\xE2\x97\x8F Twitching now: %s  \xC2\xB7  %s  \xC2\xB7  %d twitches",
+    ImGui::TextColored(to_vec4(colour::kAlert),
+                       "\xE2\x97\x8F Twitching now: %s  \xC2\xB7  %s  \xC2\xB7  %d twitches",
                        c.open_episode.c_str(), hz.c_str(), c.open_episode_twitches);
     ImGui::PopFont();
   } else {
@@ -1128,19 +1291,24 @@ void App::draw_results_tab() {
     ImGui::TableSetupColumn("v2", ImGuiTableColumnFlags_WidthStretch, 0.95f);
     int n = 0;
     auto kv = [&](const char* k, const std::string& v, const char* tip = nullptr) {
-      if (n % 2 == 0) ImGui::TableNextRow();
+      if (n % 2 == 0)
+        ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextDisabled("%s", k);
-      if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+      if (tip && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tip);
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(v.c_str());
       ++n;
     };
     if (view_.mode == SourceMode::Live) {
       kv("Session", format_clock(c.session_time_s));
-      kv("Voluntary", std::to_string(c.voluntary_movements), "bilateral slow movements (smile, speech): not twitches");
+      kv("Voluntary", std::to_string(c.voluntary_movements),
+         "bilateral slow movements (smile, speech): not twitches");
       kv("Analysed", std::to_string(c.frames_analysed) + " fr");
-      const double pct = c.frames_captured > 0 ? 100.0 * static_cast<double>(c.frames_dropped) / static_cast<double>(c.frames_captured) : 0.0;
+      const double pct = c.frames_captured > 0 ? 100.0 * static_cast<double>(c.frames_dropped) /
+                                                     static_cast<double>(c.frames_captured)
+                                               : 0.0;
       kv("Dropped", std::to_string(c.frames_dropped) + fmt(" (%.1f%%)", pct),
          "frames the analysis could not keep up with (the newest frame is always analysed)");
       kv("Rate", fmt("%.1f fps", c.analysis_fps));
@@ -1149,25 +1317,34 @@ void App::draw_results_tab() {
       kv("Median lat.", fmt("%.0f ms", c.latency_median_ms), "over the last 256 frames");
     } else {
       kv("Duration", format_clock(c.session_time_s));
-      kv("Voluntary", std::to_string(c.voluntary_movements), "bilateral slow movements (smile, speech): not twitches");
-      kv("Analysed", std::to_string(c.frames_analysed) + " fr" + (c.analysis_done ? "" : fmt(" (%.0f%%)", 100.0 * c.analysis_progress)));
-      const double rt = view_.analysis && view_.analysis->info.nominal_fps > 0 ? c.analysis_fps / view_.analysis->info.nominal_fps : 0.0;
-      kv("Speed", fmt("%.0f fps", c.analysis_fps) + (rt > 0 ? fmt(" (%.1f\xC3\x97)", rt) : ""), "analysis speed; x real time");
-      kv("Face found", std::isfinite(c.face_found_percent) ? fmt("%.1f%%", c.face_found_percent) : "\xE2\x80\x94");
-      kv("Measurable", std::isfinite(c.measurable_percent) ? fmt("%.1f%%", c.measurable_percent) : "\xE2\x80\x94",
+      kv("Voluntary", std::to_string(c.voluntary_movements),
+         "bilateral slow movements (smile, speech): not twitches");
+      kv("Analysed", std::to_string(c.frames_analysed) + " fr" +
+                         (c.analysis_done ? "" : fmt(" (%.0f%%)", 100.0 * c.analysis_progress)));
+      const double rt = view_.analysis && view_.analysis->info.nominal_fps > 0
+                            ? c.analysis_fps / view_.analysis->info.nominal_fps
+                            : 0.0;
+      kv("Speed", fmt("%.0f fps", c.analysis_fps) + (rt > 0 ? fmt(" (%.1f\xC3\x97)", rt) : ""),
+         "analysis speed; x real time");
+      kv("Face found", std::isfinite(c.face_found_percent) ? fmt("%.1f%%", c.face_found_percent)
+                                                           : "\xE2\x80\x94");
+      kv("Measurable",
+         std::isfinite(c.measurable_percent) ? fmt("%.1f%%", c.measurable_percent) : "\xE2\x80\x94",
          "frames of good quality (face frontal, large, lit, sharp)");
       kv("Per frame", fmt("%.1f ms", c.analyse_ms), "mean analysis time per frame");
       kv("Dropped", "0", "a recorded video is analysed frame by frame: nothing is dropped");
     }
     ImGui::EndTable();
   }
-  if (view_.mode == SourceMode::Replay && c.analysis_done && std::isfinite(c.asymmetry_height_iod)) {
+  if (view_.mode == SourceMode::Replay && c.analysis_done &&
+      std::isfinite(c.asymmetry_height_iod)) {
     const double h = 100.0 * c.asymmetry_height_iod;
     ImGui::TextDisabled("Asymmetry at rest:");
     ImGui::SameLine();
-    ImGui::TextWrapped("corners differ by %.2f%% IOD (~%.1f mm), %s higher; mirror index %.2f%% IOD", std::abs(h),
-                       std::abs(h) * kAssumedIodMm / 100.0, h >= 0 ? "person's left" : "person's right",
-                       100.0 * c.asymmetry_index_iod);
+    ImGui::TextWrapped(
+        "corners differ by %.2f%% IOD (~%.1f mm), %s higher; mirror index %.2f%% IOD", std::abs(h),
+        std::abs(h) * kAssumedIodMm / 100.0, h >= 0 ? "person's left" : "person's right",
+        100.0 * c.asymmetry_index_iod);
   }
   ImGui::Spacing();
   ImGui::Separator();
@@ -1175,15 +1352,75 @@ void App::draw_results_tab() {
   ImGui::Text("Episodes");
   ImGui::PopFont();
   ImGui::SameLine();
-  ImGui::TextDisabled(view_.mode == SourceMode::Replay ? "(click a row to go there)" : "(closed episodes)");
-  draw_episodes_table(ImGui::GetContentRegionAvail().y - fonts_.size * 0.2f);
+  ImGui::TextDisabled(view_.mode == SourceMode::Replay ? "(click a row to go there)"
+                                                       : "(closed episodes)");
+  const float avail = ImGui::GetContentRegionAvail().y - fonts_.size * 0.2f;
+  const bool others = view_.mode == SourceMode::Replay && view_.analysis;
+  draw_episodes_table(others ? std::round(avail * 0.55f) : avail);
+  if (!others)
+    return;
+  // What moved but is not a twitch, so the user can see why it was not counted.
+  struct Other {
+    double start, end;
+    const char* what;
+  };
+  std::vector<Other> rows;
+  for (const Blink& b : view_.analysis->summary.blinks)
+    rows.push_back({b.start_s, b.end_s, "blink (both eyelids)"});
+  for (const VoluntaryMovement& v : view_.analysis->summary.voluntary_movements) {
+    rows.push_back({v.start_s, v.end_s, "voluntary (smile, speech)"});
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const Other& a, const Other& b) { return a.start < b.start; });
+  ImGui::Spacing();
+  ImGui::PushFont(fonts_.bold);
+  ImGui::Text("Not twitches");
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("(movements the analysis set apart)");
+  const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                            ImGuiTableFlags_BordersOuterH | ImGuiTableFlags_SizingFixedFit |
+                            ImGuiTableFlags_BordersInnerV;
+  if (ImGui::BeginTable("##others", 3, f,
+                        ImVec2(0, std::max(ImGui::GetContentRegionAvail().y - fonts_.size * 0.2f,
+                                           fonts_.size * 4)))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("Start s");
+    ImGui::TableSetupColumn("What", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Dur s");
+    ImGui::TableHeadersRow();
+    if (rows.empty()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("none");
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      char label_buf[48];
+      std::snprintf(label_buf, sizeof label_buf, "%.2f##other%zu", rows[i].start, i);
+      const bool here = std::isfinite(view_.cursor) && view_.cursor >= rows[i].start &&
+                        view_.cursor <= rows[i].end;
+      if (ImGui::Selectable(label_buf, here, ImGuiSelectableFlags_SpanAllColumns)) {
+        if (auto* p = sources_->player())
+          p->seek(std::max(0.0, rows[i].start - 0.5));
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", rows[i].what);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2f", rows[i].end - rows[i].start);
+    }
+    ImGui::EndTable();
+  }
 }
 
 void App::draw_episodes_table(float height) {
   const std::vector<Episode>& eps = view_.counters.episodes;
-  const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuterH |
-                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
-  if (!ImGui::BeginTable("##episodes", 8, f, ImVec2(0, std::max(height, fonts_.size * 5)))) return;
+  const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                            ImGuiTableFlags_BordersOuterH | ImGuiTableFlags_SizingFixedFit |
+                            ImGuiTableFlags_BordersInnerV;
+  if (!ImGui::BeginTable("##episodes", 8, f, ImVec2(0, std::max(height, fonts_.size * 5))))
+    return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Start s", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Side");
@@ -1197,19 +1434,24 @@ void App::draw_episodes_table(float height) {
   if (eps.empty()) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextDisabled(view_.mode == SourceMode::Replay && view_.analysis && !view_.analysis->done ? "none yet" : "none");
+    ImGui::TextDisabled(view_.mode == SourceMode::Replay && view_.analysis && !view_.analysis->done
+                            ? "none yet"
+                            : "none");
   }
   for (std::size_t i = 0; i < eps.size(); ++i) {
     const Episode& e = eps[i];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    const bool here = std::isfinite(view_.cursor) && view_.cursor >= e.start_s && view_.cursor <= e.end_s;
+    const bool here =
+        std::isfinite(view_.cursor) && view_.cursor >= e.start_s && view_.cursor <= e.end_s;
     char label_buf[48];
     std::snprintf(label_buf, sizeof label_buf, "%.2f##ep%zu", e.start_s, i);
     if (ImGui::Selectable(label_buf, here, ImGuiSelectableFlags_SpanAllColumns)) {
-      if (auto* p = sources_->player()) p->seek(std::max(0.0, e.start_s - 0.5));
+      if (auto* p = sources_->player())
+        p->seek(std::max(0.0, e.start_s - 0.5));
     }
-    if (ImGui::IsItemHovered() && view_.mode == SourceMode::Replay) ImGui::SetTooltip("Go to %.2f s", e.start_s);
+    if (ImGui::IsItemHovered() && view_.mode == SourceMode::Replay)
+      ImGui::SetTooltip("Go to %.2f s", e.start_s);
     ImGui::TableNextColumn();
     ImGui::TextColored(to_vec4(laterality_colour(e.side)), "%s", laterality_word(e.side).c_str());
     ImGui::TableNextColumn();
@@ -1247,7 +1489,8 @@ void App::draw_source_tab() {
   }
   if (sources_->busy()) {
     ImGui::TextColored(to_vec4(colour::kWarn), "%s", sources_->busy_text().c_str());
-    if (sources_->busy_progress() >= 0) ImGui::ProgressBar(static_cast<float>(sources_->busy_progress()));
+    if (sources_->busy_progress() >= 0)
+      ImGui::ProgressBar(static_cast<float>(sources_->busy_progress()));
   }
   // Camera.
   heading("Camera");
@@ -1256,7 +1499,8 @@ void App::draw_source_tab() {
     cameras_listed_ = true;
     camera_mode_.assign(cameras_.size(), -1);
   }
-  if (camera_mode_.size() != cameras_.size()) camera_mode_.assign(cameras_.size(), -1);
+  if (camera_mode_.size() != cameras_.size())
+    camera_mode_.assign(cameras_.size(), -1);
   if (cameras_.empty()) {
     ImGui::TextDisabled("No camera found (no V4L2 capture device in /dev/video*).");
   }
@@ -1268,13 +1512,15 @@ void App::draw_source_tab() {
     ImGui::TextDisabled("%s", c.path.c_str());
     std::vector<std::string> names{"driver default"};
     for (const CameraMode& m : c.modes) {
-      names.push_back(std::to_string(m.width) + "\xC3\x97" + std::to_string(m.height) + (m.fps > 0 ? fmt(" @ %.0f fps", m.fps) : ""));
+      names.push_back(std::to_string(m.width) + "\xC3\x97" + std::to_string(m.height) +
+                      (m.fps > 0 ? fmt(" @ %.0f fps", m.fps) : ""));
     }
     int sel = camera_mode_[i] + 1;
     ImGui::SetNextItemWidth(fs * 12);
     if (ImGui::BeginCombo("##mode", names[static_cast<std::size_t>(sel)].c_str())) {
       for (int k = 0; k < static_cast<int>(names.size()); ++k) {
-        if (ImGui::Selectable(names[static_cast<std::size_t>(k)].c_str(), k == sel)) camera_mode_[i] = k - 1;
+        if (ImGui::Selectable(names[static_cast<std::size_t>(k)].c_str(), k == sel))
+          camera_mode_[i] = k - 1;
       }
       ImGui::EndCombo();
     }
@@ -1283,7 +1529,8 @@ void App::draw_source_tab() {
       SourceSpec s;
       s.kind = SourceSpec::Kind::Camera;
       s.path = c.path;
-      if (camera_mode_[i] >= 0) s.camera_mode = c.modes[static_cast<std::size_t>(camera_mode_[i])];
+      if (camera_mode_[i] >= 0)
+        s.camera_mode = c.modes[static_cast<std::size_t>(camera_mode_[i])];
       open_spec(s);
     }
     ImGui::PopID();
@@ -1294,18 +1541,22 @@ void App::draw_source_tab() {
   }
   if (view_.live && view_.live->source_failed) {
     ImGui::SameLine();
-    if (ImGui::SmallButton("Reconnect")) open_spec(sources_->spec());
+    if (ImGui::SmallButton("Reconnect"))
+      open_spec(sources_->spec());
   }
 
   // Video file.
   heading("Video file");
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - fs * 5.0f);
-  const bool enter = ImGui::InputTextWithHint("##path", "/path/to/video.mp4", &path_field_, ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool enter = ImGui::InputTextWithHint("##path", "/path/to/video.mp4", &path_field_,
+                                              ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Open", ImVec2(fs * 4.4f, 0)) || enter) && !path_field_.empty()) {
-    SourceSpec s = parse_source_spec(open_as_live_ ? "paced:" + path_field_ : path_field_);
-    if (s.kind == SourceSpec::Kind::Camera || s.kind == SourceSpec::Kind::Demo) s = SourceSpec{SourceSpec::Kind::File, path_field_, {}, -1, false};
-    if (open_as_live_) s.kind = SourceSpec::Kind::Paced;
+    // The field also takes camera:N, /dev/videoN, demo and paced:FILE; "as a live camera" applies
+    // to plain files.
+    SourceSpec s = parse_source_spec(path_field_);
+    if (open_as_live_ && s.kind == SourceSpec::Kind::File)
+      s.kind = SourceSpec::Kind::Paced;
     open_spec(s);
     select_tab_ = 0;
   }
@@ -1316,7 +1567,8 @@ void App::draw_source_tab() {
       const std::string& f = settings_.recent_files[i];
       ImGui::PushID(static_cast<int>(i) + 1000);
       const std::string name = std::filesystem::path(f).filename().string();
-      if (ImGui::Selectable(name.c_str(), path_field_ == f)) path_field_ = f;
+      if (ImGui::Selectable(name.c_str(), path_field_ == f))
+        path_field_ = f;
       if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip("%s (double-click to open)", f.c_str());
         if (ImGui::IsMouseDoubleClicked(0)) {
@@ -1336,8 +1588,9 @@ void App::draw_source_tab() {
 
   // Demo.
   heading("Demo");
-  ImGui::TextWrapped("A 20 s video generated from a public-domain portrait, with a left mouth-corner and a right "
-                     "eyelid twitch, blinks and a smile.");
+  ImGui::TextWrapped(
+      "A 20 s video generated from a public-domain portrait, with a left mouth-corner and a right "
+      "eyelid twitch, blinks and a smile.");
   if (ImGui::Button("Open the demo")) {
     SourceSpec s;
     s.kind = SourceSpec::Kind::Demo;
@@ -1345,7 +1598,13 @@ void App::draw_source_tab() {
     select_tab_ = 0;
   }
   ImGui::SameLine();
-  ImGui::TextDisabled(demo_video_ready() ? "(ready in the cache)" : "(generated once, about a minute)");
+  // Checking the cache reads truth.json: done at most every few seconds, not every frame.
+  if (!demo_checked_ || Clock::now() - *demo_checked_ > std::chrono::seconds(5)) {
+    demo_ready_ = demo_video_ready();
+    demo_checked_ = Clock::now();
+  }
+  ImGui::TextDisabled(demo_ready_ ? "(ready in the cache)"
+                                         : "(generated once, about a minute)");
 }
 
 void App::draw_settings_tab() {
@@ -1360,7 +1619,8 @@ void App::draw_settings_tab() {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
     ImGui::TextColored(to_vec4(colour::kWarn), "%s", settings_message_.c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::SmallButton("OK")) settings_message_.clear();
+    if (ImGui::SmallButton("OK"))
+      settings_message_.clear();
   }
   heading("Sensitivity");
   TwitchSettings& t = settings_.twitch;
@@ -1372,28 +1632,32 @@ void App::draw_settings_tab() {
     t.threshold_k = k;
     changed = true;
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Detection threshold in multiples of the robust noise sigma (default 6)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Detection threshold in multiples of the robust noise sigma (default 6)");
   float mouth = static_cast<float>(100.0 * t.min_amplitude_iod);
   ImGui::SetNextItemWidth(w);
   if (ImGui::SliderFloat("mouth minimum, % IOD", &mouth, 0.2f, 10.0f, "%.2f")) {
     t.min_amplitude_iod = mouth / 100.0;
     changed = true;
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Smallest mouth-corner twitch counted (default 1.2%% IOD, ~0.8 mm)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Smallest mouth-corner twitch counted (default 1.2%% IOD, ~0.8 mm)");
   float eye = static_cast<float>(100.0 * t.eye_min_amplitude_iod);
   ImGui::SetNextItemWidth(w);
   if (ImGui::SliderFloat("eyelid minimum, % IOD", &eye, 0.2f, 10.0f, "%.2f")) {
     t.eye_min_amplitude_iod = eye / 100.0;
     changed = true;
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Smallest eyelid closure counted (default 1.0%% IOD)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Smallest eyelid closure counted (default 1.0%% IOD)");
   float gap = static_cast<float>(t.merge_gap_s);
   ImGui::SetNextItemWidth(w);
   if (ImGui::SliderFloat("merge gap, s", &gap, 0.05f, 3.0f, "%.2f")) {
     t.merge_gap_s = gap;
     changed = true;
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Twitches closer than this form one episode (default 0.75 s)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Twitches closer than this form one episode (default 0.75 s)");
   changed |= ImGui::Checkbox("mouth corners", &t.mouth_enabled);
   ImGui::SameLine(0, fs * 1.5f);
   changed |= ImGui::Checkbox("eyelids", &t.eye_enabled);
@@ -1401,10 +1665,12 @@ void App::draw_settings_tab() {
     t = TwitchSettings{};
     changed = true;
   }
-  if (changed) settings_changed(true);
+  if (changed)
+    settings_changed(true);
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-  ImGui::TextDisabled("Replay: re-applied to the whole recording. Live: the twitch analysis restarts (counters "
-                      "start again); during a recording, when it stops.");
+  ImGui::TextDisabled(
+      "Replay: re-applied to the whole recording. Live: the twitch analysis restarts (counters "
+      "start again); during a recording, when it stops.");
   ImGui::PopTextWrapPos();
 
   heading("Display");
@@ -1428,18 +1694,21 @@ void App::draw_settings_tab() {
     settings_.plot_window_s = std::round(win);
     d = true;
   }
-  if (d) settings_dirty_ = true;
+  if (d)
+    settings_dirty_ = true;
 
   heading("Recording");
-  std::string dir = settings_.recordings_dir.empty() ? default_recordings_dir().string() : settings_.recordings_dir;
+  std::string dir = settings_.recordings_dir.empty() ? default_recordings_dir().string()
+                                                     : settings_.recordings_dir;
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
   if (ImGui::InputText("##recdir", &dir)) {
     settings_.recordings_dir = dir;
     settings_dirty_ = true;
   }
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-  ImGui::TextDisabled("Each recording is a new folder here (date_time) with video.mp4, frames.csv, episodes.csv "
-                      "and summary.json, written as it happens.");
+  ImGui::TextDisabled(
+      "Each recording is a new folder here (date_time) with video.mp4, frames.csv, episodes.csv "
+      "and summary.json, written as it happens.");
   ImGui::PopTextWrapPos();
   heading("Settings file");
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
@@ -1450,11 +1719,14 @@ void App::draw_settings_tab() {
 void App::draw_help() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float fs = fonts_.size;
-  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.45f),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(fs * 34, 0));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, to_vec4(rgba(30, 34, 42, 250)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 1.2f, fs));
-  if (ImGui::Begin("Help", &show_help_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize)) {
+  if (ImGui::Begin("Help", &show_help_,
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                       ImGuiWindowFlags_NoResize)) {
     ImGui::PushFont(fonts_.bold);
     ImGui::TextUnformatted("Keys");
     ImGui::PopFont();
@@ -1484,10 +1756,11 @@ void App::draw_help() {
     ImGui::SameLine(0, fs * 1.5f);
     ImGui::TextColored(to_vec4(colour::kAlert), "\xE2\x96\xA0 twitch now");
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextDisabled("Left and right are always the person's own sides, in both mirror modes. Amplitudes are "
-                        "%% of the inter-ocular distance (IOD, ~63 mm); millimetres are approximate. Arrows show "
-                        "each mouth corner's movement from its resting position (magnified); bars show each "
-                        "eyelid's opening, with its resting opening marked.");
+    ImGui::TextDisabled(
+        "Left and right are always the person's own sides, in both mirror modes. Amplitudes are "
+        "%% of the inter-ocular distance (IOD, ~63 mm); millimetres are approximate. Arrows show "
+        "each mouth corner's movement from its resting position (magnified); bars show each "
+        "eyelid's opening, with its resting opening marked.");
     ImGui::PopTextWrapPos();
   }
   ImGui::End();
@@ -1499,18 +1772,25 @@ void App::draw_help() {
 // Headless testing: exit, screenshot, counters file
 
 bool App::should_exit() {
-  if (opts_.run_for_s < 0) return false;
+  if (opts_.run_for_s < 0)
+    return false;
   const auto now = Clock::now();
   const double since_start = std::chrono::duration<double>(now - started_).count();
-  if (since_start > opts_.run_for_s + kRunForCapS) return true;
-  if (sources_->busy()) return false;
+  if (since_start > opts_.run_for_s + kRunForCapS)
+    return true;
+  if (sources_->busy())
+    return false;
   std::optional<Clock::time_point> settled = sources_->settled_at();
-  if (!settled && opts_.source.empty()) settled = started_;
-  if (!settled) return false;
-  if (std::chrono::duration<double>(now - *settled).count() < opts_.run_for_s) return false;
+  if (!settled && opts_.source.empty())
+    settled = started_;
+  if (!settled)
+    return false;
+  if (std::chrono::duration<double>(now - *settled).count() < opts_.run_for_s)
+    return false;
   // In replay, the counts are final only once every frame is analysed.
   if (view_.mode == SourceMode::Replay) {
-    if (!view_.analysis || !view_.analysis->done || view_.analysis->reapplying) return false;
+    if (!view_.analysis || !view_.analysis->done || view_.analysis->reapplying)
+      return false;
   }
   return true;
 }
@@ -1518,7 +1798,8 @@ bool App::should_exit() {
 bool App::save_screenshot(const std::string& path) {
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
-  if (w <= 0 || h <= 0) return false;
+  if (w <= 0 || h <= 0)
+    return false;
   std::vector<unsigned char> px(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
@@ -1529,7 +1810,8 @@ bool App::save_screenshot(const std::string& path) {
   cv::flip(bgr, bgr, 0);  // GL rows start at the bottom
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
   try {
     return cv::imwrite(path, bgr);
   } catch (const cv::Exception&) {
@@ -1542,11 +1824,15 @@ nlohmann::json App::counters_file() const {
   int w = 0, h = 0, fw = 0, fh = 0;
   glfwGetWindowSize(window_, &w, &h);
   glfwGetFramebufferSize(window_, &fw, &fh);
-  j["window"] = {{"width", w}, {"height", h}, {"framebuffer_width", fw}, {"framebuffer_height", fh}};
-  j["video_rect"] = {{"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
+  j["window"] = {
+      {"width", w}, {"height", h}, {"framebuffer_width", fw}, {"framebuffer_height", fh}};
+  j["video_rect"] = {
+      {"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
   std::string error = sources_->error();
-  if (error.empty()) error = sources_->model_error();
-  if (error.empty()) error = video_error_;
+  if (error.empty())
+    error = sources_->model_error();
+  if (error.empty())
+    error = video_error_;
   j["error"] = error;
   j["source"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().path;
   j["source_label"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().label();
@@ -1565,7 +1851,8 @@ nlohmann::json App::counters_file() const {
   j["screenshot_written"] = screenshot_ok_;
   bool running = false, failed = false;
   std::string status;
-  nlohmann::json rec = {{"active", false}, {"dir", ""}, {"video_frames_written", 0}, {"video_frames_lost", 0}};
+  nlohmann::json rec = {
+      {"active", false}, {"dir", ""}, {"video_frames_written", 0}, {"video_frames_lost", 0}};
   if (view_.live) {
     running = view_.live->running;
     failed = view_.live->source_failed;
@@ -1575,28 +1862,60 @@ nlohmann::json App::counters_file() const {
            {"video_frames_written", view_.live->recording.video_frames_written},
            {"video_frames_lost", view_.live->recording.video_frames_lost}};
   }
-  if (view_.analysis) running = !view_.analysis->done;
+  if (view_.analysis)
+    running = !view_.analysis->done;
   j["running"] = running;
   j["source_failed"] = failed;
   j["status"] = status;
   j["recording"] = rec;
   if (view_.player) {
-    j["replay"] = {{"position_s", view_.frame_t}, {"frame_index", view_.frame_index}, {"playing", view_.player->playing},
-                   {"speed", view_.player->speed}, {"duration_s", view_.duration}};
+    j["replay"] = {{"position_s", view_.frame_t},
+                   {"frame_index", view_.frame_index},
+                   {"playing", view_.player->playing},
+                   {"speed", view_.player->speed},
+                   {"duration_s", view_.duration}};
   }
   j["frame_analysed_shown"] = view_.record.has_value();
   return j;
 }
 
+// Whether the user did anything this frame (then the window redraws at full rate for a moment).
+bool user_input() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f || io.MouseWheel != 0.0f ||
+      io.InputQueueCharacters.Size > 0) {
+    return true;
+  }
+  if (ImGui::IsAnyMouseDown() || ImGui::IsAnyItemActive())
+    return true;
+  for (bool down : io.KeysDown) {
+    if (down)
+      return true;
+  }
+  return false;
+}
+
 int App::run() {
-  if (!init_window()) return exit_code(ErrorKind::Input);
+  // A measuring instrument: under CPU pressure the analysis threads (started by the source
+  // controller's worker, created before this) come first; the UI thread, and Mesa's software
+  // rendering threads created with the GL context below, get a lower priority. Best effort.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kUiNice);
+  if (!init_window())
+    return exit_code(ErrorKind::Input);
   started_ = Clock::now();
+  if (opts_.panel == "source")
+    select_tab_ = 1;
+  if (opts_.panel == "settings")
+    select_tab_ = 2;
+  if (opts_.panel == "help")
+    show_help_ = true;
   if (!opts_.source.empty()) {
     SourceSpec spec = parse_source_spec(opts_.source);
     std::filesystem::path record;
     if (!opts_.record_dir.empty()) {
       if (!spec.live()) {
-        sources_->set_error("--record needs a live source (camera:N or paced:FILE); " + spec.label() + " is a replay");
+        sources_->set_error("--record needs a live source (camera:N or paced:FILE); " +
+                            spec.label() + " is a replay");
       } else if (Status st = prepare_output_dir(opts_.record_dir, false); !st) {
         sources_->set_error("cannot record: " + st.error().message);
       } else {
@@ -1605,13 +1924,17 @@ int App::run() {
     }
     const std::string keep_error = sources_->error();
     open_spec(spec, record);
-    if (!keep_error.empty()) sources_->set_error(keep_error);
+    if (!keep_error.empty())
+      sources_->set_error(keep_error);
   }
   auto frame_start = Clock::now();
   double fps_acc = 0.0;
   int fps_n = 0;
+  double target_fps = kUiFps;
+  Clock::time_point last_input = Clock::now();
   while (!glfwWindowShouldClose(window_)) {
-    const auto deadline = frame_start + std::chrono::microseconds(static_cast<long>(1e6 / kUiFps));
+    const auto deadline =
+        frame_start + std::chrono::microseconds(static_cast<long>(1e6 / target_fps));
     const double wait = std::chrono::duration<double>(deadline - Clock::now()).count();
     if (wait > 0) {
       glfwWaitEventsTimeout(wait);
@@ -1632,6 +1955,19 @@ int App::run() {
     ImGui::NewFrame();
     gather();
     exiting_ = should_exit();
+    if (user_input())
+      last_input = Clock::now();
+    {
+      const bool moving =
+          (view_.mode == SourceMode::Live && view_.live && view_.live->running && !live_frozen_) ||
+          (view_.player && view_.player->playing) ||
+          Clock::now() - last_input < std::chrono::milliseconds(800) || !toasts_.empty() ||
+          view_.flash.any();
+      const bool busy = sources_->busy() || apply_twitch_at_.has_value() ||
+                        (view_.analysis && (!view_.analysis->done || view_.analysis->reapplying)) ||
+                        (view_.mode == SourceMode::None && sources_->model_loading());
+      target_fps = moving ? kUiFps : (busy ? kBusyFps : kIdleFps);
+    }
     handle_keys();
     draw();
     ImGui::Render();
@@ -1645,7 +1981,9 @@ int App::run() {
     if (exiting_) {
       if (!opts_.screenshot.empty()) {
         screenshot_ok_ = save_screenshot(opts_.screenshot);
-        if (!screenshot_ok_) std::fprintf(stderr, "facetwitch: cannot write the screenshot %s\n", opts_.screenshot.c_str());
+        if (!screenshot_ok_)
+          std::fprintf(stderr, "facetwitch: cannot write the screenshot %s\n",
+                       opts_.screenshot.c_str());
       }
       break;
     }
@@ -1654,10 +1992,12 @@ int App::run() {
   if (!opts_.counters_json.empty()) {
     std::error_code ec;
     const auto parent = std::filesystem::path(opts_.counters_json).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (!parent.empty())
+      std::filesystem::create_directories(parent, ec);
     std::ofstream out(opts_.counters_json, std::ios::binary | std::ios::trunc);
     out << counters_file().dump(2) << '\n';
-    if (!out) std::fprintf(stderr, "facetwitch: cannot write %s\n", opts_.counters_json.c_str());
+    if (!out)
+      std::fprintf(stderr, "facetwitch: cannot write %s\n", opts_.counters_json.c_str());
   }
   return 0;
 }

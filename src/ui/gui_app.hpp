@@ -1,7 +1,7 @@
 // gui_app.hpp: the facetwitch window (`facetwitch gui`): GLFW + OpenGL 3.3 core + Dear ImGui.
 // The one entry point is run_gui(); everything else lives in src/ui. The window never exits on an
-// error: a camera that is missing, busy or unplugged, or a file that cannot be read, is shown in the
-// window. The headless-testing options (--run-for, --screenshot, --counters-json...) make it
+// error: a camera that is missing, busy or unplugged, or a file that cannot be read, is shown in
+// the window. The headless-testing options (--run-for, --screenshot, --counters-json...) make it
 // scriptable under xvfb-run.
 #pragma once
 
@@ -13,23 +13,24 @@
 namespace ft::ui {
 
 struct GuiOptions {
-  std::string source;           // file, "paced:FILE", "camera:N", "/dev/videoN", "demo"; empty: none
-  double fail_after_s = -1.0;   // paced sources: fail like an unplugged camera at this time
-  bool loop = false;            // paced sources: loop the file
-  double run_for_s = -1.0;      // > 0: exit (code 0) this long after the source opened; in replay,
-                                // also not before the whole file is analysed
-  std::string screenshot;       // PNG of the whole window, taken just before exiting
-  std::string counters_json;    // every counter shown, the episodes, the video rectangle, errors
+  std::string source;          // file, "paced:FILE", "camera:N", "/dev/videoN", "demo"; empty: none
+  double fail_after_s = -1.0;  // paced sources: fail like an unplugged camera at this time
+  bool loop = false;           // paced sources: loop the file
+  double run_for_s = -1.0;     // > 0: exit (code 0) this long after the source opened; in replay,
+                               // also not before the whole file is analysed
+  std::string screenshot;      // PNG of the whole window, taken just before exiting
+  std::string counters_json;   // every counter shown, the episodes, the video rectangle, errors
   int width = 1440;
   int height = 900;
-  double replay_speed = 1.0;    // <= 0: as fast as possible
-  std::string record_dir;       // live: record from the first frame into this (new or empty) folder
-  double seek_s = -1.0;         // replay: start at this time
-  bool paused = false;          // replay: start paused
+  double replay_speed = 1.0;  // <= 0: as fast as possible
+  std::string record_dir;     // live: record from the first frame into this (new or empty) folder
+  double seek_s = -1.0;       // replay: start at this time
+  bool paused = false;        // replay: start paused
   bool fullscreen = false;
-  std::string model;            // --model
+  std::string panel;  // "results" (default), "source", "settings" or "help": shown at start
+  std::string model;  // --model
   std::optional<TwitchSettings> twitch_override;  // sensitivity from the command line (not saved)
-  std::string settings_file;    // empty: $XDG_CONFIG_HOME/facetwitch/settings.json
+  std::string settings_file;  // empty: $XDG_CONFIG_HOME/facetwitch/settings.json
 };
 
 // Runs the window until it is closed (or --run-for elapses). Returns the process exit code: 0, or

@@ -25,26 +25,17 @@ struct Axes {
   }
 };
 
-std::string fmt_num(double v, double step) {
+std::string fmt_num(double v) {
+  if (std::abs(v) < 1e-9) v = 0.0;
+  // Up to two decimals, without trailing zeros: 7.5, 5, 2.5, 0.
   char buf[32];
-  if (std::abs(v) < step * 1e-3) v = 0.0;
-  if (step >= 1.0) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  } else if (step >= 0.1) {
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-  }
+  std::snprintf(buf, sizeof buf, "%.2f", v);
   std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  if (s == "-0") s = "0";
   if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);  // typographic minus
   return s;
-}
-
-// Rounds a data range out to whole axis steps.
-void nice_range(double& lo, double& hi) {
-  const double step = nice_step(hi - lo, 4);
-  lo = std::floor(lo / step - 1e-9) * step;
-  hi = std::ceil(hi / step + 1e-9) * step;
 }
 
 struct LegendItem {
@@ -53,23 +44,40 @@ struct LegendItem {
   const char* text;
 };
 
-// Frame, title, legend, grid, tick labels. Returns the plot area's axes.
-Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double y0, double y1, const char* title,
-                const std::vector<LegendItem>& legend) {
+// Frame, title, legend, grid, tick labels. The value range [y0, y1] is rounded out to whole steps
+// of the value axis (about one label per 1.8 lines of text, at least 3); `symmetric` keeps 0 in the
+// middle. Returns the plot area's axes.
+Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double y0, double y1,
+                bool symmetric, const char* title, const std::vector<LegendItem>& legend) {
   const Fonts& f = *v.fonts;
   const float fs = f.small->FontSize;
   const float title_h = f.bold->FontSize * 1.45f;
-  const float left = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, "\xE2\x88\x92" "00.0").x + 10.0f;
+  const float left = f.small
+                         ->CalcTextSizeA(fs, 1e9f, 0.0f,
+                                         "\xE2\x88\x92"
+                                         "00.0")
+                         .x +
+                     10.0f;
   const float bottom = fs + 6.0f;
   Axes ax;
   ax.a0 = ImVec2(p0.x + left, p0.y + title_h);
   ax.a1 = ImVec2(p1.x - 10.0f, p1.y - bottom);
+  const int yticks = std::max(3, static_cast<int>((ax.a1.y - ax.a0.y) / (fs * 1.8f)));
+  const double ystep = nice_step(y1 - y0, yticks);
+  y0 = std::floor(y0 / ystep + 1e-9) * ystep;
+  y1 = std::ceil(y1 / ystep - 1e-9) * ystep;
+  if (symmetric) {
+    y1 = std::max(-y0, y1);
+    y0 = -y1;
+  }
   ax.t0 = v.t0;
   ax.t1 = v.t1;
   ax.y0 = y0;
   ax.y1 = y1;
 
-  dl->AddText(f.bold, f.bold->FontSize, ImVec2(p0.x + 4.0f, p0.y + (title_h - f.bold->FontSize) * 0.45f), colour::kText, title);
+  dl->AddText(f.bold, f.bold->FontSize,
+              ImVec2(p0.x + 4.0f, p0.y + (title_h - f.bold->FontSize) * 0.45f), colour::kText,
+              title);
   // Legend, right-aligned on the title row.
   float x = ax.a1.x;
   const float ly = p0.y + title_h * 0.5f;
@@ -87,7 +95,8 @@ Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double 
         dashed_line(dl, ImVec2(x - sw, ly), ImVec2(x, ly), it->colour, 1.5f, 3.0f, 2.5f);
         break;
       case LegendItem::Box:
-        dl->AddRectFilled(ImVec2(x - sw, ly - fs * 0.4f), ImVec2(x, ly + fs * 0.4f), it->colour, 2.0f);
+        dl->AddRectFilled(ImVec2(x - sw, ly - fs * 0.4f), ImVec2(x, ly + fs * 0.4f), it->colour,
+                          2.0f);
         break;
     }
     x -= sw + fs * 0.9f;
@@ -95,22 +104,24 @@ Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double 
 
   dl->AddRectFilled(ax.a0, ax.a1, colour::kPlotBg, 3.0f);
   // Horizontal grid and value labels.
-  const double ystep = nice_step(y1 - y0, 4);
   for (double yv = std::ceil(y0 / ystep - 1e-9) * ystep; yv <= y1 + 1e-9; yv += ystep) {
     const float yy = ax.y(yv);
     const bool zero = std::abs(yv) < ystep * 1e-3;
-    dl->AddLine(ImVec2(ax.a0.x, yy), ImVec2(ax.a1.x, yy), zero ? with_alpha(colour::kTextDim, 120) : colour::kGrid, 1.0f);
-    const std::string s = fmt_num(yv, ystep);
+    dl->AddLine(ImVec2(ax.a0.x, yy), ImVec2(ax.a1.x, yy),
+                zero ? with_alpha(colour::kTextDim, 120) : colour::kGrid, 1.0f);
+    const std::string s = fmt_num(yv);
     const float tw = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, s.c_str()).x;
-    dl->AddText(f.small, fs, ImVec2(ax.a0.x - tw - 5.0f, yy - fs * 0.5f), colour::kTextDim, s.c_str());
+    dl->AddText(f.small, fs, ImVec2(ax.a0.x - tw - 5.0f, yy - fs * 0.5f), colour::kTextDim,
+                s.c_str());
   }
   // Vertical grid and time labels.
   const double tstep = nice_step(v.t1 - v.t0, 10);
   for (double tv = std::ceil(v.t0 / tstep - 1e-9) * tstep; tv <= v.t1 + 1e-9; tv += tstep) {
-    if (tv < 0) continue;
+    if (tv < 0)
+      continue;
     const float xx = ax.x(tv);
     dl->AddLine(ImVec2(xx, ax.a0.y), ImVec2(xx, ax.a1.y), with_alpha(colour::kGrid, 110), 1.0f);
-    const std::string s = fmt_num(tv, tstep) + " s";
+    const std::string s = fmt_num(tv) + " s";
     const float tw = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, s.c_str()).x;
     dl->AddText(f.small, fs, ImVec2(xx - tw * 0.5f, ax.a1.y + 3.0f), colour::kTextDim, s.c_str());
   }
@@ -118,22 +129,25 @@ Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double 
 }
 
 void draw_cursor(ImDrawList* dl, const Axes& ax, double t) {
-  if (!std::isfinite(t) || t < ax.t0 || t > ax.t1) return;
+  if (!std::isfinite(t) || t < ax.t0 || t > ax.t1)
+    return;
   const float x = ax.x(t);
   dl->AddLine(ImVec2(x, ax.a0.y), ImVec2(x, ax.a1.y), rgba(255, 255, 255, 170), 1.5f);
-  dl->AddTriangleFilled(ImVec2(x - 5, ax.a0.y), ImVec2(x + 5, ax.a0.y), ImVec2(x, ax.a0.y + 6), rgba(255, 255, 255, 200));
+  dl->AddTriangleFilled(ImVec2(x - 5, ax.a0.y), ImVec2(x + 5, ax.a0.y), ImVec2(x, ax.a0.y + 6),
+                        rgba(255, 255, 255, 200));
 }
 
 void centred_note(ImDrawList* dl, const Axes& ax, const Fonts& f, const char* text) {
   const ImVec2 ts = f.regular->CalcTextSizeA(f.regular->FontSize, 1e9f, 0.0f, text);
   dl->AddText(f.regular, f.regular->FontSize,
-              ImVec2((ax.a0.x + ax.a1.x - ts.x) * 0.5f, (ax.a0.y + ax.a1.y - ts.y) * 0.5f), colour::kTextDim, text);
+              ImVec2((ax.a0.x + ax.a1.x - ts.x) * 0.5f, (ax.a0.y + ax.a1.y - ts.y) * 0.5f),
+              colour::kTextDim, text);
 }
 
 // A polyline of (t, value) broken at gaps and invalid samples.
 template <class Get>
-void series(ImDrawList* dl, const Axes& ax, const std::vector<ReplayPlotSample>& s, ImU32 col, float thick, Get get,
-            bool dashed = false) {
+void series(ImDrawList* dl, const Axes& ax, const std::vector<ReplayPlotSample>& s, ImU32 col,
+            float thick, Get get, bool dashed = false) {
   std::vector<ImVec2> pts;
   auto flush = [&] {
     if (pts.size() >= 2) {
@@ -166,8 +180,10 @@ void series(ImDrawList* dl, const Axes& ax, const std::vector<ReplayPlotSample>&
   double prev_t = kNaN;
   for (const ReplayPlotSample& p : s) {
     const double v = get(p);
-    if (!std::isfinite(v) || (std::isfinite(prev_t) && p.t - prev_t > kGapS)) flush();
-    if (std::isfinite(v)) pts.emplace_back(ax.x(p.t), ax.y(std::clamp(v, ax.y0, ax.y1)));
+    if (!std::isfinite(v) || (std::isfinite(prev_t) && p.t - prev_t > kGapS))
+      flush();
+    if (std::isfinite(v))
+      pts.emplace_back(ax.x(p.t), ax.y(std::clamp(v, ax.y0, ax.y1)));
     prev_t = p.t;
   }
   flush();
@@ -175,32 +191,37 @@ void series(ImDrawList* dl, const Axes& ax, const std::vector<ReplayPlotSample>&
 
 }  // namespace
 
-void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const PlotView& v, bool enabled) {
+void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const PlotView& v,
+                      bool enabled) {
   static const std::vector<ReplayPlotSample> kNone;
   const auto& samples = v.samples ? *v.samples : kNone;
-  // Value range: at least 0..3 % IOD (0..-1 for lids opening wider), grown to what is visible.
+  // Value range: at least 0..3 % IOD (down to -1 for lids opening wider), grown to what is visible.
+  // The mouth signal is a distance: never below 0.
   double lo = region == Region::Eye ? -1.0 : 0.0, hi = 3.0;
   for (const ReplayPlotSample& p : samples) {
     for (Side s : kSides) {
       const SignalSample& x = p.signals[region][s];
-      if (!x.valid) continue;
+      if (!x.valid)
+        continue;
       if (std::isfinite(x.value_iod)) {
         hi = std::max(hi, 100.0 * x.value_iod);
         lo = std::min(lo, 100.0 * x.value_iod);
       }
-      if (std::isfinite(x.threshold_iod)) hi = std::max(hi, 100.0 * x.threshold_iod);
+      if (std::isfinite(x.threshold_iod))
+        hi = std::max(hi, 100.0 * x.threshold_iod);
     }
   }
-  hi = std::min(hi, 40.0);
-  lo = std::max(lo, -20.0);
-  nice_range(lo, hi);
-  const char* title = region == Region::Mouth ? "Mouth corners \xE2\x80\x94 movement from rest, % IOD"
-                                              : "Eyelids \xE2\x80\x94 closing from rest, % IOD";
-  const std::vector<LegendItem> legend{{LegendItem::Line, colour::kLeft, "person's left"},
-                                       {LegendItem::Line, colour::kRight, "person's right"},
-                                       {LegendItem::Dashed, colour::kTextDim, "threshold"},
-                                       {LegendItem::Box, with_alpha(colour::kAlert, 110), "twitch episode"}};
-  const Axes ax = draw_frame(dl, p0, p1, v, lo, hi, title, legend);
+  hi = std::min(hi * 1.12, 40.0);  // headroom: peaks do not touch the episode bars
+  lo = region == Region::Mouth ? 0.0 : std::max(lo * 1.12, -20.0);
+  const char* title = region == Region::Mouth
+                          ? "Mouth corners \xE2\x80\x94 movement from rest, % IOD"
+                          : "Eyelids \xE2\x80\x94 closing from rest, % IOD";
+  const std::vector<LegendItem> legend{
+      {LegendItem::Line, colour::kLeft, "person's left"},
+      {LegendItem::Line, colour::kRight, "person's right"},
+      {LegendItem::Dashed, colour::kTextDim, "threshold"},
+      {LegendItem::Box, with_alpha(colour::kAlert, 110), "twitch episode"}};
+  const Axes ax = draw_frame(dl, p0, p1, v, lo, hi, false, title, legend);
   dl->PushClipRect(ax.a0, ax.a1, true);
 
   const Fonts& fonts = *v.fonts;
@@ -209,7 +230,8 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
   if (v.episodes) {
     const float bar_h = std::max(4.0f, fonts.size * 0.28f);
     for (const Episode& e : *v.episodes) {
-      if (e.region != region || e.end_s < v.t0 || e.start_s > v.t1) continue;
+      if (e.region != region || e.end_s < v.t0 || e.start_s > v.t1)
+        continue;
       const float x0 = ax.x(e.start_s), x1 = std::max(ax.x(e.end_s), x0 + 3.0f);
       dl->AddRectFilled(ImVec2(x0, ax.a0.y), ImVec2(x1, ax.a1.y), with_alpha(colour::kAlert, 40));
       const float y0 = ax.a0.y + 2.0f;
@@ -219,17 +241,23 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
       } else {
         dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + bar_h), laterality_colour(e.side), 2.0f);
       }
-      const char* who = e.side == Laterality::Left ? "left" : (e.side == Laterality::Right ? "right" : "both");
+      const char* who =
+          e.side == Laterality::Left ? "left" : (e.side == Laterality::Right ? "right" : "both");
       char buf[64];
       if (std::isfinite(e.frequency_hz)) {
         std::snprintf(buf, sizeof buf, "%s %.1f Hz", who, e.frequency_hz);
       } else {
         std::snprintf(buf, sizeof buf, "%s", who);
       }
+      // The label goes right of the bar (left of it near the plot's right edge), on the bar's line.
       const float fsz = fonts.small->FontSize;
       const ImVec2 ts = fonts.small->CalcTextSizeA(fsz, 1e9f, 0.0f, buf);
-      const ImVec2 tp(x0 + 3.0f, y0 + bar_h + 2.0f);
-      dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), rgba(15, 17, 21, 200), 2.0f);
+      ImVec2 tp(x1 + 5.0f, y0 + bar_h * 0.5f - ts.y * 0.5f);
+      if (tp.x + ts.x > ax.a1.x - 2.0f)
+        tp.x = x0 - ts.x - 5.0f;
+      tp.y = std::max(tp.y, ax.a0.y);
+      dl->AddRectFilled(ImVec2(tp.x - 3, tp.y), ImVec2(tp.x + ts.x + 3, tp.y + ts.y),
+                        rgba(15, 17, 21, 215), 3.0f);
       dl->AddText(fonts.small, fsz, tp, laterality_colour(e.side), buf);
     }
   }
@@ -240,27 +268,32 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
     const float y1 = ax.a1.y - (s == Side::Left ? strip : 0.0f), y0 = y1 - strip;
     auto close_run = [&](double end_t) {
       if (std::isfinite(run_start)) {
-        dl->AddRectFilled(ImVec2(ax.x(run_start), y0), ImVec2(std::max(ax.x(end_t), ax.x(run_start) + 2.0f), y1),
+        dl->AddRectFilled(ImVec2(ax.x(run_start), y0),
+                          ImVec2(std::max(ax.x(end_t), ax.x(run_start) + 2.0f), y1),
                           side_colour(s));
       }
       run_start = kNaN;
     };
     for (const ReplayPlotSample& p : samples) {
       const bool active = p.signals[region][s].active;
-      if (active && !std::isfinite(run_start)) run_start = p.t;
-      if (!active && std::isfinite(run_start)) close_run(p.t);
+      if (active && !std::isfinite(run_start))
+        run_start = p.t;
+      if (!active && std::isfinite(run_start))
+        close_run(p.t);
       prev_t = p.t;
     }
-    if (std::isfinite(run_start)) close_run(prev_t);
+    if (std::isfinite(run_start))
+      close_run(prev_t);
   }
   // Thresholds (dashed) and signals.
   for (Side s : kSides) {
-    series(dl, ax, samples, with_alpha(side_colour(s), 150), 1.3f,
-           [&](const ReplayPlotSample& p) {
-             const SignalSample& x = p.signals[region][s];
-             return x.valid ? 100.0 * x.threshold_iod : kNaN;
-           },
-           true);
+    series(
+        dl, ax, samples, with_alpha(side_colour(s), 150), 1.3f,
+        [&](const ReplayPlotSample& p) {
+          const SignalSample& x = p.signals[region][s];
+          return x.valid ? 100.0 * x.threshold_iod : kNaN;
+        },
+        true);
   }
   for (Side s : kSides) {
     series(dl, ax, samples, side_colour(s), 2.0f, [&](const ReplayPlotSample& p) {
@@ -273,8 +306,11 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
   if (!enabled) {
     dl->AddRectFilled(ax.a0, ax.a1, rgba(15, 17, 21, 150));
     centred_note(dl, ax, *v.fonts, "detection off (Settings)");
-  } else if (samples.empty()) {
-    centred_note(dl, ax, *v.fonts, "no measurement in this time range");
+  } else if (std::none_of(samples.begin(), samples.end(), [&](const ReplayPlotSample& p) {
+               return p.signals[region].left.valid || p.signals[region].right.valid;
+             })) {
+    centred_note(dl, ax, *v.fonts,
+                 samples.empty() ? "no measurement yet" : "no measurable face in this time range");
   }
 }
 
@@ -283,27 +319,32 @@ void draw_asymmetry_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v
   const auto& samples = v.samples ? *v.samples : kNone;
   double m = 2.0;
   for (const ReplayPlotSample& p : samples) {
-    if (p.measurable && std::isfinite(p.height_diff_iod)) m = std::max(m, std::abs(100.0 * p.height_diff_iod));
+    if (p.measurable && std::isfinite(p.height_diff_iod))
+      m = std::max(m, std::abs(100.0 * p.height_diff_iod));
   }
-  m = std::min(m, 30.0);
-  double lo = -m, hi = m;
-  nice_range(lo, hi);
-  const double r = std::max(-lo, hi);
-  const std::vector<LegendItem> legend{{LegendItem::Line, colour::kBoth, "left corner minus right corner"}};
-  const Axes ax = draw_frame(dl, p0, p1, v, -r, r, "Asymmetry \xE2\x80\x94 mouth-corner height, % IOD", legend);
+  m = std::min(m * 1.12, 30.0);
+  const std::vector<LegendItem> legend{
+      {LegendItem::Line, colour::kBoth, "left corner minus right corner"}};
+  const Axes ax = draw_frame(dl, p0, p1, v, -m, m, true,
+                             "Asymmetry \xE2\x80\x94 mouth-corner height, % IOD", legend);
   dl->PushClipRect(ax.a0, ax.a1, true);
-  series(dl, ax, samples, colour::kBoth, 2.0f, [](const ReplayPlotSample& p) {
-    return p.measurable ? 100.0 * p.height_diff_iod : kNaN;
-  });
+  series(dl, ax, samples, colour::kBoth, 2.0f,
+         [](const ReplayPlotSample& p) { return p.measurable ? 100.0 * p.height_diff_iod : kNaN; });
   draw_cursor(dl, ax, v.cursor_t);
   const Fonts& f = *v.fonts;
   const float fs = f.small->FontSize;
   const char* up = "\xE2\x86\x91 person's left corner higher";
   const char* down = "\xE2\x86\x93 person's right corner higher";
-  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a0.y + 3.0f), with_alpha(colour::kTextDim, 200), up);
-  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a1.y - fs - 3.0f), with_alpha(colour::kTextDim, 200), down);
+  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a0.y + 3.0f),
+              with_alpha(colour::kTextDim, 200), up);
+  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a1.y - fs - 3.0f),
+              with_alpha(colour::kTextDim, 200), down);
   dl->PopClipRect();
-  if (samples.empty()) centred_note(dl, ax, f, "no measurement in this time range");
+  if (std::none_of(samples.begin(), samples.end(),
+                   [](const ReplayPlotSample& p) { return p.measurable; })) {
+    centred_note(dl, ax, f,
+                 samples.empty() ? "no measurement yet" : "no measurable face in this time range");
+  }
 }
 
 }  // namespace ft::ui

@@ -19,7 +19,8 @@ namespace {
 using nlohmann::json;
 
 std::filesystem::path home_dir() {
-  if (const char* h = std::getenv("HOME"); h && *h) return h;
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return h;
   return std::filesystem::temp_directory_path();
 }
 
@@ -28,7 +29,8 @@ class FieldReader {
  public:
   explicit FieldReader(const json& obj) : obj_(obj) {}
   void number(const char* key, double& out, double lo, double hi) {
-    if (!obj_.contains(key)) return;
+    if (!obj_.contains(key))
+      return;
     const json& v = obj_.at(key);
     if (!v.is_number() || !std::isfinite(v.get<double>())) {
       problems_.push_back(std::string(key) + " is not a number");
@@ -44,7 +46,8 @@ class FieldReader {
     out = d;
   }
   void boolean(const char* key, bool& out) {
-    if (!obj_.contains(key)) return;
+    if (!obj_.contains(key))
+      return;
     const json& v = obj_.at(key);
     if (!v.is_boolean()) {
       problems_.push_back(std::string(key) + " is not true/false");
@@ -53,7 +56,8 @@ class FieldReader {
     out = v.get<bool>();
   }
   void text(const char* key, std::string& out) {
-    if (!obj_.contains(key)) return;
+    if (!obj_.contains(key))
+      return;
     const json& v = obj_.at(key);
     if (!v.is_string()) {
       problems_.push_back(std::string(key) + " is not text");
@@ -80,12 +84,15 @@ std::filesystem::path default_settings_path() {
   return base / "facetwitch" / "settings.json";
 }
 
-std::filesystem::path default_recordings_dir() { return home_dir() / "facetwitch-sessions"; }
+std::filesystem::path default_recordings_dir() {
+  return home_dir() / "facetwitch-sessions";
+}
 
 LoadedSettings load_settings(const std::filesystem::path& path) {
   LoadedSettings out;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return out;
+  if (!std::filesystem::exists(path, ec))
+    return out;
   const std::string where = "settings file " + path.string();
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -96,21 +103,24 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
   ss << in.rdbuf();
   json j = json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    out.message = where + " is not valid JSON: using the default settings (the file is replaced when a "
-                          "setting is changed)";
+    out.message = where +
+                  " is not valid JSON: using the default settings (the file is replaced when a "
+                  "setting is changed)";
     return out;
   }
   UiSettings& s = out.settings;
   std::vector<std::string> problems;
   auto section = [&](const char* name, auto&& read) {
-    if (!j.contains(name)) return;
+    if (!j.contains(name))
+      return;
     if (!j.at(name).is_object()) {
       problems.push_back(std::string(name) + " is not an object");
       return;
     }
     FieldReader r(j.at(name));
     read(r);
-    for (auto& p : r.problems()) problems.push_back(std::string(name) + "." + p);
+    for (auto& p : r.problems())
+      problems.push_back(std::string(name) + "." + p);
   };
   // Ranges: those accepted by `facetwitch analyse` for the same settings.
   section("sensitivity", [&](FieldReader& r) {
@@ -138,7 +148,8 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
     const json& rec = j.at("files").at("recent");
     if (rec.is_array()) {
       for (const json& f : rec) {
-        if (f.is_string() && s.recent_files.size() < kMaxRecentFiles) s.recent_files.push_back(f.get<std::string>());
+        if (f.is_string() && s.recent_files.size() < kMaxRecentFiles)
+          s.recent_files.push_back(f.get<std::string>());
       }
     } else {
       problems.push_back("files.recent is not a list");
@@ -146,7 +157,8 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
   }
   if (!problems.empty()) {
     out.message = where + ": ignored ";
-    for (std::size_t i = 0; i < problems.size(); ++i) out.message += (i ? "; " : "") + problems[i];
+    for (std::size_t i = 0; i < problems.size(); ++i)
+      out.message += (i ? "; " : "") + problems[i];
     out.message += " (defaults used for these)";
   }
   return out;
@@ -161,18 +173,21 @@ Status save_settings(const std::filesystem::path& path, const UiSettings& s) {
                       {"merge_gap_s", s.twitch.merge_gap_s},
                       {"mouth_enabled", s.twitch.mouth_enabled},
                       {"eye_enabled", s.twitch.eye_enabled}};
-  j["display"] = {{"mirror_live", s.mirror_live},       {"mirror_replay", s.mirror_replay},
-                  {"plot_window_s", s.plot_window_s},   {"show_landmarks", s.show_landmarks},
-                  {"show_midline", s.show_midline},     {"show_motion", s.show_motion},
+  j["display"] = {{"mirror_live", s.mirror_live},     {"mirror_replay", s.mirror_replay},
+                  {"plot_window_s", s.plot_window_s}, {"show_landmarks", s.show_landmarks},
+                  {"show_midline", s.show_midline},   {"show_motion", s.show_motion},
                   {"arrow_gain", s.arrow_gain}};
-  j["files"] = {{"recordings_dir", s.recordings_dir}, {"browser_dir", s.browser_dir}, {"recent", s.recent_files}};
+  j["files"] = {{"recordings_dir", s.recordings_dir},
+                {"browser_dir", s.browser_dir},
+                {"recent", s.recent_files}};
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) {
-    return make_error(ErrorKind::Output,
-                      "cannot create " + path.parent_path().string() + " for the settings: " + ec.message());
+    return make_error(ErrorKind::Output, "cannot create " + path.parent_path().string() +
+                                             " for the settings: " + ec.message());
   }
-  const auto tmp = path.parent_path() / (path.filename().string() + ".tmp" + std::to_string(getpid()));
+  const auto tmp =
+      path.parent_path() / (path.filename().string() + ".tmp" + std::to_string(getpid()));
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << j.dump(2) << '\n';
@@ -193,11 +208,13 @@ Status save_settings(const std::filesystem::path& path, const UiSettings& s) {
 void add_recent_file(UiSettings& settings, const std::string& file) {
   std::error_code ec;
   std::string abs = std::filesystem::absolute(file, ec).lexically_normal().string();
-  if (ec) abs = file;
+  if (ec)
+    abs = file;
   auto& r = settings.recent_files;
   r.erase(std::remove(r.begin(), r.end(), abs), r.end());
   r.insert(r.begin(), abs);
-  if (r.size() > kMaxRecentFiles) r.resize(kMaxRecentFiles);
+  if (r.size() > kMaxRecentFiles)
+    r.resize(kMaxRecentFiles);
 }
 
 }  // namespace ft::ui

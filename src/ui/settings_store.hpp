@@ -2,9 +2,9 @@
 // $XDG_CONFIG_HOME/facetwitch/settings.json (default ~/.config/facetwitch/settings.json): the
 // sensitivity of the twitch detector, display preferences, the recordings folder, recent files.
 //
-// Reading never fails: a missing file gives the defaults silently; an unreadable or corrupt file, or a
-// field of the wrong type or out of range, gives the defaults for what could not be used plus a
-// message for the window. Writing goes to a temporary file renamed over the old one (never
+// Reading never fails: a missing file gives the defaults silently; an unreadable or corrupt file,
+// or a field of the wrong type or out of range, gives the defaults for what could not be used plus
+// a message for the window. Writing goes to a temporary file renamed over the old one (never
 // half-written). No GUI dependency; plain functions, thread-safe (no shared state).
 // Units: as in TwitchSettings (IOD fractions, seconds); plot_window_s in seconds.
 #pragma once
@@ -27,11 +27,11 @@ struct UiSettings {
   double plot_window_s = 20.0;  // 10..30
   bool show_landmarks = true;
   bool show_midline = true;
-  bool show_motion = true;      // mouth-corner arrows and eyelid bars
-  double arrow_gain = 10.0;     // mouth-corner displacement arrows are drawn this many times longer
-  std::string recordings_dir;   // empty: ~/facetwitch-sessions
+  bool show_motion = true;     // mouth-corner arrows and eyelid bars
+  double arrow_gain = 10.0;    // mouth-corner displacement arrows are drawn this many times longer
+  std::string recordings_dir;  // empty: ~/facetwitch-sessions
   std::vector<std::string> recent_files;  // most recent first
-  std::string browser_dir;      // last folder shown by the file browser
+  std::string browser_dir;                // last folder shown by the file browser
 };
 
 inline constexpr std::size_t kMaxRecentFiles = 10;

@@ -54,11 +54,14 @@ SourceSpec parse_source_spec(const std::string& spec) {
   return s;
 }
 
-std::filesystem::path demo_video_path() { return cache_dir() / "demo" / "video.mp4"; }
+std::filesystem::path demo_video_path() {
+  return cache_dir() / "demo" / "video.mp4";
+}
 
 bool demo_video_ready() {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(demo_video_path(), ec)) return false;
+  if (!std::filesystem::is_regular_file(demo_video_path(), ec))
+    return false;
   auto truth = read_truth(demo_video_path().parent_path() / "truth.json");
   return truth && truth->scenario && to_json(*truth->scenario) == to_json(demo_scenario());
 }
@@ -120,7 +123,8 @@ void SourceController::worker_loop() {
     {
       std::unique_lock lock(worker_mutex_);
       worker_cv_.wait(lock, [&] { return worker_quit_ || worker_job_ != nullptr; });
-      if (worker_quit_) return;
+      if (worker_quit_)
+        return;
       job = worker_job_;
       worker_job_ = nullptr;
     }
@@ -141,15 +145,18 @@ SourceController::~SourceController() {
     worker_quit_ = true;
   }
   worker_cv_.notify_all();
-  if (worker_.joinable()) worker_.join();  // waits for a job in progress
+  if (worker_.joinable())
+    worker_.join();  // waits for a job in progress
   job_.reset();
   live_.reset();
   player_.reset();
   replay_.reset();
   for (auto& r : reapers_) {
-    if (r.thread.joinable()) r.thread.join();
+    if (r.thread.joinable())
+      r.thread.join();
   }
-  if (model_.valid()) model_.wait();
+  if (model_.valid())
+    model_.wait();
 }
 
 bool SourceController::model_loading() const {
@@ -157,17 +164,21 @@ bool SourceController::model_loading() const {
 }
 
 std::string SourceController::model_error() const {
-  if (model_loading()) return {};
+  if (model_loading())
+    return {};
   return model_.get().error;
 }
 
 std::string SourceController::busy_text() const {
-  if (!job_) return {};
+  if (!job_)
+    return {};
   std::lock_guard lock(job_->m);
   return job_->text;
 }
 
-double SourceController::busy_progress() const { return job_ ? job_->progress.load() : -1.0; }
+double SourceController::busy_progress() const {
+  return job_ ? job_->progress.load() : -1.0;
+}
 
 void SourceController::open(const SourceSpec& spec, const std::filesystem::path& record_dir) {
   if (job_) {
@@ -190,8 +201,10 @@ void SourceController::start_job(const SourceSpec& spec, const std::filesystem::
   worker_cv_.notify_all();
 }
 
-void SourceController::run_job(Job& job, const std::shared_future<Loaded>& model, AnalyserOptions analyser) {
-  if (model.wait_for(std::chrono::seconds(0)) != std::future_status::ready) job.say("loading the landmark model…");
+void SourceController::run_job(Job& job, const std::shared_future<Loaded>& model,
+                               AnalyserOptions analyser) {
+  if (model.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    job.say("loading the landmark model…");
   const Loaded& m = model.get();
   if (!m.model) {
     job.error = m.error;
@@ -270,7 +283,8 @@ void SourceController::run_job(Job& job, const std::shared_future<Loaded>& model
   }
   auto live = std::make_unique<LivePipeline>(m.model, analyser, m.path);
   if (!job.record_dir.empty()) {
-    if (Status st = live->start_recording(job.record_dir); !st) job.error = st.error().message;
+    if (Status st = live->start_recording(job.record_dir); !st)
+      job.error = st.error().message;
   }
   if (Status st = live->start(std::move(source)); !st) {
     job.error = st.error().message;
@@ -332,7 +346,8 @@ void SourceController::poll() {
   }
   for (auto it = reapers_.begin(); it != reapers_.end();) {
     if (*it->done) {
-      if (it->thread.joinable()) it->thread.join();
+      if (it->thread.joinable())
+        it->thread.join();
       it = reapers_.erase(it);
     } else {
       ++it;
@@ -341,18 +356,22 @@ void SourceController::poll() {
 }
 
 Status SourceController::start_recording(const std::filesystem::path& dir) {
-  if (!live_) return make_error(ErrorKind::BadArguments, "recording needs a live source (a camera)");
+  if (!live_)
+    return make_error(ErrorKind::BadArguments, "recording needs a live source (a camera)");
   return live_->start_recording(dir);
 }
 
 void SourceController::stop_recording() {
-  if (live_) live_->stop_recording();
+  if (live_)
+    live_->stop_recording();
 }
 
 void SourceController::set_settings(const TwitchSettings& twitch) {
   config_.analyser.twitch = twitch;
-  if (live_) live_->set_twitch_settings(twitch);
-  if (replay_) replay_->apply_settings(twitch);
+  if (live_)
+    live_->set_twitch_settings(twitch);
+  if (replay_)
+    replay_->apply_settings(twitch);
 }
 
 }  // namespace ft::ui

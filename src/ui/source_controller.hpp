@@ -1,16 +1,17 @@
 // source_controller.hpp: what the window is looking at: nothing, a live source (camera, or a file
-// paced like a camera) through LivePipeline, or a recorded video through ReplaySession + ReplayPlayer.
+// paced like a camera) through LivePipeline, or a recorded video through ReplaySession +
+// ReplayPlayer.
 //
 // Everything slow happens off the UI thread: the landmark model is loaded by a background thread at
 // start; opening a source (and generating the demo video into the cache the first time) runs on a
-// worker thread ("ft-open", started with the controller, so the pipelines it starts do not inherit a
-// lowered priority of the UI thread) whose result the UI thread installs in poll(); a source that is
-// replaced or closed is
-// destroyed (threads stopped and joined, recording finished) by a reaper thread. A source that cannot
-// be opened leaves the current one running and sets error(). No exception leaves a thread.
+// worker thread ("ft-open", started with the controller, so the pipelines it starts do not inherit
+// a lowered priority of the UI thread) whose result the UI thread installs in poll(); a source that
+// is replaced or closed is destroyed (threads stopped and joined, recording finished) by a reaper
+// thread. A source that cannot be opened leaves the current one running and sets error(). No
+// exception leaves a thread.
 //
-// Thread safety: the public interface is for the UI thread only (one thread); the workers communicate
-// with it through atomics and a mutex inside.
+// Thread safety: the public interface is for the UI thread only (one thread); the workers
+// communicate with it through atomics and a mutex inside.
 #pragma once
 
 #include <atomic>
@@ -42,7 +43,7 @@ struct SourceSpec {
   double fail_after_s = -1.0;  // Paced: fail like an unplugged camera once t passes this
   bool loop = false;           // Paced: play the file in a loop
   bool live() const { return kind == Kind::Paced || kind == Kind::Camera; }
-  std::string label() const;   // short, for the window
+  std::string label() const;  // short, for the window
 };
 
 // "demo", "paced:FILE", "camera:N", "/dev/videoN"; anything else is a video file.

@@ -3,20 +3,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <system_error>
 #include <filesystem>
+#include <system_error>
 
 namespace ft::ui {
 
 namespace {
-constexpr const char* kFontDirs[] = {"/usr/share/fonts/truetype/dejavu/", "/usr/share/fonts/dejavu/",
-                                     "/usr/local/share/fonts/"};
+constexpr const char* kFontDirs[] = {"/usr/share/fonts/truetype/dejavu/",
+                                     "/usr/share/fonts/dejavu/", "/usr/local/share/fonts/"};
 
 std::string find_font(const char* file) {
   std::error_code ec;
   for (const char* d : kFontDirs) {
     const std::filesystem::path p = std::filesystem::path(d) / file;
-    if (std::filesystem::is_regular_file(p, ec)) return p.string();
+    if (std::filesystem::is_regular_file(p, ec))
+      return p.string();
   }
   return {};
 }
@@ -31,7 +32,8 @@ const ImWchar* glyph_ranges() {
 
 ImVec4 to_vec4(ImU32 c) {
   return ImVec4(static_cast<float>(c & 0xFF) / 255.0f, static_cast<float>((c >> 8) & 0xFF) / 255.0f,
-                static_cast<float>((c >> 16) & 0xFF) / 255.0f, static_cast<float>((c >> 24) & 0xFF) / 255.0f);
+                static_cast<float>((c >> 16) & 0xFF) / 255.0f,
+                static_cast<float>((c >> 24) & 0xFF) / 255.0f);
 }
 
 float font_size_for(float window_height, float content_scale) {
@@ -52,14 +54,16 @@ Fonts load_fonts(float size) {
   cfg.OversampleV = 1;
   if (!regular.empty()) {
     f.regular = io.Fonts->AddFontFromFileTTF(regular.c_str(), size, &cfg, glyph_ranges());
-    f.small = io.Fonts->AddFontFromFileTTF(regular.c_str(), std::round(size * 0.8f), &cfg, glyph_ranges());
+    f.small = io.Fonts->AddFontFromFileTTF(regular.c_str(), std::round(size * 0.8f), &cfg,
+                                           glyph_ranges());
     const std::string& b = bold.empty() ? regular : bold;
     f.bold = io.Fonts->AddFontFromFileTTF(b.c_str(), size, &cfg, glyph_ranges());
     f.big = io.Fonts->AddFontFromFileTTF(b.c_str(), std::round(size * 1.7f), &cfg, glyph_ranges());
   }
   if (!f.regular || !f.small || !f.bold || !f.big) {
     io.Fonts->Clear();
-    f.warning = "DejaVu Sans not found (apt install fonts-dejavu-core): using Dear ImGui's built-in font";
+    f.warning =
+        "DejaVu Sans not found (apt install fonts-dejavu-core): using Dear ImGui's built-in font";
     ImFontConfig d;
     d.SizePixels = size;
     f.regular = io.Fonts->AddFontDefault(&d);
@@ -88,7 +92,7 @@ void apply_style(float font_size) {
   style.GrabMinSize = 12;
   style.WindowBorderSize = 0;
   style.ChildBorderSize = 1;
-  style.FrameBorderSize = 0;
+  style.FrameBorderSize = 1;
   style.WindowRounding = 0;
   style.ChildRounding = 4;
   style.FrameRounding = 4;
@@ -104,7 +108,7 @@ void apply_style(float font_size) {
   c[ImGuiCol_WindowBg] = to_vec4(colour::kWindowBg);
   c[ImGuiCol_ChildBg] = to_vec4(colour::kPanelBg);
   c[ImGuiCol_PopupBg] = to_vec4(rgba(30, 34, 42, 250));
-  c[ImGuiCol_Border] = to_vec4(colour::kBorder);
+  c[ImGuiCol_Border] = to_vec4(rgba(58, 66, 80));
   c[ImGuiCol_FrameBg] = to_vec4(rgba(36, 41, 50));
   c[ImGuiCol_FrameBgHovered] = to_vec4(rgba(46, 53, 64));
   c[ImGuiCol_FrameBgActive] = to_vec4(rgba(54, 62, 75));

@@ -1,6 +1,6 @@
-// theme.hpp: the window's look: colours (one per side of the person, used everywhere: overlays, plots,
-// counters), fonts (DejaVu Sans sized from the window height and the monitor's content scale), and
-// the Dear ImGui style. UI thread only (Dear ImGui's context is not thread-safe).
+// theme.hpp: the window's look: colours (one per side of the person, used everywhere: overlays,
+// plots, counters), fonts (DejaVu Sans sized from the window height and the monitor's content
+// scale), and the Dear ImGui style. UI thread only (Dear ImGui's context is not thread-safe).
 #pragma once
 
 #include <cstdint>
@@ -14,18 +14,20 @@ namespace ft::ui {
 
 // 0xAABBGGRR like Dear ImGui's IM_COL32, without its casts.
 constexpr ImU32 rgba(int r, int g, int b, int a = 255) {
-  return (static_cast<ImU32>(a) << 24) | (static_cast<ImU32>(b) << 16) | (static_cast<ImU32>(g) << 8) |
-         static_cast<ImU32>(r);
+  return (static_cast<ImU32>(a) << 24) | (static_cast<ImU32>(b) << 16) |
+         (static_cast<ImU32>(g) << 8) | static_cast<ImU32>(r);
 }
-constexpr ImU32 with_alpha(ImU32 c, int a) { return (c & 0x00FFFFFFu) | (static_cast<ImU32>(a) << 24); }
+constexpr ImU32 with_alpha(ImU32 c, int a) {
+  return (c & 0x00FFFFFFu) | (static_cast<ImU32>(a) << 24);
+}
 ImVec4 to_vec4(ImU32 c);
 
 namespace colour {
-inline constexpr ImU32 kLeft = rgba(255, 167, 38);    // the person's left: amber
-inline constexpr ImU32 kRight = rgba(41, 182, 246);   // the person's right: sky blue
-inline constexpr ImU32 kBoth = rgba(186, 153, 255);   // bilateral; the asymmetry trace
-inline constexpr ImU32 kAlert = rgba(255, 64, 110);   // a twitch happening now
-inline constexpr ImU32 kRecord = rgba(239, 54, 54);   // recording
+inline constexpr ImU32 kLeft = rgba(255, 167, 38);   // the person's left: amber
+inline constexpr ImU32 kRight = rgba(41, 182, 246);  // the person's right: sky blue
+inline constexpr ImU32 kBoth = rgba(186, 153, 255);  // bilateral; the asymmetry trace
+inline constexpr ImU32 kAlert = rgba(255, 64, 110);  // a twitch happening now
+inline constexpr ImU32 kRecord = rgba(239, 54, 54);  // recording
 inline constexpr ImU32 kOk = rgba(76, 200, 140);
 inline constexpr ImU32 kWarn = rgba(255, 196, 64);
 inline constexpr ImU32 kText = rgba(228, 232, 239);
@@ -38,9 +40,12 @@ inline constexpr ImU32 kBorder = rgba(44, 50, 61);
 inline constexpr ImU32 kAccent = rgba(38, 166, 154);
 }  // namespace colour
 
-inline ImU32 side_colour(Side s) { return s == Side::Left ? colour::kLeft : colour::kRight; }
+inline ImU32 side_colour(Side s) {
+  return s == Side::Left ? colour::kLeft : colour::kRight;
+}
 inline ImU32 laterality_colour(Laterality l) {
-  return l == Laterality::Left ? colour::kLeft : (l == Laterality::Right ? colour::kRight : colour::kBoth);
+  return l == Laterality::Left ? colour::kLeft
+                               : (l == Laterality::Right ? colour::kRight : colour::kBoth);
 }
 
 struct Fonts {

@@ -30,11 +30,13 @@ void count_episodes(Counters& c) {
     c.open_episode_twitches = o.twitch_count;
     c.open_episode = std::string(to_string(o.side)) + " " + std::string(to_string(o.region));
   }
-  c.twitches_per_minute = c.session_time_s > 1.0 ? c.twitches_total / (c.session_time_s / 60.0) : 0.0;
+  c.twitches_per_minute =
+      c.session_time_s > 1.0 ? c.twitches_total / (c.session_time_s / 60.0) : 0.0;
 }
 
 nlohmann::json number_or_null(double v) {
-  if (!std::isfinite(v)) return nullptr;
+  if (!std::isfinite(v))
+    return nullptr;
   return v;
 }
 
@@ -43,7 +45,8 @@ nlohmann::json to_json(const SideCounts& s) {
 }
 
 double median_of_copy(std::vector<double> v) {
-  if (v.empty()) return kNaN;
+  if (v.empty())
+    return kNaN;
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
   return *mid;
@@ -86,8 +89,10 @@ Counters counters_from_replay(const ReplayAnalysisSnapshot& s) {
   c.analysis_fps = s.analysis_fps;
   c.analyse_ms = s.mean_analyse_ms;
   if (sum.frames > 0) {
-    c.face_found_percent = 100.0 * static_cast<double>(sum.frames_with_face) / static_cast<double>(sum.frames);
-    c.measurable_percent = 100.0 * static_cast<double>(sum.frames_good_quality) / static_cast<double>(sum.frames);
+    c.face_found_percent =
+        100.0 * static_cast<double>(sum.frames_with_face) / static_cast<double>(sum.frames);
+    c.measurable_percent =
+        100.0 * static_cast<double>(sum.frames_good_quality) / static_cast<double>(sum.frames);
   }
   c.asymmetry_height_iod = sum.asymmetry.mouth_corner_height_iod;
   c.asymmetry_index_iod = sum.asymmetry.index;
@@ -114,14 +119,18 @@ nlohmann::json to_json(const Episode& e) {
 
 nlohmann::json to_json(const Counters& c) {
   nlohmann::json eps = nlohmann::json::array();
-  for (const Episode& e : c.episodes) eps.push_back(to_json(e));
+  for (const Episode& e : c.episodes)
+    eps.push_back(to_json(e));
   nlohmann::json open = nlohmann::json::array();
-  for (const Episode& e : c.open_episodes) open.push_back(to_json(e));
+  for (const Episode& e : c.open_episodes)
+    open.push_back(to_json(e));
   return {{"mode", c.mode},
           {"episodes_total", c.episodes_total},
           {"twitches_total", c.twitches_total},
-          {"episodes_by_side", {{"mouth", to_json(c.episodes_mouth)}, {"eye", to_json(c.episodes_eye)}}},
-          {"twitches_by_side", {{"mouth", to_json(c.twitches_mouth)}, {"eye", to_json(c.twitches_eye)}}},
+          {"episodes_by_side",
+           {{"mouth", to_json(c.episodes_mouth)}, {"eye", to_json(c.episodes_eye)}}},
+          {"twitches_by_side",
+           {{"mouth", to_json(c.twitches_mouth)}, {"eye", to_json(c.twitches_eye)}}},
           {"twitches_per_minute", c.twitches_per_minute},
           {"blinks", c.blinks},
           {"voluntary_movements", c.voluntary_movements},
@@ -156,28 +165,34 @@ nlohmann::json to_json(const Counters& c) {
 }
 
 Flash classify_flash(const FrameSignals& signals, double t, const std::vector<Episode>& episodes,
-                     const std::vector<Blink>* blinks, const std::vector<VoluntaryMovement>* voluntary) {
+                     const std::vector<Blink>* blinks,
+                     const std::vector<VoluntaryMovement>* voluntary) {
   constexpr double kSlack = 0.05;  // an event's first crossing is interpolated between frames
   Flash f;
   for (Region r : kRegions) {
     const bool both = signals[r].left.active && signals[r].right.active;
     for (Side s : kSides) {
-      if (!signals[r][s].active) continue;
-      FlashKind k = FlashKind::None;
+      bool in_episode = false;
       for (const Episode& e : episodes) {
         if (e.region == r && (e.side == laterality(s) || e.side == Laterality::Bilateral) &&
             t >= e.start_s - kSlack && t <= e.end_s + kSlack) {
-          k = FlashKind::Twitch;
+          in_episode = true;
         }
       }
+      f.episode(r)[s] = in_episode;
+      if (!signals[r][s].active)
+        continue;
+      FlashKind k = in_episode ? FlashKind::Twitch : FlashKind::None;
       if (k == FlashKind::None && r == Region::Eye && blinks) {
         for (const Blink& b : *blinks) {
-          if (t >= b.start_s - kSlack && t <= b.end_s + kSlack) k = FlashKind::Blink;
+          if (t >= b.start_s - kSlack && t <= b.end_s + kSlack)
+            k = FlashKind::Blink;
         }
       }
       if (k == FlashKind::None && r == Region::Mouth && voluntary) {
         for (const VoluntaryMovement& v : *voluntary) {
-          if (v.region == r && t >= v.start_s - kSlack && t <= v.end_s + kSlack) k = FlashKind::Voluntary;
+          if (v.region == r && t >= v.start_s - kSlack && t <= v.end_s + kSlack)
+            k = FlashKind::Voluntary;
         }
       }
       if (k == FlashKind::None) {
@@ -195,9 +210,19 @@ Flash classify_flash(const FrameSignals& signals, double t, const std::vector<Ep
   return f;
 }
 
+bool Flash::any() const {
+  for (Side s : kSides) {
+    if (mouth[s] != FlashKind::None || eye[s] != FlashKind::None || mouth_episode[s] ||
+        eye_episode[s])
+      return true;
+  }
+  return false;
+}
+
 RestingState resting_state(const std::vector<FrameRecord>& before) {
   RestingState rest;
-  if (before.empty()) return rest;
+  if (before.empty())
+    return rest;
   const double t_end = before.back().metrics.t;
   for (Side s : kSides) {
     std::vector<double> mx, my, ap;
@@ -205,23 +230,29 @@ RestingState resting_state(const std::vector<FrameRecord>& before) {
     double prev_mouth_t = kNaN, prev_eye_t = kNaN;
     for (auto it = before.rbegin(); it != before.rend(); ++it) {
       const FaceMetrics& m = it->metrics;
-      if (t_end - m.t > kRestLookbackS) break;
-      if (!frame_is_measurable(m)) continue;
+      if (t_end - m.t > kRestLookbackS)
+        break;
+      if (!frame_is_measurable(m))
+        continue;
       if (mouth_span < kRestWindowS && !it->signals.mouth[s].active) {
         mx.push_back(m.mouth_corner[s].x);
         my.push_back(m.mouth_corner[s].y);
-        if (std::isfinite(prev_mouth_t)) mouth_span += prev_mouth_t - m.t;
+        if (std::isfinite(prev_mouth_t))
+          mouth_span += prev_mouth_t - m.t;
         prev_mouth_t = m.t;
       }
-      if (eye_span < kRestWindowS && !it->signals.eye[s].active && std::isfinite(m.eye_aperture_iod[s])) {
+      if (eye_span < kRestWindowS && !it->signals.eye[s].active &&
+          std::isfinite(m.eye_aperture_iod[s])) {
         ap.push_back(m.eye_aperture_iod[s]);
-        if (std::isfinite(prev_eye_t)) eye_span += prev_eye_t - m.t;
+        if (std::isfinite(prev_eye_t))
+          eye_span += prev_eye_t - m.t;
         prev_eye_t = m.t;
       }
     }
     if (mx.size() >= 5) {
       rest.mouth_valid[s] = true;
-      rest.mouth_corner[s] = cv::Point2f(static_cast<float>(median_of_copy(mx)), static_cast<float>(median_of_copy(my)));
+      rest.mouth_corner[s] = cv::Point2f(static_cast<float>(median_of_copy(mx)),
+                                         static_cast<float>(median_of_copy(my)));
     }
     if (ap.size() >= 5) {
       rest.eye_valid[s] = true;
@@ -244,14 +275,17 @@ void LiveHistory::update(const LivePipeline& pipeline, std::uint64_t epoch) {
   seq_ = pipeline.records_after(seq_, scratch_);
   for (LiveRecord& r : scratch_) {
     if (r.epoch != epoch_) {
-      if (r.epoch < epoch_) continue;  // from before the restart
+      if (r.epoch < epoch_)
+        continue;  // from before the restart
       records_.clear();
       epoch_ = r.epoch;
     }
-    if (!records_.empty() && r.record.metrics.t <= records_.back().metrics.t) continue;
+    if (!records_.empty() && r.record.metrics.t <= records_.back().metrics.t)
+      continue;
     records_.push_back(std::move(r.record));
   }
-  while (!records_.empty() && records_.back().metrics.t - records_.front().metrics.t > kHistoryS) records_.pop_front();
+  while (!records_.empty() && records_.back().metrics.t - records_.front().metrics.t > kHistoryS)
+    records_.pop_front();
 }
 
 void LiveHistory::plot_samples(double t0, double t1, std::vector<ReplayPlotSample>& out) const {
@@ -268,21 +302,25 @@ void LiveHistory::plot_samples(double t0, double t1, std::vector<ReplayPlotSampl
   }
 }
 
-void LiveHistory::records_before(double before_t, double span_s, std::vector<FrameRecord>& out) const {
+void LiveHistory::records_before(double before_t, double span_s,
+                                 std::vector<FrameRecord>& out) const {
   auto it = std::lower_bound(records_.begin(), records_.end(), before_t - span_s,
                              [](const FrameRecord& r, double t) { return r.metrics.t < t; });
-  for (; it != records_.end() && it->metrics.t < before_t; ++it) out.push_back(*it);
+  for (; it != records_.end() && it->metrics.t < before_t; ++it)
+    out.push_back(*it);
 }
 
 const FrameRecord* LiveHistory::find(double t) const {
   auto it = std::lower_bound(records_.begin(), records_.end(), t - 5e-4,
                              [](const FrameRecord& r, double x) { return r.metrics.t < x; });
-  if (it != records_.end() && std::abs(it->metrics.t - t) <= 5e-4) return &*it;
+  if (it != records_.end() && std::abs(it->metrics.t - t) <= 5e-4)
+    return &*it;
   return nullptr;
 }
 
 std::string format_clock(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "—";
+  if (!std::isfinite(seconds) || seconds < 0)
+    return "—";
   const int total_tenths = static_cast<int>(std::floor(seconds * 10.0 + 1e-6));
   const int minutes = total_tenths / 600;
   const int tenths = total_tenths % 600;

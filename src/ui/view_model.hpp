@@ -3,11 +3,11 @@
 // screen), the history of analysed frames kept for the live plots, and the resting positions drawn
 // under the overlays.
 //
-// Resting positions (overlay only): the analyser keeps its own baseline inside the twitch detector and
-// does not publish it, so the window approximates it the same way: per side, the median canonical
-// mouth-corner position and the median eyelid aperture over the last 1 s of measurable frames that
-// were not inside a detected event (looking back at most kRestLookbackS). It is used only to draw the
-// arrows and bars; every number comes from the analysis itself.
+// Resting positions (overlay only): the analyser keeps its own baseline inside the twitch detector
+// and does not publish it, so the window approximates it the same way: per side, the median
+// canonical mouth-corner position and the median eyelid aperture over the last 1 s of measurable
+// frames that were not inside a detected event (looking back at most kRestLookbackS). It is used
+// only to draw the arrows and bars; every number comes from the analysis itself.
 //
 // Thread safety: plain values and single-threaded classes (the UI thread).
 // Units: seconds; IOD fractions (the window multiplies by 100 to show % IOD).
@@ -33,43 +33,45 @@ struct SideCounts {
   int right = 0;
   int bilateral = 0;
   int total() const { return left + right + bilateral; }
-  int& operator[](Laterality l) { return l == Laterality::Left ? left : (l == Laterality::Right ? right : bilateral); }
+  int& operator[](Laterality l) {
+    return l == Laterality::Left ? left : (l == Laterality::Right ? right : bilateral);
+  }
 };
 
 struct Counters {
-  std::string mode = "none";  // "none", "live", "replay"
-  SideCounts episodes_mouth, episodes_eye;   // closed episodes (replay: the whole recording)
-  SideCounts twitches_mouth, twitches_eye;   // twitches in those episodes
+  std::string mode = "none";                // "none", "live", "replay"
+  SideCounts episodes_mouth, episodes_eye;  // closed episodes (replay: the whole recording)
+  SideCounts twitches_mouth, twitches_eye;  // twitches in those episodes
   int episodes_total = 0;
   int twitches_total = 0;
-  double twitches_per_minute = 0.0;          // twitches_total / session minutes
+  double twitches_per_minute = 0.0;  // twitches_total / session minutes
   int blinks = 0;
   int voluntary_movements = 0;
   // The episode in progress (live, or replay while the analysis runs); NaN / empty when none.
   double open_episode_hz = kNaN;
   int open_episode_twitches = 0;
-  std::string open_episode;                  // e.g. "left mouth"
-  double session_time_s = 0.0;               // live: time of the last analysed frame; replay: duration
+  std::string open_episode;     // e.g. "left mouth"
+  double session_time_s = 0.0;  // live: time of the last analysed frame; replay: duration
   std::int64_t frames_analysed = 0;
-  std::int64_t frames_dropped = 0;           // live only
-  std::int64_t frames_captured = 0;          // live only
-  double analysis_fps = 0.0;                 // live: frames analysed per second (last ~2 s);
-                                             // replay: analysis speed, frames per second
-  double latency_ms = 0.0;                   // live: capture -> result, last frame
-  double latency_median_ms = 0.0;            // live: median over the last 256 frames
-  double analyse_ms = 0.0;                   // per-frame analysis time (live: last; replay: mean)
-  double face_found_percent = kNaN;          // replay: frames with a face / frames
-  double measurable_percent = kNaN;          // replay: frames of good quality / frames
-  double asymmetry_height_iod = kNaN;        // median mouth-corner height difference (replay)
+  std::int64_t frames_dropped = 0;     // live only
+  std::int64_t frames_captured = 0;    // live only
+  double analysis_fps = 0.0;           // live: frames analysed per second (last ~2 s);
+                                       // replay: analysis speed, frames per second
+  double latency_ms = 0.0;             // live: capture -> result, last frame
+  double latency_median_ms = 0.0;      // live: median over the last 256 frames
+  double analyse_ms = 0.0;             // per-frame analysis time (live: last; replay: mean)
+  double face_found_percent = kNaN;    // replay: frames with a face / frames
+  double measurable_percent = kNaN;    // replay: frames of good quality / frames
+  double asymmetry_height_iod = kNaN;  // median mouth-corner height difference (replay)
   double asymmetry_index_iod = kNaN;
   // Replay: analysis progress.
   double analysis_progress = 0.0;
   bool analysis_done = false;
   bool partial = false;
   std::string partial_reason;
-  std::vector<Episode> episodes;             // closed, by start time
+  std::vector<Episode> episodes;  // closed, by start time
   std::vector<Episode> open_episodes;
-  TwitchSettings settings;                   // in force
+  TwitchSettings settings;  // in force
 };
 
 Counters counters_from_live(const LiveSnapshot& s);
@@ -83,14 +85,23 @@ enum class FlashKind { None, Twitch, Blink, Voluntary, Movement };
 struct Flash {
   PerSide<FlashKind> mouth{FlashKind::None, FlashKind::None};
   PerSide<FlashKind> eye{FlashKind::None, FlashKind::None};
+  // Inside a twitch episode of that side and region (between its twitches too).
+  PerSide<bool> mouth_episode{false, false};
+  PerSide<bool> eye_episode{false, false};
   PerSide<FlashKind>& operator[](Region r) { return r == Region::Mouth ? mouth : eye; }
   const PerSide<FlashKind>& operator[](Region r) const { return r == Region::Mouth ? mouth : eye; }
+  PerSide<bool>& episode(Region r) { return r == Region::Mouth ? mouth_episode : eye_episode; }
+  const PerSide<bool>& episode(Region r) const {
+    return r == Region::Mouth ? mouth_episode : eye_episode;
+  }
+  bool any() const;
 };
 // `episodes`: closed and open. `blinks` / `voluntary`: the classified events when known (replay);
-// nullptr when not (live: the classification of an event comes after it ends, so a one-sided event is
-// shown as a twitch at once, both eyes together as a blink, both mouth corners as a movement).
+// nullptr when not (live: the classification of an event comes after it ends, so a one-sided event
+// is shown as a twitch at once, both eyes together as a blink, both mouth corners as a movement).
 Flash classify_flash(const FrameSignals& signals, double t, const std::vector<Episode>& episodes,
-                     const std::vector<Blink>* blinks, const std::vector<VoluntaryMovement>* voluntary);
+                     const std::vector<Blink>* blinks,
+                     const std::vector<VoluntaryMovement>* voluntary);
 
 // Resting positions for the overlays (see the file comment).
 inline constexpr double kRestWindowS = 1.0;

@@ -11,4 +11,9 @@ namespace ft::bench {
 // Allocations (operator new of any form) made by this thread since it started.
 std::uint64_t thread_allocations();
 
+// When the environment variable FT_ALLOC_TRACE is set, every allocation this thread makes while
+// tracing is on prints a stack trace to stderr (to find where a steady-state allocation comes from;
+// build with -DCMAKE_CXX_FLAGS=-rdynamic for function names). Off by default.
+void trace_allocations(bool on);
+
 }  // namespace ft::bench

@@ -4,6 +4,8 @@
 // counted by alloc_counter.cpp on the analysing thread).
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include <opencv2/imgproc.hpp>
 
 #include "alloc_counter.hpp"
@@ -23,6 +25,7 @@ const char* size_label(int i) { return i == 0 ? "1280x720" : "640x480"; }
 
 // Heap allocations per iteration made by this thread since `before`.
 void count_allocations(benchmark::State& state, std::uint64_t before) {
+  trace_allocations(false);
   state.counters["allocs/frame"] =
       benchmark::Counter(static_cast<double>(thread_allocations() - before), benchmark::Counter::kAvgIterations);
 }
@@ -50,6 +53,7 @@ void BM_TrackLandmarks(benchmark::State& state) {
   std::size_t i = 1;
   double t = 0.0;
   const std::uint64_t a0 = thread_allocations();
+  trace_allocations(true);
   for (auto _ : state) {
     t += 1.0 / 30.0;
     benchmark::DoNotOptimize(tracker.track(v.grey[i++ % v.grey.size()], t));
@@ -115,7 +119,7 @@ BENCHMARK(BM_HeadPose)->Unit(benchmark::kMicrosecond);
 // Exposure and sharpness (Laplacian) of the face region.
 void BM_FaceExposure(benchmark::State& state) {
   const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
-  cv::Mat scratch;
+  ExposureScratch scratch;
   std::size_t i = 0;
   for (auto _ : state) {
     const std::size_t k = i++ % v.grey.size();
@@ -128,10 +132,11 @@ BENCHMARK(BM_FaceExposure)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 // Every per-frame metric: alignment, geometry, head pose, quality.
 void BM_FaceMetrics(benchmark::State& state) {
   const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
-  cv::Mat scratch;
+  ExposureScratch scratch;
   std::size_t i = 0;
   compute_face_metrics(0, 0.0, true, v.landmarks[0], v.boxes[0], v.grey[0], scratch);
   const std::uint64_t a0 = thread_allocations();
+  trace_allocations(true);
   for (auto _ : state) {
     const std::size_t k = i++ % v.grey.size();
     benchmark::DoNotOptimize(compute_face_metrics(static_cast<std::int64_t>(k), v.frames[k].t, true, v.landmarks[k],
@@ -151,6 +156,7 @@ void BM_LocalMotionRefine(benchmark::State& state) {
   std::size_t i = 1;
   refiner.refine(v.grey[1], v.landmarks[1], true, iod, 1.0 / 30.0);
   const std::uint64_t a0 = thread_allocations();
+  trace_allocations(true);
   for (auto _ : state) {
     const std::size_t k = i++ % v.grey.size();
     benchmark::DoNotOptimize(refiner.refine(v.grey[k], v.landmarks[k], true, iod, 1.0 / 30.0));
@@ -164,7 +170,7 @@ BENCHMARK(BM_LocalMotionRefine)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 void BM_SignalUpdate(benchmark::State& state) {
   const SceneVideo& v = scene().hd;
   std::vector<FaceMetrics> metrics;
-  cv::Mat scratch;
+  ExposureScratch scratch;
   for (std::size_t k = 0; k < v.grey.size(); ++k) {
     metrics.push_back(compute_face_metrics(static_cast<std::int64_t>(k), 0.0, true, v.landmarks[k], v.boxes[k],
                                            v.grey[k], scratch));
@@ -180,6 +186,7 @@ void BM_SignalUpdate(benchmark::State& state) {
   };
   for (int k = 0; k < 600; ++k) push();
   const std::uint64_t a0 = thread_allocations();
+  trace_allocations(true);
   for (auto _ : state) benchmark::DoNotOptimize(push());
   count_allocations(state, a0);
 }
@@ -202,6 +209,7 @@ void BM_AnalyserSteadyState(benchmark::State& state) {
   };
   for (int k = 0; k < 90; ++k) next();  // acquisition, warm-up, buffers sized
   const std::uint64_t a0 = thread_allocations();
+  trace_allocations(true);
   for (auto _ : state) benchmark::DoNotOptimize(next());
   count_allocations(state, a0);
   state.SetLabel(size_label(static_cast<int>(state.range(0))));
@@ -211,4 +219,12 @@ BENCHMARK(BM_AnalyserSteadyState)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)
 }  // namespace
 }  // namespace ft::bench
 
-BENCHMARK_MAIN();
+// FT_CV_THREADS=n sets OpenCV's own thread pool (cv::setNumThreads) before running, to compare.
+int main(int argc, char** argv) {
+  if (const char* n = std::getenv("FT_CV_THREADS")) cv::setNumThreads(std::atoi(n));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

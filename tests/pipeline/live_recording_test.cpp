@@ -1,7 +1,7 @@
-// live_recording_test.cpp: recording started and stopped while the live pipeline runs (the window's R
-// key): the session folder gets the raw video of every captured frame plus frames.csv, episodes.csv and
-// summary.json timed from the recording's first frame; the analysis goes on after the recording
-// stops; new settings restart the twitch analysis, and wait while a recording runs.
+// live_recording_test.cpp: recording started and stopped while the live pipeline runs (the window's
+// R key): the session folder gets the raw video of every captured frame plus frames.csv,
+// episodes.csv and summary.json timed from the recording's first frame; the analysis goes on after
+// the recording stops; new settings restart the twitch analysis, and wait while a recording runs.
 #include <chrono>
 #include <thread>
 
@@ -23,7 +23,7 @@ Scenario recording_scenario() {
   s.seed = 63;
   TwitchEpisodeSpec t;
   t.side = Side::Left;
-  t.start_s = 4.5;
+  t.start_s = 3.5;
   t.duration_s = 1.5;
   t.frequency_hz = 5.0;
   t.amplitude_iod = 0.04;
@@ -46,7 +46,8 @@ template <class Pred>
 bool wait_for(Pred pred, double timeout_s) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
+    if (pred())
+      return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return pred();
@@ -57,7 +58,8 @@ bool wait_for(Pred pred, double timeout_s) {
 TEST(LiveRecording, StartedMidSessionRecordsVideoAndSessionTimedFromItsStart) {
   std::string why;
   auto dir = testing::ensure_video("live_recording", recording_scenario(), &why);
-  if (!dir) GTEST_SKIP() << why;
+  if (!dir)
+    GTEST_SKIP() << why;
   const auto out = testing::fresh_dir("live_recording_session");
   std::filesystem::create_directories(out);
   LivePipeline p(model(), AnalyserOptions{});
@@ -71,14 +73,16 @@ TEST(LiveRecording, StartedMidSessionRecordsVideoAndSessionTimedFromItsStart) {
   EXPECT_GT(rec->analysis_epoch, epoch0);
   EXPECT_EQ(rec->recording.dir, out);
   EXPECT_LT(rec->frame.t, 1.0);  // times restart with the recording
-  // Record through the twitch (4.5 .. 6 s of the video), then stop; the analysis goes on.
-  ASSERT_TRUE(wait_for([&] { return p.snapshot()->frame.t > 5.0; }, 10.0));
+  // Record through the twitch (3.5 .. 5 s of the video), then stop; the analysis goes on.
+  ASSERT_TRUE(wait_for([&] { return p.snapshot()->frame.t > 4.5; }, 10.0));
   p.stop_recording();
   ASSERT_TRUE(wait_for([&] { return !p.snapshot()->recording.active; }, 5.0));
   const std::uint64_t analysed = p.snapshot()->stats.analysed;
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->stats.analysed > analysed + 5; }, 5.0));
   EXPECT_TRUE(p.snapshot()->running);
   p.stop();
+  // Frames the encoder could not take in time (a loaded machine) are counted, never waited for.
+  const std::int64_t lost = p.snapshot()->recording.video_frames_lost;
 
   auto s = read_summary_json(out / "summary.json");
   ASSERT_TRUE(s.ok()) << s.error().message;
@@ -94,15 +98,18 @@ TEST(LiveRecording, StartedMidSessionRecordsVideoAndSessionTimedFromItsStart) {
   ASSERT_TRUE(video.ok()) << video.error().message;
   Frame f;
   std::int64_t n = 0;
-  while ((*video)->read(f) == ReadStatus::Frame) ++n;
-  EXPECT_EQ(n, s->frames + s->frames_dropped);
-  EXPECT_GE(static_cast<double>(s->episodes.size()), 1.0);
+  while ((*video)->read(f) == ReadStatus::Frame)
+    ++n;
+  EXPECT_EQ(n + lost, s->frames + s->frames_dropped);
+  ASSERT_EQ(s->episodes.size(), 1u);
+  EXPECT_EQ(s->episodes[0].side, Laterality::Left);
 }
 
 TEST(LiveRecording, SettingsRestartTheTwitchAnalysisAndWaitDuringARecording) {
   std::string why;
   auto dir = testing::ensure_video("live_recording", recording_scenario(), &why);
-  if (!dir) GTEST_SKIP() << why;
+  if (!dir)
+    GTEST_SKIP() << why;
   LivePipeline p(model(), AnalyserOptions{});
   ASSERT_TRUE(p.start(paced(*dir / "video.mp4")).ok());
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->stats.analysed > 10; }, 10.0));
@@ -122,7 +129,9 @@ TEST(LiveRecording, SettingsRestartTheTwitchAnalysisAndWaitDuringARecording) {
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->settings_pending; }, 5.0));
   EXPECT_EQ(p.snapshot()->settings.threshold_k, 9.0);
   p.stop_recording();
-  ASSERT_TRUE(wait_for([&] { return !p.snapshot()->settings_pending && p.snapshot()->settings.threshold_k == 12.0; }, 5.0));
+  ASSERT_TRUE(wait_for(
+      [&] { return !p.snapshot()->settings_pending && p.snapshot()->settings.threshold_k == 12.0; },
+      5.0));
   p.stop();
   auto s = read_summary_json(out / "summary.json");
   ASSERT_TRUE(s.ok());

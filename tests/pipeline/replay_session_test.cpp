@@ -43,7 +43,8 @@ template <class Pred>
 bool wait_for(Pred pred, double timeout_s) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
+    if (pred())
+      return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return pred();
@@ -66,7 +67,8 @@ void expect_same_episodes(const std::vector<Episode>& a, const std::vector<Episo
 TEST(ReplaySession, AgreesExactlyWithAnalyseVideoAndReappliesSettingsToTheWholeRecording) {
   std::string why;
   auto dir = testing::ensure_video("replay_session", session_scenario(), &why);
-  if (!dir) GTEST_SKIP() << why;
+  if (!dir)
+    GTEST_SKIP() << why;
   auto m = model();
   ASSERT_TRUE(m);
   ReplayRequest req;
@@ -114,7 +116,8 @@ TEST(ReplaySession, AgreesExactlyWithAnalyseVideoAndReappliesSettingsToTheWholeR
   const std::uint64_t gen = snap->settings_generation;
   s.apply_settings(strict);
   EXPECT_TRUE(s.snapshot()->reapplying);
-  ASSERT_TRUE(wait_for([&] { return s.snapshot()->settings_generation > gen && !s.snapshot()->reapplying; }, 30.0));
+  ASSERT_TRUE(wait_for(
+      [&] { return s.snapshot()->settings_generation > gen && !s.snapshot()->reapplying; }, 30.0));
   ReplayRequest strict_req = req;
   strict_req.analyser.twitch = strict;
   auto strict_ref = analyse_video(strict_req);
@@ -125,7 +128,8 @@ TEST(ReplaySession, AgreesExactlyWithAnalyseVideoAndReappliesSettingsToTheWholeR
   // And back to the defaults: the original episodes again.
   const std::uint64_t gen2 = s.snapshot()->settings_generation;
   s.apply_settings(TwitchSettings{});
-  ASSERT_TRUE(wait_for([&] { return s.snapshot()->settings_generation > gen2 && !s.snapshot()->reapplying; }, 30.0));
+  ASSERT_TRUE(wait_for(
+      [&] { return s.snapshot()->settings_generation > gen2 && !s.snapshot()->reapplying; }, 30.0));
   expect_same_episodes(s.snapshot()->summary.episodes, ref->episodes);
 }
 
@@ -142,11 +146,14 @@ TEST(ReplaySession, UnreadableFileIsAnInputError) {
 TEST(ReplayPlayer, StepsSeeksAndPlaysToTheEnd) {
   std::string why;
   auto dir = testing::ensure_video("replay_session", session_scenario(), &why);
-  if (!dir) GTEST_SKIP() << why;
+  if (!dir)
+    GTEST_SKIP() << why;
   auto opened = ReplayPlayer::open(*dir / "video.mp4");
   ASSERT_TRUE(opened.ok());
   ReplayPlayer& p = *opened.value();
-  auto index_is = [&](std::int64_t i) { return wait_for([&] { return p.current()->frame.index == i; }, 10.0); };
+  auto index_is = [&](std::int64_t i) {
+    return wait_for([&] { return p.current()->frame.index == i; }, 10.0);
+  };
   ASSERT_TRUE(index_is(0));
   EXPECT_FALSE(p.current()->playing);
   p.step(5);
@@ -172,7 +179,8 @@ TEST(ReplayPlayer, StepsSeeksAndPlaysToTheEnd) {
   // Playing again starts from the beginning.
   p.set_speed(1.0);
   p.play();
-  ASSERT_TRUE(wait_for([&] { return p.current()->playing && p.current()->frame.index < 60; }, 10.0));
+  ASSERT_TRUE(
+      wait_for([&] { return p.current()->playing && p.current()->frame.index < 60; }, 10.0));
   p.pause();
   ASSERT_TRUE(wait_for([&] { return !p.current()->playing; }, 10.0));
 }

@@ -1,6 +1,8 @@
 // test_videos.cpp: generated test videos and running the CLI.
 #include "support/test_videos.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,13 +18,38 @@
 
 namespace ft::testing {
 
+namespace {
+// Serialises generation of one video across test processes (ctest runs tests in parallel processes).
+class FileLock {
+ public:
+  explicit FileLock(const std::filesystem::path& p) : fd_(::open(p.c_str(), O_RDWR | O_CREAT, 0644)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd_ >= 0) {
+      ::flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
+};
+}  // namespace
+
 std::optional<std::filesystem::path> ensure_video(const std::string& name, const Scenario& scenario, std::string* why) {
   const auto photo = find_demo_photo();
   if (!photo) {
     if (why) *why = "astronaut portrait not in the cache: run scripts/setup.sh";
     return std::nullopt;
   }
-  const std::filesystem::path dir = std::filesystem::path(FT_TEST_BINARY_DIR) / "test-data" / name;
+  // Shared by every build (Release, sanitizers): the videos depend only on the scenario and the
+  // generator version, both checked below.
+  const std::filesystem::path dir = cache_dir() / "test-data" / name;
+  std::filesystem::create_directories(dir.parent_path());
+  FileLock lock(dir.parent_path() / (name + ".lock"));
   std::error_code ec;
   if (std::filesystem::is_regular_file(dir / "video.mp4", ec)) {
     auto truth = read_truth(dir / "truth.json");

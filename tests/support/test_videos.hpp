@@ -1,6 +1,7 @@
-// test_videos.hpp: ground-truth videos for tests, generated once per test binary run from the
-// astronaut portrait (never committed) into <build>/test-data/<name>/, and helpers to run the real
-// `facetwitch` executable.
+// test_videos.hpp: ground-truth videos for tests, generated from the astronaut portrait (never
+// committed) into <cache>/test-data/<name>/ (shared by every build; regenerated when the scenario or the
+// generator changes; generation is serialised across the parallel test processes by a file lock), and
+// helpers to run the real `facetwitch` executable.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +12,7 @@
 
 namespace ft::testing {
 
-// Generates `scenario` into <build>/test-data/<name>/ unless an identical one is already there.
+// Generates `scenario` into <cache>/test-data/<name>/ unless an identical one is already there.
 // Returns the folder (video.mp4 + truth.json), or nullopt with a reason in `why` when the photo is
 // missing (the caller should GTEST_SKIP) ; generation errors fail the test.
 std::optional<std::filesystem::path> ensure_video(const std::string& name, const Scenario& scenario, std::string* why);

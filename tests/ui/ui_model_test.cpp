@@ -1,7 +1,7 @@
 // ui_model_test.cpp: the window's logic without a window: settings.json (round trip, XDG path,
 // corrupt or out-of-range content gives defaults and a message), source specs, the counters shown
-// and written by --counters-json, the flash classification and the resting positions drawn under the
-// overlays, and the fit-and-mirror mapping shared by the picture and the overlays.
+// and written by --counters-json, the flash classification and the resting positions drawn under
+// the overlays, and the fit-and-mirror mapping shared by the picture and the overlays.
 #include <cstdlib>
 #include <fstream>
 
@@ -59,7 +59,8 @@ TEST(SettingsStore, RoundTripAndDefaults) {
   EXPECT_EQ(back.settings.plot_window_s, 25);
   EXPECT_EQ(back.settings.recordings_dir, "/tmp/x");
   EXPECT_EQ(back.settings.recent_files, s.recent_files);
-  for (int i = 0; i < 20; ++i) add_recent_file(s, "/v/" + std::to_string(i) + ".mp4");
+  for (int i = 0; i < 20; ++i)
+    add_recent_file(s, "/v/" + std::to_string(i) + ".mp4");
   EXPECT_EQ(s.recent_files.size(), kMaxRecentFiles);
 }
 
@@ -93,9 +94,11 @@ TEST(SettingsStore, FollowsXdgConfigHome) {
   unsetenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
   if (home) {
-    EXPECT_EQ(default_settings_path(), std::filesystem::path(home) / ".config/facetwitch/settings.json");
+    EXPECT_EQ(default_settings_path(),
+              std::filesystem::path(home) / ".config/facetwitch/settings.json");
   }
-  if (old) setenv("XDG_CONFIG_HOME", keep.c_str(), 1);
+  if (old)
+    setenv("XDG_CONFIG_HOME", keep.c_str(), 1);
 }
 
 TEST(SourceSpec, Parses) {
@@ -177,9 +180,11 @@ TEST(Flash, TwitchBlinkAndMovement) {
 
 TEST(RestingState, MedianOfTheLastSecondOutsideEvents) {
   std::vector<FrameRecord> before;
-  for (int i = 0; i < 60; ++i) before.push_back(rest_frame(i / 30.0, 0.40f, 0.12));
+  for (int i = 0; i < 60; ++i)
+    before.push_back(rest_frame(i / 30.0, 0.40f, 0.12));
   // The last 10 frames are inside an event with the corner pulled out: they are not rest.
-  for (int i = 60; i < 70; ++i) before.push_back(rest_frame(i / 30.0, 0.46f, 0.12, true));
+  for (int i = 60; i < 70; ++i)
+    before.push_back(rest_frame(i / 30.0, 0.46f, 0.12, true));
   const RestingState r = resting_state(before);
   ASSERT_TRUE(r.mouth_valid.left);
   EXPECT_FLOAT_EQ(r.mouth_corner.left.x, 0.40f);
