@@ -465,10 +465,11 @@ struct FaceTracker::Impl {
     return true;
   }
 
-  const FaceObservation& track(const cv::Mat& gray, double t) {
+  const FaceObservation& track(GreySource& src, double t) {
     obs = FaceObservation{};
-    if (gray.empty() || gray.type() != CV_8UC1) return obs;
-    const cv::Rect2f image_rect(0, 0, static_cast<float>(gray.cols), static_cast<float>(gray.rows));
+    const cv::Size size = src.size();
+    if (size.width <= 0 || size.height <= 0) return obs;
+    const cv::Rect2f image_rect(0, 0, static_cast<float>(size.width), static_cast<float>(size.height));
 
     if (tracking) {
       cv::Rect2f box = relation.apply(landmark_bounds(last));
@@ -477,6 +478,8 @@ struct FaceTracker::Impl {
         tracking = false;
         cancel_recheck();
       } else {
+        // The predictor and the appearance read the box and a quarter of it around.
+        const cv::Mat& gray = src.grey(predictor_area(box));
         Landmarks68& lms = obs.landmarks;
         predict(gray, box, lms);
         bool suspicious = false;
@@ -485,7 +488,7 @@ struct FaceTracker::Impl {
         }
         if (suspicious) {
           cancel_recheck();
-          if (!recheck_now(gray, box, lms, t)) tracking = false;  // nothing there any more: full detection
+          if (!recheck_now(src.grey(recheck_window(box)), box, lms, t)) tracking = false;  // gone: full detection
         } else if (worker && worker->pending() && ++recheck_age >= kRecheckLagFrames) {
           // The background re-check started kRecheckLagFrames ago: apply its answer now.
           RecheckWorker::Outcome& out = worker->wait();
@@ -499,10 +502,10 @@ struct FaceTracker::Impl {
         } else if (t - last_check_t >= options.recheck_interval_s && !(worker && worker->pending())) {
           if (options.background_recheck) {
             if (!worker) worker = std::make_unique<RecheckWorker>(model);
-            worker->start(gray, recheck_window(box), box);
+            worker->start(src.grey(recheck_window(box)), recheck_window(box), box);
             recheck_age = 0;
             last_check_t = t;
-          } else if (!recheck_now(gray, box, lms, t)) {
+          } else if (!recheck_now(src.grey(recheck_window(box)), box, lms, t)) {
             tracking = false;
           }
         }
@@ -518,8 +521,9 @@ struct FaceTracker::Impl {
     }
 
     obs.detector_ran = true;
+    const cv::Mat& gray = src.grey(cv::Rect(0, 0, size.width, size.height));
     auto dets = detect_faces(detector, gray, cv::Rect(), options.detect_max_side, small);
-    auto chosen = choose(dets, gray.size(), t);
+    auto chosen = choose(dets, size, t);
     if (!chosen) {
       obs.landmarks = {};
       return obs;
@@ -572,7 +576,34 @@ FaceTracker::FaceTracker(std::shared_ptr<const LandmarkModel> model, TrackerOpti
 
 FaceTracker::~FaceTracker() = default;
 
-const FaceObservation& FaceTracker::track(const cv::Mat& gray, double t) { return impl_->track(gray, t); }
+namespace {
+// A frame already entirely in grey.
+class WholeGrey final : public GreySource {
+ public:
+  explicit WholeGrey(const cv::Mat& gray) : gray_(gray) {}
+  cv::Size size() const override { return gray_.size(); }
+  const cv::Mat& grey(const cv::Rect&) override { return gray_; }
+
+ private:
+  const cv::Mat& gray_;
+};
+}  // namespace
+
+const FaceObservation& FaceTracker::track(const cv::Mat& gray, double t) {
+  if (gray.empty() || gray.type() != CV_8UC1) {
+    impl_->obs = FaceObservation{};
+    return impl_->obs;
+  }
+  WholeGrey whole(gray);
+  return impl_->track(whole, t);
+}
+
+const FaceObservation& FaceTracker::track(GreySource& frame, double t) { return impl_->track(frame, t); }
+
+cv::Rect FaceTracker::tracking_region() const {
+  if (!impl_->tracking) return {};
+  return predictor_area(impl_->relation.apply(landmark_bounds(impl_->last)));
+}
 
 void FaceTracker::reset() {
   impl_->cancel_recheck();

@@ -44,6 +44,18 @@ struct TrackerOptions {
 // Frames between the start of a background re-check and the application of its answer.
 inline constexpr int kRecheckLagFrames = 5;
 
+// The frame in grey, region by region: FrameAnalyser converts only what the tracker and the metrics
+// read (the face and its surroundings while tracking, the detector's window on a re-check, the whole
+// frame to acquire a face). Used by one thread.
+class GreySource {
+ public:
+  virtual ~GreySource() = default;
+  virtual cv::Size size() const = 0;
+  // The grey frame (frame-sized, 8-bit) with at least `region` (clipped to the frame) up to date;
+  // pixels outside the regions asked for since the frame began may be stale.
+  virtual const cv::Mat& grey(const cv::Rect& region) = 0;
+};
+
 struct FaceObservation {
   bool found = false;
   Landmarks68 landmarks{};   // image pixels
@@ -61,6 +73,11 @@ class FaceTracker {
   // `gray` is the frame as 8-bit single channel; t in seconds (for the re-check schedule). The
   // returned reference stays valid until the next call.
   const FaceObservation& track(const cv::Mat& gray, double t);
+  // The same on a frame converted to grey on demand (only the regions the tracker reads).
+  const FaceObservation& track(GreySource& frame, double t);
+  // While tracking: the region the next frame's landmarks will read (the box expected from the last
+  // landmarks, and a quarter of it around); empty when not tracking.
+  cv::Rect tracking_region() const;
   void reset();  // forget the track (after a seek)
 
   // One-shot: detect faces in a still image (all faces, largest first) and fit landmarks to each with

@@ -2,6 +2,7 @@
 #include "pipeline/analyser.hpp"
 
 #include <chrono>
+#include <cmath>
 
 #include <opencv2/imgproc.hpp>
 
@@ -21,25 +22,59 @@ using Clock = std::chrono::steady_clock;
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
+
+// `r` grown by `f` of its width / height on each side.
+cv::Rect grown(const cv::Rect& r, double f) {
+  const int dx = static_cast<int>(f * r.width), dy = static_cast<int>(f * r.height);
+  return {r.x - dx, r.y - dy, r.width + 2 * dx, r.height + 2 * dy};
+}
+
+cv::Rect to_int(const cv::Rect2f& r) {
+  return {static_cast<int>(std::floor(r.x)), static_cast<int>(std::floor(r.y)), static_cast<int>(std::ceil(r.width)),
+          static_cast<int>(std::ceil(r.height))};
+}
 }  // namespace
+
+void LazyGrey::reset(const cv::Mat& image) {
+  image_ = image;
+  done_count_ = 0;
+  if (image.channels() == 1) {
+    grey_ = image;  // already grey: nothing to convert
+  } else if (grey_.size() != image.size() || grey_.type() != CV_8UC1 || grey_.data == image.data) {
+    grey_.create(image.size(), CV_8UC1);
+  }
+}
+
+const cv::Mat& LazyGrey::grey(const cv::Rect& region) {
+  if (image_.channels() == 1) return grey_;
+  const cv::Rect r = region & cv::Rect(0, 0, image_.cols, image_.rows);
+  if (r.area() <= 0) return grey_;
+  for (std::size_t i = 0; i < done_count_; ++i) {
+    if ((done_[i] & r) == r) return grey_;
+  }
+  cv::Mat dst = grey_(r);  // a view: cvtColor writes in place, no reallocation
+  cv::cvtColor(image_(r), dst, image_.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+  if (done_count_ == done_.size()) done_count_ = 0;  // rare: start the list again
+  done_[done_count_++] = r;
+  return grey_;
+}
 
 const FrameResult& FrameAnalyser::process(const Frame& frame) {
   const auto start = Clock::now();
-  if (frame.image.channels() == 3) {
-    cv::cvtColor(frame.image, gray_, cv::COLOR_BGR2GRAY);
-  } else if (frame.image.channels() == 4) {
-    cv::cvtColor(frame.image, gray_, cv::COLOR_BGRA2GRAY);
-  } else {
-    gray_ = frame.image;
-  }
+  // While tracking, the face and what surrounds it in one conversion: the landmarks read the box and
+  // a quarter of it around; the flow window and the region it keeps for the next frame reach about
+  // half a box around it.
+  grey_.reset(frame.image);
+  if (const cv::Rect region = tracker_.tracking_region(); region.area() > 0) grey_.grey(grown(region, 0.2));
   const auto t_grey = Clock::now();
-  const FaceObservation& obs = tracker_.track(gray_, frame.t);
+  const FaceObservation& obs = tracker_.track(grey_, frame.t);
   const auto t_track = Clock::now();
   const double iod_px = obs.found ? align_to_canonical(obs.landmarks).iod_px : 0.0;
-  const Landmarks68 refined = refiner_.refine(gray_, obs.landmarks, obs.found, iod_px, frame.t - prev_t_);
+  const cv::Mat& gray = obs.found ? grey_.grey(grown(to_int(obs.box), 0.55)) : grey_.grey(cv::Rect());
+  const Landmarks68 refined = refiner_.refine(gray, obs.landmarks, obs.found, iod_px, frame.t - prev_t_);
   prev_t_ = frame.t;
   const auto t_refine = Clock::now();
-  result_.metrics = compute_face_metrics(frame.index, frame.t, obs.found, refined, obs.box, gray_, scratch_,
+  result_.metrics = compute_face_metrics(frame.index, frame.t, obs.found, refined, obs.box, gray, scratch_,
                                          options_.quality);
   const auto t_metrics = Clock::now();
   result_.signals = twitch_.push(result_.metrics);

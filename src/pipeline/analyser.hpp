@@ -1,9 +1,13 @@
 // analyser.hpp: the per-frame analysis chain, used by replay, live capture and benchmarks alike:
 // frame -> grey -> face tracker (landmarks) -> local optical-flow refinement of the measured points ->
 // face metrics -> twitch analyser -> FrameResult.
-// Thread safety: one FrameAnalyser per thread. Buffers are reused between frames.
+// While a face is tracked only the face and its surroundings are converted to grey (LazyGrey); the
+// whole frame only when the detector looks for a face. Buffers are reused between frames: in the
+// steady state the chain makes no heap allocation of its own (tests/bench counts them).
+// Thread safety: one FrameAnalyser per thread.
 #pragma once
 
+#include <array>
 #include <memory>
 
 #include <opencv2/core.hpp>
@@ -41,6 +45,21 @@ struct FrameResult {
   StageTimes stages;        // its split by stage (profiling; the sum is about analyse_ms)
 };
 
+// A frame converted to grey region by region, on demand (FaceTracker's GreySource). The grey buffer
+// is frame-sized and reused; a frame already grey is used as it is. One per analyser.
+class LazyGrey final : public GreySource {
+ public:
+  void reset(const cv::Mat& image);  // a new frame: nothing converted yet
+  cv::Size size() const override { return image_.size(); }
+  const cv::Mat& grey(const cv::Rect& region) override;
+
+ private:
+  cv::Mat image_;
+  cv::Mat grey_;
+  std::array<cv::Rect, 4> done_{};  // regions converted for this frame
+  std::size_t done_count_ = 0;
+};
+
 class FrameAnalyser {
  public:
   FrameAnalyser(std::shared_ptr<const LandmarkModel> model, const AnalyserOptions& options);
@@ -62,7 +81,7 @@ class FrameAnalyser {
   LocalMotionRefiner refiner_;
   TwitchAnalyser twitch_;
   double prev_t_ = 0.0;
-  cv::Mat gray_;
+  LazyGrey grey_;
   ExposureScratch scratch_;
   FrameResult result_;
 };
