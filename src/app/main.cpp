@@ -6,8 +6,10 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "pipeline/analyser.hpp"
 
 int main(int argc, char** argv) {
+  ft::configure_opencv_threads();
   CLI::App app{"facetwitch: measures involuntary twitching of the lip corners and eyelids, and facial "
                "asymmetry, from a webcam or a recorded video."};
   app.set_version_flag("--version", FACETWITCH_VERSION);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
 
@@ -34,6 +35,12 @@ cv::Rect to_int(const cv::Rect2f& r) {
           static_cast<int>(std::ceil(r.height))};
 }
 }  // namespace
+
+void configure_opencv_threads() {
+  int threads = 1;
+  if (const char* env = std::getenv("FACETWITCH_CV_THREADS"); env && *env) threads = std::atoi(env);
+  cv::setNumThreads(threads);
+}
 
 void LazyGrey::reset(const cv::Mat& image) {
   image_ = image;

@@ -86,4 +86,10 @@ class FrameAnalyser {
   FrameResult result_;
 };
 
+// Process-wide, once at start-up (main): OpenCV's own worker pool off (cv::setNumThreads(1)), unless
+// $FACETWITCH_CV_THREADS gives another count. facetwitch already runs its stages on threads of their
+// own (decode, analysis, detector re-check, window) and several videos in parallel; OpenCV splitting a
+// 0.2 ms conversion over the same two cores only added wake-ups, and its pool allocated on every call.
+void configure_opencv_threads();
+
 }  // namespace ft

@@ -30,17 +30,6 @@ Scenario base(double duration, std::uint64_t seed) {
   return s;
 }
 
-TwitchEpisodeSpec twitch(Region r, Side s, double start, double dur, double f, double amp) {
-  TwitchEpisodeSpec t;
-  t.region = r;
-  t.side = s;
-  t.start_s = start;
-  t.duration_s = dur;
-  t.frequency_hz = f;
-  t.amplitude_iod = amp;
-  return t;
-}
-
 }  // namespace
 
 std::vector<SuiteVideo> accuracy_suite() {
@@ -52,8 +41,8 @@ std::vector<SuiteVideo> accuracy_suite() {
       Scenario s = base(10.0, ++seed);
       const Side mouth_side = (k++ % 2 == 0) ? Side::Left : Side::Right;
       const double dur = std::max(1.5, 3.0 / f);
-      s.twitches = {twitch(Region::Mouth, mouth_side, 2.5, dur, f, a),
-                    twitch(Region::Eye, other_side(mouth_side), 6.0, dur, f, a)};
+      s.twitches = {twitch_spec(Region::Mouth, mouth_side, 2.5, dur, f, a),
+                    twitch_spec(Region::Eye, other_side(mouth_side), 6.0, dur, f, a)};
       if (k % 2 == 0) {
         BlinkSpec b;
         b.start_s = 8.9;
@@ -67,14 +56,14 @@ std::vector<SuiteVideo> accuracy_suite() {
     Scenario s = base(std::max(9.0, 4.0 + dur + 2.0), ++seed);
     const Side side = (d % 2 == 0) ? Side::Left : Side::Right;
     const Region region = (d++ % 2 == 0) ? Region::Mouth : Region::Eye;
-    s.twitches = {twitch(region, side, 3.0, dur, 6.0, 0.04)};
+    s.twitches = {twitch_spec(region, side, 3.0, dur, 6.0, 0.04)};
     out.push_back({fmt::format("duration_{:.1f}s", dur), "duration", s});
   }
   int c = 0;
   for (double f : {3.0, 5.0, 8.0}) {
     Scenario s = base(9.0, ++seed);
     const Side side = (c++ % 2 == 0) ? Side::Left : Side::Right;
-    s.twitches = {twitch(Region::Mouth, side, 3.0, 2.0, f, 0.04), twitch(Region::Eye, side, 3.0, 2.0, f, 0.04)};
+    s.twitches = {twitch_spec(Region::Mouth, side, 3.0, 2.0, f, 0.04), twitch_spec(Region::Eye, side, 3.0, 2.0, f, 0.04)};
     out.push_back({fmt::format("cocontraction_{:.0f}hz", f), "cocontraction", s});
   }
   for (int i = 0; i < 6; ++i) {

@@ -398,6 +398,18 @@ double Scenario::lighting_gain(double t) const {
 
 // ---- validation ----
 
+TwitchEpisodeSpec twitch_spec(Region region, Side side, double start_s, double duration_s, double frequency_hz,
+                              double amplitude_iod) {
+  TwitchEpisodeSpec t;
+  t.region = region;
+  t.side = side;
+  t.start_s = start_s;
+  t.duration_s = duration_s;
+  t.frequency_hz = frequency_hz;
+  t.amplitude_iod = amplitude_iod;
+  return t;
+}
+
 Status validate(const Scenario& s) {
   auto bad = [](const std::string& m) { return Status(make_error(ErrorKind::BadArguments, m)); };
   if (!(s.duration_s > 0.0 && s.duration_s <= 3600.0)) {

@@ -44,6 +44,10 @@ struct TwitchEpisodeSpec {
   double value_iod(double t) const;  // displacement at time t (0 outside the pulses)
 };
 
+// A twitch episode spec in one line (tests, the accuracy suite).
+TwitchEpisodeSpec twitch_spec(Region region, Side side, double start_s, double duration_s, double frequency_hz,
+                              double amplitude_iod);
+
 // A blink of both eyes: a raised-cosine pulse closing `closure` of each eye's measured aperture at
 // its centre.
 struct BlinkSpec {

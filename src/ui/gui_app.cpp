@@ -963,6 +963,9 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
   } else if (view_.live && !view_.live->status.empty()) {
     banner(view_.live->status, with_alpha(rgba(170, 30, 50), 235));
   }
+  if (!sources_->error().empty()) {
+    banner(sources_->error(), with_alpha(rgba(170, 30, 50), 235));  // e.g. a new source that failed to open
+  }
   if (view_.analysis && view_.analysis->done && view_.analysis->summary.partial) {
     banner("The file broke off: " + view_.analysis->summary.partial_reason,
            with_alpha(rgba(170, 100, 20), 235));

@@ -4,7 +4,6 @@
 // counted by alloc_counter.cpp on the analysing thread).
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
 
@@ -219,9 +218,9 @@ BENCHMARK(BM_AnalyserSteadyState)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)
 }  // namespace
 }  // namespace ft::bench
 
-// FT_CV_THREADS=n sets OpenCV's own thread pool (cv::setNumThreads) before running, to compare.
+// OpenCV's thread pool as in the facetwitch executable (off; $FACETWITCH_CV_THREADS to compare).
 int main(int argc, char** argv) {
-  if (const char* n = std::getenv("FT_CV_THREADS")) cv::setNumThreads(std::atoi(n));
+  ft::configure_opencv_threads();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

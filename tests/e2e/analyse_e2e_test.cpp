@@ -29,17 +29,6 @@ Scenario base_scenario(double duration_s, std::uint64_t seed) {
   return s;
 }
 
-TwitchEpisodeSpec twitch(Region r, Side s, double start, double dur, double f, double amp) {
-  TwitchEpisodeSpec t;
-  t.region = r;
-  t.side = s;
-  t.start_s = start;
-  t.duration_s = dur;
-  t.frequency_hz = f;
-  t.amplitude_iod = amp;
-  return t;
-}
-
 BlinkSpec blink(double start) {
   BlinkSpec b;
   b.start_s = start;
@@ -81,18 +70,18 @@ std::vector<Case> twitch_cases() {
   std::vector<Case> cases;
   {
     Scenario s = base_scenario(13.0, 101);
-    s.twitches = {twitch(Region::Mouth, Side::Left, 2.5, 1.5, 6.0, 0.03), twitch(Region::Eye, Side::Right, 6.0, 2.0, 4.0, 0.03)};
+    s.twitches = {twitch_spec(Region::Mouth, Side::Left, 2.5, 1.5, 6.0, 0.03), twitch_spec(Region::Eye, Side::Right, 6.0, 2.0, 4.0, 0.03)};
     s.blinks = {blink(10.0)};
     cases.push_back({"e2e_a", s});
   }
   {
     Scenario s = base_scenario(11.0, 202);
-    s.twitches = {twitch(Region::Mouth, Side::Right, 2.5, 2.4, 2.5, 0.04), twitch(Region::Eye, Side::Left, 7.0, 1.2, 9.0, 0.03)};
+    s.twitches = {twitch_spec(Region::Mouth, Side::Right, 2.5, 2.4, 2.5, 0.04), twitch_spec(Region::Eye, Side::Left, 7.0, 1.2, 9.0, 0.03)};
     cases.push_back({"e2e_b", s});
   }
   {
     Scenario s = base_scenario(12.0, 303);
-    s.twitches = {twitch(Region::Mouth, Side::Left, 3.0, 1.0, 11.0, 0.03), twitch(Region::Mouth, Side::Right, 6.5, 1.5, 4.0, 0.025)};
+    s.twitches = {twitch_spec(Region::Mouth, Side::Left, 3.0, 1.0, 11.0, 0.03), twitch_spec(Region::Mouth, Side::Right, 6.5, 1.5, 4.0, 0.025)};
     s.blinks = {blink(9.5)};
     cases.push_back({"e2e_c", s});
   }
@@ -155,7 +144,7 @@ TEST(AnalyseE2E, BlinksSmilesHeadMotionAndNoiseAreNotTwitches) {
 TEST(AnalyseE2E, SidesAreThePersonsInAMirroredVideo) {
   // The same person (left mouth-corner twitch), filmed by a selfie camera that saved a mirror image.
   Scenario s = base_scenario(8.0, 505);
-  s.twitches = {twitch(Region::Mouth, Side::Left, 3.0, 1.5, 5.0, 0.035)};
+  s.twitches = {twitch_spec(Region::Mouth, Side::Left, 3.0, 1.5, 5.0, 0.035)};
   s.mirrored = true;
   std::string why;
   auto dir = testing::ensure_video("e2e_mirrored", s, &why);
