@@ -1,8 +1,13 @@
 // cmd_demo.cpp: `facetwitch demo`: the built-in default job. Generates the ground-truth demo video from
 // the public-domain astronaut portrait (once; cached), analyses it, prints the result table and the
 // comparison with what was injected. With a display and the window built, opens the window on it.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -76,9 +81,6 @@ int run(const DemoCli& o) {
   const std::filesystem::path out = o.out.empty() ? dir.value() / "analysis" : std::filesystem::path(o.out);
   if (Status st = prepare_output_dir(out, o.out.empty()); !st) return report(st.error());
 
-  if (!o.no_window && display_available()) {
-    std::fprintf(stderr, "(a display is available, but this build has no window yet: analysing headless)\n");
-  }
 
   ReplayRequest req;
   req.video = video;
@@ -101,6 +103,18 @@ int run(const DemoCli& o) {
     std::fputs(format_evaluation(truth.value(), summary->episodes, ev).c_str(), stdout);
     std::fputs(fmt::format("  blinks injected {}, counted {}\n", truth->blinks.size(), summary->blinks.size()).c_str(), stdout);
   }
+#if FACETWITCH_HAVE_GUI
+  if (!o.no_window && display_available()) {
+    // With a display: open the analyser window on the demo video (the same executable, `gui`).
+    std::fflush(stdout);
+    const std::string self = (executable_dir() / "facetwitch").string();
+    const std::string source = video.string();
+    std::vector<char*> argv{const_cast<char*>("facetwitch"), const_cast<char*>("gui"), const_cast<char*>("--source"),
+                            const_cast<char*>(source.c_str()), nullptr};
+    execv(self.c_str(), argv.data());
+    std::fprintf(stderr, "facetwitch: could not open the window (%s); the results above stand\n", std::strerror(errno));
+  }
+#endif
   return 0;
 }
 
