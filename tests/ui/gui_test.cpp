@@ -223,8 +223,12 @@ TEST(Gui, LivePacedSourceRecordsASessionThatAnalyseAgreesWith) {
       static_cast<int>(std::lround(gui_scenario().duration_s * gui_scenario().fps));
   EXPECT_NEAR(static_cast<double>(live->frames + live->frames_dropped), video_frames, 3.0)
       << "frames " << live->frames << " dropped " << live->frames_dropped;
-  // A loaded machine drops frames (newest frame wins); most are still analysed.
+  // A loaded machine drops frames (newest frame wins); most are still analysed. (Not in sanitizer
+  // builds: they analyse several times slower than real time, so dropping is what they should do;
+  // the agreement below must hold all the same.)
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(live->frames_dropped, video_frames / 2) << "the analysis could not keep up";
+#endif
 
   // The recorded raw video holds every frame, and its analysis finds the live session's episodes.
   auto recorded = open_video_file(rec / "video.mp4");
