@@ -11,6 +11,7 @@
 #include "face/model_locator.hpp"
 #include "io/session.hpp"
 #include "pipeline/live.hpp"
+#include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -31,31 +32,10 @@ Scenario recording_scenario() {
   return s;
 }
 
-std::shared_ptr<const LandmarkModel> model() {
-  auto p = locate_model("");
-  return p ? load_landmark_model(p.value()).value() : nullptr;
-}
-
-// Sanitizer builds analyse several times slower than real time: there the "camera" runs at a
-// quarter speed (as in live_test.cpp) and the waits are longer.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSpeed = 0.25;
-#else
-constexpr double kSpeed = 1.0;
-#endif
-
-std::unique_ptr<FrameSource> paced(const std::filesystem::path& video) {
-  auto file = open_video_file(video);
-  EXPECT_TRUE(file.ok());
-  PacedOptions o;
-  o.speed = kSpeed;
-  return make_paced_source(std::move(file).value(), o);
-}
-
 template <class Pred>
 bool wait_for(Pred pred, double timeout_s) {
   const auto until =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s / kSpeed);
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s / testing::kLiveSpeed);
   while (std::chrono::steady_clock::now() < until) {
     if (pred())
       return true;
@@ -73,8 +53,8 @@ TEST(LiveRecording, StartedMidSessionRecordsVideoAndSessionTimedFromItsStart) {
     GTEST_SKIP() << why;
   const auto out = testing::fresh_dir("live_recording_session");
   std::filesystem::create_directories(out);
-  LivePipeline p(model(), AnalyserOptions{});
-  ASSERT_TRUE(p.start(paced(*dir / "video.mp4")).ok());
+  LivePipeline p(testing::test_model(), AnalyserOptions{});
+  ASSERT_TRUE(p.start(testing::paced_source(*dir / "video.mp4")).ok());
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->stats.analysed > 30; }, 10.0));
   const std::uint64_t epoch0 = p.snapshot()->analysis_epoch;
   ASSERT_TRUE(p.start_recording(out).ok());
@@ -121,8 +101,8 @@ TEST(LiveRecording, SettingsRestartTheTwitchAnalysisAndWaitDuringARecording) {
   auto dir = testing::ensure_video("live_recording", recording_scenario(), &why);
   if (!dir)
     GTEST_SKIP() << why;
-  LivePipeline p(model(), AnalyserOptions{});
-  ASSERT_TRUE(p.start(paced(*dir / "video.mp4")).ok());
+  LivePipeline p(testing::test_model(), AnalyserOptions{});
+  ASSERT_TRUE(p.start(testing::paced_source(*dir / "video.mp4")).ok());
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->stats.analysed > 10; }, 10.0));
   const std::uint64_t e0 = p.snapshot()->analysis_epoch;
   TwitchSettings t;

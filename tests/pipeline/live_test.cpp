@@ -10,6 +10,7 @@
 #include "face/model_locator.hpp"
 #include "io/session.hpp"
 #include "pipeline/live.hpp"
+#include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -30,28 +31,6 @@ Scenario live_scenario() {
   return s;
 }
 
-std::shared_ptr<const LandmarkModel> model() {
-  auto p = locate_model("");
-  return p ? load_landmark_model(p.value()).value() : nullptr;
-}
-
-// Sanitizer builds analyse several times slower than real time: there the "camera" runs at a quarter
-// speed so that the analysis keeps up and the detection checks stay meaningful.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSpeed = 0.25;
-#else
-constexpr double kSpeed = 1.0;
-#endif
-
-std::unique_ptr<FrameSource> paced(const std::filesystem::path& video, double fail_after_s = -1) {
-  auto file = open_video_file(video);
-  EXPECT_TRUE(file.ok());
-  PacedOptions o;
-  o.speed = kSpeed;
-  o.fail_after_s = fail_after_s;
-  return make_paced_source(std::move(file).value(), o);
-}
-
 std::shared_ptr<const LiveSnapshot> wait_until_stopped(LivePipeline& p, double timeout_s) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (std::chrono::steady_clock::now() < until) {
@@ -70,9 +49,9 @@ TEST(Live, PacedSourceRunsInRealTimeAndRecordsTheSession) {
   if (!dir) GTEST_SKIP() << why;
   const auto out = testing::fresh_dir("live_session");
   ASSERT_TRUE(prepare_output_dir(out, false).ok());
-  LivePipeline p(model(), AnalyserOptions{});
+  LivePipeline p(testing::test_model(), AnalyserOptions{});
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(p.start(paced(*dir / "video.mp4"), out).ok());
+  ASSERT_TRUE(p.start(testing::paced_source(*dir / "video.mp4"), out).ok());
   // Snapshots come while it runs; reading one never waits for the analysis.
   std::shared_ptr<const LiveSnapshot> mid;
   for (int i = 0; i < 1000; ++i) {
@@ -90,12 +69,12 @@ TEST(Live, PacedSourceRunsInRealTimeAndRecordsTheSession) {
   ASSERT_TRUE(partial.ok());
   EXPECT_GT(partial->rows.size(), 10u);
 
-  auto last = wait_until_stopped(p, 15.0 / kSpeed);
+  auto last = wait_until_stopped(p, 15.0 / testing::kLiveSpeed);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(last);
   EXPECT_FALSE(last->running);
   EXPECT_FALSE(last->source_failed);
-  EXPECT_GE(elapsed, 5.5 / kSpeed);  // real time: a 6 s video takes about 6 s
+  EXPECT_GE(elapsed, 5.5 / testing::kLiveSpeed);  // real time: a 6 s video takes about 6 s
   p.stop();
   const SessionSummary s = p.final_summary();
   EXPECT_EQ(s.frames + s.frames_dropped, 180);
@@ -117,9 +96,9 @@ TEST(Live, SourceFailingMidStreamIsReportedAndTheRecordingKept) {
   if (!dir) GTEST_SKIP() << why;
   const auto out = testing::fresh_dir("live_failing");
   ASSERT_TRUE(prepare_output_dir(out, false).ok());
-  LivePipeline p(model(), AnalyserOptions{});
-  ASSERT_TRUE(p.start(paced(*dir / "video.mp4", 2.0), out).ok());
-  auto last = wait_until_stopped(p, 10.0 / kSpeed);
+  LivePipeline p(testing::test_model(), AnalyserOptions{});
+  ASSERT_TRUE(p.start(testing::paced_source(*dir / "video.mp4", 2.0), out).ok());
+  auto last = wait_until_stopped(p, 10.0 / testing::kLiveSpeed);
   ASSERT_TRUE(last);
   EXPECT_FALSE(last->running);
   EXPECT_TRUE(last->source_failed);
@@ -141,8 +120,8 @@ TEST(Live, StopIsPromptAndIdempotent) {
   std::string why;
   auto dir = testing::ensure_video("live", live_scenario(), &why);
   if (!dir) GTEST_SKIP() << why;
-  LivePipeline p(model(), AnalyserOptions{});
-  ASSERT_TRUE(p.start(paced(*dir / "video.mp4")).ok());
+  LivePipeline p(testing::test_model(), AnalyserOptions{});
+  ASSERT_TRUE(p.start(testing::paced_source(*dir / "video.mp4")).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto t0 = std::chrono::steady_clock::now();
   p.stop();

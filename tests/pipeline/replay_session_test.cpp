@@ -11,6 +11,7 @@
 #include "face/model_locator.hpp"
 #include "pipeline/replay.hpp"
 #include "pipeline/replay_session.hpp"
+#include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -32,11 +33,6 @@ Scenario session_scenario() {
   b.start_s = 4.8;
   s.blinks = {b};
   return s;
-}
-
-std::shared_ptr<const LandmarkModel> model() {
-  auto p = locate_model("");
-  return p ? load_landmark_model(p.value()).value() : nullptr;
 }
 
 template <class Pred>
@@ -69,7 +65,7 @@ TEST(ReplaySession, AgreesExactlyWithAnalyseVideoAndReappliesSettingsToTheWholeR
   auto dir = testing::ensure_video("replay_session", session_scenario(), &why);
   if (!dir)
     GTEST_SKIP() << why;
-  auto m = model();
+  auto m = testing::test_model();
   ASSERT_TRUE(m);
   ReplayRequest req;
   req.video = *dir / "video.mp4";

@@ -8,6 +8,7 @@
 #include "io/session.hpp"
 #include "pipeline/bounded_queue.hpp"
 #include "pipeline/replay.hpp"
+#include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -26,14 +27,6 @@ Scenario replay_scenario() {
   t.amplitude_iod = 0.035;
   s.twitches = {t};
   return s;
-}
-
-std::shared_ptr<const LandmarkModel> model() {
-  static std::shared_ptr<const LandmarkModel> m = [] {
-    auto p = locate_model("");
-    return p ? load_landmark_model(p.value()).value() : nullptr;
-  }();
-  return m;
 }
 
 }  // namespace
@@ -74,12 +67,12 @@ TEST(Replay, AnalysesEveryFrameDeterministically) {
   std::string why;
   auto dir = testing::ensure_video("replay", replay_scenario(), &why);
   if (!dir) GTEST_SKIP() << why;
-  ASSERT_TRUE(model());
+  ASSERT_TRUE(testing::test_model());
   std::vector<double> first_run;
   for (int run = 0; run < 2; ++run) {
     ReplayRequest req;
     req.video = *dir / "video.mp4";
-    req.model = model();
+    req.model = testing::test_model();
     std::vector<double> values;
     std::int64_t last_progress = 0;
     req.on_frame = [&](const Frame& f, const FrameResult& r) {
@@ -111,7 +104,7 @@ TEST(Replay, SessionFolderMatchesTheSummary) {
   ReplayRequest req;
   req.video = *dir / "video.mp4";
   req.out_dir = out;
-  req.model = model();
+  req.model = testing::test_model();
   auto s = analyse_video(req);
   ASSERT_TRUE(s.ok());
   auto rows = read_frames_csv(out / "frames.csv");
@@ -135,7 +128,7 @@ TEST(Replay, StopsEarlyWhenAskedAndSaysSo) {
   std::atomic<bool> stop{false};
   ReplayRequest req;
   req.video = *dir / "video.mp4";
-  req.model = model();
+  req.model = testing::test_model();
   req.stop = &stop;
   req.on_frame = [&](const Frame& f, const FrameResult&) {
     if (f.index == 30) stop = true;
@@ -150,7 +143,7 @@ TEST(Replay, StopsEarlyWhenAskedAndSaysSo) {
 TEST(Replay, UnreadableVideoIsAnInputError) {
   ReplayRequest req;
   req.video = "/nonexistent/video.mp4";
-  req.model = model();
+  req.model = testing::test_model();
   auto s = analyse_video(req);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::Input);
