@@ -3,10 +3,10 @@
 //
 // Per frame the landmarks come from the box implied by the previous frame's landmarks (tracking),
 // by our own evaluation of dlib's shape predictor (face/landmark_regressor.hpp: sub-pixel, on the
-// original image, no allocation). The HOG detector runs on the analysis thread only when there is no
-// track (start, face lost) or when the face's appearance changed suddenly (it probably left). The
-// periodic re-check that confirms the face is still there and re-anchors the box geometry (once a
-// second) runs on a background thread: the window around the face is copied on frame n and the
+// original image, no allocation). The HOG detector runs on the analysis thread only when there is
+// no track (start, face lost) or when the face's appearance changed suddenly (it probably left).
+// The periodic re-check that confirms the face is still there and re-anchors the box geometry (once
+// a second) runs on a background thread: the window around the face is copied on frame n and the
 // answer is applied on frame n + kRecheckLagFrames (waiting for it only if it is late), so the
 // result depends on the frames alone, never on thread timing: replay stays deterministic.
 // Several faces: at start the largest, most central face is chosen; afterwards only a face near the
@@ -30,23 +30,26 @@ namespace ft {
 
 class LandmarkModel;  // opaque: the landmark regressor (and, on demand, dlib's own shape_predictor)
 
-// Loads the model file (about 0.5 s for the 100 MB model; meanwhile the face detector is prepared on
-// another thread). A corrupt file gives an ErrorKind::Model error.
+// Loads the model file: the first time by parsing dlib's 100 MB file (~0.5-0.8 s), after which its
+// compact form is cached in <cache>/models/ (keyed by the file's path, size and time) and loads in
+// tens of milliseconds ($FACETWITCH_NO_MODEL_CACHE=1 skips the cache). Meanwhile the face detector
+// is prepared on another thread. A corrupt file gives an ErrorKind::Model error.
 Result<std::shared_ptr<const LandmarkModel>> load_landmark_model(const std::filesystem::path& path);
 
 struct TrackerOptions {
-  double recheck_interval_s = 1.0;   // periodic detector re-check while tracking
-  int detect_max_side = 640;         // the detector runs on a copy downscaled to at most this long side
-  double lost_after_s = 2.0;         // after this long without a face, re-acquire anywhere (largest+central)
-  bool background_recheck = true;    // false: the periodic re-check runs on the calling thread
+  double recheck_interval_s = 1.0;  // periodic detector re-check while tracking
+  int detect_max_side = 640;  // the detector runs on a copy downscaled to at most this long side
+  double lost_after_s =
+      2.0;  // after this long without a face, re-acquire anywhere (largest+central)
+  bool background_recheck = true;  // false: the periodic re-check runs on the calling thread
 };
 
 // Frames between the start of a background re-check and the application of its answer.
 inline constexpr int kRecheckLagFrames = 5;
 
 // The frame in grey, region by region: FrameAnalyser converts only what the tracker and the metrics
-// read (the face and its surroundings while tracking, the detector's window on a re-check, the whole
-// frame to acquire a face). Used by one thread.
+// read (the face and its surroundings while tracking, the detector's window on a re-check, the
+// whole frame to acquire a face). Used by one thread.
 class GreySource {
  public:
   virtual ~GreySource() = default;
@@ -58,9 +61,10 @@ class GreySource {
 
 struct FaceObservation {
   bool found = false;
-  Landmarks68 landmarks{};   // image pixels
-  cv::Rect2f box{};          // the box the predictor ran on
-  bool detector_ran = false; // the detector ran on the calling thread for this frame (profiling)
+  Landmarks68 landmarks{};    // image pixels
+  cv::Rect2f box{};           // the box the predictor ran on
+  bool detector_ran = false;  // the detector ran on the calling thread for this frame (profiling)
+  double recheck_wait_ms = 0.0;  // waited this long for a late background re-check (profiling)
 };
 
 class FaceTracker {
@@ -80,10 +84,10 @@ class FaceTracker {
   cv::Rect tracking_region() const;
   void reset();  // forget the track (after a seek)
 
-  // One-shot: detect faces in a still image (all faces, largest first) and fit landmarks to each with
-  // dlib's own predictor on a crop upsampled to a 400 px face (whole pixels; the landmarks facetwitch
-  // has always given for stills, from which the synthetic videos are rendered). Loads dlib's predictor
-  // on first use (~0.5 s).
+  // One-shot: detect faces in a still image (all faces, largest first) and fit landmarks to each
+  // with dlib's own predictor on a crop upsampled to a 400 px face (whole pixels; the landmarks
+  // facetwitch has always given for stills, from which the synthetic videos are rendered). Loads
+  // dlib's predictor on first use (~0.5 s).
   std::vector<FaceObservation> detect_all(const cv::Mat& gray);
 
  private:

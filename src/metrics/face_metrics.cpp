@@ -46,7 +46,8 @@ void fill_geometry(const Landmarks68& image_px, FaceMetrics& out, CanonicalFace*
 
 FaceMetrics compute_face_metrics(std::int64_t frame_index, double t, bool found,
                                  const Landmarks68& image_px, const cv::Rect2f& box,
-                                 const cv::Mat& gray, ExposureScratch& scratch, const QualityLimits& limits) {
+                                 const cv::Mat& gray, ExposureScratch& scratch,
+                                 const QualityLimits& limits) {
   FaceMetrics m;
   m.frame_index = frame_index;
   m.t = t;

@@ -19,7 +19,8 @@ void fill_geometry(const Landmarks68& image_px, FaceMetrics& out, CanonicalFace*
 // Mean over the asymmetry_pairs() of |left - mirror(right)| in canonical units.
 double mirror_asymmetry_index(const CanonicalFace& face);
 
-// Full per-frame metrics. `found` false gives a no-face record. `scratch`: reused buffers (one per thread).
+// Full per-frame metrics. `found` false gives a no-face record. `scratch`: reused buffers (one per
+// thread).
 FaceMetrics compute_face_metrics(std::int64_t frame_index, double t, bool found,
                                  const Landmarks68& image_px, const cv::Rect2f& box,
                                  const cv::Mat& gray, ExposureScratch& scratch,

@@ -1,12 +1,12 @@
-// head_pose.hpp: head yaw / pitch / roll from the 2-D landmarks, by minimising the reprojection error
-// (Levenberg-Marquardt from a frontal guess: what cv::solvePnP's iterative method does, without its
-// ~300 heap allocations per call; tests/metrics checks the two agree) of a generic
-// average 3-D face (millimetres) seen by a pinhole camera with focal length = the image's long side and the
-// principal point at the image centre. Approximate by design (no camera calibration, no personal 3-D
-// shape): good to a few degrees near frontal, used to flag frames where the head is turned too far.
-// Signs: yaw > 0 when the person turns toward their own left, pitch > 0 when they look up, roll > 0 when
-// the head tilts toward their own left shoulder. Input landmarks from an UNMIRRORED image.
-// Thread safety: pure function.
+// head_pose.hpp: head yaw / pitch / roll from the 2-D landmarks, by minimising the reprojection
+// error (Levenberg-Marquardt from a frontal guess: what cv::solvePnP's iterative method does,
+// without its ~300 heap allocations per call; tests/metrics checks the two agree) of a generic
+// average 3-D face (millimetres) seen by a pinhole camera with focal length = the image's long side
+// and the principal point at the image centre. Approximate by design (no camera calibration, no
+// personal 3-D shape): good to a few degrees near frontal, used to flag frames where the head is
+// turned too far. Signs: yaw > 0 when the person turns toward their own left, pitch > 0 when they
+// look up, roll > 0 when the head tilts toward their own left shoulder. Input landmarks from an
+// UNMIRRORED image. Thread safety: pure function.
 #pragma once
 
 #include <opencv2/core/types.hpp>

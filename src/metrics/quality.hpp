@@ -29,22 +29,23 @@ struct ExposureStats {
   double sharpness = 0.0;
 };
 
-// Reused buffers of face_exposure(): no heap allocation once they have seen the face's size. One per
-// thread.
+// Reused buffers of face_exposure(): no heap allocation once they have seen the face's size. One
+// per thread.
 struct ExposureScratch {
-  cv::Mat resized;                   // the face region at 128 px width, 8-bit
-  std::vector<float> rows;           // vertical pass of the area resampling
+  cv::Mat resized;          // the face region at 128 px width, 8-bit
+  std::vector<float> rows;  // vertical pass of the area resampling
   struct Tap {
     int src, dst;
     float weight;
   };
-  std::vector<Tap> x_taps, y_taps;   // area weights of the two axes
+  std::vector<Tap> x_taps, y_taps;  // area weights of the two axes
 };
 
 // Statistics of the face region `box` of an 8-bit grey frame, on a copy resized to 128 px width by
 // area averaging (as cv::resize INTER_AREA, so the sharpness measure does not depend on the face's
 // size in pixels): mean grey, share of pixels >= 250, and the variance of its 4-neighbour Laplacian
-// (as cv::Laplacian ksize 1 with reflected borders). Computed in one pass without OpenCV's temporaries.
+// (as cv::Laplacian ksize 1 with reflected borders). Computed in one pass without OpenCV's
+// temporaries.
 ExposureStats face_exposure(const cv::Mat& gray, const cv::Rect2f& box, ExposureScratch& scratch);
 
 std::uint32_t quality_flags(const HeadPose& pose, double iod_px, const ExposureStats& exposure,

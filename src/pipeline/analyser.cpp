@@ -31,14 +31,15 @@ cv::Rect grown(const cv::Rect& r, double f) {
 }
 
 cv::Rect to_int(const cv::Rect2f& r) {
-  return {static_cast<int>(std::floor(r.x)), static_cast<int>(std::floor(r.y)), static_cast<int>(std::ceil(r.width)),
-          static_cast<int>(std::ceil(r.height))};
+  return {static_cast<int>(std::floor(r.x)), static_cast<int>(std::floor(r.y)),
+          static_cast<int>(std::ceil(r.width)), static_cast<int>(std::ceil(r.height))};
 }
 }  // namespace
 
 void configure_opencv_threads() {
   int threads = 1;
-  if (const char* env = std::getenv("FACETWITCH_CV_THREADS"); env && *env) threads = std::atoi(env);
+  if (const char* env = std::getenv("FACETWITCH_CV_THREADS"); env && *env)
+    threads = std::atoi(env);
   cv::setNumThreads(threads);
 }
 
@@ -52,40 +53,55 @@ void LazyGrey::reset(const cv::Mat& image) {
   }
 }
 
+void LazyGrey::release() {
+  if (image_.channels() == 1)
+    grey_.release();
+  image_.release();
+}
+
 const cv::Mat& LazyGrey::grey(const cv::Rect& region) {
-  if (image_.channels() == 1) return grey_;
+  if (image_.channels() == 1)
+    return grey_;
   const cv::Rect r = region & cv::Rect(0, 0, image_.cols, image_.rows);
-  if (r.area() <= 0) return grey_;
+  if (r.area() <= 0)
+    return grey_;
   for (std::size_t i = 0; i < done_count_; ++i) {
-    if ((done_[i] & r) == r) return grey_;
+    if ((done_[i] & r) == r)
+      return grey_;
   }
   cv::Mat dst = grey_(r);  // a view: cvtColor writes in place, no reallocation
   cv::cvtColor(image_(r), dst, image_.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-  if (done_count_ == done_.size()) done_count_ = 0;  // rare: start the list again
+  if (done_count_ == done_.size())
+    done_count_ = 0;  // rare: start the list again
   done_[done_count_++] = r;
   return grey_;
 }
 
 const FrameResult& FrameAnalyser::process(const Frame& frame) {
   const auto start = Clock::now();
-  // While tracking, the face and what surrounds it in one conversion: the landmarks read the box and
-  // a quarter of it around; the flow window and the region it keeps for the next frame reach about
-  // half a box around it.
+  // While tracking, the face and what surrounds it in one conversion: the landmarks read the box
+  // and a quarter of it around; the flow window and the region it keeps for the next frame reach
+  // about half a box around it.
   grey_.reset(frame.image);
-  if (const cv::Rect region = tracker_.tracking_region(); region.area() > 0) grey_.grey(grown(region, 0.2));
+  if (const cv::Rect region = tracker_.tracking_region(); region.area() > 0)
+    grey_.grey(grown(region, 0.2));
   const auto t_grey = Clock::now();
   const FaceObservation& obs = tracker_.track(grey_, frame.t);
   const auto t_track = Clock::now();
   const double iod_px = obs.found ? align_to_canonical(obs.landmarks).iod_px : 0.0;
-  const cv::Mat& gray = obs.found ? grey_.grey(grown(to_int(obs.box), 0.55)) : grey_.grey(cv::Rect());
-  const Landmarks68 refined = refiner_.refine(gray, obs.landmarks, obs.found, iod_px, frame.t - prev_t_);
+  const cv::Mat& gray =
+      obs.found ? grey_.grey(grown(to_int(obs.box), 0.55)) : grey_.grey(cv::Rect());
+  const Landmarks68 refined =
+      refiner_.refine(gray, obs.landmarks, obs.found, iod_px, frame.t - prev_t_);
   prev_t_ = frame.t;
   const auto t_refine = Clock::now();
-  result_.metrics = compute_face_metrics(frame.index, frame.t, obs.found, refined, obs.box, gray, scratch_,
-                                         options_.quality);
+  result_.metrics = compute_face_metrics(frame.index, frame.t, obs.found, refined, obs.box, gray,
+                                         scratch_, options_.quality);
   const auto t_metrics = Clock::now();
+  grey_.release();  // the frame's buffer is the caller's again (live capture reuses it)
   result_.signals = twitch_.push(result_.metrics);
   result_.detector_ran = obs.detector_ran;
+  result_.recheck_wait_ms = obs.recheck_wait_ms;
   const auto end = Clock::now();
   result_.stages.grey_ms = ms_between(start, t_grey);
   result_.stages.track_ms = ms_between(t_grey, t_track);

@@ -1,10 +1,9 @@
 // analyser.hpp: the per-frame analysis chain, used by replay, live capture and benchmarks alike:
-// frame -> grey -> face tracker (landmarks) -> local optical-flow refinement of the measured points ->
-// face metrics -> twitch analyser -> FrameResult.
-// While a face is tracked only the face and its surroundings are converted to grey (LazyGrey); the
-// whole frame only when the detector looks for a face. Buffers are reused between frames: in the
-// steady state the chain makes no heap allocation of its own (tests/bench counts them).
-// Thread safety: one FrameAnalyser per thread.
+// frame -> grey -> face tracker (landmarks) -> local optical-flow refinement of the measured points
+// -> face metrics -> twitch analyser -> FrameResult. While a face is tracked only the face and its
+// surroundings are converted to grey (LazyGrey); the whole frame only when the detector looks for a
+// face. Buffers are reused between frames: in the steady state the chain makes no heap allocation
+// of its own (tests/bench counts them). Thread safety: one FrameAnalyser per thread.
 #pragma once
 
 #include <array>
@@ -41,6 +40,8 @@ struct FrameResult {
   FaceMetrics metrics;
   FrameSignals signals;
   bool detector_ran = false;
+  double recheck_wait_ms =
+      0.0;                  // time spent waiting for the background detector re-check (normally 0)
   double analyse_ms = 0.0;  // wall time of process() for this frame
   StageTimes stages;        // its split by stage (profiling; the sum is about analyse_ms)
 };
@@ -50,6 +51,7 @@ struct FrameResult {
 class LazyGrey final : public GreySource {
  public:
   void reset(const cv::Mat& image);  // a new frame: nothing converted yet
+  void release();                    // drops the references to the frame (its buffer can be reused)
   cv::Size size() const override { return image_.size(); }
   const cv::Mat& grey(const cv::Rect& region) override;
 
@@ -86,10 +88,11 @@ class FrameAnalyser {
   FrameResult result_;
 };
 
-// Process-wide, once at start-up (main): OpenCV's own worker pool off (cv::setNumThreads(1)), unless
-// $FACETWITCH_CV_THREADS gives another count. facetwitch already runs its stages on threads of their
-// own (decode, analysis, detector re-check, window) and several videos in parallel; OpenCV splitting a
-// 0.2 ms conversion over the same two cores only added wake-ups, and its pool allocated on every call.
+// Process-wide, once at start-up (main): OpenCV's own worker pool off (cv::setNumThreads(1)),
+// unless $FACETWITCH_CV_THREADS gives another count. facetwitch already runs its stages on threads
+// of their own (decode, analysis, detector re-check, window) and several videos in parallel; OpenCV
+// splitting a 0.2 ms conversion over the same two cores only added wake-ups, and its pool allocated
+// on every call.
 void configure_opencv_threads();
 
 }  // namespace ft

@@ -1,7 +1,9 @@
-// bench.cpp: the end-to-end benchmark (see bench.hpp): start-up, per-frame stages, replay throughput
-// against a decode-only loop, the naive detect-every-frame loop, workers, live latency, memory soak.
+// bench.cpp: the end-to-end benchmark (see bench.hpp): start-up, per-frame stages, replay
+// throughput against a decode-only loop, the naive detect-every-frame loop, workers, live latency,
+// memory soak.
 #include "pipeline/bench.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,12 +36,21 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+// CPU time of the calling thread, ms (what a frame costs, without the time other processes took the
+// core).
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 double median_of_runs(std::vector<double> v) {
-  if (v.empty()) return 0.0;
+  if (v.empty())
+    return 0.0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
@@ -77,7 +88,8 @@ std::string cpu_model() {
 }
 
 void say(const BenchOptions& o, const std::string& line) {
-  if (o.log) o.log(line);
+  if (o.log)
+    o.log(line);
 }
 
 // A scratch output folder for the replay passes (removed at the end).
@@ -88,7 +100,8 @@ std::filesystem::path scratch_dir(const std::string& name) {
 // analyse_video() as `facetwitch analyse` runs it (session files written), limited to `frames`.
 Result<std::int64_t> timed_replay(const BenchOptions& o, std::shared_ptr<const LandmarkModel> model,
                                   const std::filesystem::path& out_dir) {
-  if (Status st = prepare_output_dir(out_dir, true); !st) return st.error();
+  if (Status st = prepare_output_dir(out_dir, true); !st)
+    return st.error();
   std::atomic<bool> stop{false};
   std::int64_t analysed = 0;
   ReplayRequest req;
@@ -99,21 +112,25 @@ Result<std::int64_t> timed_replay(const BenchOptions& o, std::shared_ptr<const L
   req.analyser = o.analyser;
   req.stop = &stop;
   req.on_frame = [&](const Frame&, const FrameResult&) {
-    if (++analysed >= o.frames && o.frames > 0) stop = true;
+    if (++analysed >= o.frames && o.frames > 0)
+      stop = true;
   };
   auto r = analyse_video(req);
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   return analysed;
 }
 
 // Plain OpenCV read loop: the decode-only baseline.
 double decode_only_fps(const std::filesystem::path& video, std::int64_t frames) {
   cv::VideoCapture cap(video.string(), cv::CAP_FFMPEG);
-  if (!cap.isOpened()) return 0.0;
+  if (!cap.isOpened())
+    return 0.0;
   cv::Mat m;
   std::int64_t n = 0;
   const auto t0 = Clock::now();
-  while ((frames <= 0 || n < frames) && cap.read(m)) ++n;
+  while ((frames <= 0 || n < frames) && cap.read(m))
+    ++n;
   const double s = seconds_since(t0);
   return s > 0 ? static_cast<double>(n) / s : 0.0;
 }
@@ -122,21 +139,27 @@ double decode_only_fps(const std::filesystem::path& video, std::int64_t frames) 
 Result<std::filesystem::path> looped_video(const std::filesystem::path& video, double minutes) {
   const auto out = video.parent_path() / fmt::format("soak_{:.0f}min.mp4", minutes);
   std::error_code ec;
-  if (std::filesystem::is_regular_file(out, ec) && std::filesystem::file_size(out, ec) > 0) return out;
+  if (std::filesystem::is_regular_file(out, ec) && std::filesystem::file_size(out, ec) > 0)
+    return out;
   auto quoted = [](const std::filesystem::path& p) {
     std::string q = "'";
-    for (char c : p.string()) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : p.string())
+      q += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return q + "'";
   };
-  const std::string cmd = fmt::format("ffmpeg -nostdin -y -v error -stream_loop -1 -i {} -c copy -t {:.0f} {}",
-                                      quoted(video), minutes * 60.0, quoted(out));
+  const std::string cmd =
+      fmt::format("ffmpeg -nostdin -y -v error -stream_loop -1 -i {} -c copy -t {:.0f} {}",
+                  quoted(video), minutes * 60.0, quoted(out));
   if (std::system(cmd.c_str()) != 0 || !std::filesystem::is_regular_file(out, ec)) {
-    return make_error(ErrorKind::Output, "could not make the looped soak video with ffmpeg: " + cmd);
+    return make_error(ErrorKind::Output,
+                      "could not make the looped soak video with ffmpeg: " + cmd);
   }
   return out;
 }
 
-std::string fmt_ms(double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.2f}", v); }
+std::string fmt_ms(double v) {
+  return std::isnan(v) ? std::string("-") : fmt::format("{:.2f}", v);
+}
 
 }  // namespace
 
@@ -180,20 +203,23 @@ Result<std::filesystem::path> ensure_bench_video(const Scenario& scenario,
   }
   auto photo = find_demo_photo();
   if (!photo) {
-    return make_error(ErrorKind::Input, "the astronaut photo is not in " + (cache_dir() / "astronaut.png").string() +
+    return make_error(ErrorKind::Input, "the astronaut photo is not in " +
+                                            (cache_dir() / "astronaut.png").string() +
                                             ": run scripts/setup.sh, or pass a VIDEO to benchmark");
   }
   // Soak videos made from an older version of this one are stale.
   std::filesystem::remove_all(dir, ec);
   auto report = generate_video(scenario, *photo, dir, model_path, progress);
-  if (!report) return report.error();
+  if (!report)
+    return report.error();
   return report->video_path;
 }
 
 Percentiles percentiles(std::vector<double> v) {
   Percentiles p;
   p.n = v.size();
-  if (v.empty()) return p;
+  if (v.empty())
+    return p;
   std::sort(v.begin(), v.end());
   auto rank = [&v](double q) {
     const auto i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
@@ -203,13 +229,18 @@ Percentiles percentiles(std::vector<double> v) {
   p.p99 = rank(0.99);
   p.max = v.back();
   double sum = 0.0;
-  for (double x : v) sum += x;
+  for (double x : v)
+    sum += x;
   p.mean = sum / static_cast<double>(v.size());
   return p;
 }
 
-double resident_mib() { return status_field_mib("VmRSS:"); }
-double peak_resident_mib() { return status_field_mib("VmHWM:"); }
+double resident_mib() {
+  return status_field_mib("VmRSS:");
+}
+double peak_resident_mib() {
+  return status_field_mib("VmHWM:");
+}
 
 Result<BenchReport> run_bench(const BenchOptions& o) {
   BenchReport rep;
@@ -221,7 +252,8 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
   say(o, "start-up: model load + first analysed frame");
   const auto t0 = Clock::now();
   auto loaded = load_landmark_model(o.model_path);
-  if (!loaded) return loaded.error();
+  if (!loaded)
+    return loaded.error();
   std::shared_ptr<const LandmarkModel> model = loaded.value();
   rep.model_load_ms = ms_since(t0);
   {
@@ -230,14 +262,17 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
     rep.analyser_ms = ms_since(t1);
     const auto t2 = Clock::now();
     auto src = open_video_file(o.video);
-    if (!src) return src.error();
+    if (!src)
+      return src.error();
     Frame f;
-    if ((*src)->read(f) != ReadStatus::Frame) return make_error(ErrorKind::Input, "no frame in " + rep.video);
+    if ((*src)->read(f) != ReadStatus::Frame)
+      return make_error(ErrorKind::Input, "no frame in " + rep.video);
     first.process(f);
     rep.first_frame_ms = ms_since(t2);
     rep.startup_total_ms = ms_since(t0);
     if (o.launched != Clock::time_point{}) {
-      rep.launch_to_first_frame_ms = std::chrono::duration<double, std::milli>(Clock::now() - o.launched).count();
+      rep.launch_to_first_frame_ms =
+          std::chrono::duration<double, std::milli>(Clock::now() - o.launched).count();
     }
     const SourceInfo& info = (*src)->info();
     rep.width = info.width;
@@ -249,13 +284,20 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
   say(o, "per-frame stages");
   {
     auto src = open_video_file(o.video);
-    if (!src) return src.error();
+    if (!src)
+      return src.error();
     FrameAnalyser analyser(model, o.analyser);
-    std::vector<double> grey, track, refine, metrics, signal, total;
+    std::vector<double> grey, track, refine, metrics, signal, total, cpu;
     std::vector<bool> detector;
     Frame f;
     while ((o.frames <= 0 || rep.frames < o.frames) && (*src)->read(f) == ReadStatus::Frame) {
+      const double cpu0 = thread_cpu_ms();
       const FrameResult& r = analyser.process(f);
+      cpu.push_back(thread_cpu_ms() - cpu0);
+      if (r.recheck_wait_ms > 0.05) {
+        ++rep.recheck_waits;
+        rep.recheck_wait_max_ms = std::max(rep.recheck_wait_max_ms, r.recheck_wait_ms);
+      }
       grey.push_back(r.stages.grey_ms);
       track.push_back(r.stages.track_ms);
       refine.push_back(r.stages.refine_ms);
@@ -265,16 +307,19 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
       detector.push_back(r.detector_ran);
       ++rep.frames;
     }
-    for (bool d : detector) rep.detector_frames += d ? 1 : 0;
+    for (bool d : detector)
+      rep.detector_frames += d ? 1 : 0;
     auto row = [&detector](const std::string& name, const std::vector<double>& v) {
       std::vector<double> tracking;
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!detector[i]) tracking.push_back(v[i]);
+        if (!detector[i])
+          tracking.push_back(v[i]);
       }
       return StageRow{name, percentiles(v), percentiles(std::move(tracking))};
     };
     rep.stages = {row("grey", grey),       row("track", track),   row("refine", refine),
-                  row("metrics", metrics), row("signal", signal), row("total", total)};
+                  row("metrics", metrics), row("signal", signal), row("total", total),
+                  row("total CPU", cpu)};
   }
 
   // ---- Throughput: decode-only loop vs analyse_video, alternating, `repeat` times each.
@@ -285,7 +330,8 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
       rep.decode_runs.push_back(decode_only_fps(o.video, o.frames));
       const auto t = Clock::now();
       auto n = timed_replay(o, model, out);
-      if (!n) return n.error();
+      if (!n)
+        return n.error();
       rep.analyse_runs.push_back(static_cast<double>(n.value()) / seconds_since(t));
     }
     std::error_code ec;
@@ -300,7 +346,8 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
   if (o.naive_frames > 0) {
     say(o, "naive loop (detect every frame at full resolution)");
     auto src = open_video_file(o.video);
-    if (!src) return src.error();
+    if (!src)
+      return src.error();
     FaceTracker naive(model, o.analyser.tracker);
     std::vector<double> ms;
     Frame f;
@@ -310,12 +357,13 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
       cv::cvtColor(f.image, gray, cv::COLOR_BGR2GRAY);
       const auto faces = naive.detect_all(gray);
       ms.push_back(ms_since(t));
-      if (faces.empty()) say(o, "  (naive loop: no face in a frame)");
+      if (faces.empty())
+        say(o, "  (naive loop: no face in a frame)");
     }
     rep.naive_frames = static_cast<int>(ms.size());
     rep.naive_ms = percentiles(ms).median;
     rep.naive_fps = rep.naive_ms > 0 ? 1000.0 / rep.naive_ms : 0.0;
-    const double ours = rep.stages.empty() ? 0.0 : rep.stages.back().all.median;
+    const double ours = rep.stages.size() < 6 ? 0.0 : rep.stages[5].all.median;
     rep.speedup_vs_naive = ours > 0 ? rep.naive_ms / ours : 0.0;
   }
 
@@ -343,10 +391,13 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
         }
       };
       std::vector<std::thread> pool;
-      for (int j = 1; j < workers; ++j) pool.emplace_back(worker);
+      for (int j = 1; j < workers; ++j)
+        pool.emplace_back(worker);
       worker();
-      for (auto& th : pool) th.join();
-      if (failed) return failure;
+      for (auto& th : pool)
+        th.join();
+      if (failed)
+        return failure;
       row.wall_s = seconds_since(t);
       row.fps = static_cast<double>(frames.load()) / row.wall_s;
       rep.jobs.push_back(row);
@@ -360,14 +411,17 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
   // ---- Live: the paced file source as a camera at the file's rate and twice it.
   if (o.live) {
     for (double speed : {1.0, 2.0}) {
-      say(o, fmt::format("live at {:g}x ({:.0f} frames/s) for {:.0f} s", speed, rep.video_fps * speed, o.live_seconds));
+      say(o, fmt::format("live at {:g}x ({:.0f} frames/s) for {:.0f} s", speed,
+                         rep.video_fps * speed, o.live_seconds));
       auto file = open_video_file(o.video);
-      if (!file) return file.error();
+      if (!file)
+        return file.error();
       PacedOptions po;
       po.speed = speed;
       po.loop = true;
       LivePipeline live(model, o.analyser, o.model_path.string());
-      if (Status st = live.start(make_paced_source(std::move(file).value(), po)); !st) return st.error();
+      if (Status st = live.start(make_paced_source(std::move(file).value(), po)); !st)
+        return st.error();
       std::vector<LiveRecord> records;
       std::uint64_t seq = 0;
       const auto t = Clock::now();
@@ -382,7 +436,8 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
       run.fps = rep.video_fps * speed;
       std::vector<double> latency;
       for (const LiveRecord& r : records) {
-        if (r.record.metrics.t >= 1.0) latency.push_back(r.latency_ms);  // after acquisition
+        if (r.record.metrics.t >= 1.0)
+          latency.push_back(r.latency_ms);  // after acquisition
       }
       run.latency_ms = percentiles(latency);
       if (snap) {
@@ -398,9 +453,11 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
   if (o.soak_minutes > 0) {
     say(o, fmt::format("memory soak: {:.0f} min of video", o.soak_minutes));
     auto looped = looped_video(o.video, o.soak_minutes);
-    if (!looped) return looped.error();
+    if (!looped)
+      return looped.error();
     const auto out = scratch_dir("soak");
-    if (Status st = prepare_output_dir(out, true); !st) return st.error();
+    if (Status st = prepare_output_dir(out, true); !st)
+      return st.error();
     ReplayRequest req;
     req.video = looped.value();
     req.out_dir = out;
@@ -416,7 +473,8 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
       rep.soak_video_s = p.t;
     };
     auto r = analyse_video(req);
-    if (!r) return r.error();
+    if (!r)
+      return r.error();
     rep.soak.push_back({rep.soak_video_s, resident_mib()});
     std::error_code ec;
     std::filesystem::remove_all(out, ec);
@@ -427,42 +485,57 @@ Result<BenchReport> run_bench(const BenchOptions& o) {
 
 std::string format_bench_report(const BenchReport& r) {
   std::string s;
-  s += fmt::format("facetwitch bench: {} ({}x{}, {:.1f} fps)\n", r.video, r.width, r.height, r.video_fps);
+  s += fmt::format("facetwitch bench: {} ({}x{}, {:.1f} fps)\n", r.video, r.width, r.height,
+                   r.video_fps);
   s += fmt::format("  machine: {}, {} cores\n\n", r.cpu, r.cores);
 
   s += "start-up\n";
-  s += fmt::format("  model load {:.0f} ms, analyser {:.0f} ms, first frame decoded + analysed {:.0f} ms: "
-                   "total {:.0f} ms\n",
-                   r.model_load_ms, r.analyser_ms, r.first_frame_ms, r.startup_total_ms);
+  s += fmt::format(
+      "  model load {:.0f} ms, analyser {:.0f} ms, first frame decoded + analysed {:.0f} ms: "
+      "total {:.0f} ms\n",
+      r.model_load_ms, r.analyser_ms, r.first_frame_ms, r.startup_total_ms);
   if (r.launch_to_first_frame_ms >= 0) {
-    s += fmt::format("  from process launch to the first analysed frame: {:.0f} ms\n", r.launch_to_first_frame_ms);
+    s += fmt::format("  from process launch to the first analysed frame: {:.0f} ms\n",
+                     r.launch_to_first_frame_ms);
   }
 
-  s += fmt::format("\nper frame, ms ({} frames, detector on the analysis thread in {}; decode excluded)\n", r.frames,
-                   r.detector_frames);
-  s += fmt::format("  {:<9} {:>8} {:>8} {:>8} | {:>13} {:>12}\n", "stage", "median", "p99", "max", "tracking med",
-                   "tracking p99");
+  s += fmt::format(
+      "\nper frame, ms ({} frames, detector on the analysis thread in {}; decode excluded;\n"
+      "  'total CPU' is the analysis thread's CPU time: the frame's cost without the time other\n"
+      "  processes held the core)\n",
+      r.frames, r.detector_frames);
+  s += fmt::format("  {:<9} {:>8} {:>8} {:>8} | {:>13} {:>12}\n", "stage", "median", "p99", "max",
+                   "tracking med", "tracking p99");
   for (const StageRow& row : r.stages) {
-    s += fmt::format("  {:<9} {:>8} {:>8} {:>8} | {:>13} {:>12}\n", row.name, fmt_ms(row.all.median),
-                     fmt_ms(row.all.p99), fmt_ms(row.all.max), fmt_ms(row.tracking.median), fmt_ms(row.tracking.p99));
+    s += fmt::format("  {:<9} {:>8} {:>8} {:>8} | {:>13} {:>12}\n", row.name,
+                     fmt_ms(row.all.median), fmt_ms(row.all.p99), fmt_ms(row.all.max),
+                     fmt_ms(row.tracking.median), fmt_ms(row.tracking.p99));
   }
-  const double med = r.stages.empty() ? 0.0 : r.stages.back().all.median;
-  s += fmt::format("  = {:.0f} frames/s of analysis alone (median)\n", med > 0 ? 1000.0 / med : 0.0);
+  const double med = r.stages.size() < 6 ? 0.0 : r.stages[5].all.median;
+  s += fmt::format(
+      "  = {:.0f} frames/s of analysis alone (median); background re-check late on {} frames "
+      "(longest wait {:.1f} ms)\n",
+      med > 0 ? 1000.0 / med : 0.0, r.recheck_waits, r.recheck_wait_max_ms);
 
   s += "\nreplay throughput (frames/s, median of runs)\n";
   auto runs = [](const std::vector<double>& v) {
     std::string t;
-    for (double x : v) t += fmt::format("{}{:.0f}", t.empty() ? "" : " ", x);
+    for (double x : v)
+      t += fmt::format("{}{:.0f}", t.empty() ? "" : " ", x);
     return t;
   };
-  s += fmt::format("  decode only (OpenCV read loop)   {:7.1f}   runs: {}\n", r.decode_fps, runs(r.decode_runs));
-  s += fmt::format("  analyse (decode thread + files)  {:7.1f}   runs: {}\n", r.analyse_fps, runs(r.analyse_runs));
-  s += fmt::format("  analyse / decode only = {:.2f}; {:.1f}x real time\n", r.analyse_ratio, r.realtime_factor);
+  s += fmt::format("  decode only (OpenCV read loop)   {:7.1f}   runs: {}\n", r.decode_fps,
+                   runs(r.decode_runs));
+  s += fmt::format("  analyse (decode thread + files)  {:7.1f}   runs: {}\n", r.analyse_fps,
+                   runs(r.analyse_runs));
+  s += fmt::format("  analyse / decode only = {:.2f}; {:.1f}x real time\n", r.analyse_ratio,
+                   r.realtime_factor);
 
   if (r.naive_frames > 0) {
-    s += fmt::format("\nnaive loop (HOG detection on every full frame + landmarks), {} frames\n", r.naive_frames);
-    s += fmt::format("  {:.1f} ms per frame ({:.1f} frames/s); ours {:.2f} ms: {:.0f}x faster\n", r.naive_ms,
-                     r.naive_fps, med, r.speedup_vs_naive);
+    s += fmt::format("\nnaive loop (HOG detection on every full frame + landmarks), {} frames\n",
+                     r.naive_frames);
+    s += fmt::format("  {:.1f} ms per frame ({:.1f} frames/s); ours {:.2f} ms: {:.0f}x faster\n",
+                     r.naive_ms, r.naive_fps, med, r.speedup_vs_naive);
   }
   if (!r.jobs.empty()) {
     s += "\nseveral videos (analyse --jobs)\n";
@@ -473,16 +546,18 @@ std::string format_bench_report(const BenchReport& r) {
   }
   if (!r.live.empty()) {
     s += "\nlive (paced file source as the camera), capture -> results published, ms\n";
-    s += fmt::format("  {:>6} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}\n", "fps", "median", "p99", "max", "captured",
-                     "analysed", "dropped");
+    s += fmt::format("  {:>6} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}\n", "fps", "median", "p99", "max",
+                     "captured", "analysed", "dropped");
     for (const LiveRun& l : r.live) {
-      s += fmt::format("  {:>6.0f} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}\n", l.fps, fmt_ms(l.latency_ms.median),
-                       fmt_ms(l.latency_ms.p99), fmt_ms(l.latency_ms.max), l.captured, l.analysed, l.dropped);
+      s += fmt::format("  {:>6.0f} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}\n", l.fps,
+                       fmt_ms(l.latency_ms.median), fmt_ms(l.latency_ms.p99),
+                       fmt_ms(l.latency_ms.max), l.captured, l.analysed, l.dropped);
     }
   }
   if (!r.soak.empty()) {
     s += fmt::format("\nmemory soak: {:.1f} min of video, resident MiB\n", r.soak_video_s / 60.0);
-    for (const SoakSample& x : r.soak) s += fmt::format("  {:6.0f} s  {:7.1f}\n", x.video_s, x.rss_mib);
+    for (const SoakSample& x : r.soak)
+      s += fmt::format("  {:6.0f} s  {:7.1f}\n", x.video_s, x.rss_mib);
   }
   s += fmt::format("\npeak resident memory of this run: {:.0f} MiB\n", r.peak_rss_mib);
   return s;

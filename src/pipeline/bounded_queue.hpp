@@ -1,37 +1,42 @@
 // bounded_queue.hpp: a blocking FIFO of fixed capacity between two threads (replay: decoder ->
-// analyser), and a capacity-1 "latest value wins" slot (live: capture -> analysis) that counts what it
-// overwrote. Both are thread-safe; close() wakes every waiter.
+// analyser), and a capacity-1 "latest value wins" slot (live: capture -> analysis) that counts what
+// it overwrote. Both are thread-safe; close() wakes every waiter. The FIFO is a ring of `capacity`
+// slots allocated once: pushing and popping never allocate.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace ft {
 
 template <class T>
 class BoundedQueue {
  public:
-  explicit BoundedQueue(std::size_t capacity) : capacity_(capacity) {}
+  explicit BoundedQueue(std::size_t capacity) : ring_(capacity > 0 ? capacity : 1) {}
   // Blocks while full. Returns false when the queue was closed.
   bool push(T v) {
     std::unique_lock lock(m_);
-    not_full_.wait(lock, [&] { return closed_ || q_.size() < capacity_; });
+    not_full_.wait(lock, [&] { return closed_ || size_ < ring_.size(); });
     if (closed_) return false;
-    q_.push_back(std::move(v));
+    ring_[(head_ + size_) % ring_.size()] = std::move(v);
+    ++size_;
     not_empty_.notify_one();
     return true;
   }
   // Blocks while empty. nullopt when closed and drained.
   std::optional<T> pop() {
     std::unique_lock lock(m_);
-    not_empty_.wait(lock, [&] { return closed_ || !q_.empty(); });
-    if (q_.empty()) return std::nullopt;
-    T v = std::move(q_.front());
-    q_.pop_front();
+    not_empty_.wait(lock, [&] { return closed_ || size_ > 0; });
+    if (size_ == 0)
+      return std::nullopt;
+    std::optional<T> v = std::move(ring_[head_]);
+    ring_[head_].reset();
+    head_ = (head_ + 1) % ring_.size();
+    --size_;
     not_full_.notify_one();
     return v;
   }
@@ -45,8 +50,8 @@ class BoundedQueue {
  private:
   std::mutex m_;
   std::condition_variable not_empty_, not_full_;
-  std::deque<T> q_;
-  std::size_t capacity_;
+  std::vector<std::optional<T>> ring_;  // size_ values from head_, wrapping around
+  std::size_t head_ = 0, size_ = 0;
   bool closed_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -285,10 +286,29 @@ void LivePipeline::capture_loop() {
     std::unique_lock lock(shared_->ready_mutex);
     shared_->ready_cv.wait(lock, [&] { return shared_->analysis_ready || stop_.load(); });
   }
+  // Image buffers are reused once nobody else holds them: the analysis, the window's snapshot and the
+  // video writer keep a reference (cv::Mat is reference counted) while they read a frame, and a buffer
+  // only the pool references (count 1) can be written again. No new 2.7 MB image per 720p frame.
+  constexpr std::size_t kPool = 8;
+  std::array<cv::Mat, kPool> pool;
+  std::size_t next_buffer = 0;
   try {
     while (!stop_) {
-      Frame f;  // a fresh buffer: the previous one may still be read by the analysis or the window
+      Frame f;
+      std::size_t buffer = kPool;  // none free: the source allocates a fresh image
+      for (std::size_t k = 0; k < kPool; ++k) {
+        const std::size_t i = (next_buffer + k) % kPool;
+        if (pool[i].empty() || CV_XADD(&pool[i].u->refcount, 0) == 1) {
+          buffer = i;
+          f.image = pool[i];
+          break;
+        }
+      }
       const ReadStatus st = source_->read(f);
+      if (buffer < kPool && st == ReadStatus::Frame) {
+        pool[buffer] = f.image;  // the buffer the source filled (a new one the first time)
+        next_buffer = (buffer + 1) % kPool;
+      }
       if (st != ReadStatus::Frame) {
         std::lock_guard lock(shared_->status_mutex);
         if (st == ReadStatus::Failed) {

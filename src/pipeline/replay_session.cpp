@@ -59,17 +59,21 @@ std::shared_ptr<const ReplayAnalysisSnapshot> ReplaySession::snapshot() const {
 
 void ReplaySession::apply_settings(const TwitchSettings& settings) {
   {
-    std::lock_guard lock(control_mutex_);
+    // Queue the settings and mark the snapshot as "reapplying" in one step (lock order: control,
+    // then snapshot). The analysis thread can only take the settings after the mark, so its
+    // publication after re-applying them (which reads the queue, now empty) is the last word and
+    // clears the flag. Marking after releasing the queue let a fast re-application publish first,
+    // and the flag then stayed set for good.
+    std::lock_guard control(control_mutex_);
     pending_settings_ = settings;
+    std::lock_guard snap(snap_mutex_);
+    if (snapshot_ && !snapshot_->reapplying) {
+      auto s = std::make_shared<ReplayAnalysisSnapshot>(*snapshot_);
+      s->reapplying = true;
+      snapshot_ = s;
+    }
   }
   control_cv_.notify_all();
-  // Say at once that the results are about to change (the analysis thread confirms when done).
-  std::lock_guard lock(snap_mutex_);
-  if (snapshot_ && !snapshot_->reapplying) {
-    auto s = std::make_shared<ReplayAnalysisSnapshot>(*snapshot_);
-    s->reapplying = true;
-    snapshot_ = s;
-  }
 }
 
 std::optional<TwitchSettings> ReplaySession::take_pending_settings() {

@@ -112,6 +112,9 @@ struct Toast {
   Clock::time_point until;
 };
 
+// The window: owns the GLFW window, the Dear ImGui context, the video renderer, the sources and the
+// settings; runs the main loop (30 frames per second while something moves, fewer when idle). UI
+// thread only: everything it reads from the analysis comes from snapshots (never waits on it).
 class App {
  public:
   explicit App(const GuiOptions& o);
@@ -964,7 +967,8 @@ void App::draw_video_chips(ImDrawList* dl, ImVec2 p0, ImVec2 p1) {
     banner(view_.live->status, with_alpha(rgba(170, 30, 50), 235));
   }
   if (!sources_->error().empty()) {
-    banner(sources_->error(), with_alpha(rgba(170, 30, 50), 235));  // e.g. a new source that failed to open
+    banner(sources_->error(),
+           with_alpha(rgba(170, 30, 50), 235));  // e.g. a new source that failed to open
   }
   if (view_.analysis && view_.analysis->done && view_.analysis->summary.partial) {
     banner("The file broke off: " + view_.analysis->summary.partial_reason,
@@ -1606,8 +1610,7 @@ void App::draw_source_tab() {
     demo_ready_ = demo_video_ready();
     demo_checked_ = Clock::now();
   }
-  ImGui::TextDisabled(demo_ready_ ? "(ready in the cache)"
-                                         : "(generated once, about a minute)");
+  ImGui::TextDisabled(demo_ready_ ? "(ready in the cache)" : "(generated once, about a minute)");
 }
 
 void App::draw_settings_tab() {
@@ -1879,6 +1882,27 @@ nlohmann::json App::counters_file() const {
                    {"duration_s", view_.duration}};
   }
   j["frame_analysed_shown"] = view_.record.has_value();
+  // What the overlay flashes on the displayed frame, per region and side of the person.
+  auto kind = [](FlashKind k) -> const char* {
+    switch (k) {
+      case FlashKind::Twitch:
+        return "twitch";
+      case FlashKind::Blink:
+        return "blink";
+      case FlashKind::Voluntary:
+        return "voluntary";
+      case FlashKind::Movement:
+        return "movement";
+      case FlashKind::None:
+        break;
+    }
+    return "";
+  };
+  j["overlay_flash"] = {
+      {"mouth", {{"left", kind(view_.flash.mouth.left)}, {"right", kind(view_.flash.mouth.right)}}},
+      {"eye", {{"left", kind(view_.flash.eye.left)}, {"right", kind(view_.flash.eye.right)}}}};
+  if (view_.record)
+    j["quality"] = quality_to_string(view_.record->metrics.quality);
   return j;
 }
 

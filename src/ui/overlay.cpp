@@ -108,7 +108,7 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
     if (mouth_active) {
       const float rad = iod * 0.24f;
       const ImU32 fc = flash_colour(mouth_flash);
-      dl->AddCircleFilled(cur, rad, with_alpha(fc, static_cast<int>(50 + 60 * pulse)), 32);
+      dl->AddCircleFilled(cur, rad, with_alpha(fc, static_cast<int>(75 + 75 * pulse)), 32);
       dl->AddCircle(cur, rad, fc, 32, 3.0f);
     } else if (flash.mouth_episode[s]) {
       dl->AddCircle(cur, iod * 0.24f, with_alpha(colour::kAlert, 170), 32,
@@ -144,7 +144,7 @@ void draw_overlay(ImDrawList* dl, const VideoMapping& map, const std::optional<F
       const ImVec2 c = screen_of_canon(eye_c);
       const float rad = iod * 0.28f;
       const ImU32 fc = flash_colour(eye_flash);
-      dl->AddCircleFilled(c, rad, with_alpha(fc, static_cast<int>(50 + 60 * pulse)), 32);
+      dl->AddCircleFilled(c, rad, with_alpha(fc, static_cast<int>(75 + 75 * pulse)), 32);
       dl->AddCircle(c, rad, fc, 32, 3.0f);
     } else if (flash.eye_episode[s]) {
       dl->AddCircle(screen_of_canon(eye_c), iod * 0.28f, with_alpha(colour::kAlert, 170), 32, 2.0f);

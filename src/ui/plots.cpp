@@ -26,15 +26,20 @@ struct Axes {
 };
 
 std::string fmt_num(double v) {
-  if (std::abs(v) < 1e-9) v = 0.0;
+  if (std::abs(v) < 1e-9)
+    v = 0.0;
   // Up to two decimals, without trailing zeros: 7.5, 5, 2.5, 0.
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
   std::string s = buf;
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  if (s == "-0") s = "0";
-  if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);  // typographic minus
+  while (!s.empty() && s.back() == '0')
+    s.pop_back();
+  if (!s.empty() && s.back() == '.')
+    s.pop_back();
+  if (s == "-0")
+    s = "0";
+  if (!s.empty() && s[0] == '-')
+    s = "\xE2\x88\x92" + s.substr(1);  // typographic minus
   return s;
 }
 
@@ -44,8 +49,8 @@ struct LegendItem {
   const char* text;
 };
 
-// Frame, title, legend, grid, tick labels. The value range [y0, y1] is rounded out to whole steps
-// of the value axis (about one label per 1.8 lines of text, at least 3); `symmetric` keeps 0 in the
+// Frame, title, legend, grid, tick labels. The value axis spans [y0, y1] (a little more below);
+// labels sit on round values about every 1.8 lines of text (at least 3); `symmetric` keeps 0 in the
 // middle. Returns the plot area's axes.
 Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double y0, double y1,
                 bool symmetric, const char* title, const std::vector<LegendItem>& legend) {
@@ -62,14 +67,15 @@ Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double 
   Axes ax;
   ax.a0 = ImVec2(p0.x + left, p0.y + title_h);
   ax.a1 = ImVec2(p1.x - 10.0f, p1.y - bottom);
-  const int yticks = std::max(3, static_cast<int>((ax.a1.y - ax.a0.y) / (fs * 1.8f)));
-  const double ystep = nice_step(y1 - y0, yticks);
-  y0 = std::floor(y0 / ystep + 1e-9) * ystep;
-  y1 = std::ceil(y1 / ystep - 1e-9) * ystep;
+  // The axis spans the data (with a little room below), the labels sit on round values inside it.
   if (symmetric) {
     y1 = std::max(-y0, y1);
     y0 = -y1;
+  } else {
+    y0 -= 0.04 * (y1 - y0);
   }
+  const int yticks = std::max(3, static_cast<int>((ax.a1.y - ax.a0.y) / (fs * 1.8f)));
+  const double ystep = nice_step(y1 - y0, yticks);
   ax.t0 = v.t0;
   ax.t1 = v.t1;
   ax.y0 = y0;
@@ -195,9 +201,9 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
                       bool enabled) {
   static const std::vector<ReplayPlotSample> kNone;
   const auto& samples = v.samples ? *v.samples : kNone;
-  // Value range: at least 0..3 % IOD (down to -1 for lids opening wider), grown to what is visible.
+  // Value range: at least 0..3 % IOD (-0.5 for lids opening wider), grown to what is visible.
   // The mouth signal is a distance: never below 0.
-  double lo = region == Region::Eye ? -1.0 : 0.0, hi = 3.0;
+  double lo = region == Region::Eye ? -0.5 : 0.0, hi = 3.0;
   for (const ReplayPlotSample& p : samples) {
     for (Side s : kSides) {
       const SignalSample& x = p.signals[region][s];
@@ -324,22 +330,16 @@ void draw_asymmetry_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v
   }
   m = std::min(m * 1.12, 30.0);
   const std::vector<LegendItem> legend{
-      {LegendItem::Line, colour::kBoth, "left corner minus right corner"}};
+      {LegendItem::Line, colour::kBoth,
+       "left corner minus right: \xE2\x86\x91 left higher, \xE2\x86\x93 right higher"}};
   const Axes ax = draw_frame(dl, p0, p1, v, -m, m, true,
                              "Asymmetry \xE2\x80\x94 mouth-corner height, % IOD", legend);
   dl->PushClipRect(ax.a0, ax.a1, true);
   series(dl, ax, samples, colour::kBoth, 2.0f,
          [](const ReplayPlotSample& p) { return p.measurable ? 100.0 * p.height_diff_iod : kNaN; });
   draw_cursor(dl, ax, v.cursor_t);
-  const Fonts& f = *v.fonts;
-  const float fs = f.small->FontSize;
-  const char* up = "\xE2\x86\x91 person's left corner higher";
-  const char* down = "\xE2\x86\x93 person's right corner higher";
-  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a0.y + 3.0f),
-              with_alpha(colour::kTextDim, 200), up);
-  dl->AddText(f.small, fs, ImVec2(ax.a0.x + 6.0f, ax.a1.y - fs - 3.0f),
-              with_alpha(colour::kTextDim, 200), down);
   dl->PopClipRect();
+  const Fonts& f = *v.fonts;
   if (std::none_of(samples.begin(), samples.end(),
                    [](const ReplayPlotSample& p) { return p.measurable; })) {
     centred_note(dl, ax, f,

@@ -29,29 +29,44 @@ void count() {
 
 void* allocate(std::size_t size) {
   count();
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  if (void* p = std::malloc(size == 0 ? 1 : size))
+    return p;
   throw std::bad_alloc();
 }
 
 void* allocate_aligned(std::size_t size, std::align_val_t align) {
   count();
   const auto a = static_cast<std::size_t>(align);
-  const std::size_t rounded = ((size == 0 ? 1 : size) + a - 1) / a * a;  // aligned_alloc wants a multiple
-  if (void* p = std::aligned_alloc(a, rounded)) return p;
+  const std::size_t rounded =
+      ((size == 0 ? 1 : size) + a - 1) / a * a;  // aligned_alloc wants a multiple
+  if (void* p = std::aligned_alloc(a, rounded))
+    return p;
   throw std::bad_alloc();
 }
 }  // namespace
 
-std::uint64_t thread_allocations() { return g_allocations; }
+std::uint64_t thread_allocations() {
+  return g_allocations;
+}
 
-void trace_allocations(bool on) { g_tracing = on && std::getenv("FT_ALLOC_TRACE") != nullptr; }
+void trace_allocations(bool on) {
+  g_tracing = on && std::getenv("FT_ALLOC_TRACE") != nullptr;
+}
 
 }  // namespace ft::bench
 
-void* operator new(std::size_t size) { return ft::bench::allocate(size); }
-void* operator new[](std::size_t size) { return ft::bench::allocate(size); }
-void* operator new(std::size_t size, std::align_val_t a) { return ft::bench::allocate_aligned(size, a); }
-void* operator new[](std::size_t size, std::align_val_t a) { return ft::bench::allocate_aligned(size, a); }
+void* operator new(std::size_t size) {
+  return ft::bench::allocate(size);
+}
+void* operator new[](std::size_t size) {
+  return ft::bench::allocate(size);
+}
+void* operator new(std::size_t size, std::align_val_t a) {
+  return ft::bench::allocate_aligned(size, a);
+}
+void* operator new[](std::size_t size, std::align_val_t a) {
+  return ft::bench::allocate_aligned(size, a);
+}
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   try {
     return ft::bench::allocate(size);
@@ -66,11 +81,27 @@ void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
     return nullptr;
   }
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}

@@ -17,8 +17,8 @@ namespace ft::bench {
 
 struct SceneVideo {
   int width = 0, height = 0;
-  std::vector<Frame> frames;      // BGR, t from the file
-  std::vector<cv::Mat> grey;      // the same frames, 8-bit grey
+  std::vector<Frame> frames;           // BGR, t from the file
+  std::vector<cv::Mat> grey;           // the same frames, 8-bit grey
   std::vector<Landmarks68> landmarks;  // tracked on each frame
   std::vector<cv::Rect2f> boxes;       // the predictor's box on each frame
 };

@@ -1,9 +1,12 @@
-// stage_benchmarks.cpp: one Google Benchmark per stage of the per-frame analysis, on real frames of the
-// benchmark videos (argument 0: 1280x720, IOD ~150 px; 1: 640x480, IOD ~100 px), and the whole
+// stage_benchmarks.cpp: one Google Benchmark per stage of the per-frame analysis, on real frames of
+// the benchmark videos (argument 0: 1280x720, IOD ~150 px; 1: 640x480, IOD ~100 px), and the whole
 // FrameAnalyser in its steady state with the heap allocations it makes per frame ("allocs/frame",
 // counted by alloc_counter.cpp on the analysing thread).
+#include <unistd.h>
+
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
 
 #include <opencv2/imgproc.hpp>
 
@@ -15,18 +18,21 @@
 #include "metrics/local_motion.hpp"
 #include "metrics/quality.hpp"
 #include "pipeline/analyser.hpp"
+#include "pipeline/session_recorder.hpp"
 #include "signal/twitch_analyser.hpp"
 
 namespace ft::bench {
 namespace {
 
-const char* size_label(int i) { return i == 0 ? "1280x720" : "640x480"; }
+const char* size_label(int i) {
+  return i == 0 ? "1280x720" : "640x480";
+}
 
 // Heap allocations per iteration made by this thread since `before`.
 void count_allocations(benchmark::State& state, std::uint64_t before) {
   trace_allocations(false);
-  state.counters["allocs/frame"] =
-      benchmark::Counter(static_cast<double>(thread_allocations() - before), benchmark::Counter::kAvgIterations);
+  state.counters["allocs/frame"] = benchmark::Counter(
+      static_cast<double>(thread_allocations() - before), benchmark::Counter::kAvgIterations);
 }
 
 // Full-frame BGR -> grey, as FrameAnalyser does it.
@@ -42,7 +48,8 @@ void BM_GreyFullFrame(benchmark::State& state) {
 }
 BENCHMARK(BM_GreyFullFrame)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
-// Tracking: the landmarks from the previous frame's box (predictor + appearance check), no detector.
+// Tracking: the landmarks from the previous frame's box (predictor + appearance check), no
+// detector.
 void BM_TrackLandmarks(benchmark::State& state) {
   const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
   TrackerOptions o;
@@ -62,8 +69,9 @@ void BM_TrackLandmarks(benchmark::State& state) {
 }
 BENCHMARK(BM_TrackLandmarks)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
-// The periodic re-check as it runs on the frame that needs it (predict + detector in a window
-// around the face, downscaled): recheck_interval 0 makes every frame one.
+// The periodic re-check on the background thread: recheck_interval 0 makes every frame start one
+// (or apply the previous one's answer, waiting for it when it is late): the analysis thread's
+// share.
 void BM_TrackWithRecheck(benchmark::State& state) {
   const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
   TrackerOptions o;
@@ -80,6 +88,25 @@ void BM_TrackWithRecheck(benchmark::State& state) {
 }
 BENCHMARK(BM_TrackWithRecheck)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// The re-check's detection as it ran before on the analysis thread (background re-check off, every
+// frame a re-check): predict + detector in the window around the face.
+void BM_TrackWithRecheckOnThread(benchmark::State& state) {
+  const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
+  TrackerOptions o;
+  o.recheck_interval_s = 0.0;
+  o.background_recheck = false;
+  FaceTracker tracker(scene().model, o);
+  tracker.track(v.grey[0], 0.0);
+  std::size_t i = 1;
+  double t = 0.0;
+  for (auto _ : state) {
+    t += 1.0 / 30.0;
+    benchmark::DoNotOptimize(tracker.track(v.grey[i++ % v.grey.size()], t));
+  }
+  state.SetLabel(size_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_TrackWithRecheckOnThread)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 // Acquisition (no track): HOG detector on the whole frame downscaled to a long side of range(1) px
 // (the 720p frame; 1280 = full resolution, the naive loop), then the landmarks.
 void BM_DetectAcquire(benchmark::State& state) {
@@ -91,7 +118,8 @@ void BM_DetectAcquire(benchmark::State& state) {
   for (auto _ : state) {
     tracker.reset();
     const FaceObservation obs = tracker.track(v.grey[i++ % v.grey.size()], 0.0);
-    if (!obs.found) state.SkipWithError("no face found at this scale");
+    if (!obs.found)
+      state.SkipWithError("no face found at this scale");
   }
   state.SetLabel("1280x720 detected at long side " + std::to_string(state.range(0)));
 }
@@ -101,7 +129,8 @@ BENCHMARK(BM_DetectAcquire)->Arg(1280)->Arg(640)->Arg(480)->Arg(320)->Unit(bench
 void BM_Alignment(benchmark::State& state) {
   const SceneVideo& v = scene().hd;
   std::size_t i = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(align_to_canonical(v.landmarks[i++ % v.landmarks.size()]));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(align_to_canonical(v.landmarks[i++ % v.landmarks.size()]));
 }
 BENCHMARK(BM_Alignment)->Unit(benchmark::kMicrosecond);
 
@@ -110,7 +139,8 @@ void BM_HeadPose(benchmark::State& state) {
   const SceneVideo& v = scene().hd;
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(estimate_head_pose(v.landmarks[i++ % v.landmarks.size()], cv::Size(v.width, v.height)));
+    benchmark::DoNotOptimize(
+        estimate_head_pose(v.landmarks[i++ % v.landmarks.size()], cv::Size(v.width, v.height)));
   }
 }
 BENCHMARK(BM_HeadPose)->Unit(benchmark::kMicrosecond);
@@ -138,8 +168,8 @@ void BM_FaceMetrics(benchmark::State& state) {
   trace_allocations(true);
   for (auto _ : state) {
     const std::size_t k = i++ % v.grey.size();
-    benchmark::DoNotOptimize(compute_face_metrics(static_cast<std::int64_t>(k), v.frames[k].t, true, v.landmarks[k],
-                                                  v.boxes[k], v.grey[k], scratch));
+    benchmark::DoNotOptimize(compute_face_metrics(static_cast<std::int64_t>(k), v.frames[k].t, true,
+                                                  v.landmarks[k], v.boxes[k], v.grey[k], scratch));
   }
   count_allocations(state, a0);
   state.SetLabel(size_label(static_cast<int>(state.range(0))));
@@ -171,8 +201,8 @@ void BM_SignalUpdate(benchmark::State& state) {
   std::vector<FaceMetrics> metrics;
   ExposureScratch scratch;
   for (std::size_t k = 0; k < v.grey.size(); ++k) {
-    metrics.push_back(compute_face_metrics(static_cast<std::int64_t>(k), 0.0, true, v.landmarks[k], v.boxes[k],
-                                           v.grey[k], scratch));
+    metrics.push_back(compute_face_metrics(static_cast<std::int64_t>(k), 0.0, true, v.landmarks[k],
+                                           v.boxes[k], v.grey[k], scratch));
   }
   TwitchAnalyser twitch;
   double t = 0.0;
@@ -183,16 +213,54 @@ void BM_SignalUpdate(benchmark::State& state) {
     m.t = t;
     return twitch.push(m);
   };
-  for (int k = 0; k < 600; ++k) push();
+  for (int k = 0; k < 600; ++k)
+    push();
   const std::uint64_t a0 = thread_allocations();
   trace_allocations(true);
-  for (auto _ : state) benchmark::DoNotOptimize(push());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(push());
   count_allocations(state, a0);
 }
 BENCHMARK(BM_SignalUpdate)->Unit(benchmark::kMicrosecond);
 
-// The whole chain (FrameAnalyser::process) in its steady state: tracking, refinement, metrics, signal,
-// with the periodic detector re-check as configured by default. Frames cycle with increasing times.
+// Writing one frame's row of frames.csv (and the summary bookkeeping) as `facetwitch analyse` does.
+void BM_SessionRecorderAdd(benchmark::State& state) {
+  const SceneVideo& v = scene().hd;
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ft_benchmarks_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto recorder = SessionRecorder::open(dir, SessionSummary{});
+  if (!recorder) {
+    state.SkipWithError(recorder.error().message.c_str());
+    return;
+  }
+  FrameAnalyser analyser(scene().model, AnalyserOptions{});
+  std::vector<FrameResult> results;
+  for (std::size_t k = 0; k < v.frames.size(); ++k)
+    results.push_back(analyser.process(v.frames[k]));
+  std::size_t i = 0;
+  double t = 0.0;
+  auto add = [&] {
+    FrameResult r = results[i++ % results.size()];
+    t += 1.0 / 30.0;
+    r.metrics.t = t;
+    return recorder.value()->add(r, analyser.twitch()).ok();
+  };
+  for (int k = 0; k < 300; ++k)
+    add();
+  const std::uint64_t a0 = thread_allocations();
+  trace_allocations(true);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(add());
+  count_allocations(state, a0);
+  recorder.value().reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_SessionRecorderAdd)->Unit(benchmark::kMicrosecond);
+
+// The whole chain (FrameAnalyser::process) in its steady state: tracking, refinement, metrics,
+// signal, with the periodic detector re-check as configured by default. Frames cycle with
+// increasing times.
 void BM_AnalyserSteadyState(benchmark::State& state) {
   const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
   FrameAnalyser analyser(scene().model, AnalyserOptions{});
@@ -206,10 +274,12 @@ void BM_AnalyserSteadyState(benchmark::State& state) {
     ++i;
     return analyser.process(f).analyse_ms;
   };
-  for (int k = 0; k < 90; ++k) next();  // acquisition, warm-up, buffers sized
+  for (int k = 0; k < 90; ++k)
+    next();  // acquisition, warm-up, buffers sized
   const std::uint64_t a0 = thread_allocations();
   trace_allocations(true);
-  for (auto _ : state) benchmark::DoNotOptimize(next());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(next());
   count_allocations(state, a0);
   state.SetLabel(size_label(static_cast<int>(state.range(0))));
 }
@@ -222,7 +292,8 @@ BENCHMARK(BM_AnalyserSteadyState)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)
 int main(int argc, char** argv) {
   ft::configure_opencv_threads();
   benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -147,7 +147,8 @@ TEST(HeadPose, SignsFollowThePersonsLeftAndUp) {
   }
 }
 
-// Our Levenberg-Marquardt gives what cv::solvePnP (iterative) gives, on noisy projections of many poses.
+// Our Levenberg-Marquardt gives what cv::solvePnP (iterative) gives, on noisy projections of many
+// poses.
 TEST(HeadPose, AgreesWithOpenCvSolvePnP) {
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> angle(-30.0, 30.0);
@@ -168,22 +169,26 @@ TEST(HeadPose, AgreesWithOpenCvSolvePnP) {
     std::vector<cv::Point2d> image;
     for (const auto& mp : generic_face_model()) {
       object.push_back(mp.mm);
-      image.emplace_back(lm[static_cast<std::size_t>(mp.index)].x, lm[static_cast<std::size_t>(mp.index)].y);
+      image.emplace_back(lm[static_cast<std::size_t>(mp.index)].x,
+                         lm[static_cast<std::size_t>(mp.index)].y);
     }
     const double f = std::max(size.width, size.height);
     const cv::Matx33d cam(f, 0, size.width / 2.0, 0, f, size.height / 2.0, 0, 0, 1);
     cv::Vec3d rvec, tvec;
-    ASSERT_TRUE(cv::solvePnP(object, image, cam, cv::noArray(), rvec, tvec, false, cv::SOLVEPNP_ITERATIVE));
+    ASSERT_TRUE(
+        cv::solvePnP(object, image, cam, cv::noArray(), rvec, tvec, false, cv::SOLVEPNP_ITERATIVE));
     cv::Matx33d r;
     cv::Rodrigues(rvec, r);
     const double deg = 180.0 / M_PI;
     const double cv_roll = std::atan2(r(1, 0), r(0, 0)) * deg;
     if (std::abs(cv_roll) > 90.0) {
-      ++opencv_flipped;  // OpenCV's DLT start sometimes lands on the upside-down solution; ours does not
+      ++opencv_flipped;  // OpenCV's DLT start sometimes lands on the upside-down solution; ours
+                         // does not
       EXPECT_LT(std::abs(ours.roll_deg), 30.0) << "pose " << k;
       continue;
     }
-    EXPECT_NEAR(ours.yaw_deg, -std::asin(std::clamp(-r(2, 0), -1.0, 1.0)) * deg, 0.05) << "pose " << k;
+    EXPECT_NEAR(ours.yaw_deg, -std::asin(std::clamp(-r(2, 0), -1.0, 1.0)) * deg, 0.05)
+        << "pose " << k;
     EXPECT_NEAR(ours.pitch_deg, -std::atan2(r(2, 1), r(2, 2)) * deg, 0.05) << "pose " << k;
     EXPECT_NEAR(ours.roll_deg, cv_roll, 0.05) << "pose " << k;
   }
