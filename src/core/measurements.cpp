@@ -43,3 +43,24 @@ std::uint32_t quality_from_string(const std::string& s) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+std::string_view episode_type_name(Region region, EpisodePattern pattern) {
+  if (region == Region::Eye) return pattern == EpisodePattern::Clonic ? "flutter" : "spasm";
+  switch (pattern) {
+    case EpisodePattern::Clonic: return "clonic";
+    case EpisodePattern::Tonic: return "tonic";
+    case EpisodePattern::ClonicTonic: return "clonic-tonic";
+  }
+  return "clonic";
+}
+
+std::optional<EpisodePattern> episode_pattern_from_name(std::string_view name) {
+  if (name == "clonic" || name == "flutter") return EpisodePattern::Clonic;
+  if (name == "tonic" || name == "spasm") return EpisodePattern::Tonic;
+  if (name == "clonic-tonic") return EpisodePattern::ClonicTonic;
+  return std::nullopt;
+}
+
+}  // namespace ft

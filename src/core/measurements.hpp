@@ -9,7 +9,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <opencv2/core/types.hpp>
 
@@ -83,6 +86,18 @@ struct FrameSignals {
   PerSide<SignalSample>& operator[](Region r) { return r == Region::Mouth ? mouth : eye; }
 };
 
+// How an episode contracts (docs/METRICS.md, "Twitch types"). A contraction is a stretch of the
+// episode's signal at or above half the episode's peak; it is brief (clonic) under 0.2 s and
+// sustained (tonic) from 1 s.
+enum class EpisodePattern {
+  Clonic,       // every contraction shorter than 1 s: a train of brief twitches
+  Tonic,        // a sustained contraction of 1 s or more, at most one brief twitch besides
+  ClonicTonic,  // a sustained contraction and two or more brief twitches (typical hemifacial spasm)
+};
+// Contraction lengths that define the patterns (seconds).
+inline constexpr double kClonicMaxS = 0.2;
+inline constexpr double kTonicMinS = 1.0;  // the Jankovic Rating Scale's 1 s for eyelid spasm
+
 // A twitch episode: a cluster of twitches of one region, on one side or on both together.
 struct Episode {
   double start_s = 0.0;
@@ -92,9 +107,31 @@ struct Episode {
   int twitch_count = 0;
   double frequency_hz = kNaN;        // twitches per second within the episode; NaN with fewer than 2
   double peak_amplitude_iod = 0.0;   // largest displacement from baseline, IOD
+  EpisodePattern pattern = EpisodePattern::Clonic;
+  double longest_contraction_s = kNaN;  // longest stretch at or above half the peak
+  double median_contraction_s = kNaN;   // median length of its contractions
+  // Eye and mouth of the same side twitching together: a twitch of this episode within
+  // kCoContractionS of a twitch of an episode of the other region on the same side.
+  bool co_contraction = false;
+  // Eye episodes: the same side's brow height while the lid is closed (samples at or above half
+  // the peak closure) minus before the episode (median of the second before it), IOD; positive when
+  // the brow rises. NaN for mouth episodes or without measurable brow samples.
+  double brow_change_iod = kNaN;
+  // The brow-lift sign ("other Babinski sign"): the brow rises by at least kBrowLiftMinIod while the
+  // eye closes. Frontalis contracting with orbicularis oculi; voluntary closure lowers the brow.
+  bool brow_lift = false;
+  std::vector<double> twitch_times_s;  // the twitches' peak times (kept in memory, not written)
   double duration_s() const { return end_s - start_s; }
   double peak_amplitude_mm() const { return peak_amplitude_iod * kAssumedIodMm; }
 };
+inline constexpr double kCoContractionS = 0.15;
+inline constexpr double kBrowLiftMinIod = 0.01;
+
+// The clinical name of an episode's pattern: mouth "clonic", "tonic", "clonic-tonic"; eye
+// "flutter" (no contraction of 1 s or more) or "spasm" (the Jankovic Rating Scale's distinction).
+std::string_view episode_type_name(Region region, EpisodePattern pattern);
+// Inverse of episode_type_name (either region's names); nullopt for anything else.
+std::optional<EpisodePattern> episode_pattern_from_name(std::string_view name);
 
 // A blink: both eyes closing together. Counted, never as a twitch.
 struct Blink {

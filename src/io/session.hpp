@@ -57,6 +57,10 @@ struct SessionSummary {
   std::string partial_reason;
 };
 
+// Time in spasm: the percentage of `duration_s` spent inside an episode of `region` that involves
+// `side` (that side's own episodes and bilateral ones), overlapping episodes counted once.
+double time_in_episodes_pct(const std::vector<Episode>& episodes, Region region, Side side, double duration_s);
+
 // Creates the output folder. An existing non-empty folder is refused (ErrorKind::Output) unless `force`.
 Status prepare_output_dir(const std::filesystem::path& dir, bool force);
 

@@ -82,7 +82,9 @@ inline const std::vector<std::string>& frames_columns() {
 
 // episodes.csv columns, in file order. duration_s and peak_amplitude_mm are derived (Episode
 // computes them), so the reader does not require them.
-inline constexpr std::array<const char*, 9> kEpisodesColumns{
+// The columns after peak_amplitude_mm (type .. brow_lift) were added in 0.2; the reader takes them
+// when present.
+inline constexpr std::array<const char*, 16> kEpisodesColumns{
     "start_s",
     "end_s",
     "duration_s",
@@ -92,7 +94,17 @@ inline constexpr std::array<const char*, 9> kEpisodesColumns{
     "frequency_hz",
     "peak_amplitude_iod",
     "peak_amplitude_mm",
+    "type",
+    "pattern",
+    "longest_contraction_s",
+    "median_contraction_s",
+    "co_contraction",
+    "brow_change_iod",
+    "brow_lift",
 };
+
+// The pattern's file name: "clonic", "tonic", "clonic-tonic" (whatever the region).
+inline std::string_view pattern_name(EpisodePattern p) { return episode_type_name(Region::Mouth, p); }
 
 inline std::optional<Laterality> parse_laterality(std::string_view s) {
   for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {

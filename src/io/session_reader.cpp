@@ -187,7 +187,10 @@ Result<std::vector<Episode>> read_episodes_csv(const fs::path& path) {
   // Required columns (duration_s and peak_amplitude_mm are derived, so optional).
   static constexpr std::array<const char*, 7> kRequired{
       "start_s", "end_s", "side", "region", "twitch_count", "frequency_hz", "peak_amplitude_iod"};
+  static constexpr std::array<const char*, 6> kOptional{"pattern", "longest_contraction_s", "median_contraction_s",
+                                                         "co_contraction", "brow_change_iod", "brow_lift"};
   try {
+    std::array<std::optional<std::size_t>, kOptional.size()> opt{};
     std::vector<Episode> episodes;
     std::vector<std::size_t> col;
     csv::TableCallbacks callbacks;
@@ -196,10 +199,37 @@ Result<std::vector<Episode>> read_episodes_csv(const fs::path& path) {
       if (!found.ok())
         return found.error();
       col = std::move(found).value();
+      for (std::size_t k = 0; k < kOptional.size(); ++k) opt[k] = header.find(kOptional[k]);
       return {};
     };
     callbacks.on_row = [&](const csv::Row& row, std::int64_t line) -> Status {
       Episode e;
+      // Optional columns (written since 0.2): an empty field means "not measured".
+      auto field = [&](std::size_t k) -> std::optional<std::string_view> {
+        if (!opt[k]) return std::nullopt;
+        const std::string_view f = csv::trim(row[*opt[k]]);
+        if (f.empty()) return std::nullopt;
+        return f;
+      };
+      auto bad_opt = [&](std::size_t k, std::string_view expected) -> Status {
+        return csv::bad_field(path, line, kOptional[k], row[*opt[k]], expected);
+      };
+      if (auto f = field(0)) {
+        const std::optional<EpisodePattern> p = episode_pattern_from_name(*f);
+        if (!p) return bad_opt(0, "clonic, tonic or clonic-tonic");
+        e.pattern = *p;
+      }
+      if (auto f = field(1); f && !csv::parse_double(*f, e.longest_contraction_s)) return bad_opt(1, "a number");
+      if (auto f = field(2); f && !csv::parse_double(*f, e.median_contraction_s)) return bad_opt(2, "a number");
+      if (auto f = field(3)) {
+        if (*f != "0" && *f != "1") return bad_opt(3, "0 or 1");
+        e.co_contraction = *f == "1";
+      }
+      if (auto f = field(4); f && !csv::parse_double(*f, e.brow_change_iod)) return bad_opt(4, "a number");
+      if (auto f = field(5)) {
+        if (*f != "0" && *f != "1") return bad_opt(5, "0 or 1");
+        e.brow_lift = *f == "1";
+      }
       auto bad = [&](std::size_t k, std::string_view expected) -> Status {
         return csv::bad_field(path, line, kRequired[k], row[col[k]], expected);
       };

@@ -274,6 +274,20 @@ Status EpisodesCsvWriter::write(const Episode& e) {
     csv::append_fixed(l, e.peak_amplitude_iod, sf::kIodDecimals);
     l += ',';
     csv::append_fixed(l, e.peak_amplitude_mm(), sf::kMmDecimals);
+    l += ',';
+    l += episode_type_name(e.region, e.pattern);
+    l += ',';
+    l += sf::pattern_name(e.pattern);
+    l += ',';
+    csv::append_fixed(l, e.longest_contraction_s, sf::kTimeDecimals);
+    l += ',';
+    csv::append_fixed(l, e.median_contraction_s, sf::kTimeDecimals);
+    l += ',';
+    csv::append_int(l, e.co_contraction ? 1 : 0);
+    l += ',';
+    csv::append_fixed(l, e.brow_change_iod, sf::kIodDecimals);
+    l += ',';
+    if (e.region == Region::Eye) csv::append_int(l, e.brow_lift ? 1 : 0);
     l += '\n';
     return write_line(out_, path_, l);
   } catch (const std::exception& ex) {

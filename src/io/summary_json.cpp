@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <fstream>
@@ -23,6 +24,29 @@
 namespace ft {
 namespace fs = std::filesystem;
 namespace sf = session_format;
+
+double time_in_episodes_pct(const std::vector<Episode>& episodes, Region region, Side side, double duration_s) {
+  if (!(duration_s > 0.0)) return 0.0;
+  std::vector<std::pair<double, double>> spans;
+  for (const Episode& e : episodes) {
+    if (e.region == region && (e.side == laterality(side) || e.side == Laterality::Bilateral)) {
+      spans.emplace_back(e.start_s, e.end_s);
+    }
+  }
+  std::sort(spans.begin(), spans.end());
+  double total = 0.0, cur_a = 0.0, cur_b = -1e300;
+  for (const auto& [a, b] : spans) {
+    if (a > cur_b) {
+      if (cur_b > cur_a) total += cur_b - cur_a;
+      cur_a = a;
+      cur_b = b;
+    } else {
+      cur_b = std::max(cur_b, b);
+    }
+  }
+  if (cur_b > cur_a) total += cur_b - cur_a;
+  return std::min(100.0, 100.0 * total / duration_s);
+}
 
 namespace {
 
@@ -54,15 +78,35 @@ Json counts_json(const std::vector<Episode>& episodes, double duration_s) {
     for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
       std::int64_t n = 0;
       std::int64_t twitches = 0;
+      std::int64_t co = 0;
+      std::int64_t brow = 0;
+      Json by_type = Json::object();
+      for (EpisodePattern p : {EpisodePattern::Clonic, EpisodePattern::Tonic, EpisodePattern::ClonicTonic}) {
+        by_type[std::string(sf::pattern_name(p))] = 0;
+      }
       for (const Episode& e : episodes) {
         if (e.region == r && e.side == l) {
           ++n;
           twitches += e.twitch_count;
+          co += e.co_contraction ? 1 : 0;
+          brow += e.brow_lift ? 1 : 0;
+          auto& c = by_type[std::string(sf::pattern_name(e.pattern))];
+          c = c.get<std::int64_t>() + 1;
         }
       }
       const double per_min = minutes > 0.0 ? static_cast<double>(twitches) / minutes : 0.0;
-      per_region[std::string(to_string(l))] =
-          Json{{"episodes", n}, {"twitches", twitches}, {"twitches_per_min", num(per_min, 3)}};
+      Json item{{"episodes", n},
+                {"twitches", twitches},
+                {"twitches_per_min", num(per_min, 3)},
+                {"episodes_by_pattern", std::move(by_type)},
+                {"co_contraction_episodes", co}};
+      if (r == Region::Eye) item["brow_lift_episodes"] = brow;
+      if (l != Laterality::Bilateral) {
+        // Time in spasm: the share of the recording inside an episode of this region that involves
+        // this side (its own or a bilateral one); overlapping episodes counted once.
+        item["time_in_spasm_pct"] = num(time_in_episodes_pct(episodes, r, l == Laterality::Left ? Side::Left : Side::Right, duration_s), 2);
+      }
+      per_region[std::string(to_string(l))] = std::move(item);
     }
     counts[std::string(to_string(r))] = std::move(per_region);
   }
@@ -130,6 +174,13 @@ Json summary_json(const SessionSummary& s) {
         {"frequency_hz", num(e.frequency_hz, sf::kHzDecimals)},
         {"peak_amplitude_iod", num(e.peak_amplitude_iod, sf::kIodDecimals)},
         {"peak_amplitude_mm", num(e.peak_amplitude_mm(), sf::kMmDecimals)},
+        {"type", std::string(episode_type_name(e.region, e.pattern))},
+        {"pattern", std::string(sf::pattern_name(e.pattern))},
+        {"longest_contraction_s", num(e.longest_contraction_s, sf::kTimeDecimals)},
+        {"median_contraction_s", num(e.median_contraction_s, sf::kTimeDecimals)},
+        {"co_contraction", e.co_contraction},
+        {"brow_change_iod", num(e.brow_change_iod, sf::kIodDecimals)},
+        {"brow_lift", e.region == Region::Eye ? Json(e.brow_lift) : Json(nullptr)},
     });
   }
   j["episodes"] = std::move(episodes);
@@ -377,6 +428,17 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
       r.get(item, "twitch_count", where, e.twitch_count);
       r.get(item, "frequency_hz", where, e.frequency_hz);
       r.get(item, "peak_amplitude_iod", where, e.peak_amplitude_iod);
+      // Since 0.2; absent in older files.
+      if (item.contains("pattern")) {
+        std::string name;
+        r.get(item, "pattern", where, name);
+        if (auto p = episode_pattern_from_name(name)) e.pattern = *p;
+      }
+      if (item.contains("longest_contraction_s")) r.get(item, "longest_contraction_s", where, e.longest_contraction_s);
+      if (item.contains("median_contraction_s")) r.get(item, "median_contraction_s", where, e.median_contraction_s);
+      if (item.contains("co_contraction")) r.get(item, "co_contraction", where, e.co_contraction);
+      if (item.contains("brow_change_iod")) r.get(item, "brow_change_iod", where, e.brow_change_iod);
+      if (item.contains("brow_lift") && !item["brow_lift"].is_null()) r.get(item, "brow_lift", where, e.brow_lift);
       s.episodes.push_back(e);
     }
   }

@@ -14,6 +14,7 @@ Episode EpisodeBuilder::make() const {
   ep.twitch_count = static_cast<int>(twitch_times_.size());
   ep.frequency_hz = twitch_frequency_hz(twitch_times_);
   ep.peak_amplitude_iod = peak_;
+  ep.twitch_times_s = twitch_times_;
   return ep;
 }
 

@@ -10,7 +10,10 @@ namespace {
 constexpr double kGapResetS = 1.0;     // a gap longer than this restarts the warm-up
 constexpr double kPreRollS = 0.5;      // samples kept before an onset
 constexpr double kMaxEventS = 60.0;    // an event longer than this is closed (bounded memory)
-constexpr double kMaxFrozenS = 2.0;    // after this long in an event the baseline follows again
+// After this long in an event the baseline follows again. Long enough for a tonic spasm (hemifacial
+// spasm's sustained contractions last seconds; the accuracy suite injects up to 5 s) to stay one
+// contraction measured against the rest before it.
+constexpr double kMaxFrozenS = 8.0;
 }  // namespace
 
 std::vector<std::size_t> find_peak_indices(const std::vector<double>& t, const std::vector<double>& v, double delta,
@@ -146,9 +149,21 @@ void StreamDetector::close_event(std::vector<TwitchEvent>& finished) {
   const double first_peak = event_[first].v;
   std::vector<Sample> rise(pre_roll_.begin(), pre_roll_.end());
   rise.insert(rise.end(), event_.begin(), event_.begin() + static_cast<std::ptrdiff_t>(first) + 1);
-  // Time at which the rise last crossed `level` before the peak (going backwards from the peak).
-  auto crossing = [&rise](double level) {
-    for (std::size_t i = rise.size() - 1; i > 0; --i) {
+  // The rise ends where the signal first reaches 80% of the first peak (searching forward: on a
+  // sustained contraction the first peak is the largest noise excursion of the plateau, and the
+  // plateau's noise crosses 80% again and again after the real rise). It starts where the signal last
+  // crossed the low level before that, interpolated between samples.
+  const double high = 0.8 * first_peak;
+  const double low = std::min(std::max(0.2 * first_peak, 0.5 * onset_threshold_), 0.6 * first_peak);
+  std::size_t top = rise.size() - 1;
+  for (std::size_t i = 0; i < rise.size(); ++i) {
+    if (rise[i].v >= high) {
+      top = i;
+      break;
+    }
+  }
+  auto crossing = [&rise, top](double level) {
+    for (std::size_t i = top; i > 0; --i) {
       if (rise[i - 1].v < level && rise[i].v >= level) {
         const double f = (level - rise[i - 1].v) / (rise[i].v - rise[i - 1].v);
         return rise[i - 1].t + f * (rise[i].t - rise[i - 1].t);
@@ -156,8 +171,7 @@ void StreamDetector::close_event(std::vector<TwitchEvent>& finished) {
     }
     return rise.front().t;
   };
-  const double low = std::max(0.2 * first_peak, 0.5 * onset_threshold_);
-  e.rise_s = std::max(0.0, crossing(0.8 * first_peak) - crossing(std::min(low, 0.6 * first_peak)));
+  e.rise_s = std::max(0.0, crossing(high) - crossing(low));
   finished.push_back(std::move(e));
   event_.clear();
   pre_roll_.clear();

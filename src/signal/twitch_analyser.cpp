@@ -49,31 +49,163 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
     }
     resolve(r, false);
   }
+  for (Side s : kSides) {
+    auto& h = brow_history_[s];
+    if (valid && std::isfinite(m.brow_height_iod[s])) h.emplace_back(m.t, m.brow_height_iod[s]);
+    while (!h.empty() && h.front().first < m.t - kHistoryS) h.pop_front();
+  }
+  release_held(false);
   refine_new_episodes();
   return out;
+}
+
+void TwitchAnalyser::episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const {
+  t.clear();
+  v.clear();
+  for (Side s : kSides) {
+    if (ep.side != Laterality::Bilateral && laterality(s) != ep.side) continue;
+    const auto& h = history_[static_cast<std::size_t>(pidx(ep.region, s))];
+    std::size_t k = 0;
+    for (const auto& [ht, hv] : h) {
+      if (ht < ep.start_s - 0.1 || ht > ep.end_s + 0.1) continue;
+      if (ep.side == Laterality::Bilateral && s == Side::Right) {
+        while (k < t.size() && t[k] < ht - 1e-6) ++k;
+        if (k < t.size() && std::abs(t[k] - ht) < 1e-6) v[k] += hv;
+        continue;
+      }
+      t.push_back(ht);
+      v.push_back(hv);
+    }
+  }
+}
+
+bool TwitchAnalyser::may_still_add(Region r, Laterality side, double t) const {
+  // Could region r still produce an episode on a side compatible with `side` that starts at or
+  // before t? Not before the stream has reached t; not while one of its events that started by then
+  // is open, awaiting classification, or part of an open episode.
+  if (last_t_ <= t) return true;
+  for (Side s : kSides) {
+    if (side != Laterality::Bilateral && laterality(s) != side) continue;
+    const StreamDetector& d = stream(r, s);
+    if (d.active() && d.active_onset_s() <= t) return true;
+  }
+  for (Side s : kSides) {
+    for (const auto& e : pending_[static_cast<std::size_t>(pidx(r, s))]) {
+      if (e.onset_s <= t) return true;  // either side: it may pair into a bilateral episode
+    }
+  }
+  const int base = static_cast<int>(r) * 3;
+  for (int l = 0; l < 3; ++l) {
+    if (side != Laterality::Bilateral && l != static_cast<int>(Laterality::Bilateral) && l != static_cast<int>(side)) continue;
+    if (auto open = builders_[static_cast<std::size_t>(base + l)].open_episode(); open && open->start_s <= t) return true;
+  }
+  return false;
+}
+
+void TwitchAnalyser::classify(Episode& ep) const {
+  // Contractions: stretches of the episode's signal at or above half its peak, with their ends
+  // interpolated between samples. A pause in the samples longer than 0.1 s ends a stretch.
+  std::vector<double> t, v;
+  episode_signal(ep, t, v);
+  std::vector<double> runs;
+  if (!t.empty()) {
+    const double level = 0.5 * *std::max_element(v.begin(), v.end());
+    auto cross = [&](std::size_t a, std::size_t b) {  // level crossing between samples a and b
+      if (v[a] == v[b]) return t[b];
+      return t[a] + std::clamp((level - v[a]) / (v[b] - v[a]), 0.0, 1.0) * (t[b] - t[a]);
+    };
+    std::size_t i = 0;
+    while (i < t.size()) {
+      if (v[i] < level) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j + 1 < t.size() && v[j + 1] >= level && t[j + 1] - t[j] <= 0.1) ++j;
+      const double begin = (i > 0 && t[i] - t[i - 1] <= 0.1) ? cross(i - 1, i) : t[i];
+      const double end = (j + 1 < t.size() && t[j + 1] - t[j] <= 0.1) ? cross(j, j + 1) : t[j];
+      runs.push_back(std::max(end - begin, 0.0));
+      i = j + 1;
+    }
+  }
+  if (runs.empty()) return;
+  std::vector<double> sorted = runs;
+  std::sort(sorted.begin(), sorted.end());
+  ep.longest_contraction_s = sorted.back();
+  ep.median_contraction_s = sorted[sorted.size() / 2];
+  if (sorted.size() % 2 == 0) ep.median_contraction_s = 0.5 * (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]);
+  if (ep.longest_contraction_s >= kTonicMinS) {
+    ep.pattern = runs.size() >= 3 ? EpisodePattern::ClonicTonic : EpisodePattern::Tonic;
+  } else {
+    ep.pattern = EpisodePattern::Clonic;
+  }
+  // Brow-lift sign (eye): the brow while the lid is closed against the second before the episode.
+  if (ep.region != Region::Eye) return;
+  const double level = 0.5 * (v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()));
+  std::vector<double> before, during;
+  for (Side s : kSides) {
+    if (ep.side != Laterality::Bilateral && laterality(s) != ep.side) continue;
+    std::size_t k = 0;
+    for (const auto& [bt, bv] : brow_history_[s]) {
+      if (bt >= ep.start_s - 1.0 && bt < ep.start_s - 0.05) before.push_back(bv);
+      if (bt < ep.start_s || bt > ep.end_s) continue;
+      while (k < t.size() && t[k] < bt - 1e-6) ++k;
+      if (k < t.size() && std::abs(t[k] - bt) < 1e-6 && v[k] >= level) during.push_back(bv);
+    }
+  }
+  if (before.size() < 5 || during.empty()) return;
+  auto median = [](std::vector<double>& x) {
+    std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(x.size() / 2), x.end());
+    return x[x.size() / 2];
+  };
+  ep.brow_change_iod = median(during) - median(before);
+  ep.brow_lift = ep.brow_change_iod >= kBrowLiftMinIod;
+}
+
+void TwitchAnalyser::decide_co_contraction(Episode& ep) {
+  const Region other = ep.region == Region::Mouth ? Region::Eye : Region::Mouth;
+  auto compatible = [&](const Episode& o) {
+    return o.region == other && (o.side == ep.side || o.side == Laterality::Bilateral || ep.side == Laterality::Bilateral) &&
+           o.start_s <= ep.end_s + kCoContractionS && o.end_s >= ep.start_s - kCoContractionS;
+  };
+  auto together = [&](const Episode& o) {
+    for (double a : ep.twitch_times_s) {
+      for (double b : o.twitch_times_s) {
+        if (std::abs(a - b) <= kCoContractionS) return true;
+      }
+    }
+    return false;
+  };
+  for (Episode& o : held_) {
+    if (&o != &ep && compatible(o) && together(o)) ep.co_contraction = o.co_contraction = true;
+  }
+  const std::size_t from = episodes_.size() > 32 ? episodes_.size() - 32 : 0;
+  for (std::size_t i = from; i < episodes_.size(); ++i) {
+    if (compatible(episodes_[i]) && together(episodes_[i])) ep.co_contraction = true;
+  }
+}
+
+void TwitchAnalyser::release_held(bool final) {
+  for (std::size_t i = 0; i < held_.size();) {
+    Episode& ep = held_[i];
+    const Region other = ep.region == Region::Mouth ? Region::Eye : Region::Mouth;
+    if (!final && may_still_add(other, ep.side, ep.end_s + kCoContractionS)) {
+      ++i;
+      continue;
+    }
+    classify(ep);
+    decide_co_contraction(ep);
+    episodes_.push_back(std::move(ep));
+    held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
 }
 
 void TwitchAnalyser::refine_new_episodes() {
   for (; refined_ < episodes_.size(); ++refined_) {
     Episode& ep = episodes_[refined_];
     if (ep.twitch_count < 3 || std::isnan(ep.frequency_hz)) continue;
-    // The episode's signal: the one side's stream, or the sum of both for a bilateral episode.
     std::vector<double> t, v;
-    for (Side s : kSides) {
-      if (ep.side != Laterality::Bilateral && laterality(s) != ep.side) continue;
-      const auto& h = history_[static_cast<std::size_t>(pidx(ep.region, s))];
-      std::size_t k = 0;
-      for (const auto& [ht, hv] : h) {
-        if (ht < ep.start_s - 0.1 || ht > ep.end_s + 0.1) continue;
-        if (ep.side == Laterality::Bilateral && s == Side::Right) {
-          while (k < t.size() && t[k] < ht - 1e-6) ++k;
-          if (k < t.size() && std::abs(t[k] - ht) < 1e-6) v[k] += hv;
-          continue;
-        }
-        t.push_back(ht);
-        v.push_back(hv);
-      }
-    }
+    episode_signal(ep, t, v);
     if (t.size() < 6) continue;
     std::vector<double> dts;
     for (std::size_t i = 1; i < t.size(); ++i) {
@@ -92,7 +224,7 @@ void TwitchAnalyser::refine_new_episodes() {
 }
 
 void TwitchAnalyser::emit(const TwitchEvent& e, Laterality lat) {
-  builder(e.region, lat).add(e, episodes_);
+  builder(e.region, lat).add(e, held_);
 }
 
 void TwitchAnalyser::resolve(Region r, bool final) {
@@ -180,9 +312,9 @@ void TwitchAnalyser::resolve(Region r, bool final) {
   // undecided (a late event could still belong to them).
   const bool busy = !pl.empty() || !pr.empty() || stream(r, Side::Left).active() || stream(r, Side::Right).active();
   if (final) {
-    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) builder(r, l).flush(episodes_);
+    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) builder(r, l).flush(held_);
   } else if (!busy) {
-    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) builder(r, l).tick(last_t_, episodes_);
+    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) builder(r, l).tick(last_t_, held_);
   }
 }
 
@@ -195,11 +327,13 @@ void TwitchAnalyser::finish() {
     }
     resolve(r, true);
   }
+  release_held(true);
   refine_new_episodes();
 }
 
 std::vector<Episode> TwitchAnalyser::open_episodes() const {
   std::vector<Episode> out;
+  out = held_;  // closed, their type still being decided
   for (const auto& b : builders_) {
     if (auto e = b.open_episode()) out.push_back(*e);
   }

@@ -14,7 +14,10 @@
 //    fast events are never paired with each other;
 //  - a one-sided event starting within 1 s after a voluntary movement or a blink of the same region is
 //    the face settling back to rest: part of that movement, not a twitch.
-// Classified events are merged into episodes (signal/episode_builder.hpp).
+// Classified events are merged into episodes (signal/episode_builder.hpp). Each episode then gets
+// its pattern (clonic / tonic / clonic-tonic from the lengths of its contractions), the
+// co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same
+// side) and, for the eye, the brow-lift sign (core/measurements.hpp, docs/METRICS.md).
 // Frequency: twitches per second from the peak times. Above fps/5 a sampled train starts to merge
 // neighbouring peaks (12 Hz at 30 fps is 2.5 samples per twitch), so there the frequency is refined by
 // the periodogram of the stream's signal over the episode, searched from 0.7x the peak rate up to
@@ -55,8 +58,20 @@ class TwitchAnalyser {
  private:
   void resolve(Region r, bool final);
   void refine_new_episodes();
+  // Episodes closed by the builders wait in held_ until the other region can no longer add an
+  // episode that twitches with them (co-contraction); then their type, co-contraction and brow-lift
+  // sign are decided and they move to episodes_.
+  void release_held(bool final);
+  bool may_still_add(Region r, Laterality side, double t) const;
+  void classify(Episode& ep) const;
+  void decide_co_contraction(Episode& ep);
+  // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
+  void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
-  StreamDetector& stream(Region r, Side s) { return streams_[static_cast<int>(r) * 2 + static_cast<int>(s)]; }
+  StreamDetector& stream(Region r, Side s) { return streams_[static_cast<std::size_t>(static_cast<int>(r) * 2 + static_cast<int>(s))]; }
+  const StreamDetector& stream(Region r, Side s) const {
+    return streams_[static_cast<std::size_t>(static_cast<int>(r) * 2 + static_cast<int>(s))];
+  }
   EpisodeBuilder& builder(Region r, Laterality l);
 
   // Intervals already classified as involving both sides; a late fragment of one side overlapping one
@@ -79,6 +94,8 @@ class TwitchAnalyser {
   std::array<std::deque<std::pair<double, double>>, 4> history_;  // (t, value) of the last 60 s
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
+  std::vector<Episode> held_;
+  PerSide<std::deque<std::pair<double, double>>> brow_history_;  // (t, brow height) of the last 60 s
   std::vector<Blink> blinks_;
   std::vector<VoluntaryMovement> voluntary_;
   double last_t_ = 0.0;

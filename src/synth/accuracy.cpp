@@ -66,6 +66,25 @@ std::vector<SuiteVideo> accuracy_suite() {
     s.twitches = {twitch_spec(Region::Mouth, side, 3.0, 2.0, f, 0.04), twitch_spec(Region::Eye, side, 3.0, 2.0, f, 0.04)};
     out.push_back({fmt::format("cocontraction_{:.0f}hz", f), "cocontraction", s});
   }
+  // Tonic spasms (one sustained contraction), 1.2-5 s, both regions and sides.
+  int t = 0;
+  for (double dur : {1.2, 2.5, 5.0, 1.5}) {
+    Scenario s = base(std::max(9.0, 3.0 + dur + 2.5), ++seed);
+    const Side side = (t % 2 == 0) ? Side::Left : Side::Right;
+    const Region region = (t++ / 2 % 2 == 0) ? Region::Mouth : Region::Eye;
+    s.twitches = {tonic_spec(region, side, 3.0, dur, 0.035)};
+    out.push_back({fmt::format("tonic_{}_{}_{:.1f}s", to_string(region), to_string(side), dur), "tonic", s});
+  }
+  // Hemifacial-spasm-like co-contractions with the brow-lift sign: the brow rises as the eye closes.
+  int b = 0;
+  for (double f : {4.0, 7.0}) {
+    Scenario s = base(9.0, ++seed);
+    const Side side = (b++ % 2 == 0) ? Side::Right : Side::Left;
+    TwitchEpisodeSpec eye = twitch_spec(Region::Eye, side, 3.0, 2.0, f, 0.04);
+    eye.brow_lift_iod = 0.03;
+    s.twitches = {twitch_spec(Region::Mouth, side, 3.0, 2.0, f, 0.04), eye};
+    out.push_back({fmt::format("browlift_{:.0f}hz", f), "browlift", s});
+  }
   for (int i = 0; i < 6; ++i) {
     RandomScenarioOptions o;
     o.duration_s = 20.0;
@@ -143,15 +162,43 @@ AccuracyReport score_suite(const std::vector<VideoResult>& results) {
     }
     r.blinks_truth += static_cast<int>(v.truth.blinks.size());
     r.blinks_counted += static_cast<int>(v.blinks.size());
-    if (v.video && v.video->group == "cocontraction") {
+    const bool co_group = v.video && (v.video->group == "cocontraction" || v.video->group == "browlift");
+    if (co_group) {
       r.cocontraction_pairs++;
       if (ev.detected() == 2 && ev.sides_correct() == 2) r.cocontraction_both_found++;
+    }
+    for (const auto& m : ev.matches) {
+      if (!m.found_index) continue;
+      const auto& te = v.truth.episodes[m.truth_index];
+      const Episode& fe = v.found[*m.found_index];
+      // Type: a tonic spasm must be found with a sustained contraction, a clonic train without.
+      const bool found_tonic = fe.pattern != EpisodePattern::Clonic;
+      (te.tonic ? r.tonic_truth : r.clonic_truth)++;
+      if (found_tonic == te.tonic) (te.tonic ? r.tonic_typed : r.clonic_typed)++;
+      if (te.tonic) r.tonic_duration_errors.push_back(std::abs(fe.duration_s() - (te.end_s - te.start_s)));
+      // Co-contraction flag: on every episode of a co-contraction video, on none elsewhere.
+      if (co_group) {
+        r.co_flag_truth++;
+        if (fe.co_contraction) r.co_flag_found++;
+      } else if (fe.co_contraction) {
+        r.co_flag_false++;
+      }
+      if (te.region == Region::Eye) {
+        if (te.brow_lift_iod > 0.0) {
+          r.brow_truth++;
+          if (fe.brow_lift) r.brow_found++;
+        } else if (fe.brow_lift) {
+          r.brow_false++;
+        }
+        if (te.brow_lift_iod <= 0.0) r.brow_negative++;
+      }
     }
   }
   r.median_onset_error_s = median_of(onset);
   r.median_frequency_error_hz = median_of(freq);
   r.median_amplitude_error = median_of(amp_err);
   r.median_amplitude_ratio = median_of(amp_ratio);
+  r.median_tonic_duration_error_s = median_of(r.tonic_duration_errors);
   for (double f : kSweepFrequencies) {
     double smallest = kNaN;
     for (auto it = kSweepAmplitudes.rbegin(); it != kSweepAmplitudes.rend(); ++it) {
@@ -192,6 +239,13 @@ std::string format_accuracy_report(const AccuracyReport& r, std::size_t videos) 
   row("blinks counted as twitches", fmt::format("{}", r.blinks_as_twitch), "0");
   row("co-contractions with both episodes on the right side",
       fmt::format("{} / {}", r.cocontraction_both_found, r.cocontraction_pairs), "");
+  row("co-contraction flag on co-contraction episodes", fmt::format("{} / {}", r.co_flag_found, r.co_flag_truth), "");
+  row("co-contraction flag on other episodes (false)", fmt::format("{}", r.co_flag_false), "0");
+  row("tonic spasms typed tonic", fmt::format("{} / {}", r.tonic_typed, r.tonic_truth), "");
+  row("clonic episodes typed clonic", fmt::format("{} / {}", r.clonic_typed, r.clonic_truth), "");
+  row("median duration error of tonic spasms (s)", pct(r.median_tonic_duration_error_s), "");
+  row("brow-lift sign found / injected", fmt::format("{} / {}", r.brow_found, r.brow_truth), "");
+  row("brow-lift sign on eye episodes without it (false)", fmt::format("{} of {}", r.brow_false, r.brow_negative), "0");
   o += fmt::format("\n  smallest amplitude detected in every sweep episode (mouth and eye, n = {} per cell) at and above it:\n",
                    r.episodes_per_cell);
   for (const auto& [f, a] : r.smallest_amplitude_by_frequency) {

@@ -15,7 +15,7 @@ namespace ft {
 
 struct SuiteVideo {
   std::string name;    // folder name, e.g. "sweep_f06_a03"
-  std::string group;   // "sweep", "duration", "cocontraction", "none"
+  std::string group;   // "sweep", "duration", "cocontraction", "tonic", "browlift", "none"
   Scenario scenario;
 };
 
@@ -54,6 +54,15 @@ struct AccuracyReport {
   int no_twitch_false_episodes = 0;
   int blinks_truth = 0, blinks_counted = 0, blinks_as_twitch = 0;
   int cocontraction_pairs = 0, cocontraction_both_found = 0;
+  // Episode types: matched episodes whose pattern agrees with the truth (tonic: a sustained
+  // contraction, Tonic or ClonicTonic; clonic: Clonic).
+  int tonic_truth = 0, tonic_typed = 0, clonic_truth = 0, clonic_typed = 0;
+  std::vector<double> tonic_duration_errors;       // |found - injected duration| of tonic spasms, s
+  double median_tonic_duration_error_s = kNaN;
+  // Co-contraction flag on matched episodes of the co-contraction videos, and on any other episode.
+  int co_flag_truth = 0, co_flag_found = 0, co_flag_false = 0;
+  // Brow-lift sign on matched eye episodes with and without an injected brow lift.
+  int brow_truth = 0, brow_found = 0, brow_false = 0, brow_negative = 0;
   // Per sweep frequency: the smallest amplitude from which every sweep episode at that frequency (and at
   // every larger amplitude) was detected; NaN when none.
   std::vector<std::pair<double, double>> smallest_amplitude_by_frequency;

@@ -36,6 +36,7 @@ constexpr double kTwitchAngleDeg = 30.0;  // mouth twitch: up-and-outward, above
 constexpr double kSmileAngleDeg = 30.0;   // smile: the same pull, on both sides
 constexpr double kLipShare = 0.35;        // the lips next to a moving corner follow this much
 constexpr double kLipRadiusIod = 0.08;
+constexpr double kBrowRadiusIod = 0.12;   // brow lift: Gaussian radius at each brow landmark
 constexpr double kUpperLidShare = 0.75;  // eye closure split between the lids
 constexpr double kLidReachAbove = 1.0;   // the skin above the upper lid follows, fading over this
 constexpr double kLidReachBelow = 0.8;   //   (and below the lower lid), times the eye width
@@ -248,6 +249,12 @@ LocalWarp FaceAnimator::warp_at(double t) const {
       move_corner(e.side, static_cast<float>(v) * iod * corner_dir(e.side, kTwitchAngleDeg));
     } else {
       closure[e.side] += v * iod_px_;
+      if (e.brow_lift_iod > 0.0) {
+        // The brow rises with the closure (frontalis with orbicularis oculi).
+        const cv::Point2f d = static_cast<float>(e.brow_lift_iod * v / e.amplitude_iod) * iod * up_;
+        for (Feature f : {Feature::BrowOuter, Feature::BrowMiddle, Feature::BrowInner})
+          add(person_index(f, e.side), d, kBrowRadiusIod * iod_px_);
+      }
     }
   }
   for (const auto& b : scenario_.blinks) {

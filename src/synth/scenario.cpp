@@ -153,8 +153,9 @@ Scenario scenario_from(const json& j) {
   if (j.contains("twitches")) {
     for (const auto& e : j.at("twitches")) {
       s.twitches.push_back({req_region(e, "region"), req_side(e, "side"), req<double>(e, "start_s"),
-                            req<double>(e, "duration_s"), req<double>(e, "frequency_hz"),
-                            req<double>(e, "amplitude_iod")});
+                            req<double>(e, "duration_s"), opt<double>(e, "frequency_hz", 5.0),
+                            req<double>(e, "amplitude_iod"), opt<bool>(e, "tonic", false),
+                            opt<double>(e, "brow_lift_iod", 0.0)});
     }
   }
   if (j.contains("blinks")) {
@@ -329,6 +330,8 @@ void add_blinks_and_smiles(Draw& d, int blinks, int smiles, std::vector<Placed>&
 // ---- waveforms ----
 
 int TwitchEpisodeSpec::twitch_count() const {
+  if (tonic)
+    return 1;
   return std::max(1, static_cast<int>(std::lround(frequency_hz * duration_s)));
 }
 
@@ -341,12 +344,21 @@ double TwitchEpisodeSpec::twitch_start_s(int k) const {
 }
 
 double TwitchEpisodeSpec::end_s() const {
+  if (tonic)
+    return start_s + duration_s;
   return start_s + (twitch_count() - 1) / frequency_hz + pulse_width_s();
 }
 
 double TwitchEpisodeSpec::value_iod(double t) const {
   if (t < start_s || t > end_s())
     return 0.0;
+  if (tonic) {
+    constexpr double kRiseS = 0.05, kFallS = 0.15;
+    const double up = std::min(1.0, (t - start_s) / kRiseS);
+    const double down = std::min(1.0, (end_s() - t) / kFallS);
+    // Half a raised cosine on each flank: hann(x / 2) rises from 0 at x = 0 to 1 at x = 1.
+    return amplitude_iod * hann(0.5 * std::min(up, down));
+  }
   const int k =
       std::min(twitch_count() - 1, static_cast<int>(std::floor((t - start_s) * frequency_hz)));
   const double w = pulse_width_s();
@@ -410,6 +422,12 @@ TwitchEpisodeSpec twitch_spec(Region region, Side side, double start_s, double d
   return t;
 }
 
+TwitchEpisodeSpec tonic_spec(Region region, Side side, double start_s, double duration_s, double amplitude_iod) {
+  TwitchEpisodeSpec t = twitch_spec(region, side, start_s, duration_s, 1.0, amplitude_iod);
+  t.tonic = true;
+  return t;
+}
+
 Status validate(const Scenario& s) {
   auto bad = [](const std::string& m) { return Status(make_error(ErrorKind::BadArguments, m)); };
   if (!(s.duration_s > 0.0 && s.duration_s <= 3600.0)) {
@@ -440,6 +458,15 @@ Status validate(const Scenario& s) {
     const std::string what = "twitch " + std::to_string(i + 1) + ": ";
     if (!(e.amplitude_iod >= 0.002 && e.amplitude_iod <= 0.1)) {
       return bad(what + "amplitude " + num(e.amplitude_iod) + " IOD is outside 0.002-0.1");
+    }
+    if (e.tonic && !(e.duration_s >= 0.3)) {
+      return bad(what + "a tonic spasm lasts at least 0.3 s (rise 0.05 s, relaxation 0.15 s)");
+    }
+    if (!(e.brow_lift_iod >= 0.0 && e.brow_lift_iod <= 0.1)) {
+      return bad(what + "brow lift " + num(e.brow_lift_iod) + " IOD is outside 0-0.1");
+    }
+    if (e.brow_lift_iod > 0.0 && e.region != Region::Eye) {
+      return bad(what + "a brow lift goes with an eyelid episode (region eye)");
     }
     if (!(e.frequency_hz >= 0.5 && e.frequency_hz <= 15.0)) {
       return bad(what + "frequency " + num(e.frequency_hz) + " Hz is outside 0.5-15 Hz");
@@ -567,8 +594,8 @@ GroundTruth make_truth(const Scenario& s, double iod_px) {
   t.iod_px = iod_px;
   t.mirrored = s.mirrored;
   for (const auto& e : s.twitches) {
-    t.episodes.push_back({e.start_s, e.end_s(), e.side, e.region, e.frequency_hz, e.amplitude_iod,
-                          e.twitch_count()});
+    t.episodes.push_back({e.start_s, e.end_s(), e.side, e.region, e.tonic ? 0.0 : e.frequency_hz,
+                          e.amplitude_iod, e.twitch_count(), e.tonic, e.brow_lift_iod});
   }
   std::sort(t.episodes.begin(), t.episodes.end(),
             [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
@@ -592,7 +619,9 @@ nlohmann::json to_json(const Scenario& s) {
                   {"start_s", e.start_s},
                   {"duration_s", e.duration_s},
                   {"frequency_hz", e.frequency_hz},
-                  {"amplitude_iod", e.amplitude_iod}});
+                  {"amplitude_iod", e.amplitude_iod},
+                  {"tonic", e.tonic},
+                  {"brow_lift_iod", e.brow_lift_iod}});
   }
   json bl = json::array();
   for (const auto& b : s.blinks) {
@@ -629,7 +658,9 @@ nlohmann::json to_json(const GroundTruth& t) {
                    {"region", std::string(to_string(e.region))},
                    {"frequency_hz", e.frequency_hz},
                    {"amplitude_iod", e.amplitude_iod},
-                   {"twitch_count", e.twitch_count}});
+                   {"twitch_count", e.twitch_count},
+                   {"type", e.tonic ? "tonic" : "clonic"},
+                   {"brow_lift_iod", e.brow_lift_iod}});
   }
   json bl = json::array();
   for (const auto& b : t.blinks)
@@ -686,7 +717,8 @@ Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
     for (const auto& e : req<json>(j, "episodes")) {
       t.episodes.push_back({req<double>(e, "start_s"), req<double>(e, "end_s"), req_side(e, "side"),
                             req_region(e, "region"), req<double>(e, "frequency_hz"),
-                            req<double>(e, "amplitude_iod"), req<int>(e, "twitch_count")});
+                            req<double>(e, "amplitude_iod"), req<int>(e, "twitch_count"),
+                            opt<std::string>(e, "type", "clonic") == "tonic", opt<double>(e, "brow_lift_iod", 0.0)});
     }
     for (const auto& b : opt<json>(j, "blinks", json::array())) {
       t.blinks.push_back(

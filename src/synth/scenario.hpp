@@ -29,6 +29,11 @@ namespace ft {
 // raised-cosine (Hann) contraction pulse of width w = min(1 / frequency_hz, 0.2 s) peaking at
 // amplitude_iod at its centre. Mouth: the corner moves up and outward. Eye: the lid aperture closes
 // by amplitude_iod (upper lid 75 %, lower lid 25 %).
+// A tonic spasm (tonic = true) is one sustained contraction instead: it rises to amplitude_iod in
+// 0.05 s (half a raised cosine), holds until 0.15 s before start_s + duration_s and relaxes over
+// those 0.15 s; frequency_hz is then unused.
+// brow_lift_iod (eye only): the same side's brow rises by this much at full closure, in proportion
+// to the closure (the brow-lift sign of hemifacial spasm).
 struct TwitchEpisodeSpec {
   Region region = Region::Mouth;
   Side side = Side::Left;
@@ -36,6 +41,8 @@ struct TwitchEpisodeSpec {
   double duration_s = 1.0;
   double frequency_hz = 5.0;
   double amplitude_iod = 0.03;
+  bool tonic = false;
+  double brow_lift_iod = 0.0;
 
   int twitch_count() const;
   double pulse_width_s() const;
@@ -47,6 +54,8 @@ struct TwitchEpisodeSpec {
 // A twitch episode spec in one line (tests, the accuracy suite).
 TwitchEpisodeSpec twitch_spec(Region region, Side side, double start_s, double duration_s, double frequency_hz,
                               double amplitude_iod);
+// A tonic spasm in one line.
+TwitchEpisodeSpec tonic_spec(Region region, Side side, double start_s, double duration_s, double amplitude_iod);
 
 // A blink of both eyes: a raised-cosine pulse closing `closure` of each eye's measured aperture at
 // its centre.
@@ -171,6 +180,8 @@ struct TruthEpisode {
   double frequency_hz = 0.0;
   double amplitude_iod = 0.0;
   int twitch_count = 0;
+  bool tonic = false;          // "type": "tonic" or "clonic"
+  double brow_lift_iod = 0.0;
 };
 
 struct TruthBlink {

@@ -1273,6 +1273,23 @@ void App::draw_results_tab() {
     };
     row("Mouth corner", c.episodes_mouth, c.twitches_mouth, c.settings.mouth_enabled);
     row("Eyelid", c.episodes_eye, c.twitches_eye, c.settings.eye_enabled);
+    // Time in spasm: the share of the session inside an episode involving that side.
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("Time in spasm");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Share of the session inside a mouth (m) or eyelid (e) episode involving that side");
+    for (Side sd : kSides) {
+      ImGui::TableNextColumn();
+      const double m = time_in_episodes_pct(c.episodes, Region::Mouth, sd, c.session_time_s);
+      const double e = time_in_episodes_pct(c.episodes, Region::Eye, sd, c.session_time_s);
+      if (m == 0.0 && e == 0.0) {
+        ImGui::TextDisabled("0%%");
+      } else {
+        ImGui::Text("m %.1f%% e %.1f%%", m, e);
+      }
+    }
+    ImGui::TableNextColumn();
     ImGui::EndTable();
   }
   ImGui::Spacing();
@@ -1426,12 +1443,14 @@ void App::draw_episodes_table(float height) {
   const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                             ImGuiTableFlags_BordersOuterH | ImGuiTableFlags_SizingFixedFit |
                             ImGuiTableFlags_BordersInnerV;
-  if (!ImGui::BeginTable("##episodes", 8, f, ImVec2(0, std::max(height, fonts_.size * 5))))
+  if (!ImGui::BeginTable("##episodes", 10, f, ImVec2(0, std::max(height, fonts_.size * 5))))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Start s", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Side");
   ImGui::TableSetupColumn("Region");
+  ImGui::TableSetupColumn("Type");
+  ImGui::TableSetupColumn("Signs");
   ImGui::TableSetupColumn("Dur s");
   ImGui::TableSetupColumn("Tw");
   ImGui::TableSetupColumn("Hz");
@@ -1463,6 +1482,23 @@ void App::draw_episodes_table(float height) {
     ImGui::TextColored(to_vec4(laterality_colour(e.side)), "%s", laterality_word(e.side).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(e.region == Region::Mouth ? "mouth" : "eyelid");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(std::string(episode_type_name(e.region, e.pattern)).c_str());
+    if (ImGui::IsItemHovered() && std::isfinite(e.longest_contraction_s))
+      ImGui::SetTooltip("Longest contraction %.2f s, median %.2f s\n(tonic / spasm: 1 s or more)",
+                        e.longest_contraction_s, e.median_contraction_s);
+    ImGui::TableNextColumn();
+    if (!e.co_contraction && !e.brow_lift) {
+      ImGui::TextDisabled("\xE2\x80\x94");
+    } else {
+      std::string signs;
+      if (e.co_contraction) signs += "eye+mouth";
+      if (e.brow_lift) signs += signs.empty() ? "brow lift" : ", brow lift";
+      ImGui::TextColored(to_vec4(colour::kAlert), "%s", signs.c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s%s", e.co_contraction ? "Eye and mouth of this side twitched together (co-contraction)\n" : "",
+                          e.brow_lift ? "The brow rose while the eye closed (brow-lift sign)" : "");
+    }
     ImGui::TableNextColumn();
     ImGui::Text("%.2f", e.duration_s());
     ImGui::TableNextColumn();

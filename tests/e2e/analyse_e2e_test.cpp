@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "io/session.hpp"
 #include "support/test_videos.hpp"
@@ -198,6 +199,71 @@ TEST(AnalyseE2E, TheSameFileAnalysedTwiceGivesIdenticalOutput) {
   EXPECT_EQ(slurp(a.out / "frames.csv"), slurp(b.out / "frames.csv"));
   EXPECT_EQ(slurp(a.out / "episodes.csv"), slurp(b.out / "episodes.csv"));
   EXPECT_FALSE(slurp(a.out / "frames.csv").empty());
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// Twitch types, co-contraction and the brow-lift sign on real generated videos: a tonic spasm of the
+// left mouth corner (2.5 s), then hemifacial-spasm-like twitching of the right eye and mouth together
+// with the right brow rising as the eye closes, then a clonic left eyelid flutter alone.
+TEST(AnalyseE2E, TonicSpasmCoContractionAndBrowLiftAreNamed) {
+  Scenario s = base_scenario(16.0, 505);
+  TwitchEpisodeSpec eye = twitch_spec(Region::Eye, Side::Right, 7.0, 2.0, 5.0, 0.04);
+  eye.brow_lift_iod = 0.03;
+  s.twitches = {tonic_spec(Region::Mouth, Side::Left, 2.5, 2.5, 0.035),
+                twitch_spec(Region::Mouth, Side::Right, 7.0, 2.0, 5.0, 0.04), eye,
+                twitch_spec(Region::Eye, Side::Left, 12.0, 0.8, 6.0, 0.035)};
+  std::string why;
+  auto dir = testing::ensure_video("e2e_types", s, &why);
+  if (!dir) GTEST_SKIP() << why;
+  const Analysed a = analyse(*dir, "e2e_types");
+  auto truth = read_truth(*dir / "truth.json");
+  ASSERT_TRUE(truth.ok());
+  const Evaluation ev = evaluate_episodes(truth.value(), a.summary.episodes);
+  const std::string table = format_evaluation(truth.value(), a.summary.episodes, ev);
+  ASSERT_EQ(ev.detected(), 4) << table;
+  ASSERT_EQ(ev.sides_correct(), 4) << table;
+  EXPECT_TRUE(ev.false_found.empty()) << table;
+  for (const auto& m : ev.matches) {
+    const TruthEpisode& te = truth->episodes[m.truth_index];
+    const Episode& fe = a.summary.episodes[*m.found_index];
+    const std::string what = std::string(to_string(te.side)) + " " + std::string(to_string(te.region)) + " at " +
+                             std::to_string(te.start_s) + "\n" + table;
+    if (te.tonic) {
+      EXPECT_EQ(fe.pattern, EpisodePattern::Tonic) << what;
+      EXPECT_EQ(episode_type_name(fe.region, fe.pattern), "tonic") << what;
+      EXPECT_NEAR(fe.longest_contraction_s, 2.5, 0.4) << what;
+      EXPECT_NEAR(fe.duration_s(), 2.5, 0.4) << what;
+    } else {
+      EXPECT_EQ(fe.pattern, EpisodePattern::Clonic) << what;
+      EXPECT_LT(fe.median_contraction_s, kClonicMaxS) << what;
+    }
+    const bool hfs = te.side == Side::Right;  // the right eye and mouth twitch together
+    EXPECT_EQ(fe.co_contraction, hfs) << what;
+    if (te.region == Region::Eye) {
+      EXPECT_EQ(fe.brow_lift, hfs) << what << " brow change " << fe.brow_change_iod;
+    }
+  }
+  // The same in episodes.csv, read back.
+  auto csv = read_episodes_csv(a.out / "episodes.csv");
+  ASSERT_TRUE(csv.ok());
+  ASSERT_EQ(csv->size(), a.summary.episodes.size());
+  int co = 0, brow = 0, tonic = 0;
+  for (const Episode& e : csv.value()) {
+    co += e.co_contraction;
+    brow += e.brow_lift;
+    tonic += e.pattern == EpisodePattern::Tonic;
+  }
+  EXPECT_EQ(co, 2);
+  EXPECT_EQ(brow, 1);
+  EXPECT_EQ(tonic, 1);
+  // Time in spasm of the left mouth: the 2.5-s spasm in a 16-s video, about 16%.
+  const auto json = nlohmann::json::parse(slurp(a.out / "summary.json"));
+  EXPECT_NEAR(json["counts"]["mouth"]["left"]["time_in_spasm_pct"].get<double>(), 100.0 * 2.5 / 16.0, 3.0);
+  EXPECT_EQ(json["counts"]["mouth"]["left"]["episodes_by_pattern"]["tonic"].get<int>(), 1);
+  EXPECT_EQ(json["counts"]["eye"]["right"]["brow_lift_episodes"].get<int>(), 1);
 }
 
 }  // namespace ft

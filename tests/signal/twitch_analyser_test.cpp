@@ -37,11 +37,21 @@ struct Motion {
   std::function<double(double)> mouth_right = [](double) { return 0.0; };
   std::function<double(double)> eye_left = [](double) { return 0.0; };  // closure
   std::function<double(double)> eye_right = [](double) { return 0.0; };
+  std::function<double(double)> brow_left = [](double) { return 0.0; };  // rise of the brow
+  std::function<double(double)> brow_right = [](double) { return 0.0; };
   std::function<bool(double)> face = [](double) { return true; };
 };
 
+// A sustained contraction from `start` to `end`: 0.05 s rise, 0.15 s relaxation (as the generator).
+double tonic(double t, double start, double end, double amp) {
+  if (t < start || t > end) return 0.0;
+  const double x = std::min({1.0, (t - start) / 0.05, (end - t) / 0.15});
+  return amp * 0.5 * (1 - std::cos(M_PI * x));
+}
+
 TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1) {
   std::mt19937 rng(seed);
+  std::mt19937 brow_rng(seed + 1000);
   std::normal_distribution<double> n(0.0, kNoise);
   TwitchAnalyser a;
   const int frames = static_cast<int>(duration * kFps);
@@ -59,6 +69,8 @@ TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1) {
     fm.mouth_corner.right = cv::Point2f(static_cast<float>(-0.52 - c * dr + n(rng)), static_cast<float>(-0.86 + s * dr + n(rng)));
     fm.eye_aperture_iod.left = 0.11 - m.eye_left(t) + n(rng);
     fm.eye_aperture_iod.right = 0.11 - m.eye_right(t) + n(rng);
+    fm.brow_height_iod.left = 0.32 + m.brow_left(t) + n(brow_rng);  // own generator: the other
+    fm.brow_height_iod.right = 0.32 + m.brow_right(t) + n(brow_rng);  // signals' noise is unchanged
     a.push(fm);
   }
   a.finish();
@@ -172,6 +184,88 @@ TEST(TwitchAnalyser, SignalsAreGapsWithoutAFace) {
   const FrameSignals s = a.push(fm);
   EXPECT_FALSE(s.mouth.left.valid);
   EXPECT_FALSE(s.eye.right.valid);
+}
+
+}  // namespace ft
+
+namespace ft {
+
+TEST(TwitchAnalyser, EpisodeTypesFromTheLengthsOfTheirContractions) {
+  struct Case {
+    const char* name;
+    Region region;
+    std::function<double(double)> signal;
+    EpisodePattern pattern;
+    const char* type;
+    double longest_lo, longest_hi;
+  };
+  const std::vector<Case> cases{
+      {"clonic mouth train", Region::Mouth, [](double t) { return pulse_train(t, 3.0, 6.0, 12, 0.03); },
+       EpisodePattern::Clonic, "clonic", 0.04, kClonicMaxS},
+      {"tonic mouth spasm 3 s", Region::Mouth, [](double t) { return tonic(t, 3.0, 6.0, 0.03); },
+       EpisodePattern::Tonic, "tonic", 2.7, 3.1},
+      {"clonic then tonic", Region::Mouth,
+       [](double t) { return pulse_train(t, 3.0, 5.0, 5, 0.03) + tonic(t, 4.0, 6.5, 0.03); },
+       EpisodePattern::ClonicTonic, "clonic-tonic", 2.2, 2.6},
+      {"eyelid flutter", Region::Eye, [](double t) { return pulse_train(t, 3.0, 8.0, 5, 0.03); },
+       EpisodePattern::Clonic, "flutter", 0.02, kClonicMaxS},
+      {"eyelid spasm 1.5 s", Region::Eye, [](double t) { return tonic(t, 3.0, 4.5, 0.03); },
+       EpisodePattern::Tonic, "spasm", 1.2, 1.6},
+  };
+  for (const auto& c : cases) {
+    Motion m;
+    (c.region == Region::Mouth ? m.mouth_left : m.eye_left) = c.signal;
+    const TwitchAnalyser a = run(m, 10.0);
+    ASSERT_EQ(a.episodes().size(), 1u) << c.name;
+    const Episode& e = a.episodes()[0];
+    EXPECT_EQ(e.pattern, c.pattern) << c.name << ": longest " << e.longest_contraction_s;
+    EXPECT_EQ(episode_type_name(e.region, e.pattern), c.type) << c.name;
+    EXPECT_GE(e.longest_contraction_s, c.longest_lo) << c.name;
+    EXPECT_LE(e.longest_contraction_s, c.longest_hi) << c.name;
+    EXPECT_LE(e.median_contraction_s, e.longest_contraction_s) << c.name;
+    EXPECT_FALSE(e.co_contraction) << c.name;
+  }
+}
+
+TEST(TwitchAnalyser, EyeAndMouthOfOneSideTwitchingTogetherAreCoContractions) {
+  auto train = [](double start) { return [start](double t) { return pulse_train(t, start, 5.0, 10, 0.03); }; };
+  {
+    Motion m;  // the same side, in step: both flagged
+    m.mouth_right = train(3.0);
+    m.eye_right = train(3.04);
+    const TwitchAnalyser a = run(m, 10.0);
+    ASSERT_EQ(a.episodes().size(), 2u);
+    for (const Episode& e : a.episodes()) EXPECT_TRUE(e.co_contraction) << to_string(e.region);
+  }
+  {
+    Motion m;  // opposite sides at the same time: not the pattern of hemifacial spasm
+    m.mouth_right = train(3.0);
+    m.eye_left = train(3.0);
+    const TwitchAnalyser a = run(m, 10.0);
+    ASSERT_EQ(a.episodes().size(), 2u);
+    for (const Episode& e : a.episodes()) EXPECT_FALSE(e.co_contraction) << to_string(e.region);
+  }
+  {
+    Motion m;  // the same side, one after the other
+    m.mouth_left = train(3.0);
+    m.eye_left = train(7.0);
+    const TwitchAnalyser a = run(m, 12.0);
+    ASSERT_EQ(a.episodes().size(), 2u);
+    for (const Episode& e : a.episodes()) EXPECT_FALSE(e.co_contraction) << to_string(e.region);
+  }
+}
+
+TEST(TwitchAnalyser, BrowRisingWhileTheEyeClosesIsTheBrowLiftSign) {
+  for (bool lift : {true, false}) {
+    Motion m;
+    m.eye_left = [](double t) { return tonic(t, 3.0, 5.0, 0.04); };
+    if (lift) m.brow_left = [](double t) { return tonic(t, 3.0, 5.0, 0.04) * 0.5; };  // 2% IOD at full closure
+    const TwitchAnalyser a = run(m, 8.0);
+    ASSERT_EQ(a.episodes().size(), 1u);
+    const Episode& e = a.episodes()[0];
+    EXPECT_EQ(e.brow_lift, lift);
+    EXPECT_NEAR(e.brow_change_iod, lift ? 0.02 : 0.0, 0.006);
+  }
 }
 
 }  // namespace ft
