@@ -19,6 +19,7 @@ namespace {
 struct GuiCli {
   std::string source;
   double fail_after = -1.0;
+  double paced_speed = 1.0;
   bool loop = false;
   double run_for = -1.0;
   bool until_analysed = false;
@@ -69,6 +70,9 @@ void register_gui(CLI::App& root, int& exit_code) {
       "--fail-after", o->fail_after,
       "with paced:FILE, fail like an unplugged camera after this many seconds (testing)");
   cmd->add_flag("--loop", o->loop, "with paced:FILE, play the file in a loop");
+  cmd->add_option("--paced-speed", o->paced_speed,
+                  "with paced:FILE, deliver frames at this multiple of real time (testing)")
+      ->check(CLI::Range(0.05, 16.0));
   cmd->add_option(
          "--run-for", o->run_for,
          "exit (code 0) this many seconds after the source opened; a replay also waits until every "
@@ -123,6 +127,7 @@ void register_gui(CLI::App& root, int& exit_code) {
     }
     g.source = o->source;
     g.fail_after_s = o->fail_after;
+    g.paced_speed = o->paced_speed;
     g.loop = o->loop;
     g.run_for_s = o->run_for;
     g.screenshot = o->screenshot;

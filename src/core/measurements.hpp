@@ -91,12 +91,14 @@ struct FrameSignals {
 // sustained (tonic) from 1 s.
 enum class EpisodePattern {
   Clonic,       // every contraction shorter than 1 s: a train of brief twitches
-  Tonic,        // a sustained contraction of 1 s or more, at most one brief twitch besides
-  ClonicTonic,  // a sustained contraction and two or more brief twitches (typical hemifacial spasm)
+  Tonic,        // a sustained contraction (1 s or more, < 3 twitch peaks/s), at most one other
+  ClonicTonic,  // a sustained contraction and two or more other contractions (hemifacial spasm)
 };
 // Contraction lengths that define the patterns (seconds).
 inline constexpr double kClonicMaxS = 0.2;
 inline constexpr double kTonicMinS = 1.0;  // the Jankovic Rating Scale's 1 s for eyelid spasm
+// A contraction of kTonicMinS or more is sustained only with fewer twitch peaks per second than this.
+inline constexpr double kMaxSustainedPeakRate = 3.0;
 
 // A twitch episode: a cluster of twitches of one region, on one side or on both together.
 struct Episode {

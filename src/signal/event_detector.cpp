@@ -10,10 +10,14 @@ namespace {
 constexpr double kGapResetS = 1.0;     // a gap longer than this restarts the warm-up
 constexpr double kPreRollS = 0.5;      // samples kept before an onset
 constexpr double kMaxEventS = 60.0;    // an event longer than this is closed (bounded memory)
-// After this long in an event the baseline follows again. Long enough for a tonic spasm (hemifacial
-// spasm's sustained contractions last seconds; the accuracy suite injects up to 5 s) to stay one
-// contraction measured against the rest before it.
-constexpr double kMaxFrozenS = 8.0;
+// After kMaxFrozenS in an event the baseline follows again, so that a slow drift cannot hold an
+// event open for ever. A sustained contraction (the value held at or above half the event's peak so
+// far for the last kSustainedS) keeps it frozen up to kMaxSustainedS: a tonic spasm of several seconds
+// (hemifacial spasm; the accuracy suite injects up to 5 s) stays one contraction measured against the
+// rest before it.
+constexpr double kMaxFrozenS = 2.0;
+constexpr double kSustainedS = 1.0;
+constexpr double kMaxSustainedS = 8.0;
 }  // namespace
 
 std::vector<std::size_t> find_peak_indices(const std::vector<double>& t, const std::vector<double>& v, double delta,
@@ -156,7 +160,7 @@ void StreamDetector::close_event(std::vector<TwitchEvent>& finished) {
   const double high = 0.8 * first_peak;
   const double low = std::min(std::max(0.2 * first_peak, 0.5 * onset_threshold_), 0.6 * first_peak);
   std::size_t top = rise.size() - 1;
-  for (std::size_t i = 0; i < rise.size(); ++i) {
+  for (std::size_t i = pre_roll_.size(); i < rise.size(); ++i) {  // from the onset on
     if (rise[i].v >= high) {
       top = i;
       break;
@@ -217,6 +221,8 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
       const double frac = (prev_.t > t - 1.0 && v > prev_.v) ? std::clamp((thr - prev_.v) / (v - prev_.v), 0.0, 1.0) : 1.0;
       onset_s_ = prev_.t > t - 1.0 ? prev_.t + frac * (t - prev_.t) : t;
       event_.clear();
+      event_peak_ = 0.0;
+      sustained_since_s_ = -1.0;
     }
   } else if (v < 0.5 * onset_threshold_ || t - onset_s_ > kMaxEventS) {
     close_event(finished);
@@ -224,9 +230,15 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
 
   if (active_) {
     event_.push_back({t, v});
-    // A long event: the baseline follows again, so that a slow drift cannot hold an event open for ever
-    // (a tonic spasm longer than this fades from the signal as the baseline catches up).
-    if (t - onset_s_ > kMaxFrozenS) {
+    // A long event: the baseline follows again (see kMaxFrozenS), later for a sustained contraction.
+    event_peak_ = std::max(event_peak_, v);
+    if (v >= 0.5 * event_peak_) {
+      if (sustained_since_s_ < 0.0) sustained_since_s_ = t;
+    } else {
+      sustained_since_s_ = -1.0;
+    }
+    const bool sustained = sustained_since_s_ >= 0.0 && t - sustained_since_s_ >= kSustainedS;
+    if (t - onset_s_ > (sustained ? kMaxSustainedS : kMaxFrozenS)) {
       if (region_ == Region::Mouth) {
         base_x_.push(t, point.x);
         base_y_.push(t, point.y);

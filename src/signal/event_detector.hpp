@@ -72,6 +72,8 @@ class StreamDetector {
   bool active_ = false;
   double onset_s_ = 0.0;
   double onset_threshold_ = 0.0;
+  double event_peak_ = 0.0;           // largest value of the open event so far
+  double sustained_since_s_ = -1.0;   // since when the value has stayed >= half of event_peak_
   double threshold_ = kNaN;
   Sample prev_{-1e9, 0.0};
   std::vector<Sample> pre_roll_;     // recent samples before an event (for the rise time)

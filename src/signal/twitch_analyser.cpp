@@ -108,6 +108,7 @@ void TwitchAnalyser::classify(Episode& ep) const {
   std::vector<double> t, v;
   episode_signal(ep, t, v);
   std::vector<double> runs;
+  std::vector<std::pair<double, double>> spans;
   if (!t.empty()) {
     const double level = 0.5 * *std::max_element(v.begin(), v.end());
     auto cross = [&](std::size_t a, std::size_t b) {  // level crossing between samples a and b
@@ -125,6 +126,7 @@ void TwitchAnalyser::classify(Episode& ep) const {
       const double begin = (i > 0 && t[i] - t[i - 1] <= 0.1) ? cross(i - 1, i) : t[i];
       const double end = (j + 1 < t.size() && t[j + 1] - t[j] <= 0.1) ? cross(j, j + 1) : t[j];
       runs.push_back(std::max(end - begin, 0.0));
+      spans.emplace_back(begin, end);
       i = j + 1;
     }
   }
@@ -134,7 +136,17 @@ void TwitchAnalyser::classify(Episode& ep) const {
   ep.longest_contraction_s = sorted.back();
   ep.median_contraction_s = sorted[sorted.size() / 2];
   if (sorted.size() % 2 == 0) ep.median_contraction_s = 0.5 * (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]);
-  if (ep.longest_contraction_s >= kTonicMinS) {
+  // A sustained contraction: 1 s or more, holding fewer than kMaxSustainedPeakRate twitch peaks per
+  // second (a fast train whose dips between twitches do not reach half its peak, e.g. small 10-Hz
+  // twitches at 30 frames/s, is clonic however long it stays up).
+  bool sustained = false;
+  for (const auto& [b, e] : spans) {
+    if (e - b < kTonicMinS) continue;
+    const auto inside = std::count_if(ep.twitch_times_s.begin(), ep.twitch_times_s.end(),
+                                      [b = b, e = e](double x) { return x >= b && x <= e; });
+    if (static_cast<double>(inside) / (e - b) < kMaxSustainedPeakRate) sustained = true;
+  }
+  if (sustained) {
     ep.pattern = runs.size() >= 3 ? EpisodePattern::ClonicTonic : EpisodePattern::Tonic;
   } else {
     ep.pattern = EpisodePattern::Clonic;
@@ -298,6 +310,15 @@ void TwitchAnalyser::resolve(Region r, bool final) {
       continue;
     }
     if (r == Region::Mouth && e_slow) {
+      // The release of a held expression (the face settling back) belongs to it.
+      auto prev = std::find_if(decided_.rbegin(), decided_.rend(), [&](const Decided& x) {
+        return x.region == r && x.kind == Kind::Voluntary && start <= x.end_s + kSettleS;
+      });
+      if (prev != decided_.rend()) {
+        prev->end_s = std::max(prev->end_s, end);
+        voluntary_[prev->index].end_s = std::max(voluntary_[prev->index].end_s, end);
+        continue;
+      }
       voluntary_.push_back({start, end, r});
       remember(Kind::Voluntary);
       continue;

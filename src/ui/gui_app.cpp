@@ -354,10 +354,11 @@ void App::settings_changed(bool twitch) {
 }
 
 void App::open_spec(SourceSpec spec, const std::filesystem::path& record_dir) {
-  if (spec.kind == SourceSpec::Kind::Paced)
+  if (spec.kind == SourceSpec::Kind::Paced) {
     spec.fail_after_s = opts_.fail_after_s;
-  if (spec.kind == SourceSpec::Kind::Paced)
+    spec.paced_speed = opts_.paced_speed;
     spec.loop = opts_.loop;
+  }
   if (spec.kind == SourceSpec::Kind::File || spec.kind == SourceSpec::Kind::Paced) {
     add_recent_file(settings_, spec.path);
     settings_dirty_ = true;

@@ -16,6 +16,7 @@ struct GuiOptions {
   std::string source;          // file, "paced:FILE", "camera:N", "/dev/videoN", "demo"; empty: none
   double fail_after_s = -1.0;  // paced sources: fail like an unplugged camera at this time
   bool loop = false;           // paced sources: loop the file
+  double paced_speed = 1.0;    // paced sources: multiple of real time
   double run_for_s = -1.0;     // > 0: exit (code 0) this long after the source opened; in replay,
                                // also not before the whole file is analysed
   std::string screenshot;      // PNG of the whole window, taken just before exiting

@@ -267,6 +267,7 @@ void SourceController::run_job(Job& job, const std::shared_future<Loaded>& model
     PacedOptions po;
     po.fail_after_s = spec.fail_after_s;
     po.loop = spec.loop;
+    po.speed = spec.paced_speed;
     source = make_paced_source(std::move(file).value(), po);
   } else {
     job.say("opening camera " + spec.path + "…");

@@ -42,6 +42,7 @@ struct SourceSpec {
   CameraMode camera_mode;      // Camera: 0 = the driver's default
   double fail_after_s = -1.0;  // Paced: fail like an unplugged camera once t passes this
   bool loop = false;           // Paced: play the file in a loop
+  double paced_speed = 1.0;    // Paced: multiple of real time
   bool live() const { return kind == Kind::Paced || kind == Kind::Camera; }
   std::string label() const;  // short, for the window
 };

@@ -461,6 +461,12 @@ std::vector<Episode> sample_episodes() {
   b.twitch_count = 1;
   b.frequency_hz = kNaN;
   b.peak_amplitude_iod = 0.0151;
+  b.pattern = EpisodePattern::Tonic;
+  b.longest_contraction_s = 1.5;
+  b.median_contraction_s = 1.25;
+  b.co_contraction = true;
+  b.brow_change_iod = 0.021;
+  b.brow_lift = true;
   Episode c;
   c.start_s = 20.5;
   c.end_s = 23.0;
@@ -495,6 +501,12 @@ void expect_same_episode(const Episode& g, const Episode& w) {
   EXPECT_EQ(g.twitch_count, w.twitch_count);
   expect_same_double(g.frequency_hz, w.frequency_hz, 0.00005, "frequency_hz");
   EXPECT_NEAR(g.peak_amplitude_iod, w.peak_amplitude_iod, 0.000005);
+  EXPECT_EQ(g.pattern, w.pattern);
+  expect_same_double(g.longest_contraction_s, w.longest_contraction_s, 0.00005, "longest_contraction_s");
+  expect_same_double(g.median_contraction_s, w.median_contraction_s, 0.00005, "median_contraction_s");
+  EXPECT_EQ(g.co_contraction, w.co_contraction);
+  expect_same_double(g.brow_change_iod, w.brow_change_iod, 0.000005, "brow_change_iod");
+  EXPECT_EQ(g.brow_lift, w.brow_lift);
 }
 
 TEST_F(SessionIoTest, EpisodesRoundTrip) {
@@ -506,9 +518,11 @@ TEST_F(SessionIoTest, EpisodesRoundTrip) {
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_EQ(lines[0],
             "start_s,end_s,duration_s,side,region,twitch_count,frequency_hz,peak_amplitude_iod,"
-            "peak_amplitude_mm");
-  EXPECT_EQ(lines[1], "1.2500,2.5000,1.2500,left,mouth,3,2.4000,0.03130,1.972");
-  EXPECT_EQ(lines[2], "10.0000,10.1000,0.1000,right,eye,1,,0.01510,0.951");
+            "peak_amplitude_mm,type,pattern,longest_contraction_s,median_contraction_s,co_contraction,"
+            "brow_change_iod,brow_lift");
+  // Unmeasured values are empty; brow_lift is empty for a mouth episode.
+  EXPECT_EQ(lines[1], "1.2500,2.5000,1.2500,left,mouth,3,2.4000,0.03130,1.972,clonic,clonic,,,0,,");
+  EXPECT_EQ(lines[2], "10.0000,10.1000,0.1000,right,eye,1,,0.01510,0.951,spasm,tonic,1.5000,1.2500,1,0.02100,1");
   EXPECT_EQ(field(text, "side", 2), "bilateral");
 
   auto got = read_episodes_csv(p);
@@ -523,9 +537,27 @@ TEST_F(SessionIoTest, EpisodesRoundTrip) {
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ(got->size(), eps.size() - 1);
 
+  // A file from before the type columns (0.1) is still read, with their defaults.
+  write_text(p, "start_s,end_s,duration_s,side,region,twitch_count,frequency_hz,peak_amplitude_iod,peak_amplitude_mm\n"
+                "1.2500,2.5000,1.2500,left,mouth,3,2.4000,0.03130,1.972\n");
+  got = read_episodes_csv(p);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].pattern, EpisodePattern::Clonic);
+  EXPECT_TRUE(std::isnan((*got)[0].longest_contraction_s));
+  EXPECT_FALSE((*got)[0].co_contraction);
+
+  // An unknown pattern is an error naming the column.
+  std::vector<std::string> bad_type = lines;
+  bad_type[2] = "10.0000,10.1000,0.1000,right,eye,1,,0.01510,0.951,spasm,wobbly,1.5000,1.2500,1,0.02100,1";
+  write_text(p, join(bad_type, '\n') + "\n");
+  got = read_episodes_csv(p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().message.find("pattern"), std::string::npos) << got.error().message;
+
   // An unknown side in the middle is an error naming the line.
   std::vector<std::string> bad = lines;
-  bad[2] = "10.0000,10.1000,0.1000,up,eye,1,,0.01510,0.951";
+  bad[2] = "10.0000,10.1000,0.1000,up,eye,1,,0.01510,0.951,spasm,tonic,1.5000,1.2500,1,0.02100,1";
   write_text(p, join(bad, '\n') + "\n");
   got = read_episodes_csv(p);
   ASSERT_FALSE(got.ok());

@@ -25,6 +25,7 @@
 
 #include "capture/frame_source.hpp"
 #include "io/session.hpp"
+#include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -201,7 +202,9 @@ TEST(Gui, LivePacedSourceRecordsASessionThatAnalyseAgreesWith) {
   // The 10 s video is over after ~10 s; the window stays up a little longer.
   const auto r =
       run_gui({"--source", "paced:" + (*dir / "video.mp4").string(), "--record", rec.string(),
-               "--run-for", "12", "--size", "1280x800", "--counters-json", json.string()},
+               "--paced-speed", std::to_string(testing::kLiveSpeed), "--run-for",
+               std::to_string(12.0 / testing::kLiveSpeed), "--size", "1280x800", "--counters-json",
+               json.string()},
               out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json c = read_json(json);
