@@ -1447,11 +1447,11 @@ void App::draw_episodes_table(float height) {
   if (!ImGui::BeginTable("##episodes", 10, f, ImVec2(0, std::max(height, fonts_.size * 5))))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Start s", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("Start s");
   ImGui::TableSetupColumn("Side");
   ImGui::TableSetupColumn("Region");
   ImGui::TableSetupColumn("Type");
-  ImGui::TableSetupColumn("Signs");
+  ImGui::TableSetupColumn("Signs", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Dur s");
   ImGui::TableSetupColumn("Tw");
   ImGui::TableSetupColumn("Hz");
@@ -1482,7 +1482,7 @@ void App::draw_episodes_table(float height) {
     ImGui::TableNextColumn();
     ImGui::TextColored(to_vec4(laterality_colour(e.side)), "%s", laterality_word(e.side).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(e.region == Region::Mouth ? "mouth" : "eyelid");
+    ImGui::TextUnformatted(e.region == Region::Mouth ? "mouth" : "eye");
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(std::string(episode_type_name(e.region, e.pattern)).c_str());
     if (ImGui::IsItemHovered() && std::isfinite(e.longest_contraction_s))
@@ -1493,8 +1493,8 @@ void App::draw_episodes_table(float height) {
       ImGui::TextDisabled("\xE2\x80\x94");
     } else {
       std::string signs;
-      if (e.co_contraction) signs += "eye+mouth";
-      if (e.brow_lift) signs += signs.empty() ? "brow lift" : ", brow lift";
+      if (e.co_contraction) signs += "E+M";
+      if (e.brow_lift) signs += signs.empty() ? "brow" : ", brow";
       ImGui::TextColored(to_vec4(colour::kAlert), "%s", signs.c_str());
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s%s", e.co_contraction ? "Eye and mouth of this side twitched together (co-contraction)\n" : "",
