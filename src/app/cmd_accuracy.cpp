@@ -13,6 +13,8 @@
 #include "app/commands.hpp"
 #include "core/paths.hpp"
 #include "io/session.hpp"
+#include "capture/frame_source.hpp"
+#include "pipeline/analyser.hpp"
 #include "pipeline/replay.hpp"
 #include "synth/accuracy.hpp"
 #include "synth/evaluation.hpp"
@@ -113,6 +115,32 @@ int run(const AccuracyCli& o) {
   }
   const AccuracyReport rep = score_suite(results);
   std::fputs(format_accuracy_report(rep, suite.size()).c_str(), stdout);
+
+  // Jitter on a still face, landmark only vs refined by the flow.
+  {
+    const Scenario still = jitter_scenario();
+    const std::filesystem::path dir = root / "still";
+    if (!cached(dir, still)) {
+      auto g = generate_video(still, photo, dir, model->path);
+      if (!g) return report(g.error());
+    }
+    auto measure = [&](bool flow) -> Result<std::vector<FaceMetrics>> {
+      auto src = open_video_file(dir / "video.mp4");
+      if (!src) return src.error();
+      AnalyserOptions opts = o.analysis.resolved();
+      opts.local_motion.enabled = flow;
+      FrameAnalyser analyser(model->model, opts);
+      std::vector<FaceMetrics> out;
+      Frame frame;
+      while ((*src)->read(frame) == ReadStatus::Frame) out.push_back(analyser.process(frame).metrics);
+      return out;
+    };
+    auto plain = measure(false);
+    if (!plain) return report(plain.error());
+    auto flow = measure(true);
+    if (!flow) return report(flow.error());
+    std::fputs(format_jitter_report(measure_jitter(plain.value(), flow.value(), still.noise_sigma)).c_str(), stdout);
+  }
   std::fputs(fmt::format("\n  videos and per-video analyses in {}\n", root.string()).c_str(), stdout);
   return 0;
 }

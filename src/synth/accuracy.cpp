@@ -98,6 +98,69 @@ std::vector<SuiteVideo> accuracy_suite() {
   return out;
 }
 
+Scenario jitter_scenario() {
+  Scenario s = base(10.0, 4242);
+  s.lighting_drift = 0.0;
+  s.head_motion = HeadMotion{};
+  return s;
+}
+
+namespace {
+// RMS distance of the points from their mean, and standard deviation of the values, after 1 s.
+double rms_spread(const std::vector<FaceMetrics>& ms, Side side) {
+  std::vector<cv::Point2d> p;
+  for (const auto& m : ms) {
+    if (m.t >= 1.0 && m.face_found && m.quality == kQualityOk) p.emplace_back(m.mouth_corner[side].x, m.mouth_corner[side].y);
+  }
+  if (p.size() < 2) return kNaN;
+  cv::Point2d mean(0, 0);
+  for (const auto& q : p) mean += q;
+  mean *= 1.0 / static_cast<double>(p.size());
+  double ss = 0.0;
+  for (const auto& q : p) ss += (q - mean).dot(q - mean);
+  return std::sqrt(ss / static_cast<double>(p.size() - 1));
+}
+double sd_aperture(const std::vector<FaceMetrics>& ms, Side side) {
+  std::vector<double> v;
+  for (const auto& m : ms) {
+    if (m.t >= 1.0 && m.face_found && m.quality == kQualityOk && std::isfinite(m.eye_aperture_iod[side])) v.push_back(m.eye_aperture_iod[side]);
+  }
+  if (v.size() < 2) return kNaN;
+  double mean = 0.0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  double ss = 0.0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+}  // namespace
+
+JitterReport measure_jitter(const std::vector<FaceMetrics>& landmark_only, const std::vector<FaceMetrics>& with_flow,
+                            double noise_sigma) {
+  JitterReport j;
+  j.frames = static_cast<int>(with_flow.size());
+  j.noise_sigma = noise_sigma;
+  for (Side s : kSides) {
+    j.corner_landmark_pct[s] = 100.0 * rms_spread(landmark_only, s);
+    j.corner_flow_pct[s] = 100.0 * rms_spread(with_flow, s);
+    j.aperture_landmark_pct[s] = 100.0 * sd_aperture(landmark_only, s);
+    j.aperture_flow_pct[s] = 100.0 * sd_aperture(with_flow, s);
+  }
+  return j;
+}
+
+std::string format_jitter_report(const JitterReport& j) {
+  std::string o = fmt::format(
+      "\n  jitter on a still face ({} frames, sensor noise sigma {:g} grey levels), % IOD:\n", j.frames, j.noise_sigma);
+  o += fmt::format("    {:<44} {:>10} {:>12} {:>8}\n", "", "landmark", "with flow", "ratio");
+  auto row = [&o](const std::string& name, double a, double b) {
+    o += fmt::format("    {:<44} {:>10.3f} {:>12.3f} {:>8.2f}\n", name, a, b, a > 0 ? b / a : kNaN);
+  };
+  for (Side s : kSides) row(fmt::format("mouth corner, person's {} (RMS from mean)", to_string(s)), j.corner_landmark_pct[s], j.corner_flow_pct[s]);
+  for (Side s : kSides) row(fmt::format("lid aperture, person's {} (SD)", to_string(s)), j.aperture_landmark_pct[s], j.aperture_flow_pct[s]);
+  return o;
+}
+
 AccuracyReport score_suite(const std::vector<VideoResult>& results) {
   AccuracyReport r;
   std::vector<double> onset, freq, amp_err, amp_ratio;

@@ -72,6 +72,22 @@ struct AccuracyReport {
 
 AccuracyReport score_suite(const std::vector<VideoResult>& results);
 
+// Landmark jitter on a still face: the noise floor that hides small twitches. A still video of the
+// suite's framing (10 s, sensor noise sigma 2 grey levels, no head motion, no lighting drift, no
+// events) is analysed twice: with the measured points as dlib's landmarks only, and refined by the
+// optical flow (the normal chain). Per side, after the first second: the RMS distance of the mouth
+// corner from its mean canonical position, and the standard deviation of the lid aperture, % IOD.
+Scenario jitter_scenario();
+struct JitterReport {
+  int frames = 0;
+  double noise_sigma = 0.0;
+  PerSide<double> corner_landmark_pct{kNaN, kNaN}, corner_flow_pct{kNaN, kNaN};
+  PerSide<double> aperture_landmark_pct{kNaN, kNaN}, aperture_flow_pct{kNaN, kNaN};
+};
+JitterReport measure_jitter(const std::vector<FaceMetrics>& landmark_only, const std::vector<FaceMetrics>& with_flow,
+                            double noise_sigma);
+std::string format_jitter_report(const JitterReport& j);
+
 // The table printed by `facetwitch accuracy`, with the targets beside the measured values.
 std::string format_accuracy_report(const AccuracyReport& r, std::size_t videos);
 
