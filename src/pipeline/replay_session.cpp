@@ -23,6 +23,7 @@ SessionSummary header_for(const ReplaySessionOptions& o, const SourceInfo& info)
   header.model_path = o.model_path;
   header.facetwitch_version = FACETWITCH_VERSION;
   header.settings = o.analyser.twitch;
+  header.asymmetry.baseline_requested_s = o.analyser.baseline_s;
   return header;
 }
 }  // namespace

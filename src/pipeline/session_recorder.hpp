@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -15,6 +16,9 @@
 namespace ft {
 
 // Accumulates the totals of a session; no files. Used by the recorder and by analyses without output.
+// The regional asymmetry and the detectability follow header.asymmetry.baseline_requested_s (0: no
+// personal baseline); docs/METRICS.md says how each summary number is made.
+// Memory: about 60 bytes per measurable frame (the per-frame regional values are kept for the medians).
 class SummaryAccumulator {
  public:
   explicit SummaryAccumulator(SessionSummary header) : s_(std::move(header)) {}
@@ -23,9 +27,26 @@ class SummaryAccumulator {
   SessionSummary summarise(const TwitchAnalyser& twitch) const;
 
  private:
+  // One measurable frame's regional values: left, right per AsymmetryMeasure.
+  struct RegionalRow {
+    double t = 0.0;
+    std::array<float, 2 * kAsymmetryMeasureCount> v{};
+    bool active = false;  // some signal stream was inside a detected event
+  };
+  // One valid signal sample of a stream.
+  struct StreamSample {
+    double t = 0.0;
+    float value = 0.0f;
+    float threshold = 0.0f;  // NaN before the detector's warm-up
+    bool active = false;
+  };
+  bool in_baseline(double t) const;
   SessionSummary s_;
   double first_t_ = 0.0, last_t_ = 0.0;
+  double first_measurable_t_ = kNaN;
   std::vector<double> height_diff_, index_;
+  std::vector<RegionalRow> regional_;
+  std::array<std::vector<StreamSample>, 4> streams_;  // mouth L, R, eye L, R
 };
 
 class SessionRecorder {
