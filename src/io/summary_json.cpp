@@ -132,7 +132,7 @@ Json over_time_json(const AsymmetrySummary& a) {
   return Json{{"block_s", kAsymmetryBlockS}, {"blocks", std::move(blocks)}};
 }
 
-Json detectability_json(const AsymmetrySummary& a) {
+Json detectability_json(const AsymmetrySummary& a, const TwitchSettings& settings) {
   Json j = Json{{"window", a.rest_basis},
                 {"start_s", num(a.rest_start_s, sf::kTimeDecimals)},
                 {"end_s", num(a.rest_end_s, sf::kTimeDecimals)}};
@@ -140,12 +140,18 @@ Json detectability_json(const AsymmetrySummary& a) {
     Json per_region = Json::object();
     for (Side side : kSides) {
       const StreamDetectability& d = a.detect(r)[side];
+      // The threshold is max(noise-based threshold, the minimum amplitude setting): say which one set it.
+      const double floor = r == Region::Mouth ? settings.min_amplitude_iod : settings.eye_min_amplitude_iod;
+      const char* limited_by = !std::isfinite(d.smallest_twitch_iod) ? "unknown"
+                               : std::fabs(d.smallest_twitch_iod - floor) < 1e-9 ? "min_amplitude_setting"
+                                                                               : "noise";
       per_region[std::string(to_string(side))] = Json{
           {"smallest_twitch_iod", num(d.smallest_twitch_iod, sf::kIodDecimals)},
           {"smallest_twitch_mm", num(d.smallest_twitch_iod * kAssumedIodMm, sf::kMmDecimals)},
           {"noise_sigma_iod", num(d.noise_sigma_iod, sf::kIodDecimals)},
           {"noise_sigma_mm", num(d.noise_sigma_iod * kAssumedIodMm, sf::kMmDecimals)},
           {"samples", d.samples},
+          {"limited_by", limited_by},
       };
     }
     j[std::string(to_string(r))] = std::move(per_region);
@@ -191,7 +197,7 @@ Json summary_json(const SessionSummary& s) {
       {"regions", regions_json(s.asymmetry)},
       {"over_time", over_time_json(s.asymmetry)},
   };
-  j["detectability"] = detectability_json(s.asymmetry);
+  j["detectability"] = detectability_json(s.asymmetry, s.settings);
   j["counts"] = counts_json(s.episodes, s.duration_s);
   Json episodes = Json::array();
   for (const Episode& e : s.episodes) {
