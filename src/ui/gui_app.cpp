@@ -2024,6 +2024,16 @@ nlohmann::json App::counters_file() const {
                       {"mouth_enabled", settings_.twitch.mouth_enabled},
                       {"eye_enabled", settings_.twitch.eye_enabled}};
   j["screenshot_written"] = screenshot_ok_;
+  // The Asymmetry tab's numbers (replay): the summary's `asymmetry` and `detectability`, as written to
+  // summary.json.
+  if (view_.mode == SourceMode::Replay && view_.analysis) {
+    const nlohmann::json summary =
+        nlohmann::json::parse(summary_to_json_string(view_.analysis->summary), nullptr, false);
+    if (!summary.is_discarded()) {
+      j["asymmetry"] = summary.value("asymmetry", nlohmann::json());
+      j["detectability"] = summary.value("detectability", nlohmann::json());
+    }
+  }
   bool running = false, failed = false;
   std::string status;
   nlohmann::json rec = {
