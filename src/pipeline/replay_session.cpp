@@ -174,7 +174,7 @@ void ReplaySession::publish(bool done) {
     std::lock_guard lock(control_mutex_);
     s->reapplying = pending_settings_.has_value();
   }
-  s->summary = totals_->summarise(*twitch_);
+  s->summary = totals_->summarise(*twitch_, done);
   s->summary.partial = partial_;
   s->summary.partial_reason = partial_reason_;
   if (!done)

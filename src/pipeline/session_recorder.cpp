@@ -85,7 +85,7 @@ void SummaryAccumulator::add(const FrameResult& r) {
   }
 }
 
-SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch) const {
+SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool final) const {
   SessionSummary s = s_;
   if (s.created_utc.empty()) s.created_utc = utc_now();
   const double span = last_t_ - first_t_;
@@ -102,6 +102,28 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch) const
   a.mouth_corner_height_iod = median_of(height_diff_);
   a.index = median_of(index_);
 
+  const std::size_t rows = regional_.size();
+  if (!final && regional_cache_valid_ && rows * 10 < regional_cache_rows_ * 11) {
+    const AsymmetrySummary& c = regional_cache_;
+    a.rest_basis = c.rest_basis;
+    a.rest_start_s = c.rest_start_s;
+    a.rest_end_s = c.rest_end_s;
+    a.rest_frames = c.rest_frames;
+    a.resting = c.resting;
+    a.over_time = c.over_time;
+    a.mouth_detect = c.mouth_detect;
+    a.eye_detect = c.eye_detect;
+    return s;
+  }
+  fill_regional(a, s);
+  regional_cache_ = a;
+  regional_cache_rows_ = rows;
+  regional_cache_valid_ = true;
+  return s;
+}
+
+void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary& events) const {
+  const SessionSummary& s = events;
   // Resting asymmetry: the baseline window, or every frame outside detected events.
   const bool baseline = a.baseline_requested_s > 0.0;
   a.rest_basis = baseline ? "baseline" : "outside_events";
@@ -172,7 +194,6 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch) const
       d.noise_sigma_iod = robust_sigma_of(values);
     }
   }
-  return s;
 }
 
 Result<std::unique_ptr<SessionRecorder>> SessionRecorder::open(const std::filesystem::path& dir,
@@ -201,7 +222,7 @@ Status SessionRecorder::add(const FrameResult& r, const TwitchAnalyser& twitch) 
   if (Status st = write_new_episodes(twitch); !st) return st;
   if (r.metrics.t - last_summary_t_ >= kSummaryEveryS) {
     last_summary_t_ = r.metrics.t;
-    SessionSummary s = acc_.summarise(twitch);
+    SessionSummary s = acc_.summarise(twitch, false);
     s.partial = true;
     s.partial_reason = "in progress";
     if (Status st = write_summary_json(dir_ / "summary.json", s); !st) return st;

@@ -1513,7 +1513,7 @@ void App::draw_asymmetry_tab() {
         ImGui::TextDisabled("%s", limit.c_str());
       } else {
         const bool within = r.verdict == BandVerdict::Within;
-        ImGui::TextColored(to_vec4(within ? colour::kOk : colour::kWarn), "%s %s", within ? "ok <" : "ABOVE",
+        ImGui::TextColored(to_vec4(within ? colour::kOk : colour::kWarn), "%s%s", within ? "ok <" : "ABOVE >",
                            limit.c_str());
       }
       if (ImGui::IsItemHovered())

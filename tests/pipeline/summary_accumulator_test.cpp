@@ -114,3 +114,22 @@ TEST(SummaryAccumulator, OverTimeHasOneBlockPerTenSeconds) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// In-progress summaries reuse the regional medians until the frames grew by 10%; the final one is
+// always complete.
+TEST(SummaryAccumulator, InProgressSummariesReuseTheRegionalMediansUntilTenPercentMore) {
+  SessionSummary header;
+  SummaryAccumulator acc(header);
+  const TwitchAnalyser twitch{TwitchSettings{}};
+  for (int i = 0; i < 100; ++i) acc.add(frame(i));
+  EXPECT_EQ(acc.summarise(twitch, false).asymmetry.rest_frames, 100);
+  for (int i = 100; i < 105; ++i) acc.add(frame(i));
+  EXPECT_EQ(acc.summarise(twitch, false).asymmetry.rest_frames, 100);  // reused
+  EXPECT_EQ(acc.summarise(twitch, true).asymmetry.rest_frames, 105);   // final: complete
+  for (int i = 105; i < 116; ++i) acc.add(frame(i));
+  EXPECT_EQ(acc.summarise(twitch, false).asymmetry.rest_frames, 116);  // grew by 10%: recomputed
+}
+
+}  // namespace ft
