@@ -1,7 +1,10 @@
 // analysis_options.cpp: shared options and model loading.
 #include "app/analysis_options.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <sstream>
+#include <string>
 
 #include "face/model_locator.hpp"
 
@@ -31,6 +34,29 @@ void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
   cmd->add_option("--merge-gap", t.merge_gap_s, "twitches closer than this (s) form one episode")
       ->check(CLI::Range(0.05, 10.0))
       ->capture_default_str();
+  cmd->add_option("--baseline-s", o.analyser.baseline_s,
+                  "personal baseline: the first N seconds of measurable frames (hold a neutral face) give the "
+                  "resting asymmetry and the smallest detectable twitch (default: no baseline; the whole "
+                  "recording outside detected events)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            double v = 0.0;
+            try {
+              std::size_t used = 0;
+              v = std::stod(text, &used);
+              if (used != text.size()) v = kNaN;
+            } catch (const std::exception&) {
+              v = kNaN;
+            }
+            if (!(std::isfinite(v) && v >= kMinBaselineS && v <= kMaxBaselineS)) {
+              std::ostringstream msg;
+              msg << "--baseline-s must be a number of seconds from " << kMinBaselineS << " to " << kMaxBaselineS
+                  << " (got '" << text << "')";
+              return msg.str();
+            }
+            return {};
+          },
+          "SECONDS", "baseline seconds"));
   cmd->add_flag("--no-mouth", o.no_mouth, "do not detect mouth-corner twitches");
   cmd->add_flag("--no-eye", o.no_eye, "do not detect eyelid twitches");
 }

@@ -21,6 +21,11 @@ struct AnalysisCli {
   AnalyserOptions resolved() const;
 };
 
+// --baseline-s: accepted range, seconds. The lower bound leaves a second after the twitch detector's
+// warm-up (1 s by default), during which it has no threshold yet.
+inline constexpr double kMinBaselineS = 2.0;
+inline constexpr double kMaxBaselineS = 600.0;
+
 void add_analysis_options(CLI::App* cmd, AnalysisCli& o);
 
 struct LoadedModel {

@@ -96,8 +96,8 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_flag("--paused", o->paused, "replay: start paused");
   cmd->add_flag("--fullscreen", o->fullscreen, "start full screen");
   cmd->add_option("--panel", o->panel,
-                  "show this panel at start: results, source, settings or help")
-      ->check(CLI::IsMember({"results", "source", "settings", "help"}));
+                  "show this panel at start: results, source, settings, asymmetry or help")
+      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "help"}));
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
@@ -139,6 +139,7 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.panel = o->panel;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
+    g.baseline_s = o->analysis.analyser.baseline_s;
     // Sensitivity given on the command line wins over the saved settings (and is not saved).
     const char* twitch_options[] = {"--threshold-k", "--min-amplitude", "--eye-min-amplitude",
                                     "--merge-gap",   "--no-mouth",      "--no-eye"};

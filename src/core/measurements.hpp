@@ -66,6 +66,16 @@ struct FaceMetrics {
   // Height of the person's left mouth corner minus the right one's (canonical y), IOD. Positive when the
   // person's left corner is higher.
   double mouth_corner_height_diff_iod = kNaN;
+  // Regional asymmetry measures (metrics/regional_asymmetry.hpp, docs/METRICS.md), per side:
+  // distance from the lower-lip vermilion midpoint (the outer lower-lip contour at the midline) to the
+  // mouth corner, IOD (Emotrics' commissure excursion);
+  PerSide<double> commissure_excursion_iod{kNaN, kNaN};
+  // Emotrics' smile angle: 90 deg plus the elevation of the midpoint-to-corner line above the canonical
+  // horizontal (90: the corner level with the lower-lip midpoint; larger: the corner higher), degrees;
+  PerSide<double> smile_angle_deg{kNaN, kNaN};
+  // the angle at the mouth corner between the lines to the other corner and to the same side's inner
+  // eye corner (endocanthion), degrees (the CCE angle of Klimach et al. 2020).
+  PerSide<double> cce_angle_deg{kNaN, kNaN};
   // Mean distance between each left landmark and its right partner mirrored across the fitted midline
   // (brows, eyes, nose base, lips), IOD. 0 for a perfectly symmetric face.
   double asymmetry_index_iod = kNaN;

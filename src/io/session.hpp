@@ -7,6 +7,7 @@
 // Thread safety: each writer is used by one thread at a time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/measurements.hpp"
+#include "metrics/regional_asymmetry.hpp"
 #include "signal/twitch_settings.hpp"
 
 namespace ft {
@@ -26,12 +28,54 @@ struct FrameRecord {
   FrameSignals signals;
 };
 
+// Medians of the signed left - right difference of each regional measure over one block of time.
+struct AsymmetryBlock {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  std::int64_t frames = 0;                              // measurable frames in the block
+  std::array<double, kAsymmetryMeasureCount> diff{};    // by AsymmetryMeasure; IOD or degrees
+};
+
+// How small a twitch one signal stream (region x side) could have shown during the personal baseline.
+struct StreamDetectability {
+  // Median of the detection threshold in force (SignalSample::threshold_iod) over the window's valid
+  // samples: the smallest displacement from rest that the detector counts. NaN when no sample had one.
+  double smallest_twitch_iod = kNaN;
+  // Robust noise sigma (1.4826 * MAD) of the signal value over the same samples, IOD.
+  double noise_sigma_iod = kNaN;
+  std::int64_t samples = 0;
+};
+
+// Length of the blocks of AsymmetrySummary::over_time.
+inline constexpr double kAsymmetryBlockS = 10.0;
+
 struct AsymmetrySummary {
   // Median over frames with good quality of FaceMetrics::mouth_corner_height_diff_iod (signed, positive
   // when the person's left corner is higher) and of the asymmetry index. NaN when no frame qualified.
   double mouth_corner_height_iod = kNaN;
   double index = kNaN;
   std::int64_t frames_used = 0;
+
+  // The personal baseline: the first `baseline_requested_s` seconds of measurable frames (from the
+  // first measurable frame on). 0: none requested; resting values then come from every measurable
+  // frame outside detected events (episodes, blinks, voluntary movements) and the detectability from
+  // every valid sample. docs/METRICS.md, "Personal baseline".
+  double baseline_requested_s = 0.0;
+  std::string rest_basis = "outside_events";  // "baseline" or "outside_events"
+  double rest_start_s = kNaN;                 // the frames used: first and last time
+  double rest_end_s = kNaN;
+  std::int64_t rest_frames = 0;
+  // Resting asymmetry per region: medians of each side's value over the resting frames, compared.
+  std::array<RegionalAsymmetry, kAsymmetryMeasureCount> resting = unmeasured_asymmetry();
+  // Over time: medians of each measure's per-frame left - right difference per kAsymmetryBlockS block of
+  // the recording (all measurable frames).
+  std::vector<AsymmetryBlock> over_time;
+  // Smallest detectable twitch and noise floor per stream, over the same window as `resting` (the
+  // baseline; otherwise the whole recording's valid samples).
+  PerSide<StreamDetectability> mouth_detect{};
+  PerSide<StreamDetectability> eye_detect{};
+  const PerSide<StreamDetectability>& detect(Region r) const { return r == Region::Mouth ? mouth_detect : eye_detect; }
+  PerSide<StreamDetectability>& detect(Region r) { return r == Region::Mouth ? mouth_detect : eye_detect; }
 };
 
 struct SessionSummary {

@@ -130,6 +130,79 @@ Json settings_json(const TwitchSettings& s) {
   };
 }
 
+std::string side_name(const RegionalAsymmetry& r) {
+  return r.has_weaker ? std::string(to_string(r.weaker)) : std::string();
+}
+
+Json regions_json(const AsymmetrySummary& a) {
+  Json regions = Json::object();
+  for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+    const RegionalAsymmetry& r = a.resting[i];
+    const AsymmetryMeasureInfo& info = measure_info(kAsymmetryMeasures[i]);
+    const int dec = info.angle ? sf::kDegDecimals : sf::kIodDecimals;
+    const std::string weaker = side_name(r);
+    regions[std::string(info.key)] = Json{
+        {"unit", info.angle ? "deg" : "iod"},
+        {"left", num(r.left, dec)},
+        {"right", num(r.right, dec)},
+        {"diff", num(r.diff, dec)},
+        {"diff_mm", num(r.diff_mm, sf::kMmDecimals)},
+        {"percent_of_stronger", num(r.percent, 2)},
+        {"weaker_side", weaker.empty() ? Json(nullptr) : Json(weaker)},
+        {"verdict", std::string(to_string(r.verdict))},
+        {"normal_band",
+         Json{{"limit", exact(info.band.limit)},
+              {"unit", info.angle ? "deg" : "mm"},
+              {"provisional", info.band.provisional},
+              {"source", std::string(info.band.source)}}},
+    };
+  }
+  return regions;
+}
+
+Json over_time_json(const AsymmetrySummary& a) {
+  Json blocks = Json::array();
+  for (const AsymmetryBlock& b : a.over_time) {
+    Json diff = Json::object();
+    for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+      const AsymmetryMeasureInfo& info = measure_info(kAsymmetryMeasures[i]);
+      diff[std::string(info.key)] = num(b.diff[i], info.angle ? sf::kDegDecimals : sf::kIodDecimals);
+    }
+    blocks.push_back(Json{{"start_s", num(b.start_s, sf::kTimeDecimals)},
+                          {"end_s", num(b.end_s, sf::kTimeDecimals)},
+                          {"frames", b.frames},
+                          {"diff", std::move(diff)}});
+  }
+  return Json{{"block_s", kAsymmetryBlockS}, {"blocks", std::move(blocks)}};
+}
+
+Json detectability_json(const AsymmetrySummary& a, const TwitchSettings& settings) {
+  Json j = Json{{"window", a.rest_basis},
+                {"start_s", num(a.rest_start_s, sf::kTimeDecimals)},
+                {"end_s", num(a.rest_end_s, sf::kTimeDecimals)}};
+  for (Region r : kRegions) {
+    Json per_region = Json::object();
+    for (Side side : kSides) {
+      const StreamDetectability& d = a.detect(r)[side];
+      // The threshold is max(noise-based threshold, the minimum amplitude setting): say which one set it.
+      const double floor = r == Region::Mouth ? settings.min_amplitude_iod : settings.eye_min_amplitude_iod;
+      const char* limited_by = !std::isfinite(d.smallest_twitch_iod) ? "unknown"
+                               : std::fabs(d.smallest_twitch_iod - floor) < 1e-9 ? "min_amplitude_setting"
+                                                                               : "noise";
+      per_region[std::string(to_string(side))] = Json{
+          {"smallest_twitch_iod", num(d.smallest_twitch_iod, sf::kIodDecimals)},
+          {"smallest_twitch_mm", num(d.smallest_twitch_iod * kAssumedIodMm, sf::kMmDecimals)},
+          {"noise_sigma_iod", num(d.noise_sigma_iod, sf::kIodDecimals)},
+          {"noise_sigma_mm", num(d.noise_sigma_iod * kAssumedIodMm, sf::kMmDecimals)},
+          {"samples", d.samples},
+          {"limited_by", limited_by},
+      };
+    }
+    j[std::string(to_string(r))] = std::move(per_region);
+  }
+  return j;
+}
+
 Json summary_json(const SessionSummary& s) {
   Json j = Json::object();
   j["video"] = s.video;
@@ -160,7 +233,15 @@ Json summary_json(const SessionSummary& s) {
        num(s.asymmetry.mouth_corner_height_iod * kAssumedIodMm, sf::kMmDecimals)},
       {"index", num(s.asymmetry.index, sf::kIodDecimals)},
       {"frames_used", s.asymmetry.frames_used},
+      {"baseline_requested_s", exact(s.asymmetry.baseline_requested_s)},
+      {"rest_basis", s.asymmetry.rest_basis},
+      {"rest_start_s", num(s.asymmetry.rest_start_s, sf::kTimeDecimals)},
+      {"rest_end_s", num(s.asymmetry.rest_end_s, sf::kTimeDecimals)},
+      {"rest_frames", s.asymmetry.rest_frames},
+      {"regions", regions_json(s.asymmetry)},
+      {"over_time", over_time_json(s.asymmetry)},
   };
+  j["detectability"] = detectability_json(s.asymmetry, s.settings);
   j["counts"] = counts_json(s.episodes, s.duration_s);
   Json episodes = Json::array();
   for (const Episode& e : s.episodes) {
@@ -381,7 +462,7 @@ class JsonReader {
   void fail(const std::string& where, const char* key, const char* expected) {
     if (!error_.empty())
       return;
-    const std::string field = where.empty() ? std::string(key) : where + "." + key;
+    const std::string field = where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
     error_ = fmt::format("field '{}' must be {}", field, expected);
   }
 
@@ -413,6 +494,64 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
     r.get(*a, "mouth_corner_height_iod", "asymmetry", s.asymmetry.mouth_corner_height_iod);
     r.get(*a, "index", "asymmetry", s.asymmetry.index);
     r.get(*a, "frames_used", "asymmetry", s.asymmetry.frames_used);
+    AsymmetrySummary& as = s.asymmetry;
+    r.get(*a, "baseline_requested_s", "asymmetry", as.baseline_requested_s);
+    r.get(*a, "rest_basis", "asymmetry", as.rest_basis);
+    r.get(*a, "rest_start_s", "asymmetry", as.rest_start_s);
+    r.get(*a, "rest_end_s", "asymmetry", as.rest_end_s);
+    r.get(*a, "rest_frames", "asymmetry", as.rest_frames);
+    if (const Json* regions = r.object(*a, "regions", "asymmetry")) {
+      for (std::size_t i = 0; i < kAsymmetryMeasureCount && r.ok(); ++i) {
+        const std::string key(measure_info(kAsymmetryMeasures[i]).key);
+        const std::string where = "asymmetry.regions";
+        if (const Json* m = r.object(*regions, key.c_str(), where)) {
+          double left = kNaN, right = kNaN;
+          r.get(*m, "left", fmt::format("{}.{}", where, key), left);
+          r.get(*m, "right", fmt::format("{}.{}", where, key), right);
+          // The derived fields follow from the two values and the band table.
+          as.resting[i] = compare_sides(kAsymmetryMeasures[i], left, right);
+        }
+      }
+    }
+    if (const Json* ot = r.object(*a, "over_time", "asymmetry")) {
+      if (const Json* list = r.array(*ot, "blocks", "asymmetry.over_time")) {
+        for (std::size_t k = 0; k < list->size() && r.ok(); ++k) {
+          const std::string where = fmt::format("asymmetry.over_time.blocks[{}]", k);
+          const Json& item = (*list)[k];
+          if (!r.require_object(item, where))
+            break;
+          AsymmetryBlock b;
+          b.diff.fill(kNaN);
+          r.get(item, "start_s", where, b.start_s);
+          r.get(item, "end_s", where, b.end_s);
+          r.get(item, "frames", where, b.frames);
+          if (const Json* diff = r.object(item, "diff", where)) {
+            for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+              const std::string key(measure_info(kAsymmetryMeasures[i]).key);
+              r.get(*diff, key.c_str(), fmt::format("{}.diff", where), b.diff[i]);
+            }
+          }
+          as.over_time.push_back(b);
+        }
+      }
+    }
+  }
+  if (const Json* d = r.object(j, "detectability", "")) {
+    for (Region reg : kRegions) {
+      const std::string rk(to_string(reg));
+      if (const Json* per_region = r.object(*d, rk.c_str(), "detectability")) {
+        for (Side side : kSides) {
+          const std::string sk(to_string(side));
+          const std::string where = fmt::format("detectability.{}", rk);
+          if (const Json* x = r.object(*per_region, sk.c_str(), where)) {
+            StreamDetectability& out = s.asymmetry.detect(reg)[side];
+            r.get(*x, "smallest_twitch_iod", fmt::format("{}.{}", where, sk), out.smallest_twitch_iod);
+            r.get(*x, "noise_sigma_iod", fmt::format("{}.{}", where, sk), out.noise_sigma_iod);
+            r.get(*x, "samples", fmt::format("{}.{}", where, sk), out.samples);
+          }
+        }
+      }
+    }
   }
   if (const Json* list = r.array(j, "episodes", "")) {
     for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "metrics/head_pose.hpp"
+#include "metrics/regional_asymmetry.hpp"
 
 namespace ft {
 namespace {
@@ -41,6 +42,10 @@ void fill_geometry(const Landmarks68& image_px, FaceMetrics& out, CanonicalFace*
   }
   out.mouth_corner_height_diff_iod = out.mouth_corner.left.y - out.mouth_corner.right.y;
   out.asymmetry_index_iod = mirror_asymmetry_index(face);
+  const RegionalGeometry g = regional_geometry(c);
+  out.commissure_excursion_iod = g.commissure_excursion_iod;
+  out.smile_angle_deg = g.smile_angle_deg;
+  out.cce_angle_deg = g.cce_angle_deg;
   if (canonical) *canonical = face;
 }
 

@@ -1,6 +1,8 @@
 // face_metrics.hpp: one frame's face-normalised measurements (FaceMetrics, core/measurements.hpp) from
 // its landmarks: the canonical alignment, mouth-corner positions, eyelid apertures, brow heights, the
-// mouth-corner height difference and the mirror asymmetry index, head pose and quality flags.
+// mouth-corner height difference, the mirror asymmetry index, the regional asymmetry measures
+// (commissure excursion, smile angle, CCE angle: metrics/regional_asymmetry.hpp), head pose and quality
+// flags.
 // Pure functions; thread-safe.
 #pragma once
 

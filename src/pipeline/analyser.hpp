@@ -25,6 +25,9 @@ struct AnalyserOptions {
   LocalMotionOptions local_motion;
   TwitchSettings twitch;
   QualityLimits quality;
+  // Personal baseline for the summary (SummaryAccumulator): the first baseline_s seconds of measurable
+  // frames give the resting asymmetry and the detectability; 0: none (docs/METRICS.md).
+  double baseline_s = 0.0;
 };
 
 // Wall time of each stage of FrameAnalyser::process() for one frame, milliseconds (steady clock).

@@ -419,6 +419,7 @@ void LivePipeline::analyse_loop() {
     header.model_path = model_path_;
     header.facetwitch_version = FACETWITCH_VERSION;
     header.settings = options_.twitch;
+    header.asymmetry.baseline_requested_s = options_.baseline_s;
     if (!record_dir_.empty()) {
       auto rec = SessionRecorder::open(record_dir_, header);
       if (rec) {

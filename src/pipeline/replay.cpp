@@ -33,6 +33,7 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   header.model_path = req.model_path;
   header.facetwitch_version = FACETWITCH_VERSION;
   header.settings = req.analyser.twitch;
+  header.asymmetry.baseline_requested_s = req.analyser.baseline_s;
 
   std::unique_ptr<SessionRecorder> recorder;
   if (!req.out_dir.empty()) {

@@ -23,6 +23,7 @@ SessionSummary header_for(const ReplaySessionOptions& o, const SourceInfo& info)
   header.model_path = o.model_path;
   header.facetwitch_version = FACETWITCH_VERSION;
   header.settings = o.analyser.twitch;
+  header.asymmetry.baseline_requested_s = o.analyser.baseline_s;
   return header;
 }
 }  // namespace
@@ -173,7 +174,7 @@ void ReplaySession::publish(bool done) {
     std::lock_guard lock(control_mutex_);
     s->reapplying = pending_settings_.has_value();
   }
-  s->summary = totals_->summarise(*twitch_);
+  s->summary = totals_->summarise(*twitch_, done);
   s->summary.partial = partial_;
   s->summary.partial_reason = partial_reason_;
   if (!done)

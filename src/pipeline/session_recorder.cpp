@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "signal/running_stats.hpp"
@@ -20,7 +21,36 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+
+// 1.4826 * median absolute deviation from the median (sigma for Gaussian data); NaN when empty.
+double robust_sigma_of(const std::vector<double>& v) {
+  const double m = median_of(v);
+  std::vector<double> dev;
+  dev.reserve(v.size());
+  for (double x : v) dev.push_back(std::fabs(x - m));
+  return 1.4826 * median_of(std::move(dev));
+}
+
+std::size_t stream_index(Region r, Side s) {
+  return 2 * static_cast<std::size_t>(r) + static_cast<std::size_t>(s);
+}
+
+// Inside [start, end] of any of `events` (by their start_s / end_s).
+template <class Events>
+bool inside_any(const Events& events, double t) {
+  for (const auto& e : events) {
+    if (t >= e.start_s && t <= e.end_s) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool SummaryAccumulator::in_baseline(double t) const {
+  const double b = s_.asymmetry.baseline_requested_s;
+  return b > 0.0 && std::isfinite(first_measurable_t_) && t < first_measurable_t_ + b;
+}
 
 void SummaryAccumulator::add(const FrameResult& r) {
   const auto& m = r.metrics;
@@ -28,14 +58,34 @@ void SummaryAccumulator::add(const FrameResult& r) {
   last_t_ = m.t;
   ++s_.frames;
   if (m.face_found) ++s_.frames_with_face;
+  bool any_active = false;
+  for (Region reg : kRegions) {
+    for (Side side : kSides) {
+      const SignalSample& x = r.signals[reg][side];
+      any_active = any_active || x.active;
+      if (!x.valid || !std::isfinite(x.value_iod)) continue;
+      streams_[stream_index(reg, side)].push_back(
+          {m.t, static_cast<float>(x.value_iod), static_cast<float>(x.threshold_iod), x.active});
+    }
+  }
   if (frame_is_measurable(m)) {
     ++s_.frames_good_quality;
     height_diff_.push_back(m.mouth_corner_height_diff_iod);
     index_.push_back(m.asymmetry_index_iod);
+    if (!std::isfinite(first_measurable_t_)) first_measurable_t_ = m.t;
+    RegionalRow row;
+    row.t = m.t;
+    row.active = any_active;
+    for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+      const PerSide<double> v = side_values(m, kAsymmetryMeasures[i]);
+      row.v[2 * i] = static_cast<float>(v.left);
+      row.v[2 * i + 1] = static_cast<float>(v.right);
+    }
+    regional_.push_back(row);
   }
 }
 
-SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch) const {
+SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool final) const {
   SessionSummary s = s_;
   if (s.created_utc.empty()) s.created_utc = utc_now();
   const double span = last_t_ - first_t_;
@@ -47,10 +97,103 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch) const
   s.blinks = twitch.blinks();
   s.voluntary_movements = twitch.voluntary_movements();
   s.settings = twitch.settings();
-  s.asymmetry.frames_used = static_cast<std::int64_t>(height_diff_.size());
-  s.asymmetry.mouth_corner_height_iod = median_of(height_diff_);
-  s.asymmetry.index = median_of(index_);
+  AsymmetrySummary& a = s.asymmetry;
+  a.frames_used = static_cast<std::int64_t>(height_diff_.size());
+  a.mouth_corner_height_iod = median_of(height_diff_);
+  a.index = median_of(index_);
+
+  const std::size_t rows = regional_.size();
+  if (!final && regional_cache_valid_ && rows * 10 < regional_cache_rows_ * 11) {
+    const AsymmetrySummary& c = regional_cache_;
+    a.rest_basis = c.rest_basis;
+    a.rest_start_s = c.rest_start_s;
+    a.rest_end_s = c.rest_end_s;
+    a.rest_frames = c.rest_frames;
+    a.resting = c.resting;
+    a.over_time = c.over_time;
+    a.mouth_detect = c.mouth_detect;
+    a.eye_detect = c.eye_detect;
+    return s;
+  }
+  fill_regional(a, s);
+  regional_cache_ = a;
+  regional_cache_rows_ = rows;
+  regional_cache_valid_ = true;
   return s;
+}
+
+void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary& events) const {
+  const SessionSummary& s = events;
+  // Resting asymmetry: the baseline window, or every frame outside detected events.
+  const bool baseline = a.baseline_requested_s > 0.0;
+  a.rest_basis = baseline ? "baseline" : "outside_events";
+  auto at_rest = [&](double t, bool active) {
+    if (baseline) return in_baseline(t);
+    return !active && !inside_any(s.episodes, t) && !inside_any(s.blinks, t) &&
+           !inside_any(s.voluntary_movements, t);
+  };
+  std::array<std::vector<double>, 2 * kAsymmetryMeasureCount> rest;
+  a.rest_frames = 0;
+  a.rest_start_s = kNaN;
+  a.rest_end_s = kNaN;
+  for (const RegionalRow& row : regional_) {
+    if (!at_rest(row.t, row.active)) continue;
+    ++a.rest_frames;
+    if (!std::isfinite(a.rest_start_s)) a.rest_start_s = row.t;
+    a.rest_end_s = row.t;
+    for (std::size_t k = 0; k < row.v.size(); ++k) {
+      if (std::isfinite(row.v[k])) rest[k].push_back(row.v[k]);
+    }
+  }
+  for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+    a.resting[i] = compare_sides(kAsymmetryMeasures[i], median_of(rest[2 * i]), median_of(rest[2 * i + 1]));
+  }
+
+  // Over time: per-frame differences, medians per block from the recording's first frame.
+  a.over_time.clear();
+  std::array<std::vector<double>, kAsymmetryMeasureCount> block;
+  AsymmetryBlock current;
+  long current_index = -1;
+  auto close_block = [&] {
+    if (current_index < 0 || current.frames == 0) return;
+    for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+      current.diff[i] = median_of(block[i]);
+      block[i].clear();
+    }
+    a.over_time.push_back(current);
+  };
+  for (const RegionalRow& row : regional_) {
+    const long index = static_cast<long>(std::floor((row.t - first_t_) / kAsymmetryBlockS));
+    if (index != current_index) {
+      close_block();
+      current = AsymmetryBlock{};
+      current.start_s = first_t_ + static_cast<double>(index) * kAsymmetryBlockS;
+      current.end_s = std::min(current.start_s + kAsymmetryBlockS, last_t_);
+      current_index = index;
+    }
+    ++current.frames;
+    for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+      const double d = static_cast<double>(row.v[2 * i]) - static_cast<double>(row.v[2 * i + 1]);
+      if (std::isfinite(d)) block[i].push_back(d);
+    }
+  }
+  close_block();
+
+  // Smallest detectable twitch and noise floor per stream.
+  for (Region reg : kRegions) {
+    for (Side side : kSides) {
+      std::vector<double> thresholds, values;
+      for (const StreamSample& x : streams_[stream_index(reg, side)]) {
+        if (baseline ? !in_baseline(x.t) : x.active) continue;
+        values.push_back(x.value);
+        if (std::isfinite(x.threshold)) thresholds.push_back(x.threshold);
+      }
+      StreamDetectability& d = a.detect(reg)[side];
+      d.samples = static_cast<std::int64_t>(values.size());
+      d.smallest_twitch_iod = median_of(thresholds);
+      d.noise_sigma_iod = robust_sigma_of(values);
+    }
+  }
 }
 
 Result<std::unique_ptr<SessionRecorder>> SessionRecorder::open(const std::filesystem::path& dir,
@@ -79,7 +222,7 @@ Status SessionRecorder::add(const FrameResult& r, const TwitchAnalyser& twitch) 
   if (Status st = write_new_episodes(twitch); !st) return st;
   if (r.metrics.t - last_summary_t_ >= kSummaryEveryS) {
     last_summary_t_ = r.metrics.t;
-    SessionSummary s = acc_.summarise(twitch);
+    SessionSummary s = acc_.summarise(twitch, false);
     s.partial = true;
     s.partial_reason = "in progress";
     if (Status st = write_summary_json(dir_ / "summary.json", s); !st) return st;

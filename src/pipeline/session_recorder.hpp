@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -15,17 +16,46 @@
 namespace ft {
 
 // Accumulates the totals of a session; no files. Used by the recorder and by analyses without output.
+// The regional asymmetry and the detectability follow header.asymmetry.baseline_requested_s (0: no
+// personal baseline); docs/METRICS.md says how each summary number is made.
+// Memory: about 160 bytes per frame (the per-frame regional values and the signal samples are kept for
+// the medians): about 17 MB for an hour at 30 fps.
 class SummaryAccumulator {
  public:
   explicit SummaryAccumulator(SessionSummary header) : s_(std::move(header)) {}
   void add(const FrameResult& r);
   // Fills the totals and copies episodes, blinks and voluntary movements (sorted by start) from `twitch`.
-  SessionSummary summarise(const TwitchAnalyser& twitch) const;
+  // `final` false (a summary while the analysis runs): the regional asymmetry, blocks and detectability
+  // (medians over every frame so far) are recomputed only when the frames grew by 10% since they were
+  // last computed, else the last ones are reused, so that frequent in-progress summaries cost O(1)
+  // amortised per frame. `final` true: everything computed from every frame.
+  SessionSummary summarise(const TwitchAnalyser& twitch, bool final = true) const;
 
  private:
+  // One measurable frame's regional values: left, right per AsymmetryMeasure.
+  struct RegionalRow {
+    double t = 0.0;
+    std::array<float, 2 * kAsymmetryMeasureCount> v{};
+    bool active = false;  // some signal stream was inside a detected event
+  };
+  // One valid signal sample of a stream.
+  struct StreamSample {
+    double t = 0.0;
+    float value = 0.0f;
+    float threshold = 0.0f;  // NaN before the detector's warm-up
+    bool active = false;
+  };
+  bool in_baseline(double t) const;
+  void fill_regional(AsymmetrySummary& a, const SessionSummary& events) const;
   SessionSummary s_;
   double first_t_ = 0.0, last_t_ = 0.0;
+  double first_measurable_t_ = kNaN;
   std::vector<double> height_diff_, index_;
+  std::vector<RegionalRow> regional_;
+  std::array<std::vector<StreamSample>, 4> streams_;  // mouth L, R, eye L, R
+  mutable AsymmetrySummary regional_cache_;  // the last regional computation (see summarise)
+  mutable std::size_t regional_cache_rows_ = 0;
+  mutable bool regional_cache_valid_ = false;
 };
 
 class SessionRecorder {

@@ -139,6 +139,7 @@ class App {
   void draw_episodes_table(float height);
   void draw_source_tab();
   void draw_settings_tab();
+  void draw_asymmetry_tab();
   void draw_help();
   bool timeline(float width, float height);
 
@@ -194,7 +195,7 @@ class App {
   float video_rect_[4] = {0, 0, 0, 0};  // x, y, w, h of the picture, window coordinates
   std::vector<Toast> toasts_;
   bool show_help_ = false;
-  int select_tab_ = -1;  // 0 results, 1 source, 2 settings: selected on the next frame
+  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry: selected on the next frame
   bool fullscreen_ = false;
   int windowed_[4] = {100, 100, 1440, 900};
   Clock::time_point started_{};
@@ -224,6 +225,7 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   SourceController::Config cfg;
   cfg.model_cli = opts_.model;
   cfg.analyser.twitch = settings_.twitch;
+  cfg.analyser.baseline_s = opts_.baseline_s;
   sources_ = std::make_unique<SourceController>(cfg);
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
@@ -1155,8 +1157,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
       std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }),
       toasts_.end());
   if (ImGui::BeginTabBar("##tabs")) {
-    const char* names[] = {"Results", "Source", "Settings"};
-    for (int i = 0; i < 3; ++i) {
+    const char* names[] = {"Results", "Source", "Settings", "Asymmetry"};
+    for (int i = 0; i < 4; ++i) {
       const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, f)) {
         ImGui::Spacing();
@@ -1166,6 +1168,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
           draw_source_tab();
         if (i == 2)
           draw_settings_tab();
+        if (i == 3)
+          draw_asymmetry_tab();
         ImGui::EndTabItem();
       }
     }
@@ -1434,6 +1438,171 @@ void App::draw_results_tab() {
       ImGui::TextDisabled("%s", rows[i].what);
       ImGui::TableNextColumn();
       ImGui::Text("%.2f", rows[i].end - rows[i].start);
+    }
+    ImGui::EndTable();
+  }
+}
+
+// The regional asymmetry (docs/METRICS.md): resting values per region against their normal bands,
+// the smallest twitch the recording could have shown, and the asymmetry over time. Replay: from the
+// analysis summary (the same numbers as summary.json, complete when the analysis is done).
+void App::draw_asymmetry_tab() {
+  const AsymmetrySummary* a = nullptr;
+  bool done = false;
+  if (view_.mode == SourceMode::Replay && view_.analysis) {
+    a = &view_.analysis->summary.asymmetry;
+    done = view_.analysis->done;
+  }
+  if (a == nullptr) {
+    ImGui::TextWrapped(view_.mode == SourceMode::Live
+                           ? "Live: the regional asymmetry is written to the recording's summary.json when "
+                             "the recording ends. Open the recorded video to see it here."
+                           : "Open a recorded video: the regional asymmetry appears here as it is analysed.");
+    return;
+  }
+  ImGui::PushFont(fonts_.bold);
+  ImGui::Text("Resting asymmetry");
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", done ? "" : "(analysing...)");
+  if (a->rest_basis == "baseline") {
+    ImGui::TextWrapped("Personal baseline: the first %.0f s of measurable frames (%.1f-%.1f s, %lld frames).",
+                       a->baseline_requested_s, a->rest_start_s, a->rest_end_s,
+                       static_cast<long long>(a->rest_frames));
+  } else {
+    ImGui::TextWrapped("No personal baseline (--baseline-s): every measurable frame outside detected "
+                       "events (%lld frames).",
+                       static_cast<long long>(a->rest_frames));
+  }
+  ImGui::TextDisabled("Person's sides. L-R signed; mm assume an IOD of %.0f mm.", kAssumedIodMm);
+  const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuterH |
+                             ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+  auto side_cell = [](const RegionalAsymmetry& r) {
+    if (!r.has_weaker) {
+      ImGui::TextDisabled("\xE2\x80\x94");
+      return;
+    }
+    ImGui::TextColored(to_vec4(r.weaker == Side::Left ? colour::kLeft : colour::kRight), "%s",
+                       r.weaker == Side::Left ? "left" : "right");
+  };
+  if (ImGui::BeginTable("##regional", 7, tf)) {
+    ImGui::TableSetupColumn("Region");
+    ImGui::TableSetupColumn("L");
+    ImGui::TableSetupColumn("R");
+    ImGui::TableSetupColumn("L\xE2\x88\x92R");
+    ImGui::TableSetupColumn("%");
+    ImGui::TableSetupColumn("Weaker");
+    ImGui::TableSetupColumn("Band", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    // Short names for the narrow panel (the full names: tooltip, summary.json, docs/METRICS.md).
+    const char* short_names[kAsymmetryMeasureCount] = {"Corner height", "Excursion", "Smile angle",
+                                                       "CCE angle",     "Fissure",   "Brow height"};
+    for (const RegionalAsymmetry& r : a->resting) {
+      const AsymmetryMeasureInfo& info = measure_info(r.measure);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(short_names[static_cast<std::size_t>(r.measure)]);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%.*s: %s", static_cast<int>(info.label.size()), info.label.data(),
+                          info.angle ? "degrees" : "% IOD (L-R also in mm at the assumed IOD)");
+      // Lengths as % IOD, angles in degrees.
+      const double k = info.angle ? 1.0 : 100.0;
+      const char* f = info.angle ? "%.1f\xC2\xB0" : "%.1f%%";
+      for (double v : {r.left, r.right}) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(std::isfinite(v) ? fmt(f, k * v).c_str() : "\xE2\x80\x94");
+      }
+      ImGui::TableNextColumn();
+      if (!std::isfinite(r.diff)) {
+        ImGui::TextDisabled("\xE2\x80\x94");
+      } else if (info.angle) {
+        ImGui::Text("%+.1f\xC2\xB0", r.diff);
+      } else {
+        ImGui::Text("%+.1fmm", r.diff_mm);
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(std::isfinite(r.percent) ? fmt("%.1f", r.percent).c_str() : "\xE2\x80\x94");
+      ImGui::TableNextColumn();
+      side_cell(r);
+      ImGui::TableNextColumn();
+      const std::string limit =
+          fmt(info.angle ? "%.1f\xC2\xB0" : "%.1fmm", info.band.limit) + (info.band.provisional ? "*" : "");
+      if (r.verdict == BandVerdict::Unknown) {
+        ImGui::TextDisabled("%s", limit.c_str());
+      } else {
+        const bool within = r.verdict == BandVerdict::Within;
+        ImGui::TextColored(to_vec4(within ? colour::kOk : colour::kWarn), "%s%s", within ? "ok <" : "ABOVE >",
+                           limit.c_str());
+      }
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%.*s", static_cast<int>(info.band.source.size()), info.band.source.data());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(colour::kTextDim));
+  ImGui::TextWrapped("%%: |L-R| as %% of the stronger side. Band: the normal band; * provisional, no "
+                     "published normal band found. Hover a band for its source (docs/METRICS.md). "
+                     "Weaker: the lower corner or brow, the smaller excursion or angle, the wider eye.");
+  ImGui::PopStyleColor();
+  ImGui::Spacing();
+  ImGui::PushFont(fonts_.bold);
+  ImGui::Text("Smallest detectable twitch");
+  ImGui::PopFont();
+  ImGui::TextDisabled("%s", a->rest_basis == "baseline" ? "detection threshold during the baseline (median)"
+                                                        : "detection threshold over the recording (median)");
+  if (ImGui::BeginTable("##detect", 4, tf)) {
+    ImGui::TableSetupColumn("Stream", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Threshold");
+    ImGui::TableSetupColumn("mm");
+    ImGui::TableSetupColumn("Noise sd mm");
+    ImGui::TableHeadersRow();
+    for (Region reg : kRegions) {
+      for (Side side : kSides) {
+        const StreamDetectability& d = a->detect(reg)[side];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextColored(to_vec4(side == Side::Left ? colour::kLeft : colour::kRight), "%s %s",
+                           side == Side::Left ? "left" : "right", reg == Region::Mouth ? "mouth corner" : "eyelid");
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(std::isfinite(d.smallest_twitch_iod) ? fmt("%.2f%% IOD", 100.0 * d.smallest_twitch_iod).c_str()
+                                                                   : "\xE2\x80\x94");
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(std::isfinite(d.smallest_twitch_iod) ? fmt("%.2f", d.smallest_twitch_iod * kAssumedIodMm).c_str()
+                                                                   : "\xE2\x80\x94");
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(std::isfinite(d.noise_sigma_iod) ? fmt("%.3f", d.noise_sigma_iod * kAssumedIodMm).c_str()
+                                                               : "\xE2\x80\x94");
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::Spacing();
+  ImGui::PushFont(fonts_.bold);
+  ImGui::Text("Over time");
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("(medians of L\xE2\x88\x92R per %.0f s)", kAsymmetryBlockS);
+  const auto idx = [](AsymmetryMeasure m) { return static_cast<std::size_t>(m); };
+  if (ImGui::BeginTable("##overtime", 5, tf | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, std::max(ImGui::GetContentRegionAvail().y - fonts_.size * 0.2f, fonts_.size * 4)))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("From s", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Corner mm");
+    ImGui::TableSetupColumn("Smile \xC2\xB0");
+    ImGui::TableSetupColumn("Fissure mm");
+    ImGui::TableSetupColumn("Brow mm");
+    ImGui::TableHeadersRow();
+    for (const AsymmetryBlock& b : a->over_time) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%.0f", b.start_s);
+      for (AsymmetryMeasure m : {AsymmetryMeasure::MouthCornerHeight, AsymmetryMeasure::SmileAngle,
+                                 AsymmetryMeasure::PalpebralFissure, AsymmetryMeasure::BrowHeight}) {
+        ImGui::TableNextColumn();
+        const double v = b.diff[idx(m)];
+        const bool angle = measure_info(m).angle;
+        ImGui::TextUnformatted(std::isfinite(v) ? fmt("%+.2f", angle ? v : v * kAssumedIodMm).c_str() : "\xE2\x80\x94");
+      }
     }
     ImGui::EndTable();
   }
@@ -1892,6 +2061,16 @@ nlohmann::json App::counters_file() const {
                       {"mouth_enabled", settings_.twitch.mouth_enabled},
                       {"eye_enabled", settings_.twitch.eye_enabled}};
   j["screenshot_written"] = screenshot_ok_;
+  // The Asymmetry tab's numbers (replay): the summary's `asymmetry` and `detectability`, as written to
+  // summary.json.
+  if (view_.mode == SourceMode::Replay && view_.analysis) {
+    const nlohmann::json summary =
+        nlohmann::json::parse(summary_to_json_string(view_.analysis->summary), nullptr, false);
+    if (!summary.is_discarded()) {
+      j["asymmetry"] = summary.value("asymmetry", nlohmann::json());
+      j["detectability"] = summary.value("detectability", nlohmann::json());
+    }
+  }
   bool running = false, failed = false;
   std::string status;
   nlohmann::json rec = {
@@ -1971,6 +2150,8 @@ int App::run() {
     select_tab_ = 1;
   if (opts_.panel == "settings")
     select_tab_ = 2;
+  if (opts_.panel == "asymmetry")
+    select_tab_ = 3;
   if (opts_.panel == "help")
     show_help_ = true;
   if (!opts_.source.empty()) {

@@ -28,10 +28,11 @@ struct GuiOptions {
   double seek_s = -1.0;       // replay: start at this time
   bool paused = false;        // replay: start paused
   bool fullscreen = false;
-  std::string panel;  // "results" (default), "source", "settings" or "help": shown at start
+  std::string panel;  // "results" (default), "source", "settings", "asymmetry" or "help": shown at start
   std::string model;  // --model
   std::optional<TwitchSettings> twitch_override;  // sensitivity from the command line (not saved)
   std::string settings_file;  // empty: $XDG_CONFIG_HOME/facetwitch/settings.json
+  double baseline_s = 0.0;    // --baseline-s: personal baseline for the summary (0: none)
 };
 
 // Runs the window until it is closed (or --run-for elapses). Returns the process exit code: 0, or

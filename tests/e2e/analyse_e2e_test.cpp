@@ -3,6 +3,7 @@
 // nothing is found where only blinks, smiles, head motion, lighting drift and noise happen, sides survive
 // a mirrored video, a drooping corner shows in the asymmetry, and the output is deterministic.
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -187,6 +188,80 @@ TEST(AnalyseE2E, ADroopingCornerShowsInTheAsymmetry) {
   EXPECT_LT(change, -0.02);
   EXPECT_GT(change, -0.055);
   EXPECT_TRUE(b.summary.episodes.empty());
+
+  // The regional table: the person's left corner is the weaker (lower) one, the signed difference is
+  // negative, and the change from the level face is again 60-140% of the 4% IOD droop.
+  const auto h = static_cast<std::size_t>(AsymmetryMeasure::MouthCornerHeight);
+  const RegionalAsymmetry& level_h = a.summary.asymmetry.resting[h];
+  const RegionalAsymmetry& droop_h = b.summary.asymmetry.resting[h];
+  EXPECT_EQ(b.summary.asymmetry.rest_basis, "outside_events");
+  EXPECT_GT(b.summary.asymmetry.rest_frames, 100);
+  ASSERT_TRUE(droop_h.has_weaker);
+  EXPECT_EQ(droop_h.weaker, Side::Left);
+  EXPECT_LT(droop_h.diff, 0.0);
+  const double regional_change = droop_h.diff - level_h.diff;
+  EXPECT_LT(regional_change, -0.02);
+  EXPECT_GT(regional_change, -0.055);
+  EXPECT_NEAR(droop_h.diff_mm, droop_h.diff * kAssumedIodMm, 1e-3);
+  // Lowering the left corner lowers its smile angle relative to the right one (by 2.7 deg when
+  // measured; the portrait's own smile angles differ by 3.7 deg, so the weaker side by that measure
+  // stays the right one here).
+  const auto sa = static_cast<std::size_t>(AsymmetryMeasure::SmileAngle);
+  EXPECT_LT(b.summary.asymmetry.resting[sa].diff, a.summary.asymmetry.resting[sa].diff - 1.0);
+  std::ostringstream table;
+  for (const Analysed* x : {&a, &b}) {
+    for (const RegionalAsymmetry& r : x->summary.asymmetry.resting) {
+      table << measure_info(r.measure).key << " L " << r.left << " R " << r.right << " diff " << r.diff << " mm "
+            << r.diff_mm << " % " << r.percent << " weaker " << (r.has_weaker ? to_string(r.weaker) : "-") << " "
+            << to_string(r.verdict) << "\n";
+    }
+  }
+  std::printf("%s", table.str().c_str());
+}
+
+TEST(AnalyseE2E, APersonalBaselineGivesRestingAsymmetryAndTheSmallestDetectableTwitch) {
+  // A mouth-corner twitch episode after a 4-s neutral start.
+  Scenario s = base_scenario(9.0, 707);
+  s.twitches = {twitch_spec(Region::Mouth, Side::Left, 5.0, 1.5, 5.0, 0.035)};
+  std::string why;
+  auto dir = testing::ensure_video("e2e_baseline", s, &why);
+  if (!dir) GTEST_SKIP() << why;
+  const Analysed a = analyse(*dir, "e2e_baseline", {"--baseline-s", "4"});
+  const AsymmetrySummary& as = a.summary.asymmetry;
+  EXPECT_EQ(as.baseline_requested_s, 4.0);
+  EXPECT_EQ(as.rest_basis, "baseline");
+  EXPECT_NEAR(as.rest_start_s, 0.0, 1e-9);
+  EXPECT_LT(as.rest_end_s, 4.0);
+  EXPECT_GT(as.rest_end_s, 3.9);
+  EXPECT_EQ(as.rest_frames, 120);  // 4 s at 30 fps, every frame measurable
+  for (const RegionalAsymmetry& r : as.resting) EXPECT_TRUE(std::isfinite(r.diff)) << measure_info(r.measure).key;
+  for (Region reg : kRegions) {
+    for (Side side : kSides) {
+      const StreamDetectability& d = as.detect(reg)[side];
+      // The threshold exists after the 1-s warm-up: about 3 s of samples; it is never below the
+      // minimum amplitude setting, and the noise floor is below it.
+      EXPECT_GT(d.samples, 100);
+      const double floor = reg == Region::Mouth ? a.summary.settings.min_amplitude_iod : a.summary.settings.eye_min_amplitude_iod;
+      EXPECT_GE(d.smallest_twitch_iod, floor - 1e-9);
+      EXPECT_LT(d.smallest_twitch_iod, 0.05);
+      EXPECT_GT(d.noise_sigma_iod, 0.0);
+      EXPECT_LT(d.noise_sigma_iod, d.smallest_twitch_iod);
+    }
+  }
+  // The twitch itself is outside the baseline and still found.
+  ASSERT_EQ(a.summary.episodes.size(), 1u);
+  EXPECT_EQ(a.summary.episodes[0].side, Laterality::Left);
+  // Over time: 10-s blocks, here one.
+  ASSERT_EQ(as.over_time.size(), 1u);
+  EXPECT_EQ(as.over_time[0].frames, 270);
+}
+
+TEST(AnalyseE2E, BadBaselineValuesAreRefusedWithExitCode2) {
+  for (const char* bad : {"0", "1", "-3", "nan", "inf", "abc", "700", "4s"}) {
+    const auto r = testing::run_facetwitch({"analyse", "x.mp4", "--out", testing::fresh_dir("e2e_bad_baseline").string(), "--baseline-s", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--baseline-s must be a number of seconds from 2 to 600"), std::string::npos) << bad << ": " << r.err;
+  }
 }
 
 TEST(AnalyseE2E, TheSameFileAnalysedTwiceGivesIdenticalOutput) {

@@ -130,7 +130,10 @@ TEST(Cli, SummaryHasTheDocumentedFields) {
   std::ifstream in(out / "summary.json");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const char* key : {"\"video\"", "\"duration_s\"", "\"frames\"", "\"frames_with_face\"", "\"fps\"", "\"episodes\"",
-                          "\"asymmetry\"", "\"mouth_corner_height_iod\"", "\"index\""}) {
+                          "\"asymmetry\"", "\"mouth_corner_height_iod\"", "\"index\"", "\"regions\"",
+                          "\"commissure_excursion\"", "\"smile_angle\"", "\"cce_angle\"", "\"palpebral_fissure\"",
+                          "\"brow_height\"", "\"percent_of_stronger\"", "\"weaker_side\"", "\"normal_band\"",
+                          "\"over_time\"", "\"detectability\"", "\"smallest_twitch_mm\"", "\"rest_basis\""}) {
     EXPECT_NE(text.find(key), std::string::npos) << key;
   }
 }

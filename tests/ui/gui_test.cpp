@@ -283,6 +283,38 @@ TEST(Gui, CameraLostMidStreamIsShownAndTheRecordingClosedAsPartial) {
   EXPECT_FALSE(cv::imread(png.string()).empty());
 }
 
+// The Asymmetry tab shows the same regional table and detectability as `analyse` writes for the same
+// video and personal baseline (the counters file holds what the tab shows).
+TEST(Gui, AsymmetryTabShowsWhatAnalyseWrites) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir)
+    GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_asymmetry_run");
+  std::filesystem::create_directories(out);
+  const auto png = out / "window.png";
+  const auto json = out / "counters.json";
+  const auto r = run_gui({"--source", (*dir / "video.mp4").string(), "--run-for", "0.5", "--replay-speed",
+                          "max", "--size", "1280x800", "--panel", "asymmetry", "--baseline-s", "2",
+                          "--screenshot", png.string(), "--counters-json", json.string()},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const cv::Mat img = cv::imread(png.string());
+  ASSERT_FALSE(img.empty());
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  const auto ref_dir = testing::fresh_dir("gui_asymmetry_analyse");
+  const auto a = testing::run_facetwitch(
+      {"analyse", (*dir / "video.mp4").string(), "--out", ref_dir.string(), "--quiet", "--baseline-s", "2"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const nlohmann::json ref = read_json(ref_dir / "summary.json");
+  ASSERT_FALSE(ref.is_discarded());
+  EXPECT_EQ(c["asymmetry"]["rest_basis"], "baseline");
+  EXPECT_EQ(c["asymmetry"]["regions"], ref["asymmetry"]["regions"]);
+  EXPECT_EQ(c["asymmetry"]["over_time"], ref["asymmetry"]["over_time"]);
+  EXPECT_EQ(c["detectability"], ref["detectability"]);
+}
+
 TEST(Gui, MissingFileIsAnErrorInTheWindowNotACrash) {
   const auto out = testing::fresh_dir("gui_missing_run");
   std::filesystem::create_directories(out);

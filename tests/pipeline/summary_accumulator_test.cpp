@@ -1,0 +1,135 @@
+// summary_accumulator_test.cpp: the summary's regional asymmetry, personal baseline, 10-s blocks and
+// smallest detectable twitch from synthetic per-frame results with known values (no video, no model):
+// the baseline window holds exactly the first N seconds of measurable frames, the resting medians and
+// the weaker side follow the frames chosen, events are left out without a baseline, and the
+// detectability is the median threshold and the robust sigma of the window's samples.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/session_recorder.hpp"
+
+namespace ft {
+namespace {
+
+constexpr double kFps = 30.0;
+constexpr int kFrames = 750;  // 25 s
+
+// Frame i: the person's left mouth corner at y = -1.10 for the first 2 s, -1.20 after (a droop); the
+// right one at -1.10. The left mouth signal alternates +-0.001 IOD around 0 with a threshold of
+// 0.012 IOD after the first second, and is inside an event from 10 s to 11 s.
+FrameResult frame(int i) {
+  FrameResult r;
+  FaceMetrics& m = r.metrics;
+  m.frame_index = i;
+  m.t = i / kFps;
+  m.face_found = true;
+  m.quality = kQualityOk;
+  m.mouth_corner.left = cv::Point2f(0.4f, m.t < 2.0 ? -1.10f : -1.20f);
+  m.mouth_corner.right = cv::Point2f(-0.4f, -1.10f);
+  m.commissure_excursion_iod = {0.42, 0.40};
+  m.smile_angle_deg = {110.0, 112.0};
+  m.cce_angle_deg = {80.0, 80.0};
+  m.eye_aperture_iod = {0.14, 0.13};
+  m.brow_height_iod = {0.30, 0.31};
+  m.mouth_corner_height_diff_iod = m.mouth_corner.left.y - m.mouth_corner.right.y;
+  m.asymmetry_index_iod = 0.03;
+  SignalSample& s = r.signals.mouth.left;
+  s.valid = true;
+  s.value_iod = (i % 2 == 0) ? 0.001 : -0.001;
+  s.threshold_iod = m.t >= 1.0 ? 0.012 : kNaN;
+  s.active = m.t >= 10.0 && m.t < 11.0;
+  return r;
+}
+
+SessionSummary run(double baseline_s) {
+  SessionSummary header;
+  header.asymmetry.baseline_requested_s = baseline_s;
+  SummaryAccumulator acc(header);
+  for (int i = 0; i < kFrames; ++i) acc.add(frame(i));
+  const TwitchAnalyser twitch{TwitchSettings{}};
+  return acc.summarise(twitch);
+}
+
+const RegionalAsymmetry& region(const SessionSummary& s, AsymmetryMeasure m) {
+  return s.asymmetry.resting[static_cast<std::size_t>(m)];
+}
+
+}  // namespace
+
+TEST(SummaryAccumulator, BaselineWindowIsTheFirstSecondsOfMeasurableFrames) {
+  const SessionSummary s = run(2.0);
+  const AsymmetrySummary& a = s.asymmetry;
+  EXPECT_EQ(a.rest_basis, "baseline");
+  EXPECT_EQ(a.rest_frames, 60);
+  EXPECT_DOUBLE_EQ(a.rest_start_s, 0.0);
+  EXPECT_DOUBLE_EQ(a.rest_end_s, 59 / kFps);
+  // During the baseline both corners are at -1.10: no height difference, no weaker side.
+  const RegionalAsymmetry& h = region(s, AsymmetryMeasure::MouthCornerHeight);
+  EXPECT_NEAR(h.diff, 0.0, 1e-7);
+  EXPECT_FALSE(h.has_weaker);
+  // The constant measures come out as given.
+  const RegionalAsymmetry& e = region(s, AsymmetryMeasure::CommissureExcursion);
+  EXPECT_NEAR(e.diff, 0.02, 1e-6);
+  EXPECT_EQ(e.weaker, Side::Right);
+  EXPECT_EQ(region(s, AsymmetryMeasure::PalpebralFissure).weaker, Side::Left);  // the wider eye
+  EXPECT_EQ(region(s, AsymmetryMeasure::BrowHeight).weaker, Side::Left);
+  // Detectability over the baseline: the first second has no threshold, the rest 0.012; the noise
+  // alternates +-0.001, so median 0, MAD 0.001, robust sigma 0.0014826.
+  const StreamDetectability& d = a.mouth_detect.left;
+  EXPECT_EQ(d.samples, 60);
+  EXPECT_NEAR(d.smallest_twitch_iod, 0.012, 1e-9);
+  EXPECT_NEAR(d.noise_sigma_iod, 1.4826 * 0.001, 1e-9);
+  EXPECT_EQ(a.eye_detect.left.samples, 0);
+  EXPECT_TRUE(std::isnan(a.eye_detect.left.smallest_twitch_iod));
+}
+
+TEST(SummaryAccumulator, WithoutBaselineEveryFrameOutsideEventsIsAtRest) {
+  const SessionSummary s = run(0.0);
+  const AsymmetrySummary& a = s.asymmetry;
+  EXPECT_EQ(a.rest_basis, "outside_events");
+  EXPECT_EQ(a.rest_frames, kFrames - 30);  // 10 s to 11 s inside an event
+  // 60 frames at -1.10 and 660 at -1.20: the median is the droop, the left corner 0.1 IOD lower.
+  const RegionalAsymmetry& h = region(s, AsymmetryMeasure::MouthCornerHeight);
+  EXPECT_NEAR(h.diff, -0.10, 1e-6);
+  EXPECT_NEAR(h.diff_mm, -6.3, 1e-4);
+  EXPECT_EQ(h.weaker, Side::Left);
+  EXPECT_EQ(h.verdict, BandVerdict::Above);
+  EXPECT_EQ(a.mouth_detect.left.samples, kFrames - 30);
+}
+
+TEST(SummaryAccumulator, OverTimeHasOneBlockPerTenSeconds) {
+  const SessionSummary s = run(2.0);
+  const auto& blocks = s.asymmetry.over_time;
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].frames, 300);
+  EXPECT_EQ(blocks[1].frames, 300);
+  EXPECT_EQ(blocks[2].frames, 150);
+  EXPECT_DOUBLE_EQ(blocks[1].start_s, 10.0);
+  const auto h = static_cast<std::size_t>(AsymmetryMeasure::MouthCornerHeight);
+  EXPECT_NEAR(blocks[0].diff[h], -0.10, 1e-6);  // 240 of its 300 frames after the droop
+  EXPECT_NEAR(blocks[2].diff[h], -0.10, 1e-6);
+  const auto sa = static_cast<std::size_t>(AsymmetryMeasure::SmileAngle);
+  EXPECT_NEAR(blocks[1].diff[sa], -2.0, 1e-6);
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// In-progress summaries reuse the regional medians until the frames grew by 10%; the final one is
+// always complete.
+TEST(SummaryAccumulator, InProgressSummariesReuseTheRegionalMediansUntilTenPercentMore) {
+  SessionSummary header;
+  SummaryAccumulator acc(header);
+  const TwitchAnalyser twitch{TwitchSettings{}};
+  for (int i = 0; i < 100; ++i) acc.add(frame(i));
+  EXPECT_EQ(acc.summarise(twitch, false).asymmetry.rest_frames, 100);
+  for (int i = 100; i < 105; ++i) acc.add(frame(i));
+  EXPECT_EQ(acc.summarise(twitch, false).asymmetry.rest_frames, 100);  // reused
+  EXPECT_EQ(acc.summarise(twitch, true).asymmetry.rest_frames, 105);   // final: complete
+  for (int i = 105; i < 116; ++i) acc.add(frame(i));
+  EXPECT_EQ(acc.summarise(twitch, false).asymmetry.rest_frames, 116);  // grew by 10%: recomputed
+}
+
+}  // namespace ft
