@@ -135,7 +135,9 @@ int run(const RecordCli& o) {
   }
   live.stop();
   auto last = live.snapshot();
-  const SessionSummary summary = live.final_summary();
+  // The session as recorded (the live totals go on after a recording that stopped early).
+  auto recorded = read_summary_json(std::filesystem::path(o.out) / "summary.json");
+  const SessionSummary summary = recorded ? recorded.value() : live.final_summary();
   if (recording_error.empty() && last && last->status.find("recording stopped: ") != std::string::npos) {
     recording_error = last->status.substr(last->status.find("recording stopped: ") + 19);
   }

@@ -83,6 +83,7 @@ void GapCounts::add(double t, std::uint32_t quality) {
   if (quality & kQualityDark) ++dark;
   if (quality & kQualityBright) ++bright;
   if (quality & kQualityBlur) ++blur;
+  if (quality & kQualityOccluded) ++occluded;
 }
 
 std::string format_gaps(const GapCounts& g) {
@@ -99,6 +100,7 @@ std::string format_gaps(const GapCounts& g) {
   line(g.dark, "too dark", "add light in front of the face");
   line(g.bright, "overexposed", "less light on the face or a lower camera exposure");
   line(g.blur, "blurred", "hold still, clean the lens, add light");
+  line(g.occluded, "mouth covered or light changed suddenly", "keep hands away from the face, steady light");
   if (g.paused == g.frames) out += "  nothing could be measured in this video: no twitch can be reported from it\n";
   return out;
 }

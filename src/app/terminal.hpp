@@ -30,7 +30,7 @@ std::string format_summary_table(const SessionSummary& s);
 // several). Fed one frame at a time (any thread, one at a time), printed after the result table.
 struct GapCounts {
   std::int64_t frames = 0, paused = 0;
-  std::int64_t no_face = 0, small = 0, pose = 0, dark = 0, bright = 0, blur = 0;
+  std::int64_t no_face = 0, small = 0, pose = 0, dark = 0, bright = 0, blur = 0, occluded = 0;
   double frame_s = 0.0;  // mean frame interval, for the seconds shown
   double first_t = 0.0, last_t = 0.0;
   void add(double t, std::uint32_t quality);

@@ -16,6 +16,7 @@
 #include "face/face_tracker.hpp"
 #include "metrics/local_motion.hpp"
 #include "metrics/quality.hpp"
+#include "pipeline/appearance_gate.hpp"
 #include "signal/twitch_analyser.hpp"
 
 namespace ft {
@@ -25,6 +26,10 @@ struct AnalyserOptions {
   LocalMotionOptions local_motion;
   TwitchSettings twitch;
   QualityLimits quality;
+  // Frames where the mouth is covered or the light changes abruptly are not measured
+  // (kQualityOccluded; pipeline/appearance_gate.hpp).
+  bool appearance_gate = true;
+  AppearanceGateOptions appearance;
 };
 
 // Wall time of each stage of FrameAnalyser::process() for one frame, milliseconds (steady clock).
@@ -82,6 +87,7 @@ class FrameAnalyser {
   FaceTracker tracker_;
   LocalMotionRefiner refiner_;
   TwitchAnalyser twitch_;
+  AppearanceGate gate_;
   double prev_t_ = 0.0;
   LazyGrey grey_;
   ExposureScratch scratch_;

@@ -247,21 +247,31 @@ TEST(RobustInput, VariableFrameRate) {
   EXPECT_NEAR(max_gap, 2.0 / 30.0, 0.005);  // the dropped frames leave their gap in the times
 }
 
-// A phone video: the picture stored sideways, with a rotation in the container's metadata.
+// Phone videos: the picture stored sideways (both ways), with the rotation that turns it upright in the
+// container's metadata, as ffmpeg shows it.
 TEST(RobustInput, PhoneVideoWithRotationMetadataIsTurnedUpright) {
   const auto still = still_face_video();
   REQUIRE_VIDEO(still);
-  const auto sideways = derived_video("sideways.mp4", still, {"-vf", "transpose=1", "-c:v", "libx264", "-crf", "16"});
-  ASSERT_FALSE(sideways.empty());
-  const auto v = derived_video("rotated.mp4", sideways, {"-c", "copy", "-metadata:s:v:0", "rotate=90"});
-  ASSERT_FALSE(v.empty());
-  const auto out = fresh_dir("robust_rotated");
-  const auto r = analyse(v, out);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  expect_still_face_measured(out, 120);
-  auto s = read_summary_json(out / "summary.json");
-  EXPECT_EQ(s->width, 640);
-  EXPECT_EQ(s->height, 480);
+  struct Case {
+    const char* name;
+    const char* transpose;
+    const char* rotate;
+  };
+  for (const Case c : {Case{"rotated90.mp4", "transpose=1", "rotate=90"}, Case{"rotated270.mp4", "transpose=2", "rotate=270"},
+                       Case{"rotated180.mp4", "hflip,vflip", "rotate=180"}}) {
+    SCOPED_TRACE(c.name);
+    const auto sideways = derived_video(std::string("raw_") + c.name, still, {"-vf", c.transpose, "-c:v", "libx264", "-crf", "16"});
+    ASSERT_FALSE(sideways.empty());
+    const auto v = derived_video(c.name, sideways, {"-c", "copy", "-metadata:s:v:0", c.rotate});
+    ASSERT_FALSE(v.empty());
+    const auto out = fresh_dir("robust_rotated");
+    const auto r = analyse(v, out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_still_face_measured(out, 120);
+    auto s = read_summary_json(out / "summary.json");
+    EXPECT_EQ(s->width, 640);
+    EXPECT_EQ(s->height, 480);
+  }
 }
 
 TEST(RobustInput, HighFrameRates60And120) {

@@ -147,12 +147,15 @@ DecodedVideo decode_video(const std::filesystem::path& path) {
   if (!cap.isOpened()) return d;
   d.opened = true;
   cv::Mat img;
+  double fps = cap.get(cv::CAP_PROP_FPS);
+  if (!(fps > 0 && fps < 1000)) fps = 30.0;
   while (cap.read(img)) {
     ++d.frames;
-    d.last_t = cap.get(cv::CAP_PROP_POS_MSEC) / 1000.0;
     d.width = img.cols;
     d.height = img.rows;
   }
+  // (Presentation times are not reported for every container: fragmented MP4 gives 0.)
+  d.last_t = d.frames > 0 ? static_cast<double>(d.frames - 1) / fps : -1.0;
   return d;
 }
 

@@ -44,7 +44,7 @@ std::string slurp_text(const std::filesystem::path& path);
 struct DecodedVideo {
   bool opened = false;
   std::int64_t frames = 0;
-  double last_t = -1.0;
+  double last_t = -1.0;  // (frames - 1) / the declared rate
   int width = 0, height = 0;
 };
 DecodedVideo decode_video(const std::filesystem::path& path);
