@@ -34,6 +34,22 @@ void expect_still_face_measured(const fs::path& out, std::int64_t frames, double
   EXPECT_EQ(s->episodes.size(), 0u) << "twitches invented on a still face";
 }
 
+// Analyses `video` into a fresh folder and checks it as above, and the frame size when given.
+void expect_analysed_as_still(const fs::path& video, const std::string& out_name, std::int64_t frames, int width = 0,
+                              int height = 0) {
+  ASSERT_FALSE(video.empty());
+  const auto out = fresh_dir(out_name);
+  const auto r = analyse(video, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_still_face_measured(out, frames);
+  if (width > 0) {
+    auto s = read_summary_json(out / "summary.json");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->width, width);
+    EXPECT_EQ(s->height, height);
+  }
+}
+
 // ---- Files that are not videos, or not whole ones.
 
 TEST(RobustInput, MissingPathNamesItAndSaysCheckThePath) {
@@ -181,14 +197,7 @@ TEST(RobustInput, VeryLargeFrames4K) {
   const auto v = derived_video("uhd.mp4", still,
                                {"-t", "1", "-vf", "scale=-2:2160,pad=3840:2160:(ow-iw)/2:0", "-c:v", "libx264", "-preset",
                                 "ultrafast", "-crf", "18"});
-  ASSERT_FALSE(v.empty());
-  const auto out = fresh_dir("robust_4k");
-  const auto r = analyse(v, out);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  expect_still_face_measured(out, 30);
-  auto s = read_summary_json(out / "summary.json");
-  EXPECT_EQ(s->width, 3840);
-  EXPECT_EQ(s->height, 2160);
+  expect_analysed_as_still(v, "robust_4k", 30, 3840, 2160);
 }
 
 // 160x120: the face (~45 px) is below what the detector finds: nothing measured, nothing invented,
@@ -215,11 +224,7 @@ TEST(RobustInput, GrayscaleVideo) {
   const auto still = still_face_video();
   REQUIRE_VIDEO(still);
   const auto v = derived_video("gray.mp4", still, {"-pix_fmt", "gray", "-c:v", "libx264", "-crf", "16"});
-  ASSERT_FALSE(v.empty());
-  const auto out = fresh_dir("robust_gray");
-  const auto r = analyse(v, out);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  expect_still_face_measured(out, 120);
+  expect_analysed_as_still(v, "robust_gray", 120);
 }
 
 // Every 4th frame dropped with the others keeping their times: rates come from timestamps.
@@ -263,14 +268,7 @@ TEST(RobustInput, PhoneVideoWithRotationMetadataIsTurnedUpright) {
     const auto sideways = derived_video(std::string("raw_") + c.name, still, {"-vf", c.transpose, "-c:v", "libx264", "-crf", "16"});
     ASSERT_FALSE(sideways.empty());
     const auto v = derived_video(c.name, sideways, {"-c", "copy", "-metadata:s:v:0", c.rotate});
-    ASSERT_FALSE(v.empty());
-    const auto out = fresh_dir("robust_rotated");
-    const auto r = analyse(v, out);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    expect_still_face_measured(out, 120);
-    auto s = read_summary_json(out / "summary.json");
-    EXPECT_EQ(s->width, 640);
-    EXPECT_EQ(s->height, 480);
+    expect_analysed_as_still(v, "robust_rotated", 120, 640, 480);
   }
 }
 
