@@ -61,6 +61,7 @@ int run(const AnalyseCli& o) {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t jobs = std::min<std::size_t>(o.videos.size(), o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : hw);
   std::vector<Result<SessionSummary>> results(o.videos.size(), Result<SessionSummary>(Error{}));
+  std::vector<GapCounts> gaps(o.videos.size());
   std::atomic<std::size_t> next{0};
   std::mutex print_mutex;
   auto worker = [&] {
@@ -72,6 +73,7 @@ int run(const AnalyseCli& o) {
       req.model_path = model->path;
       req.analyser = o.analysis.resolved();
       req.file.mirrored_input = o.mirrored;
+      req.on_frame = [&g = gaps[i]](const Frame&, const FrameResult& r) { g.add(r.metrics.t, r.metrics.quality); };
       std::unique_ptr<ProgressBar> bar;
       if (!o.quiet && jobs == 1) {
         bar = std::make_unique<ProgressBar>(std::filesystem::path(o.videos[i]).filename().string());
@@ -83,9 +85,22 @@ int run(const AnalyseCli& o) {
       if (bar) bar->done();
       std::lock_guard lock(print_mutex);
       if (results[i]) {
-        std::fputs(format_summary_table(results[i].value()).c_str(), stdout);
+        const SessionSummary& s = results[i].value();
+        std::fputs(format_summary_table(s).c_str(), stdout);
+        std::fputs(format_gaps(gaps[i]).c_str(), stdout);
         std::fputs(fmt::format("  written to {}\n\n", dirs[i].string()).c_str(), stdout);
         std::fflush(stdout);
+        // Said on stderr too, so that --quiet scripts see it.
+        if (s.partial) {
+          std::fprintf(stderr, "facetwitch: %s: results up to there are kept in %s, marked partial in summary.json\n",
+                       s.partial_reason.c_str(), dirs[i].string().c_str());
+        }
+        if (s.frames > 0 && s.frames_with_face == 0) {
+          std::fprintf(stderr,
+                       "facetwitch: no face found in any frame of %s: nothing was measured; the face must be in view, "
+                       "facing the camera, at least ~80 pixels wide and lit\n",
+                       o.videos[i].c_str());
+        }
       } else {
         std::fprintf(stderr, "facetwitch: %s\n", results[i].error().message.c_str());
       }

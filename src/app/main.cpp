@@ -1,5 +1,6 @@
 // main.cpp: the `facetwitch` executable: command-line parsing and wiring only.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,10 @@
 #include "pipeline/analyser.hpp"
 
 int main(int argc, char** argv) {
+  // FFmpeg's and OpenCV's own log lines ("[h264 @ 0x...] Invalid NAL unit size") mean nothing to the
+  // user next to our messages, which say what happened and what to do. Set these variables to see them.
+  ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
+  ::setenv("OPENCV_LOG_LEVEL", "SILENT", 0);
   ft::configure_opencv_threads();
   CLI::App app{"facetwitch: measures involuntary twitching of the lip corners and eyelids, and facial "
                "asymmetry, from a webcam or a recorded video."};
@@ -20,6 +25,7 @@ int main(int argc, char** argv) {
   ft::app::register_demo(app, exit_code);
   ft::app::register_bench(app, exit_code);
   ft::app::register_accuracy(app, exit_code);
+  ft::app::register_record(app, exit_code);
   ft::app::register_gui(app, exit_code);
   try {
     app.parse(argc, argv);

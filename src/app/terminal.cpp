@@ -71,4 +71,38 @@ std::string format_summary_table(const SessionSummary& s) {
   return out;
 }
 
+void GapCounts::add(double t, std::uint32_t quality) {
+  if (frames == 0) first_t = t;
+  last_t = t;
+  ++frames;
+  if (quality == kQualityOk) return;
+  ++paused;
+  if (quality & kQualityNoFace) ++no_face;
+  if (quality & kQualitySmall) ++small;
+  if (quality & kQualityPose) ++pose;
+  if (quality & kQualityDark) ++dark;
+  if (quality & kQualityBright) ++bright;
+  if (quality & kQualityBlur) ++blur;
+  if (quality & kQualityOccluded) ++occluded;
+}
+
+std::string format_gaps(const GapCounts& g) {
+  if (g.paused == 0) return "";
+  const double step = g.frames > 1 ? (g.last_t - g.first_t) / static_cast<double>(g.frames - 1) : 0.0;
+  std::string out = fmt::format("  measurement paused in {} of {} frames ({:.1f} s), shown as gaps in frames.csv; why:\n",
+                                g.paused, g.frames, static_cast<double>(g.paused) * step);
+  const auto line = [&](std::int64_t n, const char* what, const char* todo) {
+    if (n > 0) out += fmt::format("    {:>6} frames: {} ({})\n", n, what, todo);
+  };
+  line(g.no_face, "no face found", "keep the face in view, facing the camera, at least ~80 pixels wide and lit");
+  line(g.small, "face too small", "move closer or record at a higher resolution");
+  line(g.pose, "head turned or tilted too far", "face the camera");
+  line(g.dark, "too dark", "add light in front of the face");
+  line(g.bright, "overexposed", "less light on the face or a lower camera exposure");
+  line(g.blur, "blurred", "hold still, clean the lens, add light");
+  line(g.occluded, "mouth covered or light changed suddenly", "keep hands away from the face, steady light");
+  if (g.paused == g.frames) out += "  nothing could be measured in this video: no twitch can be reported from it\n";
+  return out;
+}
+
 }  // namespace ft::app

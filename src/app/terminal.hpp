@@ -26,6 +26,19 @@ class ProgressBar {
 // The result table of one analysed video, as printed by `analyse` and `demo`.
 std::string format_summary_table(const SessionSummary& s);
 
+// Why the measurement paused: frames whose quality was not "ok", counted by reason (a frame can have
+// several). Fed one frame at a time (any thread, one at a time), printed after the result table.
+struct GapCounts {
+  std::int64_t frames = 0, paused = 0;
+  std::int64_t no_face = 0, small = 0, pose = 0, dark = 0, bright = 0, blur = 0, occluded = 0;
+  double frame_s = 0.0;  // mean frame interval, for the seconds shown
+  double first_t = 0.0, last_t = 0.0;
+  void add(double t, std::uint32_t quality);
+};
+// "" when every frame was measurable; else lines such as
+// "  measurement paused in 30 of 120 frames (1.0 s): no face 30 (...what to do...)".
+std::string format_gaps(const GapCounts& g);
+
 // "left"/"right"/"bilateral" and friends, for messages.
 std::string format_amplitude(double iod);
 

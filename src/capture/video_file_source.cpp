@@ -41,6 +41,13 @@ class VideoFileSource final : public FrameSource {
   Status open() {
     if (!cap_.open(path_.string(), cv::CAP_FFMPEG) || !cap_.isOpened())
       return undecodable();
+    // Phone videos store the picture sideways with a rotation in the container's metadata: turn the
+    // frames upright as players do. Done here, not by OpenCV: OpenCV 4.6's own rotation (on by
+    // default) turns 90 and 270 degrees the wrong way with Debian 12's FFmpeg 5.1 (the picture comes
+    // out upside down; tests/robustness checks both against what ffmpeg shows).
+    cap_.set(cv::CAP_PROP_ORIENTATION_AUTO, 0.0);
+    const double meta = cap_.get(cv::CAP_PROP_ORIENTATION_META);
+    if (std::isfinite(meta)) rotation_deg_ = ((static_cast<int>(std::lround(meta)) % 360) + 360) % 360;
     const double fps = cap_.get(cv::CAP_PROP_FPS);
     info_.nominal_fps = (std::isfinite(fps) && fps > 0.0 && fps < 1000.0) ? fps : 0.0;
     step_ = info_.nominal_fps > 0.0 ? 1.0 / info_.nominal_fps : 1.0 / 30.0;
@@ -151,6 +158,14 @@ class VideoFileSource final : public FrameSource {
   bool decode(cv::Mat& image, double& t, std::int64_t& position) {
     if (!cap_.read(image) || image.empty())
       return false;
+    // The metadata's angle (FFmpeg's display matrix) is counter-clockwise.
+    if (rotation_deg_ == 90) {
+      cv::rotate(image, image, cv::ROTATE_90_COUNTERCLOCKWISE);
+    } else if (rotation_deg_ == 180) {
+      cv::rotate(image, image, cv::ROTATE_180);
+    } else if (rotation_deg_ == 270) {
+      cv::rotate(image, image, cv::ROTATE_90_CLOCKWISE);
+    }
     if (options_.mirrored_input)
       cv::flip(image, image, 1);
 
@@ -222,6 +237,7 @@ class VideoFileSource final : public FrameSource {
   bool have_last_ = false;  // false at the start and right after a seek
   double last_t_ = 0.0;
   std::int64_t last_position_ = -1;
+  int rotation_deg_ = 0;  // from the container's metadata, counter-clockwise degrees: 0, 90, 180, 270
 };
 
 }  // namespace

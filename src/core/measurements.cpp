@@ -7,13 +7,14 @@
 
 namespace ft {
 namespace {
-constexpr std::array<std::pair<std::uint32_t, const char*>, 6> kNames{{
+constexpr std::array<std::pair<std::uint32_t, const char*>, 7> kNames{{
     {kQualityNoFace, "noface"},
     {kQualityPose, "pose"},
     {kQualitySmall, "small"},
     {kQualityDark, "dark"},
     {kQualityBright, "bright"},
     {kQualityBlur, "blur"},
+    {kQualityOccluded, "occluded"},
 }};
 }  // namespace
 

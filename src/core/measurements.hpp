@@ -36,6 +36,8 @@ enum QualityFlag : std::uint32_t {
   kQualityDark = 1u << 3,      // face region too dark
   kQualityBright = 1u << 4,    // face region overexposed
   kQualityBlur = 1u << 5,      // face region blurred
+  kQualityOccluded = 1u << 6,  // the mouth's appearance changed abruptly: a hand or object over it, or
+                               // the light switched (pipeline/appearance_gate.hpp)
 };
 
 // "ok" or flags joined by '|', e.g. "pose|small"; stable strings, used in frames.csv.

@@ -242,8 +242,14 @@ std::size_t LandmarkRegressor::memory_bytes() const {
 
 // Compiled twice (GCC function multi-versioning): for CPUs with AVX2 (the leaf sums 8 floats at a
 // time, ~30 % faster) and for any x86-64; the loader picks one. Same results: no reduction is
-// reordered.
-__attribute__((target_clones("avx2", "default"))) void LandmarkRegressor::predict(
+// reordered. Not under ThreadSanitizer: the clones' resolver runs while the program is being loaded,
+// before TSan's runtime, and its instrumented entry crashes there.
+#if defined(__SANITIZE_THREAD__)
+#define FT_PREDICT_CLONES
+#else
+#define FT_PREDICT_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+FT_PREDICT_CLONES void LandmarkRegressor::predict(
     const cv::Mat& gray, const cv::Rect& valid_in, const cv::Rect2f& box, Landmarks68& out,
     Workspace& ws) const {
   const cv::Rect valid = valid_in & cv::Rect(0, 0, gray.cols, gray.rows);

@@ -16,7 +16,8 @@ FrameAnalyser::FrameAnalyser(std::shared_ptr<const LandmarkModel> model, const A
     : options_(options),
       tracker_(std::move(model), options.tracker),
       refiner_(options.local_motion),
-      twitch_(options.twitch) {}
+      twitch_(options.twitch),
+      gate_(options.appearance) {}
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -97,6 +98,11 @@ const FrameResult& FrameAnalyser::process(const Frame& frame) {
   const auto t_refine = Clock::now();
   result_.metrics = compute_face_metrics(frame.index, frame.t, obs.found, refined, obs.box, gray,
                                          scratch_, options_.quality);
+  if (options_.appearance_gate) {
+    AppearanceStats look;
+    const bool have = result_.metrics.face_found && appearance_stats(gray, refined, look);
+    if (gate_.update(frame.t, have, look)) result_.metrics.quality |= kQualityOccluded;
+  }
   const auto t_metrics = Clock::now();
   grey_.release();  // the frame's buffer is the caller's again (live capture reuses it)
   result_.signals = twitch_.push(result_.metrics);

@@ -16,6 +16,7 @@
 #include "face/face_tracker.hpp"
 #include "metrics/local_motion.hpp"
 #include "metrics/quality.hpp"
+#include "pipeline/appearance_gate.hpp"
 #include "signal/twitch_analyser.hpp"
 
 namespace ft {
@@ -28,6 +29,10 @@ struct AnalyserOptions {
   // Personal baseline for the summary (SummaryAccumulator): the first baseline_s seconds of measurable
   // frames give the resting asymmetry and the detectability; 0: none (docs/METRICS.md).
   double baseline_s = 0.0;
+  // Frames where the mouth is covered or the light changes abruptly are not measured
+  // (kQualityOccluded; pipeline/appearance_gate.hpp).
+  bool appearance_gate = true;
+  AppearanceGateOptions appearance;
 };
 
 // Wall time of each stage of FrameAnalyser::process() for one frame, milliseconds (steady clock).
@@ -85,6 +90,7 @@ class FrameAnalyser {
   FaceTracker tracker_;
   LocalMotionRefiner refiner_;
   TwitchAnalyser twitch_;
+  AppearanceGate gate_;
   double prev_t_ = 0.0;
   LazyGrey grey_;
   ExposureScratch scratch_;

@@ -1,0 +1,295 @@
+// input_test.cpp: robustness of `facetwitch analyse` against bad and awkward input files (issue 6,
+// docs/ROBUSTNESS.md): each case checks the exit code, that the message names the problem and says
+// what to do, that partial results are kept and marked, and that nothing is invented (no episode on a
+// still face).
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "io/session.hpp"
+#include "robustness/robust_videos.hpp"
+
+namespace ft {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::analyse;
+using testing::derived_video;
+using testing::fresh_dir;
+using testing::still_face_video;
+
+#define REQUIRE_VIDEO(v) \
+  if ((v).empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)"
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+// A successful analysis of a still face: every frame read, the face found, nothing invented.
+void expect_still_face_measured(const fs::path& out, std::int64_t frames, double min_face_fraction = 0.9) {
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_FALSE(s->partial) << s->partial_reason;
+  EXPECT_EQ(s->frames, frames);
+  EXPECT_GE(static_cast<double>(s->frames_with_face), min_face_fraction * static_cast<double>(frames));
+  EXPECT_GE(static_cast<double>(s->frames_good_quality), min_face_fraction * static_cast<double>(frames));
+  EXPECT_EQ(s->episodes.size(), 0u) << "twitches invented on a still face";
+}
+
+// Analyses `video` into a fresh folder and checks it as above, and the frame size when given.
+void expect_analysed_as_still(const fs::path& video, const std::string& out_name, std::int64_t frames, int width = 0,
+                              int height = 0) {
+  ASSERT_FALSE(video.empty());
+  const auto out = fresh_dir(out_name);
+  const auto r = analyse(video, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_still_face_measured(out, frames);
+  if (width > 0) {
+    auto s = read_summary_json(out / "summary.json");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->width, width);
+    EXPECT_EQ(s->height, height);
+  }
+}
+
+// ---- Files that are not videos, or not whole ones.
+
+TEST(RobustInput, MissingPathNamesItAndSaysCheckThePath) {
+  const auto out = fresh_dir("robust_missing");
+  const auto r = analyse("/nonexistent/sé ance/where.mp4", out);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(contains(r.err, "/nonexistent/sé ance/where.mp4")) << r.err;
+  EXPECT_TRUE(contains(r.err, "not found")) << r.err;
+  EXPECT_TRUE(contains(r.err, "check the path")) << r.err;
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+}
+
+TEST(RobustInput, FolderInsteadOfFileIsRefused) {
+  const auto dir = fresh_dir("robust_folder");
+  fs::create_directories(dir / "clip.mp4");
+  const auto r = analyse(dir / "clip.mp4", dir / "out");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(contains(r.err, "is a folder")) << r.err;
+  EXPECT_TRUE(contains(r.err, "pass a video file")) << r.err;
+}
+
+TEST(RobustInput, ZeroByteFileIsEmpty) {
+  const auto dir = fresh_dir("robust_zero");
+  fs::create_directories(dir);
+  std::ofstream(dir / "empty.mp4").close();
+  const auto r = analyse(dir / "empty.mp4", dir / "out");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(contains(r.err, "empty (0 bytes)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "recorded or copied completely")) << r.err;
+}
+
+TEST(RobustInput, TextFileNamedMp4CannotBeDecoded) {
+  const auto dir = fresh_dir("robust_text");
+  fs::create_directories(dir);
+  std::ofstream(dir / "notes.mp4") << "shopping list: milk, eggs\n";
+  const auto r = analyse(dir / "notes.mp4", dir / "out");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(contains(r.err, "notes.mp4' could not be decoded")) << r.err;
+  EXPECT_TRUE(contains(r.err, "re-encoding")) << r.err;
+}
+
+// Cut in the middle of the data (fragmented MP4, as facetwitch records, and a "faststart" MP4 with its
+// index first): the frames before the cut are analysed and kept, marked partial, exit code 3.
+TEST(RobustInput, TruncatedMp4KeepsTheFramesBeforeTheCutMarkedPartial) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto faststart = derived_video("faststart.mp4", still, {"-c", "copy", "-movflags", "+faststart"});
+  ASSERT_FALSE(faststart.empty());
+  for (const fs::path& whole : {still, faststart}) {
+    SCOPED_TRACE(whole.string());
+    const auto dir = fresh_dir("robust_truncated");
+    fs::create_directories(dir);
+    const auto cut = dir / "cut.mp4";
+    fs::copy_file(whole, cut);
+    fs::resize_file(cut, fs::file_size(whole) / 2);
+    const auto r = analyse(cut, dir / "out");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "appears truncated or corrupt")) << r.err;
+    EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
+    auto s = read_summary_json(dir / "out" / "summary.json");
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(s->partial);
+    EXPECT_TRUE(contains(s->partial_reason, "truncated")) << s->partial_reason;
+    EXPECT_GT(s->frames, 20);
+    EXPECT_LT(s->frames, 120);
+    EXPECT_EQ(s->episodes.size(), 0u);
+    auto frames = read_frames_csv(dir / "out" / "frames.csv");
+    ASSERT_TRUE(frames.ok());
+    EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  }
+}
+
+// An MP4 whose index (moov, at the end) was cut off cannot be opened at all.
+TEST(RobustInput, TruncatedMp4WithoutItsIndexIsAnInputError) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto plain = derived_video("plain.mp4", still, {"-c", "copy"});
+  ASSERT_FALSE(plain.empty());
+  const auto dir = fresh_dir("robust_truncated_moov");
+  fs::create_directories(dir);
+  fs::copy_file(plain, dir / "cut.mp4");
+  fs::resize_file(dir / "cut.mp4", fs::file_size(plain) / 2);
+  const auto r = analyse(dir / "cut.mp4", dir / "out");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(contains(r.err, "could not be decoded")) << r.err;
+  EXPECT_TRUE(contains(r.err, "is it complete?")) << r.err;
+}
+
+// A stream whose codec no decoder knows (the sample entry's four-character code overwritten).
+TEST(RobustInput, UndecodableCodecIsAnInputError) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto dir = fresh_dir("robust_codec");
+  fs::create_directories(dir);
+  std::string bytes = testing::slurp_text(still);
+  std::size_t n = 0;
+  for (auto p = bytes.find("avc1"); p != std::string::npos; p = bytes.find("avc1", p + 4), ++n) bytes.replace(p, 4, "zq9x");
+  ASSERT_GT(n, 0u);
+  std::ofstream(dir / "odd codec.mp4", std::ios::binary) << bytes;
+  const auto r = analyse(dir / "odd codec.mp4", dir / "out");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(contains(r.err, "odd codec.mp4' could not be decoded")) << r.err;
+  EXPECT_TRUE(contains(r.err, "ffmpeg -i")) << r.err;
+}
+
+// ---- Output folders and names.
+
+TEST(RobustInput, ExistingOutputFolderIsNeverOverwrittenSilently) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto dir = fresh_dir("robust_existing");
+  const auto out = dir / "résultats été";
+  fs::create_directories(dir);
+  ASSERT_EQ(analyse(still, out).exit_code, 0);
+  const auto before = fs::last_write_time(out / "summary.json");
+  const auto r = analyse(still, out);
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_TRUE(contains(r.err, "--force")) << r.err;
+  EXPECT_TRUE(contains(r.err, out.string())) << r.err;
+  EXPECT_EQ(fs::last_write_time(out / "summary.json"), before);
+  const auto r2 = analyse(still, out, {"--force"});
+  EXPECT_EQ(r2.exit_code, 0) << r2.err;
+}
+
+TEST(RobustInput, PathsWithSpacesAndNonAsciiCharacters) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto dir = fresh_dir("robust_names") / "séance d'été 2";
+  fs::create_directories(dir);
+  fs::copy_file(still, dir / "clip ünïcode 日本.mp4");
+  const auto out = dir / "sortie à part";
+  const auto r = analyse(dir / "clip ünïcode 日本.mp4", out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_still_face_measured(out, 120);
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(contains(s->video, "clip ünïcode 日本.mp4")) << s->video;
+}
+
+// ---- Unusual but valid videos: analysed like any other.
+
+TEST(RobustInput, VeryLargeFrames4K) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto v = derived_video("uhd.mp4", still,
+                               {"-t", "1", "-vf", "scale=-2:2160,pad=3840:2160:(ow-iw)/2:0", "-c:v", "libx264", "-preset",
+                                "ultrafast", "-crf", "18"});
+  expect_analysed_as_still(v, "robust_4k", 30, 3840, 2160);
+}
+
+// 160x120: the face (~45 px) is below what the detector finds: nothing measured, nothing invented,
+// and the output says why and what to do.
+TEST(RobustInput, TinyFramesSayTheFaceIsNotFoundAndWhy) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto v = derived_video("tiny.mp4", still, {"-vf", "scale=160:120", "-c:v", "libx264", "-crf", "18"});
+  ASSERT_FALSE(v.empty());
+  const auto out = fresh_dir("robust_tiny");
+  const auto r = analyse(v, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->frames, 120);
+  EXPECT_EQ(s->frames_good_quality, 0);
+  EXPECT_EQ(s->episodes.size(), 0u);
+  EXPECT_TRUE(contains(r.err, "no face found in any frame")) << r.err;
+  EXPECT_TRUE(contains(r.err, "at least ~80 pixels wide")) << r.err;
+  EXPECT_TRUE(contains(r.out, "measurement paused in 120 of 120 frames")) << r.out;
+}
+
+TEST(RobustInput, GrayscaleVideo) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto v = derived_video("gray.mp4", still, {"-pix_fmt", "gray", "-c:v", "libx264", "-crf", "16"});
+  expect_analysed_as_still(v, "robust_gray", 120);
+}
+
+// Every 4th frame dropped with the others keeping their times: rates come from timestamps.
+TEST(RobustInput, VariableFrameRate) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto v = derived_video("vfr.mp4", still,
+                               {"-vf", "select='not(eq(mod(n\\,4)\\,1))+lt(n\\,2)'", "-fps_mode", "vfr", "-c:v", "libx264",
+                                "-crf", "16"});
+  ASSERT_FALSE(v.empty());
+  const auto out = fresh_dir("robust_vfr");
+  const auto r = analyse(v, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->frames, 91);
+  EXPECT_NEAR(s->duration_s, 4.0, 0.05);  // not 91 / 30 = 3.03 s
+  EXPECT_NEAR(s->fps, 91.0 / 4.0, 0.5);
+  EXPECT_EQ(s->episodes.size(), 0u);
+  auto frames = read_frames_csv(out / "frames.csv");
+  ASSERT_TRUE(frames.ok());
+  double max_gap = 0;
+  for (std::size_t i = 1; i < frames->rows.size(); ++i)
+    max_gap = std::max(max_gap, frames->rows[i].metrics.t - frames->rows[i - 1].metrics.t);
+  EXPECT_NEAR(max_gap, 2.0 / 30.0, 0.005);  // the dropped frames leave their gap in the times
+}
+
+// Phone videos: the picture stored sideways (both ways), with the rotation that turns it upright in the
+// container's metadata, as ffmpeg shows it.
+TEST(RobustInput, PhoneVideoWithRotationMetadataIsTurnedUpright) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  struct Case {
+    const char* name;
+    const char* transpose;
+    const char* rotate;
+  };
+  for (const Case c : {Case{"rotated90.mp4", "transpose=1", "rotate=90"}, Case{"rotated270.mp4", "transpose=2", "rotate=270"},
+                       Case{"rotated180.mp4", "hflip,vflip", "rotate=180"}}) {
+    SCOPED_TRACE(c.name);
+    const auto sideways = derived_video(std::string("raw_") + c.name, still, {"-vf", c.transpose, "-c:v", "libx264", "-crf", "16"});
+    ASSERT_FALSE(sideways.empty());
+    const auto v = derived_video(c.name, sideways, {"-c", "copy", "-metadata:s:v:0", c.rotate});
+    expect_analysed_as_still(v, "robust_rotated", 120, 640, 480);
+  }
+}
+
+TEST(RobustInput, HighFrameRates60And120) {
+  for (const double fps : {60.0, 120.0}) {
+    Scenario sc;
+    sc.duration_s = 1.5;
+    sc.fps = fps;
+    sc.face_scale = 2.2;
+    sc.seed = 12;
+    std::string why;
+    auto dir = testing::ensure_video("robust_fps" + std::to_string(static_cast<int>(fps)), sc, &why);
+    if (!dir) GTEST_SKIP() << why;
+    const auto out = fresh_dir("robust_fps");
+    const auto r = analyse(*dir / "video.mp4", out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_still_face_measured(out, static_cast<std::int64_t>(1.5 * fps));
+    auto s = read_summary_json(out / "summary.json");
+    EXPECT_NEAR(s->fps, fps, 0.5);
+  }
+}
+
+}  // namespace
+}  // namespace ft
