@@ -157,7 +157,7 @@ TEST(RobustFaces, OverexposedFrames) {
 
 TEST(RobustFaces, MotionBlur) {
   REQUIRE_STILL();
-  const auto a = analyse_derived("blur.mp4", vf("boxblur=8:enable='between(t,2,3)'"));
+  const auto a = analyse_derived("dblur.mp4", vf("dblur=angle=20:radius=12:enable='between(t,2,3)'"));
   expect_gap(a, 2.0, 3.0, kQualityBlur, 3.4);
   EXPECT_TRUE(contains(a.run.out, "blurred")) << a.run.out;
 }
