@@ -101,7 +101,7 @@ const FrameResult& FrameAnalyser::process(const Frame& frame) {
   if (options_.appearance_gate) {
     AppearanceStats look;
     const bool have = result_.metrics.face_found && appearance_stats(gray, refined, look);
-    if (gate_.update(frame.t, have, look)) result_.metrics.quality |= kQualityOccluded;
+    if (gate_.update(frame.t, have, look)) result_.metrics.quality |= gate_.flag();
   }
   const auto t_metrics = Clock::now();
   grey_.release();  // the frame's buffer is the caller's again (live capture reuses it)

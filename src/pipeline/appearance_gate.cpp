@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace ft {
 
@@ -30,6 +31,21 @@ bool appearance_stats(const cv::Mat& grey, const Landmarks68& landmarks, Appeara
   cv::meanStdDev(grey(mouth), mean, spread);
   out.mouth_mean = mean[0];
   out.mouth_spread = spread[0];
+  // Gradient energy, central differences, no allocation.
+  double energy = 0.0;
+  std::int64_t n = 0;
+  for (int y = mouth.y + 1; y < mouth.y + mouth.height - 1; ++y) {
+    const std::uint8_t* up = grey.ptr<std::uint8_t>(y - 1);
+    const std::uint8_t* row = grey.ptr<std::uint8_t>(y);
+    const std::uint8_t* down = grey.ptr<std::uint8_t>(y + 1);
+    for (int x = mouth.x + 1; x < mouth.x + mouth.width - 1; ++x) {
+      const double dx = static_cast<double>(row[x + 1]) - static_cast<double>(row[x - 1]);
+      const double dy = static_cast<double>(down[x]) - static_cast<double>(up[x]);
+      energy += dx * dx + dy * dy;
+      ++n;
+    }
+  }
+  out.mouth_sharpness = n > 0 ? energy / static_cast<double>(n) : 0.0;
   return true;
 }
 
@@ -46,8 +62,12 @@ bool AppearanceGate::update(double t, bool face, const AppearanceStats& s) {
     return false;
   }
   const double spread_ratio = ref_.mouth_spread > 1e-6 ? s.mouth_spread / ref_.mouth_spread : 1.0;
-  const bool abrupt = std::abs(s.mouth_mean - ref_.mouth_mean) > o_.max_mouth_mean ||
-                      spread_ratio < o_.min_spread_ratio || spread_ratio > o_.max_spread_ratio;
+  const double sharpness_ratio = ref_.mouth_sharpness > 1e-6 ? s.mouth_sharpness / ref_.mouth_sharpness : 1.0;
+  const bool changed = std::abs(s.mouth_mean - ref_.mouth_mean) > o_.max_mouth_mean ||
+                       spread_ratio < o_.min_spread_ratio || spread_ratio > o_.max_spread_ratio;
+  const bool blurred = sharpness_ratio < o_.min_sharpness_ratio;
+  const bool abrupt = changed || blurred;
+  if (abrupt) blurred_ = blurred && !changed;
   if (abrupt) {
     if (!flagged_) flagged_since_ = t;
     flagged_ = true;
@@ -64,6 +84,7 @@ bool AppearanceGate::update(double t, bool face, const AppearanceStats& s) {
     const double a = 1.0 - std::exp(-dt / o_.tau_s);
     ref_.mouth_mean += a * (s.mouth_mean - ref_.mouth_mean);
     ref_.mouth_spread += a * (s.mouth_spread - ref_.mouth_spread);
+    ref_.mouth_sharpness += a * (s.mouth_sharpness - ref_.mouth_sharpness);
   }
   prev_t_ = t;
   return flagged_;

@@ -16,7 +16,10 @@
 
 #include <opencv2/core.hpp>
 
+#include <cstdint>
+
 #include "core/landmarks.hpp"
+#include "core/measurements.hpp"
 
 namespace ft {
 
@@ -25,6 +28,10 @@ struct AppearanceGateOptions {
   double max_mouth_mean = 12.0;   // |mouth mean - reference|, grey levels
   double min_spread_ratio = 0.6;  // mouth spread / reference spread outside [min, max]: texture changed
   double max_spread_ratio = 1.6;
+  // Mouth sharpness / reference sharpness below this: the picture is blurred (motion blur, a focus
+  // hunt). A global sharpness limit misses a directional blur that leaves edges across it; against the
+  // face's own recent sharpness it is a sharp drop.
+  double min_sharpness_ratio = 0.5;
   double hold_s = 0.3;            // stays flagged this long after the last abrupt frame
   double accept_after_s = 3.0;    // a change lasting this long becomes the reference
 };
@@ -32,6 +39,7 @@ struct AppearanceGateOptions {
 struct AppearanceStats {
   double mouth_mean = 0.0;
   double mouth_spread = 0.0;  // standard deviation of the mouth region's grey levels
+  double mouth_sharpness = 0.0;  // mean squared central-difference gradient of the mouth region
 };
 
 // The stats of one frame; `grey` must hold the mouth region (image coordinates). False when the
@@ -44,6 +52,9 @@ class AppearanceGate {
   // True when the frame at time t must not be measured. Call for every frame; `face` false (no face,
   // or no stats) forgets the reference.
   bool update(double t, bool face, const AppearanceStats& s);
+  // Why the last flagged frame was flagged: kQualityBlur when the sharpness fell (and nothing else
+  // changed), otherwise kQualityOccluded (core/measurements.hpp).
+  std::uint32_t flag() const { return blurred_ ? kQualityBlur : kQualityOccluded; }
   void reset() { *this = AppearanceGate(o_); }
 
  private:
@@ -54,6 +65,7 @@ class AppearanceGate {
   bool flagged_ = false;
   double flagged_since_ = 0.0;
   double last_abrupt_t_ = 0.0;
+  bool blurred_ = false;
 };
 
 }  // namespace ft

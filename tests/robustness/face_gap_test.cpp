@@ -158,7 +158,9 @@ TEST(RobustFaces, OverexposedFrames) {
 TEST(RobustFaces, MotionBlur) {
   REQUIRE_STILL();
   const auto a = analyse_derived("dblur.mp4", vf("dblur=angle=20:radius=12:enable='between(t,2,3)'"));
-  expect_gap(a, 2.0, 3.0, kQualityBlur, 3.4);
+  // A strong directional blur loses the face in most frames; where the predictor still finds one, the
+  // sharpness against the face's own recent sharpness drops and the frame is a gap ('blur').
+  expect_gap(a, 2.0, 3.0, kQualityBlur | kQualityNoFace, 3.4);
   EXPECT_TRUE(contains(a.run.out, "blurred")) << a.run.out;
 }
 
