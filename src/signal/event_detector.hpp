@@ -44,7 +44,7 @@ class StreamDetector {
   StreamDetector(Region region, Side side, const TwitchSettings& settings);
 
   // One sample. `valid` false marks a gap (no face, bad quality): an open event is closed at the last
-  // valid sample; a gap longer than 1 s restarts the baseline warm-up. For the mouth, `point` is the
+  // valid sample; a gap longer than 0.25 s restarts the baseline warm-up. For the mouth, `point` is the
   // canonical corner position; for the eye, `scalar` is the lid aperture. Returns the sample as
   // displayed/recorded; a finished event is appended to `finished`.
   SignalSample push(double t, bool valid, cv::Point2f point, double scalar, std::vector<TwitchEvent>& finished);
