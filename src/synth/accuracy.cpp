@@ -17,18 +17,7 @@ namespace {
 const std::vector<double> kSweepFrequencies{2, 4, 6, 8, 10, 12};
 const std::vector<double> kSweepAmplitudes{0.01, 0.02, 0.03, 0.04, 0.05, 0.06};
 
-Scenario base(double duration, std::uint64_t seed) {
-  Scenario s;
-  s.duration_s = duration;
-  s.face_scale = 2.0;
-  s.seed = seed;
-  s.noise_sigma = 2.0;
-  s.lighting_drift = 0.03;
-  s.head_motion.translate_px = 2.0;
-  s.head_motion.rotate_deg = 0.8;
-  s.head_motion.period_s = 7.0;
-  return s;
-}
+Scenario base(double duration, std::uint64_t seed) { return webcam_scenario(duration, seed, 2.0); }
 
 }  // namespace
 

@@ -422,6 +422,19 @@ TwitchEpisodeSpec twitch_spec(Region region, Side side, double start_s, double d
   return t;
 }
 
+Scenario webcam_scenario(double duration_s, std::uint64_t seed, double face_scale) {
+  Scenario s;
+  s.duration_s = duration_s;
+  s.face_scale = face_scale;
+  s.seed = seed;
+  s.noise_sigma = 2.0;
+  s.lighting_drift = 0.03;
+  s.head_motion.translate_px = 2.0;
+  s.head_motion.rotate_deg = 0.8;
+  s.head_motion.period_s = 7.0;
+  return s;
+}
+
 TwitchEpisodeSpec tonic_spec(Region region, Side side, double start_s, double duration_s, double amplitude_iod) {
   TwitchEpisodeSpec t = twitch_spec(region, side, start_s, duration_s, 1.0, amplitude_iod);
   t.tonic = true;

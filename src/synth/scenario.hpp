@@ -131,6 +131,11 @@ struct Scenario {
   double lighting_gain(double t) const;
 };
 
+// Webcam-like conditions without events: 640x480 at 30 fps, the face scaled by face_scale, sensor
+// noise sigma 2, lighting drift 0.03, small head motion (2 px, 0.8 degrees, period 7 s). The accuracy
+// suite (face scale 2.0) and the end-to-end tests (2.2) add their events to it.
+Scenario webcam_scenario(double duration_s, std::uint64_t seed, double face_scale);
+
 // Checks ranges and that every event lies inside the video. ErrorKind::BadArguments with a message
 // naming the event ("twitch 2: frequency 20 Hz is above half the frame rate (15 Hz)").
 Status validate(const Scenario& s);

@@ -2099,21 +2099,7 @@ nlohmann::json App::counters_file() const {
   }
   j["frame_analysed_shown"] = view_.record.has_value();
   // What the overlay flashes on the displayed frame, per region and side of the person.
-  auto kind = [](FlashKind k) -> const char* {
-    switch (k) {
-      case FlashKind::Twitch:
-        return "twitch";
-      case FlashKind::Blink:
-        return "blink";
-      case FlashKind::Voluntary:
-        return "voluntary";
-      case FlashKind::Movement:
-        return "movement";
-      case FlashKind::None:
-        break;
-    }
-    return "";
-  };
+  const auto kind = flash_kind_name;
   j["overlay_flash"] = {
       {"mouth", {{"left", kind(view_.flash.mouth.left)}, {"right", kind(view_.flash.mouth.right)}}},
       {"eye", {{"left", kind(view_.flash.eye.left)}, {"right", kind(view_.flash.eye.right)}}}};

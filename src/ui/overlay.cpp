@@ -29,19 +29,7 @@ ImU32 flash_colour(FlashKind k) {
   return k == FlashKind::Twitch ? colour::kAlert : rgba(205, 214, 232);
 }
 const char* flash_text(FlashKind k) {
-  switch (k) {
-    case FlashKind::Twitch:
-      return "TWITCH";
-    case FlashKind::Blink:
-      return "blink";
-    case FlashKind::Voluntary:
-      return "voluntary";
-    case FlashKind::Movement:
-      return "movement";
-    case FlashKind::None:
-      break;
-  }
-  return "";
+  return k == FlashKind::Twitch ? "TWITCH" : flash_kind_name(k);  // a twitch is shouted
 }
 
 }  // namespace

@@ -9,6 +9,22 @@
 
 namespace ft::ui {
 
+const char* flash_kind_name(FlashKind k) {
+  switch (k) {
+    case FlashKind::Twitch:
+      return "twitch";
+    case FlashKind::Blink:
+      return "blink";
+    case FlashKind::Voluntary:
+      return "voluntary";
+    case FlashKind::Movement:
+      return "movement";
+    case FlashKind::None:
+      break;
+  }
+  return "";
+}
+
 namespace {
 
 void count_episodes(Counters& c) {

@@ -82,6 +82,8 @@ nlohmann::json to_json(const Episode& e);
 // What the overlay flashes on a side and region whose signal is inside a detected event now
 // (FrameSignals ... active): a twitch, or an event the analysis classified as something else.
 enum class FlashKind { None, Twitch, Blink, Voluntary, Movement };
+// "twitch", "blink", "voluntary", "movement"; "" for None.
+const char* flash_kind_name(FlashKind k);
 struct Flash {
   PerSide<FlashKind> mouth{FlashKind::None, FlashKind::None};
   PerSide<FlashKind> eye{FlashKind::None, FlashKind::None};

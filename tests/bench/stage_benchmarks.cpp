@@ -72,10 +72,12 @@ BENCHMARK(BM_TrackLandmarks)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 // The periodic re-check on the background thread: recheck_interval 0 makes every frame start one
 // (or apply the previous one's answer, waiting for it when it is late): the analysis thread's
 // share.
-void BM_TrackWithRecheck(benchmark::State& state) {
+// Tracks the scene video frame after frame with the detector re-checking every frame.
+void track_with_recheck(benchmark::State& state, bool background) {
   const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
   TrackerOptions o;
   o.recheck_interval_s = 0.0;
+  o.background_recheck = background;
   FaceTracker tracker(scene().model, o);
   tracker.track(v.grey[0], 0.0);
   std::size_t i = 1;
@@ -86,25 +88,13 @@ void BM_TrackWithRecheck(benchmark::State& state) {
   }
   state.SetLabel(size_label(static_cast<int>(state.range(0))));
 }
+
+void BM_TrackWithRecheck(benchmark::State& state) { track_with_recheck(state, true); }
 BENCHMARK(BM_TrackWithRecheck)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // The re-check's detection as it ran before on the analysis thread (background re-check off, every
 // frame a re-check): predict + detector in the window around the face.
-void BM_TrackWithRecheckOnThread(benchmark::State& state) {
-  const SceneVideo& v = scene().video(static_cast<int>(state.range(0)));
-  TrackerOptions o;
-  o.recheck_interval_s = 0.0;
-  o.background_recheck = false;
-  FaceTracker tracker(scene().model, o);
-  tracker.track(v.grey[0], 0.0);
-  std::size_t i = 1;
-  double t = 0.0;
-  for (auto _ : state) {
-    t += 1.0 / 30.0;
-    benchmark::DoNotOptimize(tracker.track(v.grey[i++ % v.grey.size()], t));
-  }
-  state.SetLabel(size_label(static_cast<int>(state.range(0))));
-}
+void BM_TrackWithRecheckOnThread(benchmark::State& state) { track_with_recheck(state, false); }
 BENCHMARK(BM_TrackWithRecheckOnThread)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // Acquisition (no track): HOG detector on the whole frame downscaled to a long side of range(1) px

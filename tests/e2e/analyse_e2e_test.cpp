@@ -18,18 +18,7 @@ namespace ft {
 namespace {
 
 // Webcam-like framing: 640x480 with the face scaled so the IOD is about 95 px.
-Scenario base_scenario(double duration_s, std::uint64_t seed) {
-  Scenario s;
-  s.duration_s = duration_s;
-  s.face_scale = 2.2;
-  s.seed = seed;
-  s.noise_sigma = 2.0;
-  s.lighting_drift = 0.03;
-  s.head_motion.translate_px = 2.0;
-  s.head_motion.rotate_deg = 0.8;
-  s.head_motion.period_s = 7.0;
-  return s;
-}
+Scenario base_scenario(double duration_s, std::uint64_t seed) { return webcam_scenario(duration_s, seed, 2.2); }
 
 BlinkSpec blink(double start) {
   BlinkSpec b;
