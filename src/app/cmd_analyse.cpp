@@ -15,6 +15,8 @@
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/replay.hpp"
+#include "protocol/protocol.hpp"
+#include "protocol/protocol_score.hpp"
 
 namespace ft::app {
 
@@ -27,8 +29,42 @@ struct AnalyseCli {
   bool mirrored = false;
   bool quiet = false;
   int jobs = 0;
+  std::string protocol;        // timing file of a protocol recording
+  std::string protocol_steps;  // the step file, overriding the one the timing names
   AnalysisCli analysis;
 };
+
+// --protocol: the timing and its step file, read and checked before any analysis.
+struct ProtocolInput {
+  Protocol protocol;
+  ProtocolTiming timing;
+};
+
+Result<std::optional<ProtocolInput>> load_protocol_input(const AnalyseCli& o) {
+  if (o.protocol.empty()) {
+    if (!o.protocol_steps.empty())
+      return make_error(ErrorKind::BadArguments, "--protocol-steps goes with --protocol TIMING_FILE");
+    return std::optional<ProtocolInput>{};
+  }
+  if (o.videos.size() != 1) {
+    return make_error(ErrorKind::BadArguments,
+                      "--protocol scores one recording: give exactly one video (the timing file is its step times)");
+  }
+  auto timing = load_timing(o.protocol);
+  if (!timing)
+    return timing.error();
+  std::filesystem::path steps = o.protocol_steps;
+  if (steps.empty())
+    steps = timing->protocol_file.empty() ? default_protocol_path() : timing->protocol_file;
+  auto protocol = load_protocol(steps);
+  if (!protocol)
+    return protocol.error();
+  if (Status st = validate(*timing, *protocol); !st)
+    return make_error(ErrorKind::Input, "'" + o.protocol + "': " + st.error().message);
+  if (timing->protocol_file.empty())
+    timing->protocol_file = protocol->file;
+  return std::optional<ProtocolInput>{ProtocolInput{std::move(protocol).value(), std::move(timing).value()}};
+}
 
 // One output sub-folder per video when several are given: the file's stem, made unique.
 std::vector<std::filesystem::path> output_dirs(const AnalyseCli& o) {
@@ -48,6 +84,8 @@ std::vector<std::filesystem::path> output_dirs(const AnalyseCli& o) {
 }
 
 int run(const AnalyseCli& o) {
+  auto protocol = load_protocol_input(o);
+  if (!protocol) return report(protocol.error());
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
   const auto dirs = output_dirs(o);
@@ -114,6 +152,15 @@ int run(const AnalyseCli& o) {
   for (const auto& r : results) {
     if (!r) return exit_code(r.error().kind);
   }
+  if (*protocol) {
+    const auto& pi = **protocol;
+    auto scored = score_protocol_session(dirs[0], pi.protocol, pi.timing);
+    if (!scored) return report(scored.error());
+    if (Status st = write_protocol_result(dirs[0] / "protocol.json", *scored); !st) return report(st.error());
+    if (Status st = write_timing(dirs[0] / "protocol_timing.json", pi.timing); !st) return report(st.error());
+    std::fputs(protocol_table(*scored).c_str(), stdout);
+    std::fputs(fmt::format("  protocol written to {}\n", (dirs[0] / "protocol.json").string()).c_str(), stdout);
+  }
   for (const auto& r : results) {
     if (r.value().partial) return exit_code(ErrorKind::Input);  // results kept, marked partial
   }
@@ -132,6 +179,11 @@ void register_analyse(CLI::App& root, int& exit_code) {
   cmd->add_flag("--mirrored-input", opts->mirrored, "the video is a mirror image (selfie camera): flip it back");
   cmd->add_flag("--quiet,-q", opts->quiet, "no progress bar");
   cmd->add_option("--jobs,-j", opts->jobs, "videos analysed in parallel (default: one per core)")->check(CLI::Range(1, 64));
+  cmd->add_option("--protocol", opts->protocol,
+                  "score the screening protocol: a timing file (JSON or CSV id,start_s,end_s) of the video's steps; "
+                  "writes protocol.json (docs/PROTOCOL.md)");
+  cmd->add_option("--protocol-steps", opts->protocol_steps,
+                  "the protocol step file (default: the one the timing file names, else the standard protocol)");
   add_analysis_options(cmd, opts->analysis);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }

@@ -23,6 +23,8 @@
 #include "core/paths.hpp"
 #include "face/model_locator.hpp"
 #include "io/session.hpp"
+#include "protocol/protocol.hpp"
+#include "protocol/protocol_scenario.hpp"
 #include "synth/generator.hpp"
 #include "synth/scenario.hpp"
 
@@ -49,6 +51,7 @@ struct SynthCli {
   std::vector<double> blinks;
   std::vector<double> smiles;
   std::string droop;
+  std::string protocol_steps;  // --preset protocol: the step file (default: the standard protocol)
   // Which options were given (CLI11 options, set at registration).
   CLI::Option* seed_opt = nullptr;
   CLI::Option* duration_opt = nullptr;
@@ -156,7 +159,18 @@ int drop_events_past(Scenario& s) {
   return static_cast<int>(before - (s.twitches.size() + s.blinks.size() + s.smiles.size()));
 }
 
-Result<Scenario> build_scenario(const SynthCli& o) {
+// --preset protocol: the protocol's steps with a known weak side; the timing goes next to the video.
+Result<ProtocolScenario> build_protocol_scenario(const SynthCli& o) {
+  auto protocol = load_protocol(o.protocol_steps.empty() ? default_protocol_path() : std::filesystem::path(o.protocol_steps));
+  if (!protocol)
+    return protocol.error();
+  ProtocolScenarioOptions po;
+  if (given(o.seed_opt))
+    po.seed = o.seed;
+  return protocol_scenario(*protocol, po);
+}
+
+Result<Scenario> build_scenario(const SynthCli& o, std::optional<ProtocolTiming>& timing) {
   int width = 0, height = 0;
   if (!o.size.empty()) {
     const auto x = o.size.find('x');
@@ -171,7 +185,13 @@ Result<Scenario> build_scenario(const SynthCli& o) {
   }
 
   Scenario s;
-  if (o.preset == "demo") {
+  if (o.preset == "protocol") {
+    auto ps = build_protocol_scenario(o);
+    if (!ps)
+      return ps.error();
+    s = ps->scenario;
+    timing = ps->timing;
+  } else if (o.preset == "demo") {
     s = demo_scenario();
     if (given(o.seed_opt))
       s.seed = o.seed;
@@ -193,7 +213,7 @@ Result<Scenario> build_scenario(const SynthCli& o) {
       r.lighting_drift = o.lighting_drift;
     s = o.preset == "random" ? random_scenario(o.seed, r) : no_twitch_scenario(o.seed, r);
   } else {
-    return bad("--preset '" + o.preset + "': use demo, random or none");
+    return bad("--preset '" + o.preset + "': use demo, random, none or protocol");
   }
 
   if (given(o.duration_opt))
@@ -279,7 +299,8 @@ std::string summary_line(const Scenario& s) {
 }
 
 int run(const SynthCli& o) {
-  auto scenario = build_scenario(o);
+  std::optional<ProtocolTiming> timing;
+  auto scenario = build_scenario(o, timing);
   if (!scenario)
     return report(scenario.error());
   const Scenario& s = scenario.value();
@@ -322,6 +343,15 @@ int run(const SynthCli& o) {
                  .c_str(),
              stdout);
   std::fputs(fmt::format("wrote {}\n", rep->truth_path.string()).c_str(), stdout);
+  if (timing) {
+    const auto timing_path = std::filesystem::path(o.out) / "timing.json";
+    if (Status st = write_timing(timing_path, *timing); !st)
+      return report(st.error());
+    std::fputs(fmt::format("wrote {} (the protocol's step times: facetwitch analyse {} --protocol {})\n",
+                           timing_path.string(), rep->video_path.string(), timing_path.string())
+                   .c_str(),
+               stdout);
+  }
   std::fputs((summary_line(s) + "\n").c_str(), stdout);
   return 0;
 }
@@ -339,7 +369,9 @@ void register_synth(CLI::App& root, int& exit_code) {
                   "face photo (default: the cached public-domain astronaut portrait)");
   cmd->add_option("--model", o->model,
                   "dlib 68-point landmark model (default: found automatically)");
-  cmd->add_option("--preset", o->preset, "starting scenario: demo, random or none (no twitches)")
+  cmd->add_option("--preset", o->preset,
+                  "starting scenario: demo, random, none (no twitches) or protocol (the screening protocol with a "
+                  "weak right side; writes timing.json too)")
       ->capture_default_str();
   o->seed_opt =
       cmd->add_option("--seed", o->seed, "random seed (noise; events of the random/none presets)")
@@ -370,6 +402,8 @@ void register_synth(CLI::App& root, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--droop", o->droop,
                   "SIDE:AMPLITUDE, a static lowered mouth corner, e.g. left:0.03");
+  cmd->add_option("--protocol-steps", o->protocol_steps,
+                  "--preset protocol: the protocol step file (default: assets/protocols/standard.json)");
   cmd->add_flag("--force", o->force, "write into an existing, non-empty folder");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }

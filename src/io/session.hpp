@@ -132,6 +132,10 @@ class EpisodesCsvWriter {
   std::filesystem::path path_;
 };
 
+// Writes `text` to `path` + ".tmp", forces it to disk and renames it over `path`: a reader sees the
+// old file or the new one, never half of one. Output errors name the file.
+Status write_file_atomic(const std::filesystem::path& path, const std::string& text);
+
 // summary.json: written to a temporary file then renamed over the old one (never half-written).
 Status write_summary_json(const std::filesystem::path& path, const SessionSummary& summary);
 std::string summary_to_json_string(const SessionSummary& summary);

@@ -635,14 +635,11 @@ std::string summary_to_json_string(const SessionSummary& summary) {
   return text.ok() ? std::move(text).value() : std::string("{}\n");
 }
 
-Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
+Status write_file_atomic(const fs::path& path, const std::string& text) {
   try {
-    Result<std::string> text = summary_text(summary);
-    if (!text.ok())
-      return output_error(path, text.error().message, 0);
     fs::path tmp = path;
     tmp += sf::kTmpSuffix;
-    if (Status s = write_file_synced(tmp, text.value()); !s) {
+    if (Status s = write_file_synced(tmp, text); !s) {
       std::error_code ignored;
       fs::remove(tmp, ignored);
       return s;
@@ -658,6 +655,13 @@ Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
   } catch (const std::exception& e) {
     return output_error(path, e.what(), 0);
   }
+}
+
+Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
+  Result<std::string> text = summary_text(summary);
+  if (!text.ok())
+    return output_error(path, text.error().message, 0);
+  return write_file_atomic(path, text.value());
 }
 
 Result<SessionSummary> read_summary_json(const fs::path& path) {

@@ -309,8 +309,10 @@ void TwitchAnalyser::resolve(Region r, bool final) {
       remember(Kind::Blink);
       continue;
     }
-    if (r == Region::Mouth && e_slow) {
-      // The release of a held expression (the face settling back) belongs to it.
+    if (e_slow) {
+      // Both sides moving slowly together: a voluntary expression (a smile, speech; a deliberate eye
+      // closure whose two sides start too far apart for a blink). The release of a held expression
+      // (the face settling back) belongs to it.
       auto prev = std::find_if(decided_.rbegin(), decided_.rend(), [&](const Decided& x) {
         return x.region == r && x.kind == Kind::Voluntary && start <= x.end_s + kSettleS;
       });

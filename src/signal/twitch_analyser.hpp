@@ -6,7 +6,8 @@
 //    the stronger) is a blink: counted, never a twitch;
 //  - mouth: both corners moving together (the weaker at least bilateral_ratio of the stronger) is a
 //    bilateral movement; if it rises slowly (20-80% rise longer than voluntary_rise_s) it is voluntary
-//    (smile, speech) and not a twitch, otherwise a bilateral twitch;
+//    (smile, speech) and not a twitch, otherwise a bilateral twitch; the same holds for both eyes
+//    closing together but too far apart for a blink (a deliberate, slow eye closure is voluntary);
 //  - an overlapping movement of the other side smaller than bilateral_ratio of the stronger one is
 //    taken as mechanically dragged along by it and dropped; the stronger side's twitch is unilateral;
 //  - a one-sided movement that rises slowly (slower than voluntary_rise_s) is not a twitch: a twitch,

@@ -271,6 +271,42 @@ LocalWarp FaceAnimator::warp_at(double t) const {
     for (Side sd : kSides)
       move_corner(sd, static_cast<float>(v) * iod * corner_dir(sd, kSmileAngleDeg));
   }
+  for (const auto& x : scenario_.expressions) {
+    const double env = x.envelope(t);
+    if (env <= 0.0)
+      continue;
+    for (Side sd : kSides) {
+      const double a = x.amount[sd] * env;
+      if (a <= 0.0)
+        continue;
+      const cv::Point2f lateral = sd == Side::Left ? left_ : -left_;
+      switch (x.kind) {
+        case ExpressionKind::BrowRaise:
+          for (Feature f : {Feature::BrowOuter, Feature::BrowMiddle, Feature::BrowInner})
+            add(person_index(f, sd), static_cast<float>(a) * iod * up_, kBrowRadiusIod * iod_px_);
+          break;
+        case ExpressionKind::EyeClosure:
+          closure[sd] += a * aperture_[sd];
+          break;
+        case ExpressionKind::Smile:
+          move_corner(sd, static_cast<float>(a) * iod * corner_dir(sd, kSmileAngleDeg));
+          break;
+        case ExpressionKind::Snarl: {
+          // The lateral upper lip (levator labii superioris): 50/49 on the image's left, 52/53 on its
+          // right; the corner follows by a third.
+          const bool image_left = person_index(Feature::MouthCorner, sd) == lm::MouthCornerImageLeft;
+          const cv::Point2f d = static_cast<float>(a) * iod * up_;
+          add(image_left ? 50 : 52, d, kLipRadiusIod * iod_px_);
+          add(image_left ? 49 : 53, 0.8f * d, kLipRadiusIod * iod_px_);
+          move_corner(sd, (1.0f / 3.0f) * d);
+          break;
+        }
+        case ExpressionKind::Pucker:
+          move_corner(sd, -static_cast<float>(a) * iod * lateral);
+          break;
+      }
+    }
+  }
   if (scenario_.droop) {
     move_corner(scenario_.droop->side,
                 static_cast<float>(scenario_.droop->amplitude_iod) * iod * -up_);

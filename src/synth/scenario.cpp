@@ -3,6 +3,7 @@
 #include "synth/scenario.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -168,6 +169,20 @@ Scenario scenario_from(const json& j) {
     for (const auto& e : j.at("smiles")) {
       s.smiles.push_back({req<double>(e, "start_s"), req<double>(e, "duration_s"),
                           req<double>(e, "amplitude_iod")});
+    }
+  }
+  if (j.contains("expressions")) {
+    for (const auto& e : j.at("expressions")) {
+      const auto kind = parse_expression_kind(req<std::string>(e, "kind"));
+      if (!kind)
+        throw ParseError("\"kind\" must be brow_raise, eye_closure, smile, snarl or pucker");
+      ExpressionSpec x;
+      x.kind = *kind;
+      x.start_s = req<double>(e, "start_s");
+      x.duration_s = req<double>(e, "duration_s");
+      x.amount = {req<double>(e, "left"), req<double>(e, "right")};
+      x.rise_s = opt<double>(e, "rise_s", x.rise_s);
+      s.expressions.push_back(x);
     }
   }
   s.droop = droop_from(j, "droop");
@@ -386,6 +401,37 @@ double SmileSpec::value_iod(double t) const {
   return amplitude_iod * std::min(up, down);
 }
 
+namespace {
+constexpr std::array<std::pair<ExpressionKind, std::string_view>, 5> kExpressionNames{{
+    {ExpressionKind::BrowRaise, "brow_raise"},
+    {ExpressionKind::EyeClosure, "eye_closure"},
+    {ExpressionKind::Smile, "smile"},
+    {ExpressionKind::Snarl, "snarl"},
+    {ExpressionKind::Pucker, "pucker"},
+}};
+}  // namespace
+
+std::string_view to_string(ExpressionKind k) {
+  for (const auto& [kind, name] : kExpressionNames)
+    if (kind == k)
+      return name;
+  return "?";
+}
+
+std::optional<ExpressionKind> parse_expression_kind(const std::string& s) {
+  for (const auto& [kind, name] : kExpressionNames)
+    if (name == s)
+      return kind;
+  return std::nullopt;
+}
+
+double ExpressionSpec::envelope(double t) const {
+  if (duration_s <= 0.0 || t <= start_s || t >= end_s())
+    return 0.0;
+  const double ramp = std::max(1e-3, std::min(rise_s, duration_s / 2.0));
+  return std::min(smoothstep((t - start_s) / ramp), smoothstep((end_s() - t) / ramp));
+}
+
 HeadMotionSample head_motion_at(const HeadMotion& m, double t) {
   HeadMotionSample h;
   if (!m.active() || m.period_s <= 0.0)
@@ -511,6 +557,26 @@ Status validate(const Scenario& s) {
     if (b.end_s() > end) {
       return bad(what + "ends at " + num(b.end_s()) + " s, past the end of the video (" +
                  num(s.duration_s) + " s)");
+    }
+  }
+  for (std::size_t i = 0; i < s.expressions.size(); ++i) {
+    const auto& x = s.expressions[i];
+    const std::string what = "expression " + std::to_string(i + 1) + " (" + std::string(to_string(x.kind)) + "): ";
+    const double max_amount = x.kind == ExpressionKind::EyeClosure ? 0.9 : 0.15;
+    for (Side sd : kSides) {
+      if (!(x.amount[sd] >= 0.0 && x.amount[sd] <= max_amount)) {
+        return bad(what + std::string(to_string(sd)) + " amount " + num(x.amount[sd]) + " is outside 0-" +
+                   num(max_amount) + (x.kind == ExpressionKind::EyeClosure ? " (fraction of the eye aperture)" : " IOD"));
+      }
+    }
+    if (!(x.duration_s > 0.0))
+      return bad(what + "duration must be positive");
+    if (!(x.rise_s > 0.0))
+      return bad(what + "rise must be positive");
+    if (!(x.start_s >= 0.0))
+      return bad(what + "start " + num(x.start_s) + " s is negative");
+    if (x.end_s() > end) {
+      return bad(what + "ends at " + num(x.end_s()) + " s, past the end of the video (" + num(s.duration_s) + " s)");
     }
   }
   for (std::size_t i = 0; i < s.smiles.size(); ++i) {
@@ -645,6 +711,15 @@ nlohmann::json to_json(const Scenario& s) {
     sm.push_back(
         {{"start_s", m.start_s}, {"duration_s", m.duration_s}, {"amplitude_iod", m.amplitude_iod}});
   }
+  json ex = json::array();
+  for (const auto& x : s.expressions) {
+    ex.push_back({{"kind", std::string(to_string(x.kind))},
+                  {"start_s", x.start_s},
+                  {"duration_s", x.duration_s},
+                  {"left", x.amount.left},
+                  {"right", x.amount.right},
+                  {"rise_s", x.rise_s}});
+  }
   return json{{"duration_s", s.duration_s},
               {"fps", s.fps},
               {"width", s.width},
@@ -658,6 +733,7 @@ nlohmann::json to_json(const Scenario& s) {
               {"twitches", tw},
               {"blinks", bl},
               {"smiles", sm},
+              {"expressions", ex},
               {"droop", droop_json(s.droop)},
               {"head_motion", head_motion_json(s.head_motion)}};
 }

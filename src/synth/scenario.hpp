@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -80,6 +81,31 @@ struct SmileSpec {
   double value_iod(double t) const;
 };
 
+// A held voluntary expression, as asked for by a facial grading protocol (Sunnybrook, eFACE; see
+// protocol/protocol.hpp), with its own strength on each side of the face, so that a weak side (a
+// facial palsy) or an involuntary co-movement (synkinesis) can be put in with a known size:
+//  - BrowRaise: the brow (outer, middle, inner landmarks) moves up by amount IOD;
+//  - EyeClosure: the lids close by amount x the eye's aperture (0..0.9; 75 % upper lid, 25 % lower);
+//  - Smile: the mouth corner moves up and outward (30 degrees above the lateral direction), amount IOD;
+//  - Snarl: the lateral upper lip (above the corner) rises by amount IOD, the corner by a third of it;
+//  - Pucker: the mouth corner moves toward the midline by amount IOD.
+// Envelope: a smoothstep rise over rise_s, a hold, a smoothstep fall over rise_s (each at most half
+// the duration).
+enum class ExpressionKind { BrowRaise, EyeClosure, Smile, Snarl, Pucker };
+std::string_view to_string(ExpressionKind k);  // "brow_raise", "eye_closure", "smile", "snarl", "pucker"
+std::optional<ExpressionKind> parse_expression_kind(const std::string& s);
+
+struct ExpressionSpec {
+  ExpressionKind kind = ExpressionKind::Smile;
+  double start_s = 0.0;
+  double duration_s = 3.0;
+  PerSide<double> amount{0.0, 0.0};  // per person side: IOD, or a fraction of the aperture (EyeClosure)
+  double rise_s = 0.4;
+
+  double end_s() const { return start_s + duration_s; }
+  double envelope(double t) const;  // 0..1
+};
+
 // A static asymmetry: one mouth corner lowered by amplitude_iod for the whole video.
 struct DroopSpec {
   Side side = Side::Left;
@@ -123,6 +149,7 @@ struct Scenario {
   std::vector<TwitchEpisodeSpec> twitches;
   std::vector<BlinkSpec> blinks;
   std::vector<SmileSpec> smiles;
+  std::vector<ExpressionSpec> expressions;
   std::optional<DroopSpec> droop;
   HeadMotion head_motion;
 
