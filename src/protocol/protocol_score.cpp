@@ -18,10 +18,7 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-// Quality problems that make a frame unusable for the protocol. `occluded` (an abrupt change of the
-// mouth's appearance) is not one of them: opening the mouth to smile or speak is exactly that.
-constexpr std::uint32_t kUnusable =
-    kQualityNoFace | kQualityPose | kQualitySmall | kQualityDark | kQualityBright | kQualityBlur;
+constexpr std::uint32_t kUnusable = kProtocolUnusable;
 // A quality problem is reported when it affects at least this share of a step's frames.
 constexpr double kProblemShare = 0.1;
 
@@ -277,14 +274,10 @@ void assess_quality(StepResult& r, const std::vector<const FrameRecord*>& rows) 
         ++counts[bit];
   }
   const double n = static_cast<double>(rows.size());
-  const std::map<std::uint32_t, const char*> names{
-      {kQualityNoFace, "no face found"},      {kQualityPose, "head turned or tilted (pose)"},
-      {kQualitySmall, "face too small"},      {kQualityDark, "face too dark"},
-      {kQualityBright, "face overexposed"},   {kQualityBlur, "picture blurred"}};
   for (const auto& [bit, count] : counts) {
     const double share = static_cast<double>(count) / n;
     if (share >= kProblemShare)
-      r.quality_problems.push_back(fmt::format("{} in {} of frames", names.at(bit), pct(share)));
+      r.quality_problems.push_back(fmt::format("{} in {} of frames", protocol_quality_problem(bit), pct(share)));
   }
   if (rows.size() >= 2) {
     const double span = rows.back()->metrics.t - rows.front()->metrics.t;
@@ -304,6 +297,16 @@ json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json side_or_null(const std::optional<Side>& s) { return s ? json(std::string(to_string(*s))) : json(nullptr); }
 
 }  // namespace
+
+const char* protocol_quality_problem(std::uint32_t flag) {
+  if (flag & kQualityNoFace) return "no face found";
+  if (flag & kQualityPose) return "head turned or tilted (pose)";
+  if (flag & kQualitySmall) return "face too small";
+  if (flag & kQualityDark) return "face too dark";
+  if (flag & kQualityBright) return "face overexposed";
+  if (flag & kQualityBlur) return "picture blurred";
+  return "picture not usable";
+}
 
 int ProtocolResult::steps_quality_ok() const {
   return static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const StepResult& s) { return s.quality_ok; }));

@@ -38,6 +38,12 @@ inline constexpr double kOcularSynkinesisPct = 20.0;      // eye narrowing, % of
 inline constexpr double kOcularSynkinesisMarginPct = 10.0;  // more than the other eye, percentage points
 inline constexpr double kOralSynkinesisIod = 0.02;        // mouth-corner displacement, IOD (~1.3 mm)
 inline constexpr double kOralSynkinesisMarginIod = 0.01;  // more than the other corner
+// Quality problems that make a frame unusable for the protocol. `occluded` (an abrupt change of the
+// mouth's appearance) is not one of them: opening the mouth to smile or speak is exactly that.
+inline constexpr std::uint32_t kProtocolUnusable =
+    kQualityNoFace | kQualityPose | kQualitySmall | kQualityDark | kQualityBright | kQualityBlur;
+// What a quality flag means, in a few words ("head turned or tilted (pose)").
+const char* protocol_quality_problem(std::uint32_t flag);
 // A step is measured well when at least this fraction of its frames is usable, at >= kMinStepFps.
 inline constexpr double kMinUsableFraction = 0.8;
 inline constexpr double kMinStepFps = 15.0;

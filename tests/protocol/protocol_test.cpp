@@ -1,11 +1,14 @@
 // protocol_test.cpp: step files, timing files and their checks (protocol/protocol.hpp), and the
 // protocol scenario's layout (protocol/protocol_scenario.hpp).
+#include <cmath>
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/measurements.hpp"
 #include "protocol/protocol.hpp"
+#include "protocol/protocol_runner.hpp"
 #include "protocol/protocol_scenario.hpp"
 
 namespace ft {
@@ -211,6 +214,106 @@ TEST(ProtocolScenario, ExpressionsRoundTripThroughJsonAndAreValidated) {
   s.expressions[0].amount = {0.5, 0.0};
   s.expressions[0].duration_s = 10.0;
   EXPECT_FALSE(validate(s).ok());  // past the end of the video
+}
+
+// Feeds the runner frames at 30 fps from `from` to `to` (s); `quality(t)` gives each frame's flags.
+template <class Q>
+void feed(ProtocolRunner& r, std::int64_t& index, double from, double to, Q quality) {
+  const int n = static_cast<int>(std::lround((to - from) * 30.0));
+  for (int k = 0; k < n; ++k) {
+    const double t = from + k / 30.0;
+    const std::uint32_t q = quality(t);
+    r.update(t, index++, q != kQualityNoFace, q);
+  }
+}
+
+TEST(ProtocolRunner, RunsTheStepsWithCountdownsAndRecordsTheirTiming) {
+  auto p = protocol_from_json_text(kTwoSteps, "short.json");
+  ASSERT_TRUE(p.ok());
+  ProtocolRunner r(*p);
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Idle);
+  std::int64_t index = 0;
+  r.start(0.0);
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Prepare);
+  feed(r, index, 0.0, 1.0, [](double) { return kQualityOk; });
+  EXPECT_NEAR(r.remaining_s(), 2.0, 0.05);
+  EXPECT_EQ(r.current()->id, "rest");
+  feed(r, index, 1.0, 5.0, [](double) { return kQualityOk; });
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Record);
+  EXPECT_NEAR(r.remaining_s(), 8.0, 0.05);  // recording since 3 s, 10 s long
+  feed(r, index, 5.0, 40.0, [](double) { return kQualityOk; });
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Done);
+  ASSERT_EQ(r.timing().steps.size(), 2u);
+  EXPECT_EQ(r.timing().steps[0].id, "rest");
+  EXPECT_NEAR(r.timing().steps[0].start_s, 3.0, 0.04);
+  EXPECT_NEAR(r.timing().steps[0].end_s, 13.0, 0.04);
+  EXPECT_EQ(r.timing().steps[1].id, "smile");
+  EXPECT_NEAR(r.timing().steps[1].start_s, 15.0, 0.07);  // 2 s countdown after the rest step
+  EXPECT_NEAR(r.timing().steps[1].end_s, 19.0, 0.07);
+  EXPECT_TRUE(validate(r.timing(), *p).ok());
+}
+
+TEST(ProtocolRunner, CountdownWaitsForAUsablePicture) {
+  auto p = protocol_from_json_text(kTwoSteps, "short.json");
+  ASSERT_TRUE(p.ok());
+  ProtocolRunner r(*p);
+  std::int64_t index = 0;
+  r.start(0.0);
+  feed(r, index, 0.0, 2.0, [](double) { return kQualityNoFace; });
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Prepare);
+  EXPECT_EQ(r.waiting_for(), "no face found");
+  EXPECT_NEAR(r.remaining_s(), 3.0, 0.05);  // held the whole time
+  feed(r, index, 2.0, 2.5, [](double) { return kQualityPose; });
+  EXPECT_EQ(r.waiting_for(), "head turned or tilted (pose)");
+  feed(r, index, 2.5, 6.0, [](double) { return kQualityOk; });
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Record);
+  EXPECT_TRUE(r.waiting_for().empty());
+  feed(r, index, 6.0, 20.0, [](double) { return kQualityOk; });
+  ASSERT_FALSE(r.timing().steps.empty());
+  EXPECT_NEAR(r.timing().steps[0].start_s, 5.5, 0.07);  // 3 s of countdown after the picture came good at 2.5 s
+}
+
+TEST(ProtocolRunner, APoorTakeAsksForARetakeAndTheRetakeIsCounted) {
+  auto p = protocol_from_json_text(kTwoSteps, "short.json");
+  ASSERT_TRUE(p.ok());
+  ProtocolRunner r(*p);
+  std::int64_t index = 0;
+  r.start(0.0);
+  // Rest: the head turns away for half of the recording.
+  feed(r, index, 0.0, 13.5, [](double t) { return t > 6.0 && t < 11.0 ? kQualityPose : kQualityOk; });
+  ASSERT_EQ(r.phase(), ProtocolRunner::Phase::Review);
+  EXPECT_NE(r.review_reason().find("usable"), std::string::npos) << r.review_reason();
+  EXPECT_TRUE(r.timing().steps.empty());
+  r.retake();
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Prepare);
+  EXPECT_EQ(r.current()->id, "rest");
+  feed(r, index, 13.5, 40.0, [](double) { return kQualityOk; });
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Done);
+  ASSERT_EQ(r.timing().steps.size(), 2u);
+  EXPECT_EQ(r.timing().steps[0].retakes, 1);
+  EXPECT_NEAR(r.timing().steps[0].start_s, 16.5, 0.07);
+  EXPECT_EQ(r.timing().steps[1].retakes, 0);
+}
+
+TEST(ProtocolRunner, AcceptKeepsAPoorTakeAndSkipLeavesAStepOut) {
+  auto p = protocol_from_json_text(kTwoSteps, "short.json");
+  ASSERT_TRUE(p.ok());
+  ProtocolRunner r(*p);
+  std::int64_t index = 0;
+  r.start(0.0);
+  feed(r, index, 0.0, 13.5, [](double t) { return t > 6.0 && t < 11.0 ? kQualityDark : kQualityOk; });
+  ASSERT_EQ(r.phase(), ProtocolRunner::Phase::Review);
+  r.accept();
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Prepare);
+  ASSERT_EQ(r.timing().steps.size(), 1u);
+  r.skip();
+  EXPECT_EQ(r.phase(), ProtocolRunner::Phase::Done);
+  EXPECT_EQ(r.timing().steps.size(), 1u);
+  ProtocolRunner c(*p);
+  c.start(0.0);
+  c.cancel();
+  EXPECT_EQ(c.phase(), ProtocolRunner::Phase::Cancelled);
+  EXPECT_FALSE(c.running());
 }
 
 }  // namespace
