@@ -33,6 +33,8 @@ struct GuiCli {
   bool fullscreen = false;
   std::string panel;
   std::string settings;
+  std::string protocol;
+  std::string patient;
   AnalysisCli analysis;
 };
 
@@ -96,8 +98,12 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_flag("--paused", o->paused, "replay: start paused");
   cmd->add_flag("--fullscreen", o->fullscreen, "start full screen");
   cmd->add_option("--panel", o->panel,
-                  "show this panel at start: results, source, settings, asymmetry or help")
-      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "help"}));
+                  "show this panel at start: results, source, settings, asymmetry, protocol or help")
+      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "protocol", "help"}));
+  cmd->add_option("--protocol", o->protocol,
+                  "live source: run the guided screening protocol from the first frame (a step file, or 'standard'); "
+                  "records into --record, or a new folder in the recordings folder");
+  cmd->add_option("--patient", o->patient, "patient / session identifier for the protocol (shown and saved)");
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
@@ -137,6 +143,8 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.paused = o->paused;
     g.fullscreen = o->fullscreen;
     g.panel = o->panel;
+    g.protocol = o->protocol;
+    g.patient = o->patient;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
     g.baseline_s = o->analysis.analyser.baseline_s;

@@ -88,6 +88,10 @@ void ProtocolRunner::update(double t, std::int64_t frame_index, bool face_found,
       finish_take();
       return;
     }
+    if (take_frames_ == 0) {
+      take_first_index_ = frame_index;
+      take_first_t_ = t;
+    }
     ++take_frames_;
     take_usable_ += usable ? 1 : 0;
   }
@@ -98,7 +102,8 @@ double ProtocolRunner::take_usable_fraction() const {
 }
 
 void ProtocolRunner::finish_take() {
-  const double fps = take_end_ > take_start_ ? static_cast<double>(take_frames_) / (take_end_ - take_start_) : 0.0;
+  const double span = last_t_ - take_first_t_;
+  const double fps = take_frames_ > 1 && span > 0.0 ? static_cast<double>(last_index_ - take_first_index_) / span : 0.0;
   if (take_frames_ == 0) {
     review_reason_ = "no frames arrived during the step";
   } else if (take_usable_fraction() < kMinUsableFraction) {

@@ -8,6 +8,8 @@
 // Phases: Idle -> (start) Prepare -> Record -> [Review ->] Prepare of the next step ... -> Done.
 // retake() from Record or Review goes back to the step's Prepare; skip() leaves the step out; cancel()
 // ends the run (Cancelled, no timing of the unfinished step).
+// The window sees a sample of the frames (it redraws at its own pace): the usable share is taken over
+// the frames it saw, the frame rate from the frames' indices and times.
 // Not thread-safe: the window's thread only.
 #pragma once
 
@@ -69,6 +71,8 @@ class ProtocolRunner {
   std::string waiting_for_;
   std::int64_t take_frames_ = 0;
   std::int64_t take_usable_ = 0;
+  std::int64_t take_first_index_ = -1;  // frame indices: the source's frame rate, whatever the window saw
+  double take_first_t_ = 0.0;
   double take_start_ = 0.0;
   double take_end_ = 0.0;
   int retakes_ = 0;

@@ -439,6 +439,7 @@ std::string protocol_result_json(const ProtocolResult& r) {
   }
   json j{{"format", "facetwitch-protocol-result"},
          {"format_version", 1},
+         {"patient_id", r.patient_id},
          {"protocol", {{"name", r.protocol_name}, {"file", r.protocol_file.string()}}},
          {"steps", steps},
          {"steps_missing", r.steps_missing},

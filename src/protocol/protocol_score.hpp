@@ -90,6 +90,7 @@ struct StepResult {
 };
 
 struct ProtocolResult {
+  std::string patient_id;  // as entered in the window (or given with --patient); "" when none
   std::string protocol_name;
   std::filesystem::path protocol_file;
   std::vector<StepResult> steps;          // in recording order

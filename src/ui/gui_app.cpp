@@ -37,6 +37,7 @@
 #include "ui/gl_video.hpp"
 #include "ui/overlay.hpp"
 #include "ui/plots.hpp"
+#include "ui/protocol_panel.hpp"
 #include "ui/settings_store.hpp"
 #include "ui/source_controller.hpp"
 #include "ui/theme.hpp"
@@ -145,6 +146,7 @@ class App {
 
   void open_spec(SourceSpec spec, const std::filesystem::path& record_dir = {});
   void toggle_record();
+  std::optional<std::filesystem::path> new_recording_dir();
   void toggle_play();
   void step(int frames);
   bool mirror() const;
@@ -182,6 +184,7 @@ class App {
   std::optional<Clock::time_point> demo_checked_;
   bool demo_ready_ = false;
   std::vector<int> camera_mode_;  // per camera: selected mode index (-1: default)
+  std::unique_ptr<ProtocolPanel> protocol_;
 
   View view_;
   LiveHistory history_;
@@ -195,7 +198,7 @@ class App {
   float video_rect_[4] = {0, 0, 0, 0};  // x, y, w, h of the picture, window coordinates
   std::vector<Toast> toasts_;
   bool show_help_ = false;
-  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry: selected on the next frame
+  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry, 4 protocol: selected on the next frame
   bool fullscreen_ = false;
   int windowed_[4] = {100, 100, 1440, 900};
   Clock::time_point started_{};
@@ -229,6 +232,30 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   sources_ = std::make_unique<SourceController>(cfg);
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
+  ProtocolPanel::Hooks hooks;
+  hooks.start_recording = [this]() -> std::optional<std::filesystem::path> {
+    if (view_.mode != SourceMode::Live || !sources_->live()) {
+      notify("The protocol records from a live source: open a camera first", colour::kWarn);
+      return std::nullopt;
+    }
+    if (view_.live && view_.live->recording.active)
+      sources_->stop_recording();
+    auto dir = new_recording_dir();
+    if (!dir)
+      return std::nullopt;
+    if (Status st = sources_->start_recording(*dir); !st) {
+      sources_->set_error("cannot record: " + st.error().message);
+      return std::nullopt;
+    }
+    notify("Protocol: recording to " + dir->string(), colour::kRecord, 5.0);
+    return dir;
+  };
+  hooks.stop_recording = [this] { sources_->stop_recording(); };
+  hooks.notify = [this](const std::string& text, ImU32 col) { notify(text, col, 6.0); };
+  const std::filesystem::path steps =
+      opts_.protocol.empty() || opts_.protocol == "standard" ? default_protocol_path() : std::filesystem::path(opts_.protocol);
+  protocol_ = std::make_unique<ProtocolPanel>(std::move(hooks), steps);
+  protocol_->set_patient_id(opts_.patient);
 }
 
 App::~App() {
@@ -432,6 +459,18 @@ void App::toggle_record() {
     notify("Recording stopped: " + view_.live->recording.dir.string(), colour::kOk, 6.0);
     return;
   }
+  auto dir = new_recording_dir();
+  if (!dir)
+    return;
+  if (Status st = sources_->start_recording(*dir); !st) {
+    sources_->set_error("cannot record: " + st.error().message);
+    return;
+  }
+  notify("Recording to " + dir->string(), colour::kRecord, 5.0);
+}
+
+// A new, empty session folder in the recordings folder, named by the local time.
+std::optional<std::filesystem::path> App::new_recording_dir() {
   std::filesystem::path base = settings_.recordings_dir.empty()
                                    ? default_recordings_dir()
                                    : std::filesystem::path(settings_.recordings_dir);
@@ -444,13 +483,9 @@ void App::toggle_record() {
   if (ec) {
     sources_->set_error("cannot create the recording folder " + dir.string() + ": " + ec.message() +
                         " (change it in Settings)");
-    return;
+    return std::nullopt;
   }
-  if (Status st = sources_->start_recording(dir); !st) {
-    sources_->set_error("cannot record: " + st.error().message);
-    return;
-  }
-  notify("Recording to " + dir.string(), colour::kRecord, 5.0);
+  return dir;
 }
 
 // Pulls the current snapshots into view_ (never waits on the analysis).
@@ -515,6 +550,7 @@ void App::gather() {
           v.record ? classify_flash(v.record->signals, v.frame_t, v.plot_episodes, nullptr, nullptr)
                    : Flash{};
     }
+    protocol_->update(snap.get());
     const bool rec = snap->recording.active;
     if (rec && !was_recording_)
       recording_since_ = Clock::now();
@@ -581,6 +617,8 @@ void App::gather() {
   } else {
     v.counters = Counters{};
   }
+  if (!(mode == SourceMode::Live && sources_->live()) && protocol_->active())
+    protocol_->update(nullptr);
 
   // Upload the picture when it changed.
   if (video_ && !v.image.empty() &&
@@ -802,6 +840,7 @@ void App::draw_video_panel(ImVec2 pos, ImVec2 size) {
     draw_overlay(dl, map, view_.record, view_.rest, view_.flash, oo, fonts_);
     draw_video_chips(dl, ImVec2(map.x0, map.y0),
                      ImVec2(map.x0 + map.width(), map.y0 + map.height()));
+    protocol_->draw_prompt(dl, ImVec2(map.x0, map.y0), ImVec2(map.x0 + map.width(), map.y0 + map.height()), fonts_);
   }
 
   // Bottom bar.
@@ -1157,8 +1196,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
       std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }),
       toasts_.end());
   if (ImGui::BeginTabBar("##tabs")) {
-    const char* names[] = {"Results", "Source", "Settings", "Asymmetry"};
-    for (int i = 0; i < 4; ++i) {
+    const char* names[] = {"Results", "Source", "Settings", "Asymmetry", "Protocol"};
+    for (int i = 0; i < 5; ++i) {
       const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, f)) {
         ImGui::Spacing();
@@ -1170,6 +1209,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
           draw_settings_tab();
         if (i == 3)
           draw_asymmetry_tab();
+        if (i == 4)
+          protocol_->draw_tab(fonts_, view_.mode == SourceMode::Live && sources_->live() != nullptr);
         ImGui::EndTabItem();
       }
     }
@@ -2040,6 +2081,7 @@ nlohmann::json App::counters_file() const {
       {"width", w}, {"height", h}, {"framebuffer_width", fw}, {"framebuffer_height", fh}};
   j["video_rect"] = {
       {"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
+  j["protocol"] = protocol_->state_json();
   std::string error = sources_->error();
   if (error.empty())
     error = sources_->model_error();
@@ -2138,8 +2180,15 @@ int App::run() {
     select_tab_ = 2;
   if (opts_.panel == "asymmetry")
     select_tab_ = 3;
+  if (opts_.panel == "protocol")
+    select_tab_ = 4;
   if (opts_.panel == "help")
     show_help_ = true;
+  if (!opts_.protocol.empty() && opts_.record_dir.empty()) {
+    // The protocol records: into --record, or a new session folder.
+    if (auto dir = new_recording_dir())
+      opts_.record_dir = dir->string();
+  }
   if (!opts_.source.empty()) {
     SourceSpec spec = parse_source_spec(opts_.source);
     std::filesystem::path record;
@@ -2155,6 +2204,13 @@ int App::run() {
     }
     const std::string keep_error = sources_->error();
     open_spec(spec, record);
+    if (!opts_.protocol.empty() && !record.empty()) {
+      protocol_->start_on_recording(record);
+      select_tab_ = 4;
+    } else if (!opts_.protocol.empty() && !spec.live()) {
+      sources_->set_error("--protocol needs a live source (camera:N or paced:FILE); to score a recorded video use "
+                          "facetwitch analyse VIDEO --protocol TIMING.json");
+    }
     if (!keep_error.empty())
       sources_->set_error(keep_error);
   }

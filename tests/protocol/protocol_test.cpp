@@ -295,6 +295,23 @@ TEST(ProtocolRunner, APoorTakeAsksForARetakeAndTheRetakeIsCounted) {
   EXPECT_EQ(r.timing().steps[1].retakes, 0);
 }
 
+TEST(ProtocolRunner, FrameRateComesFromTheSourceNotFromHowOftenTheWindowLooks) {
+  auto p = protocol_from_json_text(kTwoSteps, "short.json");
+  ASSERT_TRUE(p.ok());
+  // A 30 fps camera of which the window sees every third frame: fine.
+  ProtocolRunner seen(*p);
+  seen.start(0.0);
+  for (int k = 0; k < 30 * 14; k += 3) seen.update(k / 30.0, k, true, kQualityOk);
+  EXPECT_EQ(seen.phase(), ProtocolRunner::Phase::Prepare);
+  EXPECT_EQ(seen.timing().steps.size(), 1u);
+  // A 10 fps camera: the take fails its check.
+  ProtocolRunner slow(*p);
+  slow.start(0.0);
+  for (int k = 0; k < 10 * 14; ++k) slow.update(k / 10.0, k, true, kQualityOk);
+  ASSERT_EQ(slow.phase(), ProtocolRunner::Phase::Review);
+  EXPECT_NE(slow.review_reason().find("frame rate was 10.0 fps"), std::string::npos) << slow.review_reason();
+}
+
 TEST(ProtocolRunner, AcceptKeepsAPoorTakeAndSkipLeavesAStepOut) {
   auto p = protocol_from_json_text(kTwoSteps, "short.json");
   ASSERT_TRUE(p.ok());
