@@ -24,7 +24,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "capture/frame_source.hpp"
+#include "core/paths.hpp"
 #include "io/session.hpp"
+#include "protocol/protocol.hpp"
+#include "protocol/protocol_scenario.hpp"
 #include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
 
@@ -352,4 +355,66 @@ TEST(Gui, CorruptSettingsFileGivesDefaultsAndAMessage) {
   EXPECT_DOUBLE_EQ(c["sensitivity"]["threshold_k"].get<double>(), TwitchSettings{}.threshold_k);
 }
 
+}  // namespace ft
+
+namespace ft {
+namespace {
+
+// The guided protocol in the window, on a camera stand-in: a generated recording that follows the
+// short step file's timing, with a weak right side and right-eye synkinesis (protocol_scenario).
+TEST(Gui, GuidedProtocolRunsStepByStepAndScoresTheRecording) {
+  auto protocol = load_protocol(source_dir() / "tests" / "data" / "protocol_short.json");
+  ASSERT_TRUE(protocol.ok()) << protocol.error().message;
+  const ProtocolScenario ps = protocol_scenario(*protocol);
+  std::string why;
+  auto dir = testing::ensure_video("gui_protocol", ps.scenario, &why);
+  if (!dir)
+    GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_protocol_run");
+  std::filesystem::create_directories(out);
+  const auto rec = out / "session";
+  const auto json = out / "counters.json";
+  const double video_s = ps.scenario.duration_s;
+  const auto r = run_gui({"--source", "paced:" + (*dir / "video.mp4").string(), "--protocol",
+                          (source_dir() / "tests" / "data" / "protocol_short.json").string(), "--patient", "P-0042",
+                          "--record", rec.string(), "--paced-speed", std::to_string(testing::kLiveSpeed), "--run-for",
+                          std::to_string((video_s + 6.0) / testing::kLiveSpeed), "--size", "1280x800",
+                          "--counters-json", json.string(), "--screenshot", (out / "protocol.png").string()},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  const nlohmann::json& state = c["protocol"];
+  EXPECT_EQ(state["stage"], "scored") << state.dump();
+  EXPECT_EQ(state["patient_id"], "P-0042");
+  ASSERT_EQ(state["timing"].size(), 4u) << state.dump();
+  // The window's step times follow the recording (0.5 s countdown, then 8 s of rest...).
+  EXPECT_NEAR(state["timing"][0]["start_s"].get<double>(), ps.timing.steps[0].start_s, 0.3);
+  EXPECT_NEAR(state["timing"][2]["start_s"].get<double>(), ps.timing.steps[2].start_s, 0.3);
+
+  const nlohmann::json p = read_json(rec / "protocol.json");
+  ASSERT_FALSE(p.is_discarded());
+  EXPECT_EQ(p["patient_id"], "P-0042");
+  ASSERT_EQ(p["steps"].size(), 4u);
+  EXPECT_TRUE(std::filesystem::is_regular_file(rec / "protocol_timing.json"));
+  for (const auto& s : p["steps"]) {
+    EXPECT_TRUE(s["quality_ok"].get<bool>()) << s.dump();
+    if (s["id"] == "rest")
+      continue;
+    EXPECT_EQ(s["measures"][0]["weaker_side"], "right") << s.dump();
+  }
+  for (int i : {2, 3}) {  // smile, pucker: the right eye narrows
+    bool right = false, left = false;
+    for (const auto& k : p["steps"][i]["synkinesis"]) {
+      right = right || (k["side"] == "right" && k["flag"].get<bool>());
+      left = left || (k["side"] == "left" && k["flag"].get<bool>());
+    }
+    EXPECT_TRUE(right) << p["steps"][i].dump();
+    EXPECT_FALSE(left) << p["steps"][i].dump();
+  }
+  const cv::Mat shot = cv::imread((out / "protocol.png").string());
+  EXPECT_EQ(shot.cols, 1280);
+}
+
+}  // namespace
 }  // namespace ft
