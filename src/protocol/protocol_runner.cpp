@@ -73,9 +73,11 @@ void ProtocolRunner::update(double t, std::int64_t frame_index, bool face_found,
       waiting_for_ = protocol_quality_problem(q & kProtocolUnusable);
     }
     if (t - phase_start_ - held_s_ >= step.prepare_s) {
+      // Boundaries are kept on the nominal times (not the first frame seen after them), so that a
+      // window that sees only some frames does not drift step after step.
       phase_ = Phase::Record;
-      phase_start_ = t;
-      take_start_ = t;
+      phase_start_ = phase_start_ + held_s_ + step.prepare_s;
+      take_start_ = phase_start_;
       take_frames_ = 0;
       take_usable_ = 0;
     } else {
@@ -84,7 +86,7 @@ void ProtocolRunner::update(double t, std::int64_t frame_index, bool face_found,
   }
   if (phase_ == Phase::Record) {
     if (t - phase_start_ >= step.duration_s) {
-      take_end_ = t;
+      take_end_ = phase_start_ + step.duration_s;
       finish_take();
       return;
     }
@@ -124,10 +126,10 @@ void ProtocolRunner::finish_take() {
 void ProtocolRunner::accept() {
   if (phase_ != Phase::Review && phase_ != Phase::Record)
     return;
-  if (phase_ == Phase::Record)
-    take_end_ = last_t_;
+  if (phase_ == Phase::Record)  // kept early: the take ends now
+    take_end_ = std::max(take_start_, last_t_);
   timing_.steps.push_back({protocol_.steps[step_].id, take_start_, take_end_, retakes_});
-  next_step();
+  next_step(take_end_);
 }
 
 void ProtocolRunner::retake() {
@@ -140,17 +142,17 @@ void ProtocolRunner::retake() {
 void ProtocolRunner::skip() {
   if (!running())
     return;
-  next_step();
+  next_step(last_t_);
 }
 
-void ProtocolRunner::next_step() {
+void ProtocolRunner::next_step(double t) {
   ++step_;
   retakes_ = 0;
   if (step_ >= protocol_.steps.size()) {
     phase_ = Phase::Done;
     return;
   }
-  begin_prepare(last_t_);
+  begin_prepare(t);
 }
 
 void ProtocolRunner::cancel() {

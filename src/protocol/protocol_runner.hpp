@@ -59,7 +59,7 @@ class ProtocolRunner {
  private:
   void begin_prepare(double t);
   void finish_take();
-  void next_step();
+  void next_step(double t);
 
   Protocol protocol_;
   Phase phase_ = Phase::Idle;

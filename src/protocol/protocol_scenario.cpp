@@ -72,7 +72,7 @@ ProtocolScenario protocol_scenario(const Protocol& protocol, const ProtocolScena
     }
     t += d;
   }
-  Scenario s = webcam_scenario(t + 1.0, o.seed, 2.2);
+  Scenario s = webcam_scenario(t + 3.0, o.seed, 2.2);  // 3 s to relax after the last step
   s.head_motion = HeadMotion{};
   s.expressions = std::move(expressions);
   s.twitches = std::move(twitches);

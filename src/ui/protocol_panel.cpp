@@ -46,7 +46,8 @@ bool ProtocolPanel::load_steps() {
 }
 
 bool ProtocolPanel::active() const {
-  return stage_ == Stage::WaitingForRecording || stage_ == Stage::Running || stage_ == Stage::Scoring;
+  return stage_ == Stage::WaitingForRecording || stage_ == Stage::Running || stage_ == Stage::Finishing ||
+         stage_ == Stage::Scoring;
 }
 
 void ProtocolPanel::start() {
@@ -82,12 +83,17 @@ void ProtocolPanel::update(const LiveSnapshot* snap) {
   if (stage_ == Stage::WaitingForRecording) {
     if (snap && snap->recording.active && fs::path(snap->recording.dir) == dir_ &&
         (!epoch_before_ || snap->analysis_epoch != *epoch_before_) && !snap->frame.image.empty()) {
-      runner_->start(snap->result.metrics.t);
+      runner_->start(0.0);  // recording time: 0 at the recording's first frame
       stage_ = Stage::Running;
     } else if (snap && !snap->running) {  // (no snapshot yet: the source is still opening)
       stage_ = Stage::Failed;
       message_ = "The live source stopped before the protocol could start.";
     }
+    return;
+  }
+  if (stage_ == Stage::Finishing) {
+    if (!snap || !snap->running || !snap->recording.active || snap->result.metrics.t >= tail_until_)
+      finish(false);
     return;
   }
   if (stage_ == Stage::Running) {
@@ -99,8 +105,10 @@ void ProtocolPanel::update(const LiveSnapshot* snap) {
     }
     const FaceMetrics& m = snap->result.metrics;
     runner_->update(m.t, m.frame_index, m.face_found, m.quality);
-    if (runner_->phase() == Phase::Done)
-      finish(false);
+    if (runner_->phase() == Phase::Done) {
+      stage_ = Stage::Finishing;
+      tail_until_ = m.t + kTailS;
+    }
     else if (runner_->phase() == Phase::Cancelled)
       finish(true);
     return;
@@ -206,10 +214,10 @@ void ProtocolPanel::draw_tab(const Fonts& fonts, bool live) {
     ImGui::PopTextWrapPos();
     return;
   }
-  if (stage_ == Stage::WaitingForRecording || stage_ == Stage::Scoring) {
+  if (stage_ == Stage::WaitingForRecording || stage_ == Stage::Scoring || stage_ == Stage::Finishing) {
     ImGui::TextColored(to_vec4(colour::kTextDim), "%s",
-                       stage_ == Stage::Scoring ? "Finishing the recording and scoring the steps..."
-                                                : "Starting the recording...");
+                       stage_ == Stage::WaitingForRecording ? "Starting the recording..."
+                                                            : "Finishing the recording and scoring the steps...");
     ImGui::PopTextWrapPos();
     return;
   }
@@ -313,6 +321,12 @@ void ProtocolPanel::draw_tab(const Fonts& fonts, bool live) {
 }
 
 void ProtocolPanel::draw_prompt(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const Fonts& fonts) const {
+  if (stage_ == Stage::Finishing) {
+    const std::string text = "Done \xE2\x80\x94 relax your face";
+    label(dl, fonts.big, fonts.big->FontSize, ImVec2((p0.x + p1.x) * 0.5f, p1.y - fonts.size * 2.4f), ImVec2(0.5f, 1.0f),
+          colour::kOk, with_alpha(colour::kPanelBg, 235), text, fonts.size * 0.6f);
+    return;
+  }
   if (stage_ != Stage::Running || !runner_ || !runner_->current())
     return;
   const ProtocolRunner& r = *runner_;
@@ -369,7 +383,8 @@ void ProtocolPanel::draw_prompt(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const Font
 }
 
 nlohmann::json ProtocolPanel::state_json() const {
-  static constexpr const char* kStages[] = {"idle", "waiting_for_recording", "running", "scoring", "scored", "failed"};
+  static constexpr const char* kStages[] = {"idle",    "waiting_for_recording", "running", "finishing",
+                                            "scoring", "scored",                "failed"};
   nlohmann::json j{{"stage", kStages[static_cast<int>(stage_)]}, {"message", message_}, {"patient_id", patient_}};
   if (runner_) {
     j["phase"] = std::string(to_string(runner_->phase()));

@@ -52,7 +52,11 @@ class ProtocolPanel {
   nlohmann::json state_json() const;
 
  private:
-  enum class Stage { Idle, WaitingForRecording, Running, Scoring, Scored, Failed };
+  // Finishing: the last step is done; the recording goes on for kTailS so that the last movement's
+  // release is recorded whole (a recording cut mid-release would end on a one-sided movement).
+  enum class Stage { Idle, WaitingForRecording, Running, Finishing, Scoring, Scored, Failed };
+  static constexpr double kTailS = 2.5;
+  double tail_until_ = 0.0;
   bool load_steps();
   void start();
   void finish(bool cancelled);

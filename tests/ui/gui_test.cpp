@@ -378,7 +378,7 @@ TEST(Gui, GuidedProtocolRunsStepByStepAndScoresTheRecording) {
   const auto r = run_gui({"--source", "paced:" + (*dir / "video.mp4").string(), "--protocol",
                           (source_dir() / "tests" / "data" / "protocol_short.json").string(), "--patient", "P-0042",
                           "--record", rec.string(), "--paced-speed", std::to_string(testing::kLiveSpeed), "--run-for",
-                          std::to_string((video_s + 6.0) / testing::kLiveSpeed), "--size", "1280x800",
+                          std::to_string((video_s + 5.0) / testing::kLiveSpeed), "--size", "1280x800",
                           "--counters-json", json.string(), "--screenshot", (out / "protocol.png").string()},
                          out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
