@@ -28,6 +28,9 @@ inline constexpr double kMaxBaselineS = 600.0;
 
 void add_analysis_options(CLI::App* cmd, AnalysisCli& o);
 
+// --patient ID: the patient identifier (validated by validate_patient_id: a bad one is a usage error).
+void add_patient_option(CLI::App* cmd, std::string& patient_id);
+
 struct LoadedModel {
   std::shared_ptr<const LandmarkModel> model;
   std::string path;

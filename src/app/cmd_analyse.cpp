@@ -133,6 +133,7 @@ void register_analyse(CLI::App& root, int& exit_code) {
   cmd->add_flag("--quiet,-q", opts->quiet, "no progress bar");
   cmd->add_option("--jobs,-j", opts->jobs, "videos analysed in parallel (default: one per core)")->check(CLI::Range(1, 64));
   add_analysis_options(cmd, opts->analysis);
+  add_patient_option(cmd, opts->analysis.analyser.patient_id);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }
 

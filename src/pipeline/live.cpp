@@ -420,6 +420,7 @@ void LivePipeline::analyse_loop() {
     header.facetwitch_version = FACETWITCH_VERSION;
     header.settings = options_.twitch;
     header.asymmetry.baseline_requested_s = options_.baseline_s;
+    header.patient_id = options_.patient_id;
     if (!record_dir_.empty()) {
       auto rec = SessionRecorder::open(record_dir_, header);
       if (rec) {
