@@ -85,6 +85,7 @@ struct SessionSummary {
   // the user (validate_patient_id); never derived from the video.
   std::string patient_id;
   std::string source = "file";     // "file", "camera", "folder", "paced"
+  bool mirrored_input = false;     // the video was flipped back before the analysis (--mirrored-input)
   std::string created_utc;         // ISO 8601, e.g. 2026-11-21T10:00:00Z
   std::string facetwitch_version;
   std::string model_path;

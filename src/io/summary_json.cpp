@@ -240,6 +240,7 @@ Json summary_json(const SessionSummary& s) {
   j["patient_id"] = s.patient_id;
   j["video"] = s.video;
   j["source"] = s.source;
+  j["mirrored_input"] = s.mirrored_input;
   j["created_utc"] = s.created_utc;
   j["facetwitch_version"] = s.facetwitch_version;
   j["model_path"] = s.model_path;
@@ -511,6 +512,7 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
   r.get(j, "patient_id", "", s.patient_id);  // since 0.3; absent in older files: ""
   r.get(j, "video", "", s.video);
   r.get(j, "source", "", s.source);
+  r.get(j, "mirrored_input", "", s.mirrored_input);  // since 0.3
   r.get(j, "created_utc", "", s.created_utc);
   r.get(j, "facetwitch_version", "", s.facetwitch_version);
   r.get(j, "model_path", "", s.model_path);

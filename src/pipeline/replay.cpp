@@ -35,6 +35,7 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   header.settings = req.analyser.twitch;
   header.asymmetry.baseline_requested_s = req.analyser.baseline_s;
   header.patient_id = req.analyser.patient_id;
+  header.mirrored_input = req.file.mirrored_input;
 
   std::unique_ptr<SessionRecorder> recorder;
   if (!req.out_dir.empty()) {

@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 
+#include "capture/frame_source.hpp"
 #include "metrics/regional_asymmetry.hpp"
 
 namespace ft {
@@ -147,6 +147,18 @@ double utc_seconds(const std::string& iso) {
   return static_cast<double>(timegm(&tm));
 }
 
+// The frame with index `index` (presentation time about `t`): seeks to a little before it and reads on.
+// Empty when the source cannot seek there or the frame never comes.
+cv::Mat read_frame(FrameSource& source, std::int64_t index, double t) {
+  if (index < 0 || !source.seek(std::max(0.0, t - 1.0))) return {};
+  Frame f;
+  for (int i = 0; i < 600; ++i) {  // at most 20 s of video at 30 fps past the seek point
+    if (source.read(f) != ReadStatus::Frame || f.index > index) return {};
+    if (f.index == index) return f.image;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<SessionData> load_session(const fs::path& dir) {
@@ -278,14 +290,19 @@ void attach_face_images(const SessionSummary& summary, std::vector<KeyFrame>& ke
     note_all(fmt::format("the video '{}' is not available: landmarks only", summary.video));
     return;
   }
-  cv::VideoCapture cap(summary.video, cv::CAP_FFMPEG);
-  if (!cap.isOpened()) {
+  // The video is read as the analysis read it (rotation metadata applied, flipped back when it was a
+  // mirror image), so that the landmarks of frames.csv fall on the face.
+  VideoFileOptions file_options;
+  file_options.mirrored_input = summary.mirrored_input;
+  auto opened = open_video_file(summary.video, file_options);
+  if (!opened) {
     note_all(fmt::format("the video '{}' cannot be opened: landmarks only", summary.video));
     return;
   }
+  std::unique_ptr<FrameSource> source = std::move(opened).value();
   for (KeyFrame& k : key_frames) {
-    cv::Mat frame;
-    if (k.frame < 0 || !cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(k.frame)) || !cap.read(frame) || frame.empty()) {
+    cv::Mat frame = read_frame(*source, k.frame, k.t);
+    if (frame.empty()) {
       k.image_note = fmt::format("frame {} could not be read from the video: landmarks only", k.frame);
       continue;
     }

@@ -332,7 +332,8 @@ void twitch_section(std::ostringstream& o, const Report& r) {
       << "</td><td>" << fnum(t.median_frequency_hz, 2) << "</td><td>" << fnum(100.0 * t.peak_amplitude_iod, 2) << "</td><td>"
       << fnum(t.peak_amplitude_iod * kAssumedIodMm, 2) << "</td><td class=\"l\">" << types_text(t.types) << "</td></tr>\n";
   }
-  o << "</tbody></table>\n<p class=\"note\">" << r.session.episodes.size() << " episodes in total; " << s.blinks.size()
+  o << "</tbody></table>\n<p class=\"note\">" << r.session.episodes.size()
+    << (r.session.episodes.size() == 1 ? " episode" : " episodes") << " in total; " << s.blinks.size()
     << (s.blinks.size() == 1 ? " blink" : " blinks") << " and " << s.voluntary_movements.size() << " voluntary movement"
     << (s.voluntary_movements.size() == 1 ? "" : "s")
     << " (smile, speech) were recognised and are not counted as twitches.</p></section>\n";
@@ -408,7 +409,8 @@ void protocol_section(std::ostringstream& o, const ProtocolResult& p) {
       o << "<tr>" << (i == 0 ? step_cells : "") << "<td class=\"l\">" << esc(m.label) << " <span class=\"note\">(" << unit
         << ")</span></td><td>" << fnum(f * m.left, 2) << "</td><td>" << fnum(f * m.right, 2) << "</td><td>" << fsigned(f * m.diff, 2)
         << "</td><td>" << fsigned(m.diff_mm, 2) << "</td><td>" << fnum(m.percent_of_stronger, 1) << "</td><td class=\"l\">"
-        << (m.weaker_side.empty() ? std::string(kDash) : esc(m.weaker_side)) << "</td>" << (i == 0 ? tail_cells : "") << "</tr>\n";
+        << (m.weaker_side == "left"    ? swatch(Laterality::Left)
+                                                      : (m.weaker_side == "right" ? swatch(Laterality::Right) : std::string(kDash))) << "</td>" << (i == 0 ? tail_cells : "") << "</tr>\n";
     }
   }
   o << "</tbody></table>\n<p class=\"note\">Values at the movement's peak, relative to the rest step. Synkinesis: involuntary "

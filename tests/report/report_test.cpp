@@ -91,7 +91,8 @@ Json read_json(const fs::path& p) {
 // The strings the report must show for a session, formatted as the report formats them.
 std::vector<std::string> expected_numbers(const Json& summary) {
   std::vector<std::string> out;
-  out.push_back(fmt::format("{} episodes in total", summary["episodes"].size()));
+  const std::size_t n = summary["episodes"].size();
+  out.push_back(fmt::format("{} episode{} in total", n, n == 1 ? "" : "s"));
   for (const Json& e : summary["episodes"]) {
     if (e["frequency_hz"].is_number()) out.push_back(fmt::format("<td>{:.2f}</td>", e["frequency_hz"].get<double>()));
     out.push_back(fmt::format("<td>{:.2f}</td>", 100.0 * e["peak_amplitude_iod"].get<double>()));
@@ -398,14 +399,17 @@ TEST(Report, PatientIdentifierIsValidatedStoredAndOptional) {
   fs::create_directories(dir);
   SessionSummary s;
   s.patient_id = "P-1";
+  s.mirrored_input = true;
   ASSERT_TRUE(write_summary_json(dir / "summary.json", s));
   auto back = read_summary_json(dir / "summary.json");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back.value().patient_id, "P-1");
+  EXPECT_TRUE(back.value().mirrored_input);
   spit(dir / "old.json", "{\"video\": \"x.mp4\", \"duration_s\": 3.0}");
   auto old = read_summary_json(dir / "old.json");
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old.value().patient_id, "");
+  EXPECT_FALSE(old.value().mirrored_input);
 
   // The command line refuses a bad identifier before doing anything.
   const auto r = testing::run_facetwitch({"analyse", "x.mp4", "--out", (dir / "o").string(), "--patient", "line\nbreak"});
