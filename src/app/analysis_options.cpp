@@ -62,10 +62,10 @@ void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
   cmd->add_flag("--no-eye", o.no_eye, "do not detect eyelid twitches");
 }
 
-void add_patient_option(CLI::App* cmd, std::string& patient_id) {
+void add_patient_option(CLI::App* cmd, std::string& patient_id, const char* where) {
   cmd->add_option("--patient", patient_id,
-                  "patient (or session) identifier written into summary.json and the report (at most 64 "
-                  "printable characters; avoid names if the files are shared)")
+                  std::string("patient (or session) identifier written into ") + where +
+                      " (at most 64 printable characters; avoid names if the files are shared)")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             const Status st = validate_patient_id(text);

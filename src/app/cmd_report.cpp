@@ -89,7 +89,7 @@ void register_report(CLI::App& root, int& exit_code) {
   cmd->add_option("--out,-o", opts->out, "HTML file to write (default: SESSION/report.html)");
   cmd->add_option("--json", opts->json,
                   "JSON file to write (default: SESSION/report.json, or the --out file with the extension .json)");
-  add_patient_option(cmd, opts->report.patient_id);
+  add_patient_option(cmd, opts->report.patient_id, "the report (default: the session's own, from summary.json)");
   cmd->add_flag("--no-face-images", opts->no_face_images,
                 "leave out every image of the face: key frames as landmark drawings only (for privacy)");
   cmd->add_option("--compare", opts->compare,

@@ -74,6 +74,17 @@ class Fields {
   std::string problem_;
 };
 
+// Calls fn(item, "where.key[i]") for each object of the list under `key`; stops at the first problem.
+template <class Fn>
+void for_each_object(Fields& f, const Json& parent, const char* key, const std::string& where, Fn fn) {
+  const Json& list = f.list(parent, key, where);
+  for (std::size_t i = 0; i < list.size() && f.ok(); ++i) {
+    const std::string w = where.empty() ? fmt::format("{}[{}]", key, i) : fmt::format("{}.{}[{}]", where, key, i);
+    if (!f.object(list[i], w)) break;
+    fn(list[i], w);
+  }
+}
+
 ProtocolStep parse_step(Fields& f, const Json& s, const std::string& where) {
   ProtocolStep step;
   f.text(s, "id", where, step.id);
@@ -93,37 +104,31 @@ ProtocolStep parse_step(Fields& f, const Json& s, const std::string& where) {
     if (p.is_string()) step.quality_problems.push_back(p.get<std::string>());
     else f.fail(where, "quality_problems", "a list of strings");
   }
-  const Json& measures = f.list(s, "measures", where);
-  for (std::size_t i = 0; i < measures.size() && f.ok(); ++i) {
-    const std::string w = fmt::format("{}.measures[{}]", where, i);
-    if (!f.object(measures[i], w)) break;
+  for_each_object(f, s, "measures", where, [&](const Json& o, const std::string& w) {
     ProtocolMeasure m;
-    f.text(measures[i], "key", w, m.key);
-    f.text(measures[i], "label", w, m.label);
-    f.text(measures[i], "unit", w, m.unit);
-    f.number(measures[i], "left", w, m.left);
-    f.number(measures[i], "right", w, m.right);
-    f.number(measures[i], "diff", w, m.diff);
-    f.number(measures[i], "diff_mm", w, m.diff_mm);
-    f.number(measures[i], "percent_of_stronger", w, m.percent_of_stronger);
-    f.text(measures[i], "weaker_side", w, m.weaker_side);
+    f.text(o, "key", w, m.key);
+    f.text(o, "label", w, m.label);
+    f.text(o, "unit", w, m.unit);
+    f.number(o, "left", w, m.left);
+    f.number(o, "right", w, m.right);
+    f.number(o, "diff", w, m.diff);
+    f.number(o, "diff_mm", w, m.diff_mm);
+    f.number(o, "percent_of_stronger", w, m.percent_of_stronger);
+    f.text(o, "weaker_side", w, m.weaker_side);
     if (m.label.empty()) m.label = m.key;
     step.measures.push_back(std::move(m));
-  }
-  const Json& synk = f.list(s, "synkinesis", where);
-  for (std::size_t i = 0; i < synk.size() && f.ok(); ++i) {
-    const std::string w = fmt::format("{}.synkinesis[{}]", where, i);
-    if (!f.object(synk[i], w)) break;
+  });
+  for_each_object(f, s, "synkinesis", where, [&](const Json& o, const std::string& w) {
     ProtocolSynkinesis k;
-    f.text(synk[i], "side", w, k.side);
-    f.text(synk[i], "region", w, k.region);
-    f.text(synk[i], "what", w, k.what);
-    f.number(synk[i], "value", w, k.value);
-    f.text(synk[i], "unit", w, k.unit);
-    f.number(synk[i], "threshold", w, k.threshold);
-    f.flag(synk[i], "flag", w, k.flag);
+    f.text(o, "side", w, k.side);
+    f.text(o, "region", w, k.region);
+    f.text(o, "what", w, k.what);
+    f.number(o, "value", w, k.value);
+    f.text(o, "unit", w, k.unit);
+    f.number(o, "threshold", w, k.threshold);
+    f.flag(o, "flag", w, k.flag);
     step.synkinesis.push_back(std::move(k));
-  }
+  });
   if (step.label.empty()) step.label = step.id;
   return step;
 }
@@ -162,12 +167,7 @@ Result<ProtocolResult> read_protocol_json(const std::filesystem::path& path) {
       f.text(*it, "file", "protocol", r.file);
     }
   }
-  const Json& steps = f.list(j, "steps", "");
-  for (std::size_t i = 0; i < steps.size() && f.ok(); ++i) {
-    const std::string where = fmt::format("steps[{}]", i);
-    if (!f.object(steps[i], where)) break;
-    r.steps.push_back(parse_step(f, steps[i], where));
-  }
+  for_each_object(f, j, "steps", "", [&](const Json& o, const std::string& w) { r.steps.push_back(parse_step(f, o, w)); });
   for (const ProtocolStep& s : r.steps) {
     r.steps_quality_ok += s.quality_ok ? 1 : 0;
     for (const ProtocolSynkinesis& k : s.synkinesis) r.synkinesis_flags += k.flag ? 1 : 0;

@@ -418,6 +418,20 @@ TEST(Report, PatientIdentifierIsValidatedStoredAndOptional) {
   EXPECT_FALSE(fs::exists(dir / "o"));
 }
 
+TEST(Report, RecordStoresThePatientIdentifier) {
+  std::string why;
+  auto video = testing::ensure_video("report_a", scenario_a(), &why);
+  if (!video) GTEST_SKIP() << why;
+  const fs::path out = testing::fresh_dir("report_record");
+  const auto r = testing::run_facetwitch({"record", (*video / "video.mp4").string(), "--out", out.string(), "--duration", "1.5",
+                                          "--patient", "REC-9"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_json(out / "summary.json")["patient_id"], "REC-9");
+  const auto rep = report({out.string()});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_NE(slurp(out / "report.html").find("<b>REC-9</b>"), std::string::npos);
+}
+
 // ---- rendered by a real browser ---------------------------------------------------------------------
 
 std::string find_chromium() {
