@@ -280,23 +280,30 @@ std::vector<KeyFrame> select_key_frames(const SessionData& session, int count) {
   return out;
 }
 
-void attach_face_images(const SessionSummary& summary, std::vector<KeyFrame>& key_frames) {
+void attach_face_images(const SessionData& session, std::vector<KeyFrame>& key_frames) {
   if (key_frames.empty()) return;
+  const SessionSummary& summary = session.summary;
   auto note_all = [&](const std::string& why) {
     for (KeyFrame& k : key_frames) k.image_note = why;
   };
+  // The analysed file as the analysis read it (rotation metadata applied, flipped back when it was a
+  // mirror image), so that the landmarks of frames.csv fall on the face; else the video recorded with
+  // the session (live recordings: every captured frame, as analysed).
   std::error_code ec;
-  if (summary.source != "file" || summary.video.empty() || !fs::is_regular_file(summary.video, ec)) {
+  fs::path video;
+  VideoFileOptions file_options;
+  if (summary.source == "file" && !summary.video.empty() && fs::is_regular_file(summary.video, ec)) {
+    video = summary.video;
+    file_options.mirrored_input = summary.mirrored_input;
+  } else if (fs::is_regular_file(session.dir / kRecordedVideo, ec)) {
+    video = session.dir / kRecordedVideo;
+  } else {
     note_all(fmt::format("the video '{}' is not available: landmarks only", summary.video));
     return;
   }
-  // The video is read as the analysis read it (rotation metadata applied, flipped back when it was a
-  // mirror image), so that the landmarks of frames.csv fall on the face.
-  VideoFileOptions file_options;
-  file_options.mirrored_input = summary.mirrored_input;
-  auto opened = open_video_file(summary.video, file_options);
+  auto opened = open_video_file(video, file_options);
   if (!opened) {
-    note_all(fmt::format("the video '{}' cannot be opened: landmarks only", summary.video));
+    note_all(fmt::format("the video '{}' cannot be opened: landmarks only", video.string()));
     return;
   }
   std::unique_ptr<FrameSource> source = std::move(opened).value();
@@ -339,7 +346,7 @@ Report make_report(SessionData session, const ReportOptions& options, std::optio
   r.face_images = options.face_images;
   r.twitches = twitch_rows(session.summary, session.episodes);
   r.key_frames = select_key_frames(session, options.key_frames);
-  if (options.face_images) attach_face_images(session.summary, r.key_frames);
+  if (options.face_images) attach_face_images(session, r.key_frames);
   if (other) {
     const double t_this = utc_seconds(session.summary.created_utc);
     const double t_other = utc_seconds(other->summary.created_utc);

@@ -27,6 +27,7 @@ namespace ft {
 
 inline constexpr const char* kReportHtml = "report.html";
 inline constexpr const char* kReportJson = "report.json";
+inline constexpr const char* kRecordedVideo = "video.mp4";  // the raw video of a live recording
 inline constexpr const char* kReportFormat = "facetwitch-report";
 inline constexpr int kReportFormatVersion = 1;
 inline constexpr const char* kDefaultReportTitle = "Facial twitch and asymmetry report";
@@ -108,9 +109,10 @@ Report make_report(SessionData session, const ReportOptions& options, std::optio
 
 // The key frames of `session`: the peak frame of up to `count` episodes, strongest first.
 std::vector<KeyFrame> select_key_frames(const SessionData& session, int count);
-// Reads each key frame from the session's video (summary.video) and embeds it, cropped to the face, as a
-// base64 JPEG with the landmarks drawn. When the video is missing or unreadable, image_note says why.
-void attach_face_images(const SessionSummary& summary, std::vector<KeyFrame>& key_frames);
+// Reads each key frame from the session's video (summary.video when it is a readable file, else the
+// session folder's recorded video.mp4) and embeds it, cropped to the face, as a base64 JPEG with the
+// landmarks drawn. When no video is available or readable, image_note says why.
+void attach_face_images(const SessionData& session, std::vector<KeyFrame>& key_frames);
 
 std::string report_html(const Report& report);
 std::string report_json(const Report& report);

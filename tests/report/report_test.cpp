@@ -418,18 +418,23 @@ TEST(Report, PatientIdentifierIsValidatedStoredAndOptional) {
   EXPECT_FALSE(fs::exists(dir / "o"));
 }
 
-TEST(Report, RecordStoresThePatientIdentifier) {
+TEST(Report, RecordedSessionKeepsThePatientAndShowsItsVideo) {
   std::string why;
   auto video = testing::ensure_video("report_a", scenario_a(), &why);
   if (!video) GTEST_SKIP() << why;
   const fs::path out = testing::fresh_dir("report_record");
-  const auto r = testing::run_facetwitch({"record", (*video / "video.mp4").string(), "--out", out.string(), "--duration", "1.5",
+  // Through the mouth twitch train (2.0 .. 3.5 s).
+  const auto r = testing::run_facetwitch({"record", (*video / "video.mp4").string(), "--out", out.string(), "--duration", "4",
                                           "--patient", "REC-9"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_json(out / "summary.json")["patient_id"], "REC-9");
   const auto rep = report({out.string()});
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
   EXPECT_NE(slurp(out / "report.html").find("<b>REC-9</b>"), std::string::npos);
+  // The live session's "video" is a device description: the key frames come from its recorded video.mp4.
+  const Json j = read_json(out / "report.json");
+  ASSERT_FALSE(j["key_frames"].empty()) << "the twitch train should give an episode";
+  EXPECT_TRUE(j["key_frames"][0]["image_embedded"].get<bool>()) << j["key_frames"][0]["image_note"];
 }
 
 // ---- rendered by a real browser ---------------------------------------------------------------------
