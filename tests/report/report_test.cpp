@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -503,6 +504,23 @@ TEST(ReportChromium, RendersToAScreenshotAndTheDomHoldsTheNumbers) {
   EXPECT_NE(text.find("P-77"), std::string::npos);
   for (const std::string& s : expected_numbers(read_json(dir / "summary.json")))
     EXPECT_NE(text.find(s), std::string::npos) << "missing in the DOM: " << s;
+
+  // Printed: A4 pages (595 x 842 points), more than one (the signals start a new page).
+  const fs::path pdf = dir / "report.pdf";
+  ASSERT_EQ(run_shell(fmt::format("{} --no-pdf-header-footer --print-to-pdf='{}' 'file://{}' >'{}' 2>&1", common, pdf.string(),
+                                  html.string(), log.string())),
+            0)
+      << slurp(log);
+  const std::string pdf_bytes = slurp(pdf);
+  ASSERT_EQ(pdf_bytes.rfind("%PDF", 0), 0u) << slurp(log);
+  const std::regex media_box(R"(/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\])");
+  std::size_t pages = 0;
+  for (auto it = std::sregex_iterator(pdf_bytes.begin(), pdf_bytes.end(), media_box); it != std::sregex_iterator(); ++it) {
+    ++pages;
+    EXPECT_NEAR(std::stod((*it)[1].str()), 595.0, 1.0) << "page width, points";
+    EXPECT_NEAR(std::stod((*it)[2].str()), 842.0, 1.0) << "page height, points";
+  }
+  EXPECT_GE(pages, 2u);
 }
 
 }  // namespace
