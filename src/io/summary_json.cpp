@@ -509,10 +509,10 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
   SessionSummary s;
   if (!r.require_object(j, "the top level"))
     return r.error();
-  r.get(j, "patient_id", "", s.patient_id);  // since 0.3; absent in older files: ""
+  r.get(j, "patient_id", "", s.patient_id);  // absent in older files: ""
   r.get(j, "video", "", s.video);
   r.get(j, "source", "", s.source);
-  r.get(j, "mirrored_input", "", s.mirrored_input);  // since 0.3
+  r.get(j, "mirrored_input", "", s.mirrored_input);  // absent in older files: false
   r.get(j, "created_utc", "", s.created_utc);
   r.get(j, "facetwitch_version", "", s.facetwitch_version);
   r.get(j, "model_path", "", s.model_path);
