@@ -11,7 +11,7 @@ PACKAGES=(cmake ninja-build g++ pkg-config git ca-certificates
   libopencv-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
   libimgui-dev libglfw3-dev libgl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev
-  ffmpeg xvfb xauth fonts-dejavu-core libgl1-mesa-dri
+  ffmpeg xvfb xauth fonts-dejavu-core libgl1-mesa-dri chromium
   clang-14 libclang-rt-14-dev)  # clang + libFuzzer: the fuzz targets (tests/fuzz, scripts/test.sh)
 
 log() { printf '[setup] %s\n' "$*" >&2; }

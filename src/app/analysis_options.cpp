@@ -7,6 +7,7 @@
 #include <string>
 
 #include "face/model_locator.hpp"
+#include "io/session.hpp"
 
 namespace ft::app {
 
@@ -59,6 +60,18 @@ void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
           "SECONDS", "baseline seconds"));
   cmd->add_flag("--no-mouth", o.no_mouth, "do not detect mouth-corner twitches");
   cmd->add_flag("--no-eye", o.no_eye, "do not detect eyelid twitches");
+}
+
+void add_patient_option(CLI::App* cmd, std::string& patient_id, const char* where) {
+  cmd->add_option("--patient", patient_id,
+                  std::string("patient (or session) identifier written into ") + where +
+                      " (at most 64 printable characters; avoid names if the files are shared)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const Status st = validate_patient_id(text);
+            return st ? std::string() : st.error().message;
+          },
+          "ID", "patient identifier"));
 }
 
 Result<LoadedModel> load_model(const std::string& cli_path) {

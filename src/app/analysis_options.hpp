@@ -28,6 +28,10 @@ inline constexpr double kMaxBaselineS = 600.0;
 
 void add_analysis_options(CLI::App* cmd, AnalysisCli& o);
 
+// --patient ID: the patient identifier (validated by validate_patient_id: a bad one is a usage error).
+// `where`: what the identifier goes into, for the help text.
+void add_patient_option(CLI::App* cmd, std::string& patient_id, const char* where = "summary.json");
+
 struct LoadedModel {
   std::shared_ptr<const LandmarkModel> model;
   std::string path;

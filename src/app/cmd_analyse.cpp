@@ -156,6 +156,7 @@ int run(const AnalyseCli& o) {
     const auto& pi = **protocol;
     auto scored = score_protocol_session(dirs[0], pi.protocol, pi.timing);
     if (!scored) return report(scored.error());
+    scored->patient_id = o.analysis.analyser.patient_id;
     if (Status st = write_protocol_result(dirs[0] / "protocol.json", *scored); !st) return report(st.error());
     if (Status st = write_timing(dirs[0] / "protocol_timing.json", pi.timing); !st) return report(st.error());
     std::fputs(protocol_table(*scored).c_str(), stdout);
@@ -185,6 +186,7 @@ void register_analyse(CLI::App& root, int& exit_code) {
   cmd->add_option("--protocol-steps", opts->protocol_steps,
                   "the protocol step file (default: the one the timing file names, else the standard protocol)");
   add_analysis_options(cmd, opts->analysis);
+  add_patient_option(cmd, opts->analysis.analyser.patient_id);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }
 

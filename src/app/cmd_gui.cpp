@@ -103,7 +103,7 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_option("--protocol", o->protocol,
                   "live source: run the guided screening protocol from the first frame (a step file, or 'standard'); "
                   "records into --record, or a new folder in the recordings folder");
-  cmd->add_option("--patient", o->patient, "patient / session identifier for the protocol (shown and saved)");
+  add_patient_option(cmd, o->patient, "the recordings' summary.json and protocol.json");
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");

@@ -191,6 +191,7 @@ void register_record(CLI::App& root, int& exit_code) {
                   "video file source: stop sending frames at this time, like an unplugged camera (tests)")
       ->check(CLI::Range(0.0, 86400.0));
   add_analysis_options(cmd, opts->analysis);
+  add_patient_option(cmd, opts->analysis.analyser.patient_id);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }
 

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -80,7 +81,11 @@ struct AsymmetrySummary {
 
 struct SessionSummary {
   std::string video;               // path of the analysed file, or the camera device
+  // The patient (or session) identifier typed by the user: "" when none was given. Free text chosen by
+  // the user (validate_patient_id); never derived from the video.
+  std::string patient_id;
   std::string source = "file";     // "file", "camera", "folder", "paced"
+  bool mirrored_input = false;     // the video was flipped back before the analysis (--mirrored-input)
   std::string created_utc;         // ISO 8601, e.g. 2026-11-21T10:00:00Z
   std::string facetwitch_version;
   std::string model_path;
@@ -104,6 +109,12 @@ struct SessionSummary {
 // Time in spasm: the percentage of `duration_s` spent inside an episode of `region` that involves
 // `side` (that side's own episodes and bilateral ones), overlapping episodes counted once.
 double time_in_episodes_pct(const std::vector<Episode>& episodes, Region region, Side side, double duration_s);
+
+// A patient identifier: at most kMaxPatientIdChars characters (UTF-8 code points), valid UTF-8, no
+// control characters (tabs, line breaks). "" is valid (none). Errors are ErrorKind::BadArguments and say
+// what is wrong.
+inline constexpr std::size_t kMaxPatientIdChars = 64;
+Status validate_patient_id(std::string_view id);
 
 // Creates the output folder. An existing non-empty folder is refused (ErrorKind::Output) unless `force`.
 Status prepare_output_dir(const std::filesystem::path& dir, bool force);
@@ -132,13 +143,12 @@ class EpisodesCsvWriter {
   std::filesystem::path path_;
 };
 
-// Writes `text` to `path` + ".tmp", forces it to disk and renames it over `path`: a reader sees the
-// old file or the new one, never half of one. Output errors name the file.
-Status write_file_atomic(const std::filesystem::path& path, const std::string& text);
-
 // summary.json: written to a temporary file then renamed over the old one (never half-written).
 Status write_summary_json(const std::filesystem::path& path, const SessionSummary& summary);
 std::string summary_to_json_string(const SessionSummary& summary);
+// Writes `text` to "<path>.tmp", forces it to disk and renames it over `path`: readers see the old file
+// or the complete new one. Errors are ErrorKind::Output, naming the file and the reason.
+Status write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 // Readers. A last line cut off by a crash is skipped (reported in `truncated`), never an error.
 struct FramesCsvContents {

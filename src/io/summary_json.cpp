@@ -48,6 +48,38 @@ double time_in_episodes_pct(const std::vector<Episode>& episodes, Region region,
   return std::min(100.0, 100.0 * total / duration_s);
 }
 
+Status validate_patient_id(std::string_view id) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < id.size(); ++chars) {
+    const auto c = static_cast<unsigned char>(id[i]);
+    std::size_t len = 0;  // 0: a continuation byte or an invalid lead byte
+    if (c < 0x80) len = 1;
+    else if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4;
+    bool valid = len > 0 && i + len <= id.size();
+    for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(id[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      return make_error(ErrorKind::BadArguments,
+                        "the patient identifier is not valid UTF-8 text: type it again (letters, digits, spaces, "
+                        "punctuation)");
+    }
+    if (len == 1 && (c < 0x20 || c == 0x7F)) {
+      return make_error(ErrorKind::BadArguments,
+                        fmt::format("the patient identifier contains a control character (code {}) at position {}: "
+                                    "use printable characters only (no tabs or line breaks)",
+                                    static_cast<int>(c), chars + 1));
+    }
+    i += len;
+  }
+  if (chars > kMaxPatientIdChars) {
+    return make_error(ErrorKind::BadArguments,
+                      fmt::format("the patient identifier is {} characters long: at most {} are allowed",
+                                  chars, kMaxPatientIdChars));
+  }
+  return {};
+}
+
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -205,8 +237,10 @@ Json detectability_json(const AsymmetrySummary& a, const TwitchSettings& setting
 
 Json summary_json(const SessionSummary& s) {
   Json j = Json::object();
+  j["patient_id"] = s.patient_id;
   j["video"] = s.video;
   j["source"] = s.source;
+  j["mirrored_input"] = s.mirrored_input;
   j["created_utc"] = s.created_utc;
   j["facetwitch_version"] = s.facetwitch_version;
   j["model_path"] = s.model_path;
@@ -475,8 +509,10 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
   SessionSummary s;
   if (!r.require_object(j, "the top level"))
     return r.error();
+  r.get(j, "patient_id", "", s.patient_id);  // absent in older files: ""
   r.get(j, "video", "", s.video);
   r.get(j, "source", "", s.source);
+  r.get(j, "mirrored_input", "", s.mirrored_input);  // absent in older files: false
   r.get(j, "created_utc", "", s.created_utc);
   r.get(j, "facetwitch_version", "", s.facetwitch_version);
   r.get(j, "model_path", "", s.model_path);
@@ -635,7 +671,14 @@ std::string summary_to_json_string(const SessionSummary& summary) {
   return text.ok() ? std::move(text).value() : std::string("{}\n");
 }
 
-Status write_file_atomic(const fs::path& path, const std::string& text) {
+Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
+  Result<std::string> text = summary_text(summary);
+  if (!text.ok())
+    return output_error(path, text.error().message, 0);
+  return write_file_atomically(path, text.value());
+}
+
+Status write_file_atomically(const fs::path& path, const std::string& text) {
   try {
     fs::path tmp = path;
     tmp += sf::kTmpSuffix;
@@ -655,13 +698,6 @@ Status write_file_atomic(const fs::path& path, const std::string& text) {
   } catch (const std::exception& e) {
     return output_error(path, e.what(), 0);
   }
-}
-
-Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
-  Result<std::string> text = summary_text(summary);
-  if (!text.ok())
-    return output_error(path, text.error().message, 0);
-  return write_file_atomic(path, text.value());
 }
 
 Result<SessionSummary> read_summary_json(const fs::path& path) {

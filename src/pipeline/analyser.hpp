@@ -8,6 +8,7 @@
 
 #include <array>
 #include <memory>
+#include <string>
 
 #include <opencv2/core.hpp>
 
@@ -29,6 +30,9 @@ struct AnalyserOptions {
   // Personal baseline for the summary (SummaryAccumulator): the first baseline_s seconds of measurable
   // frames give the resting asymmetry and the detectability; 0: none (docs/METRICS.md).
   double baseline_s = 0.0;
+  // The patient identifier written into summary.json (SessionSummary::patient_id); "" for none. Validated
+  // by the caller (validate_patient_id).
+  std::string patient_id;
   // Frames where the mouth is covered or the light changes abruptly are not measured
   // (kQualityOccluded; pipeline/appearance_gate.hpp).
   bool appearance_gate = true;

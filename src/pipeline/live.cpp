@@ -145,6 +145,7 @@ struct LivePipeline::RecordControl {
   std::uint64_t generation = 0;  // recordings begun
   bool active = false;
   std::filesystem::path dir;
+  std::optional<std::string> patient_id;  // LiveRecordingOptions::patient_id of the recording
   std::int64_t start_index = 0;  // first frame of the recording
   double start_t = 0.0;          // its time: the recording's time 0
   std::int64_t stop_index = -1;  // first frame after the recording; -1 while it runs
@@ -361,6 +362,7 @@ void LivePipeline::record_capture(const Frame& f) {
     ++r.generation;
     r.active = true;
     r.dir = dir;
+    r.patient_id = options.patient_id;
     r.start_index = f.index;
     r.start_t = f.t;
     r.stop_index = -1;
@@ -420,6 +422,7 @@ void LivePipeline::analyse_loop() {
     header.facetwitch_version = FACETWITCH_VERSION;
     header.settings = options_.twitch;
     header.asymmetry.baseline_requested_s = options_.baseline_s;
+    header.patient_id = options_.patient_id;
     if (!record_dir_.empty()) {
       auto rec = SessionRecorder::open(record_dir_, header);
       if (rec) {
@@ -511,6 +514,7 @@ void LivePipeline::analyse_loop() {
       // Recording boundaries (decided by the capture thread) and settings requests.
       bool begin = false, end = false;
       std::filesystem::path begin_dir;
+      std::optional<std::string> begin_patient;
       double begin_t = 0.0;
       std::int64_t begin_index = 0;
       std::optional<TwitchSettings> new_settings;
@@ -522,6 +526,7 @@ void LivePipeline::analyse_loop() {
         if (begin) {
           recording_generation = r.generation;
           begin_dir = r.dir;
+          begin_patient = r.patient_id;
           begin_t = r.start_t;
           begin_index = r.start_index;
           rec_video = r.video;
@@ -551,6 +556,7 @@ void LivePipeline::analyse_loop() {
         rec_analysed = 0;
         rec_dir = begin_dir;
         header.created_utc.clear();
+        header.patient_id = begin_patient.value_or(options_.patient_id);
         auto opened = SessionRecorder::open(begin_dir, header);
         if (opened) {
           recorder = std::move(opened).value();

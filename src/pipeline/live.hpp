@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,6 +44,9 @@ struct LiveRecordingOptions {
   std::size_t video_queue_frames = 150;  // frames waiting for the encoder (a writer thread); when full,
                                          // a frame is left out of the video and counted, never waited for
   double fallback_fps = 30.0;            // the video's rate when the source declares none
+  // The patient identifier for this recording's summary.json (validate_patient_id); nullopt: the
+  // pipeline's AnalyserOptions::patient_id.
+  std::optional<std::string> patient_id;
 };
 
 struct LiveRecordingStatus {

@@ -34,6 +34,8 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   header.facetwitch_version = FACETWITCH_VERSION;
   header.settings = req.analyser.twitch;
   header.asymmetry.baseline_requested_s = req.analyser.baseline_s;
+  header.patient_id = req.analyser.patient_id;
+  header.mirrored_input = req.file.mirrored_input;
 
   std::unique_ptr<SessionRecorder> recorder;
   if (!req.out_dir.empty()) {

@@ -24,6 +24,8 @@ SessionSummary header_for(const ReplaySessionOptions& o, const SourceInfo& info)
   header.facetwitch_version = FACETWITCH_VERSION;
   header.settings = o.analyser.twitch;
   header.asymmetry.baseline_requested_s = o.analyser.baseline_s;
+  header.patient_id = o.analyser.patient_id;
+  header.mirrored_input = o.file.mirrored_input;
   return header;
 }
 }  // namespace

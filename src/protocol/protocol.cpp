@@ -388,7 +388,7 @@ Status write_timing(const fs::path& path, const ProtocolTiming& t) {
   json j{{"format", "facetwitch-protocol-timing"}, {"format_version", 1}, {"steps", steps}};
   if (!t.protocol_file.empty())
     j["protocol"] = fs::absolute(t.protocol_file).lexically_normal().string();
-  return write_file_atomic(path, j.dump(2) + "\n");
+  return write_file_atomically(path, j.dump(2) + "\n");
 }
 
 }  // namespace ft

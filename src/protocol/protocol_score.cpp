@@ -451,7 +451,7 @@ std::string protocol_result_json(const ProtocolResult& r) {
 }
 
 Status write_protocol_result(const fs::path& path, const ProtocolResult& r) {
-  return write_file_atomic(path, protocol_result_json(r));
+  return write_file_atomically(path, protocol_result_json(r));
 }
 
 std::string protocol_table(const ProtocolResult& r) {

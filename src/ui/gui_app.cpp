@@ -229,6 +229,7 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   cfg.model_cli = opts_.model;
   cfg.analyser.twitch = settings_.twitch;
   cfg.analyser.baseline_s = opts_.baseline_s;
+  cfg.analyser.patient_id = opts_.patient;
   sources_ = std::make_unique<SourceController>(cfg);
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
@@ -240,10 +241,15 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
     }
     if (view_.live && view_.live->recording.active)
       sources_->stop_recording();
+    const std::string patient = protocol_->patient_id();
+    if (Status st = validate_patient_id(patient); !st) {
+      notify("Patient identifier: " + st.error().message, colour::kWarn, 8.0);
+      return std::nullopt;
+    }
     auto dir = new_recording_dir();
     if (!dir)
       return std::nullopt;
-    if (Status st = sources_->start_recording(*dir); !st) {
+    if (Status st = sources_->start_recording(*dir, patient); !st) {
       sources_->set_error("cannot record: " + st.error().message);
       return std::nullopt;
     }

@@ -356,10 +356,12 @@ void SourceController::poll() {
   }
 }
 
-Status SourceController::start_recording(const std::filesystem::path& dir) {
+Status SourceController::start_recording(const std::filesystem::path& dir, std::optional<std::string> patient_id) {
   if (!live_)
     return make_error(ErrorKind::BadArguments, "recording needs a live source (a camera)");
-  return live_->start_recording(dir);
+  LiveRecordingOptions o;
+  o.patient_id = std::move(patient_id);
+  return live_->start_recording(dir, o);
 }
 
 void SourceController::stop_recording() {

@@ -94,7 +94,8 @@ class SourceController {
   std::optional<std::chrono::steady_clock::time_point> settled_at() const { return settled_at_; }
 
   // Recording of live sources (LivePipeline::start_recording). `dir` must exist.
-  Status start_recording(const std::filesystem::path& dir);
+  // `patient_id`: for this recording's summary.json (nullopt: the analyser options').
+  Status start_recording(const std::filesystem::path& dir, std::optional<std::string> patient_id = std::nullopt);
   void stop_recording();
 
   void set_settings(const TwitchSettings& twitch);

@@ -57,7 +57,9 @@ TEST(LiveRecording, StartedMidSessionRecordsVideoAndSessionTimedFromItsStart) {
   ASSERT_TRUE(p.start(testing::paced_source(*dir / "video.mp4")).ok());
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->stats.analysed > 30; }, 10.0));
   const std::uint64_t epoch0 = p.snapshot()->analysis_epoch;
-  ASSERT_TRUE(p.start_recording(out).ok());
+  LiveRecordingOptions recording;
+  recording.patient_id = "W-12";  // typed in the window for this recording
+  ASSERT_TRUE(p.start_recording(out, recording).ok());
   EXPECT_FALSE(p.start_recording(out).ok());  // one at a time
   ASSERT_TRUE(wait_for([&] { return p.snapshot()->recording.active; }, 5.0));
   auto rec = p.snapshot();
@@ -78,6 +80,7 @@ TEST(LiveRecording, StartedMidSessionRecordsVideoAndSessionTimedFromItsStart) {
   auto s = read_summary_json(out / "summary.json");
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_FALSE(s->partial) << s->partial_reason;
+  EXPECT_EQ(s->patient_id, "W-12");
   auto rows = read_frames_csv(out / "frames.csv");
   ASSERT_TRUE(rows.ok());
   ASSERT_FALSE(rows->rows.empty());

@@ -1,0 +1,103 @@
+// cmd_report.cpp: `facetwitch report SESSION_DIR`: writes a self-contained HTML report of a session folder
+// (report.html) and the same data as JSON (report.json); optionally compared with another session
+// (--compare) and without any face image (--no-face-images). Formats: docs/OUTPUT.md.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "app/analysis_options.hpp"
+#include "app/commands.hpp"
+#include "io/session.hpp"
+#include "report/report.hpp"
+
+namespace ft::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportCli {
+  std::string session;
+  std::string out;
+  std::string json;
+  std::string compare;
+  bool no_face_images = false;
+  ReportOptions report;
+};
+
+// The output file, refused early when its folder does not exist (the writer's own error would name the
+// temporary file).
+Status check_output(const fs::path& file) {
+  const fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    return make_error(ErrorKind::Output, fmt::format("cannot write '{}': the folder '{}' does not exist (create it, or choose "
+                                                     "another output file)", file.string(), parent.string()));
+  }
+  if (fs::is_directory(file, ec)) {
+    return make_error(ErrorKind::Output, fmt::format("cannot write '{}': it is a folder; give a file name", file.string()));
+  }
+  return {};
+}
+
+int run(const ReportCli& o) {
+  auto session = load_session(o.session);
+  if (!session) return report(session.error());
+  std::optional<SessionData> other;
+  if (!o.compare.empty()) {
+    auto loaded = load_session(o.compare);
+    if (!loaded) return report(loaded.error());
+    other = std::move(loaded).value();
+  }
+  const fs::path html_path = o.out.empty() ? fs::path(o.session) / kReportHtml : fs::path(o.out);
+  fs::path json_path = fs::path(o.session) / kReportJson;
+  if (!o.json.empty()) {
+    json_path = o.json;
+  } else if (!o.out.empty()) {
+    json_path = fs::path(o.out).replace_extension(".json");
+  }
+  if (json_path == html_path) {
+    return report(make_error(ErrorKind::BadArguments, fmt::format("--out and --json name the same file '{}'", html_path.string())));
+  }
+  for (const fs::path& p : {html_path, json_path}) {
+    if (Status st = check_output(p); !st) return report(st.error());
+  }
+  ReportOptions options = o.report;
+  options.face_images = !o.no_face_images;
+  const Report r = make_report(std::move(session).value(), options, std::move(other));
+  if (Status st = write_file_atomically(html_path, report_html(r)); !st) return report(st.error());
+  if (Status st = write_file_atomically(json_path, report_json(r)); !st) return report(st.error());
+  std::printf("report written to %s\n     and data to %s\n", html_path.string().c_str(), json_path.string().c_str());
+  for (const KeyFrame& k : r.key_frames) {
+    if (options.face_images && !k.image_note.empty()) {
+      std::printf("  note: key frame %lld: %s\n", static_cast<long long>(k.frame), k.image_note.c_str());
+      break;  // the same reason for every frame, as a rule
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_report(CLI::App& root, int& exit_code) {
+  auto opts = std::make_shared<ReportCli>();
+  CLI::App* cmd = root.add_subcommand("report", "write a self-contained HTML report (and JSON) of a session folder");
+  cmd->add_option("session", opts->session, "session folder (written by `facetwitch analyse --out` or a recording)")->required();
+  cmd->add_option("--out,-o", opts->out, "HTML file to write (default: SESSION/report.html)");
+  cmd->add_option("--json", opts->json,
+                  "JSON file to write (default: SESSION/report.json, or the --out file with the extension .json)");
+  add_patient_option(cmd, opts->report.patient_id, "the report (default: the session's own, from summary.json)");
+  cmd->add_flag("--no-face-images", opts->no_face_images,
+                "leave out every image of the face: key frames as landmark drawings only (for privacy)");
+  cmd->add_option("--compare", opts->compare,
+                  "another session folder to compare with, side by side (before / after, ordered by date)");
+  cmd->add_option("--title", opts->report.title, "title of the report");
+  cmd->add_option("--key-frames", opts->report.key_frames, "key frames shown: the strongest episodes' peaks (default 4)")
+      ->check(CLI::Range(0, 12));
+  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+}
+
+}  // namespace ft::app

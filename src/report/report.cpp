@@ -1,0 +1,378 @@
+// report.cpp: reading a session folder for the report, and every number the report derives (twitch
+// summary rows, key frames, the before / after comparison). Rendering is in report_render.cpp.
+#include "report/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "capture/frame_source.hpp"
+#include "metrics/regional_asymmetry.hpp"
+
+namespace ft {
+namespace fs = std::filesystem;
+
+namespace {
+
+double median_of(std::vector<double> v) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+bool involves(const Episode& e, Side side) { return e.side == laterality(side) || e.side == Laterality::Bilateral; }
+
+// The episode's signal at one frame: its own side's value, the larger of the two for a bilateral one.
+double episode_value(const Episode& e, const FrameRecord& r) {
+  double best = kNaN;
+  for (Side side : kSides) {
+    const SignalSample& s = r.signals[e.region][side];
+    if (!involves(e, side) || !s.valid || !std::isfinite(s.value_iod)) continue;
+    if (!std::isfinite(best) || s.value_iod > best) best = s.value_iod;
+  }
+  return best;
+}
+
+std::string base64(const std::vector<unsigned char>& bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned>(bytes[i]) << 16) |
+                       (i + 1 < bytes.size() ? static_cast<unsigned>(bytes[i + 1]) << 8 : 0u) |
+                       (i + 2 < bytes.size() ? static_cast<unsigned>(bytes[i + 2]) : 0u);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// The face region around the landmarks: their bounding box grown by 35% of its size on each side (more
+// above, for the brows and forehead), clipped to the image (or unclipped when the size is unknown).
+cv::Rect face_crop(const Landmarks68& lm, int width, int height) {
+  float x0 = lm[0].x, x1 = lm[0].x, y0 = lm[0].y, y1 = lm[0].y;
+  for (const cv::Point2f& p : lm) {
+    x0 = std::min(x0, p.x);
+    x1 = std::max(x1, p.x);
+    y0 = std::min(y0, p.y);
+    y1 = std::max(y1, p.y);
+  }
+  const float w = x1 - x0, h = y1 - y0;
+  cv::Rect r(cv::Point(static_cast<int>(std::floor(x0 - 0.35f * w)), static_cast<int>(std::floor(y0 - 0.55f * h))),
+             cv::Point(static_cast<int>(std::ceil(x1 + 0.35f * w)), static_cast<int>(std::ceil(y1 + 0.25f * h))));
+  if (width > 0 && height > 0) r &= cv::Rect(0, 0, width, height);
+  return r;
+}
+
+bool landmarks_finite(const Landmarks68& lm) {
+  return std::all_of(lm.begin(), lm.end(), [](const cv::Point2f& p) { return std::isfinite(p.x) && std::isfinite(p.y); });
+}
+
+// Recording, twitch and asymmetry numbers of one session, by stable key.
+void add_row(std::vector<CompareRow>& rows, std::string section, std::string key, std::string label, std::string unit,
+             double value) {
+  CompareRow r;
+  r.section = std::move(section);
+  r.key = std::move(key);
+  r.label = std::move(label);
+  r.unit = std::move(unit);
+  r.after = value;
+  rows.push_back(std::move(r));
+}
+
+// The key numbers of a session (value in CompareRow::after).
+std::vector<CompareRow> session_numbers(const SessionData& s) {
+  std::vector<CompareRow> rows;
+  const SessionSummary& sum = s.summary;
+  add_row(rows, "Recording", "recording.duration_s", "Duration", "s", sum.duration_s);
+  add_row(rows, "Recording", "recording.good_quality_pct", "Frames with good quality", "%",
+          sum.frames > 0 ? 100.0 * static_cast<double>(sum.frames_good_quality) / static_cast<double>(sum.frames) : kNaN);
+  for (const TwitchRow& t : twitch_rows(sum, s.episodes)) {
+    const std::string base = fmt::format("twitches.{}.{}", to_string(t.region), to_string(t.side));
+    const std::string who = fmt::format("{} {}", to_string(t.region), t.side == Laterality::Bilateral ? "both sides" : to_string(t.side));
+    add_row(rows, "Twitches", base + ".episodes", who + ": episodes", "", static_cast<double>(t.episodes));
+    add_row(rows, "Twitches", base + ".twitches_per_min", who + ": twitches per minute", "/min", t.twitches_per_min);
+    if (t.side != Laterality::Bilateral)
+      add_row(rows, "Twitches", base + ".time_in_spasm_pct", who + ": time in spasm", "%", t.time_in_spasm_pct);
+    add_row(rows, "Twitches", base + ".median_frequency_hz", who + ": median frequency", "Hz", t.median_frequency_hz);
+    add_row(rows, "Twitches", base + ".peak_amplitude_pct_iod", who + ": peak amplitude", "% IOD",
+            100.0 * t.peak_amplitude_iod);
+  }
+  for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+    const AsymmetryMeasureInfo& info = measure_info(kAsymmetryMeasures[i]);
+    const RegionalAsymmetry& a = sum.asymmetry.resting[i];
+    const std::string base = fmt::format("asymmetry.{}", info.key);
+    if (info.angle) {
+      add_row(rows, "Resting asymmetry", base + ".diff_deg", fmt::format("{}: left - right", info.label), "deg", a.diff);
+    } else {
+      add_row(rows, "Resting asymmetry", base + ".diff_mm", fmt::format("{}: left - right", info.label), "mm", a.diff_mm);
+    }
+    add_row(rows, "Resting asymmetry", base + ".percent_of_stronger",
+            fmt::format("{}: difference, % of the stronger side", info.label), "%", a.percent);
+  }
+  if (s.protocol) {
+    add_row(rows, "Protocol", "protocol.synkinesis_flags", "Synkinesis flags", "", static_cast<double>(s.protocol->synkinesis_flags));
+    for (const ProtocolStep& step : s.protocol->steps) {
+      for (const ProtocolMeasure& m : step.measures) {
+        add_row(rows, "Protocol", fmt::format("protocol.{}.{}.percent_of_stronger", step.id, m.key),
+                fmt::format("{}: {}, difference % of the stronger side", step.label, m.label), "%", m.percent_of_stronger);
+      }
+    }
+  }
+  return rows;
+}
+
+// Seconds since the epoch of an ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" time, or NaN.
+double utc_seconds(const std::string& iso) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) return kNaN;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return static_cast<double>(timegm(&tm));
+}
+
+// The frame with index `index` (presentation time about `t`): seeks to a little before it and reads on.
+// Empty when the source cannot seek there or the frame never comes.
+cv::Mat read_frame(FrameSource& source, std::int64_t index, double t) {
+  if (index < 0 || !source.seek(std::max(0.0, t - 1.0))) return {};
+  Frame f;
+  for (int i = 0; i < 600; ++i) {  // at most 20 s of video at 30 fps past the seek point
+    if (source.read(f) != ReadStatus::Frame || f.index > index) return {};
+    if (f.index == index) return f.image;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<SessionData> load_session(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    return make_error(ErrorKind::Input, fmt::format("session folder '{}' does not exist: give the folder written by "
+                                                    "`facetwitch analyse --out` or by a recording", dir.string()));
+  }
+  if (!fs::is_directory(dir, ec)) {
+    return make_error(ErrorKind::Input, fmt::format("'{}' is not a folder: give the session folder (the one holding "
+                                                    "summary.json)", dir.string()));
+  }
+  SessionData s;
+  s.dir = dir;
+  const fs::path summary_path = dir / "summary.json";
+  if (!fs::exists(summary_path, ec)) {
+    return make_error(ErrorKind::Input, fmt::format("'{}' has no summary.json: it is not a session folder, or the "
+                                                    "analysis did not finish (run `facetwitch analyse` again)",
+                                                    dir.string()));
+  }
+  auto summary = read_summary_json(summary_path);
+  if (!summary) return summary.error();
+  s.summary = std::move(summary).value();
+
+  const fs::path episodes_path = dir / "episodes.csv";
+  auto episodes = fs::exists(episodes_path, ec) ? read_episodes_csv(episodes_path)
+                                                : Result<std::vector<Episode>>(make_error(ErrorKind::Input, "missing"));
+  if (episodes) {
+    s.episodes = std::move(episodes).value();
+  } else {
+    s.episodes = s.summary.episodes;
+    s.notes.push_back(fmt::format("episodes.csv could not be read ({}): the episodes are those of summary.json",
+                                  episodes.error().message));
+  }
+  const fs::path frames_path = dir / "frames.csv";
+  if (!fs::exists(frames_path, ec)) {
+    s.notes.push_back("frames.csv is missing: no signal plots and no key frames");
+  } else if (auto frames = read_frames_csv(frames_path); frames) {
+    s.frames = std::move(frames.value().rows);
+    if (frames.value().truncated) s.notes.push_back("the last line of frames.csv was cut off (the recording was interrupted)");
+  } else {
+    s.notes.push_back(fmt::format("frames.csv could not be read ({}): no signal plots and no key frames",
+                                  frames.error().message));
+  }
+  const fs::path protocol_path = dir / kProtocolJson;
+  if (fs::exists(protocol_path, ec)) {
+    auto protocol = read_protocol_json(protocol_path);
+    if (!protocol) return protocol.error();
+    s.protocol = std::move(protocol).value();
+  }
+  if (s.summary.partial) {
+    s.notes.push_back(fmt::format("the session is partial: {}", s.summary.partial_reason.empty() ? "ended early" : s.summary.partial_reason));
+  }
+  return s;
+}
+
+std::vector<TwitchRow> twitch_rows(const SessionSummary& summary, const std::vector<Episode>& episodes) {
+  std::vector<TwitchRow> rows;
+  const double minutes = summary.duration_s > 0.0 ? summary.duration_s / 60.0 : kNaN;
+  for (Region region : kRegions) {
+    for (Laterality side : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
+      TwitchRow row;
+      row.region = region;
+      row.side = side;
+      std::vector<double> freqs;
+      for (const Episode& e : episodes) {
+        if (e.region != region || e.side != side) continue;
+        ++row.episodes;
+        row.twitches += e.twitch_count;
+        freqs.push_back(e.frequency_hz);
+        if (!std::isfinite(row.peak_amplitude_iod) || e.peak_amplitude_iod > row.peak_amplitude_iod)
+          row.peak_amplitude_iod = e.peak_amplitude_iod;
+        ++row.types[std::string(episode_type_name(e.region, e.pattern))];
+      }
+      row.twitches_per_min = std::isfinite(minutes) ? static_cast<double>(row.twitches) / minutes : kNaN;
+      row.median_frequency_hz = median_of(freqs);
+      if (side != Laterality::Bilateral) {
+        row.time_in_spasm_pct =
+            time_in_episodes_pct(episodes, region, side == Laterality::Left ? Side::Left : Side::Right, summary.duration_s);
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+std::vector<KeyFrame> select_key_frames(const SessionData& session, int count) {
+  std::vector<std::size_t> order(session.episodes.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return session.episodes[a].peak_amplitude_iod > session.episodes[b].peak_amplitude_iod;
+  });
+  std::vector<KeyFrame> out;
+  for (std::size_t idx : order) {
+    if (static_cast<int>(out.size()) >= count) break;
+    const Episode& e = session.episodes[idx];
+    const FrameRecord* best = nullptr;
+    double best_value = kNaN;
+    for (const FrameRecord& r : session.frames) {
+      if (r.metrics.t < e.start_s || r.metrics.t > e.end_s || !r.metrics.face_found) continue;
+      if (!landmarks_finite(r.metrics.landmarks_px)) continue;
+      const double v = episode_value(e, r);
+      if (std::isfinite(v) && (!std::isfinite(best_value) || v > best_value)) {
+        best_value = v;
+        best = &r;
+      }
+    }
+    if (best == nullptr) continue;  // no measured frame inside the episode (frames.csv missing)
+    KeyFrame k;
+    k.episode = idx;
+    k.frame = best->metrics.frame_index;
+    k.t = best->metrics.t;
+    k.value_iod = best_value;
+    k.landmarks = best->metrics.landmarks_px;
+    k.crop = face_crop(k.landmarks, session.summary.width, session.summary.height);
+    k.image_note = "face images left out (--no-face-images)";
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+void attach_face_images(const SessionData& session, std::vector<KeyFrame>& key_frames) {
+  if (key_frames.empty()) return;
+  const SessionSummary& summary = session.summary;
+  auto note_all = [&](const std::string& why) {
+    for (KeyFrame& k : key_frames) k.image_note = why;
+  };
+  // The analysed file as the analysis read it (rotation metadata applied, flipped back when it was a
+  // mirror image), so that the landmarks of frames.csv fall on the face; else the video recorded with
+  // the session (live recordings: every captured frame, as analysed).
+  std::error_code ec;
+  fs::path video;
+  VideoFileOptions file_options;
+  if (summary.source == "file" && !summary.video.empty() && fs::is_regular_file(summary.video, ec)) {
+    video = summary.video;
+    file_options.mirrored_input = summary.mirrored_input;
+  } else if (fs::is_regular_file(session.dir / kRecordedVideo, ec)) {
+    video = session.dir / kRecordedVideo;
+  } else {
+    note_all(fmt::format("the video '{}' is not available: landmarks only", summary.video));
+    return;
+  }
+  auto opened = open_video_file(video, file_options);
+  if (!opened) {
+    note_all(fmt::format("the video '{}' cannot be opened: landmarks only", video.string()));
+    return;
+  }
+  std::unique_ptr<FrameSource> source = std::move(opened).value();
+  for (KeyFrame& k : key_frames) {
+    cv::Mat frame = read_frame(*source, k.frame, k.t);
+    if (frame.empty()) {
+      k.image_note = fmt::format("frame {} could not be read from the video: landmarks only", k.frame);
+      continue;
+    }
+    const cv::Rect crop = k.crop & cv::Rect(0, 0, frame.cols, frame.rows);
+    if (crop.width < 8 || crop.height < 8) {
+      k.image_note = "the face is outside the video frame (a different video?): landmarks only";
+      continue;
+    }
+    cv::Mat face = frame(crop).clone();
+    const double scale = 360.0 / crop.width;
+    cv::resize(face, face, cv::Size(), scale, scale, scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    const int radius = std::max(1, static_cast<int>(std::lround(face.cols / 180.0)));
+    for (const cv::Point2f& p : k.landmarks) {
+      const cv::Point2f q((p.x - static_cast<float>(crop.x)) * static_cast<float>(scale),
+                          (p.y - static_cast<float>(crop.y)) * static_cast<float>(scale));
+      cv::circle(face, q, radius + 1, cv::Scalar(0, 0, 0), cv::FILLED, cv::LINE_AA);
+      cv::circle(face, q, radius, cv::Scalar(80, 255, 80), cv::FILLED, cv::LINE_AA);
+    }
+    std::vector<unsigned char> jpeg;
+    if (!cv::imencode(".jpg", face, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85})) {
+      k.image_note = "the frame could not be encoded: landmarks only";
+      continue;
+    }
+    k.crop = crop;
+    k.jpeg_base64 = base64(jpeg);
+    k.image_note.clear();
+  }
+}
+
+Report make_report(SessionData session, const ReportOptions& options, std::optional<SessionData> other) {
+  Report r;
+  r.title = options.title.empty() ? std::string(kDefaultReportTitle) : options.title;
+  r.patient_id = options.patient_id.empty() ? session.summary.patient_id : options.patient_id;
+  r.face_images = options.face_images;
+  r.twitches = twitch_rows(session.summary, session.episodes);
+  r.key_frames = select_key_frames(session, options.key_frames);
+  if (options.face_images) attach_face_images(session, r.key_frames);
+  if (other) {
+    const double t_this = utc_seconds(session.summary.created_utc);
+    const double t_other = utc_seconds(other->summary.created_utc);
+    const bool this_first = std::isfinite(t_this) && std::isfinite(t_other) && t_this < t_other;
+    r.before_session = this_first ? session : *other;
+    r.after_session = this_first ? *other : session;
+    const std::vector<CompareRow> before = session_numbers(*r.before_session);
+    const std::vector<CompareRow> after = session_numbers(*r.after_session);
+    // Every key of either session, in the order of the after session then the before-only ones.
+    for (const CompareRow& a : after) {
+      CompareRow row = a;
+      const auto it = std::find_if(before.begin(), before.end(), [&](const CompareRow& b) { return b.key == a.key; });
+      row.before = it != before.end() ? it->after : kNaN;
+      if (std::isfinite(row.before) || std::isfinite(row.after)) r.compare.push_back(std::move(row));
+    }
+    for (const CompareRow& b : before) {
+      if (std::none_of(after.begin(), after.end(), [&](const CompareRow& a) { return a.key == b.key; }) && std::isfinite(b.after)) {
+        CompareRow row = b;
+        row.before = b.after;
+        row.after = kNaN;
+        r.compare.push_back(std::move(row));
+      }
+    }
+  }
+  r.session = std::move(session);
+  return r;
+}
+
+}  // namespace ft
