@@ -12,6 +12,7 @@
 
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
+#include "app/history_options.hpp"
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/replay.hpp"
@@ -28,6 +29,7 @@ struct AnalyseCli {
   bool quiet = false;
   int jobs = 0;
   AnalysisCli analysis;
+  HistoryCli history;
 };
 
 // One output sub-folder per video when several are given: the file's stem, made unique.
@@ -110,6 +112,10 @@ int run(const AnalyseCli& o) {
   for (std::size_t j = 1; j < jobs; ++j) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  // Each finished session (partial ones too) goes into the session history; a failure there is a warning.
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i]) add_to_history(o.history, dirs[i], o.quiet);
+  }
 
   for (const auto& r : results) {
     if (!r) return exit_code(r.error().kind);
@@ -133,6 +139,7 @@ void register_analyse(CLI::App& root, int& exit_code) {
   cmd->add_flag("--quiet,-q", opts->quiet, "no progress bar");
   cmd->add_option("--jobs,-j", opts->jobs, "videos analysed in parallel (default: one per core)")->check(CLI::Range(1, 64));
   add_analysis_options(cmd, opts->analysis);
+  add_history_options(cmd, opts->history, true);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }
 

@@ -32,6 +32,7 @@ struct GuiCli {
   bool paused = false;
   bool fullscreen = false;
   std::string panel;
+  std::string history;
   std::string settings;
   AnalysisCli analysis;
 };
@@ -96,8 +97,11 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_flag("--paused", o->paused, "replay: start paused");
   cmd->add_flag("--fullscreen", o->fullscreen, "start full screen");
   cmd->add_option("--panel", o->panel,
-                  "show this panel at start: results, source, settings, asymmetry or help")
-      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "help"}));
+                  "show this panel at start: results, source, settings, asymmetry, history or help")
+      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "history", "help"}));
+  cmd->add_option("--history", o->history,
+                  "session history file for the History tab (default $FACETWITCH_HISTORY, else "
+                  "$XDG_DATA_HOME/facetwitch/history.sqlite)");
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
@@ -137,6 +141,7 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.paused = o->paused;
     g.fullscreen = o->fullscreen;
     g.panel = o->panel;
+    g.history_file = o->history;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
     g.baseline_s = o->analysis.analyser.baseline_s;

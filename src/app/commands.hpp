@@ -15,6 +15,8 @@ void register_bench(CLI::App& root, int& exit_code);
 void register_accuracy(CLI::App& root, int& exit_code);
 // `facetwitch record SOURCE --out DIR`: a live session recorded without the window (docs/ROBUSTNESS.md).
 void register_record(CLI::App& root, int& exit_code);
+// `facetwitch history list|import|trend|show|delete`: the session history (docs/OUTPUT.md).
+void register_history(CLI::App& root, int& exit_code);
 // `facetwitch gui`: always registered; without the window built it says so (exit code 2).
 void register_gui(CLI::App& root, int& exit_code);
 

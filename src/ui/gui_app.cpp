@@ -35,6 +35,7 @@
 #include "ui/drawing.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gl_video.hpp"
+#include "ui/history_panel.hpp"
 #include "ui/overlay.hpp"
 #include "ui/plots.hpp"
 #include "ui/settings_store.hpp"
@@ -166,6 +167,7 @@ class App {
   std::unique_ptr<VideoRenderer> video_;
   std::string video_error_;
   std::unique_ptr<SourceController> sources_;
+  std::unique_ptr<HistoryPanel> history_panel_;  // the History tab (session history, src/history)
   std::filesystem::path settings_path_;
   UiSettings settings_;
   TwitchSettings file_twitch_;  // sensitivity as loaded (kept when the command line overrides it)
@@ -195,7 +197,7 @@ class App {
   float video_rect_[4] = {0, 0, 0, 0};  // x, y, w, h of the picture, window coordinates
   std::vector<Toast> toasts_;
   bool show_help_ = false;
-  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry: selected on the next frame
+  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry, 4 history: selected on the next frame
   bool fullscreen_ = false;
   int windowed_[4] = {100, 100, 1440, 900};
   Clock::time_point started_{};
@@ -227,6 +229,7 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   cfg.analyser.twitch = settings_.twitch;
   cfg.analyser.baseline_s = opts_.baseline_s;
   sources_ = std::make_unique<SourceController>(cfg);
+  history_panel_ = std::make_unique<HistoryPanel>(history::resolve_history_path(opts_.history_file));
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
 }
@@ -1157,8 +1160,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
       std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }),
       toasts_.end());
   if (ImGui::BeginTabBar("##tabs")) {
-    const char* names[] = {"Results", "Source", "Settings", "Asymmetry"};
-    for (int i = 0; i < 4; ++i) {
+    const char* names[] = {"Results", "Source", "Settings", "Asymmetry", "History"};
+    for (int i = 0; i < 5; ++i) {
       const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, f)) {
         ImGui::Spacing();
@@ -1170,6 +1173,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
           draw_settings_tab();
         if (i == 3)
           draw_asymmetry_tab();
+        if (i == 4)
+          history_panel_->draw(fonts_);
         ImGui::EndTabItem();
       }
     }
@@ -2040,6 +2045,10 @@ nlohmann::json App::counters_file() const {
       {"width", w}, {"height", h}, {"framebuffer_width", fw}, {"framebuffer_height", fh}};
   j["video_rect"] = {
       {"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
+  j["history"] = {{"file", history_panel_->file().string()},
+                  {"sessions", history_panel_->session_count()},
+                  {"compare", {history_panel_->compare_a(), history_panel_->compare_b()}},
+                  {"error", history_panel_->error()}};
   std::string error = sources_->error();
   if (error.empty())
     error = sources_->model_error();
@@ -2138,6 +2147,8 @@ int App::run() {
     select_tab_ = 2;
   if (opts_.panel == "asymmetry")
     select_tab_ = 3;
+  if (opts_.panel == "history")
+    select_tab_ = 4;
   if (opts_.panel == "help")
     show_help_ = true;
   if (!opts_.source.empty()) {

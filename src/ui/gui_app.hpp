@@ -28,7 +28,8 @@ struct GuiOptions {
   double seek_s = -1.0;       // replay: start at this time
   bool paused = false;        // replay: start paused
   bool fullscreen = false;
-  std::string panel;  // "results" (default), "source", "settings", "asymmetry" or "help": shown at start
+  std::string panel;  // "results" (default), "source", "settings", "asymmetry", "history" or "help": shown at start
+  std::string history_file;  // --history; empty: history::default_history_path()
   std::string model;  // --model
   std::optional<TwitchSettings> twitch_override;  // sensitivity from the command line (not saved)
   std::string settings_file;  // empty: $XDG_CONFIG_HOME/facetwitch/settings.json
