@@ -114,7 +114,7 @@ int run(const AnalyseCli& o) {
   for (auto& t : pool) t.join();
   // Each finished session (partial ones too) goes into the session history; a failure there is a warning.
   for (std::size_t i = 0; i < results.size(); ++i) {
-    if (results[i]) add_to_history(o.history, dirs[i], o.quiet);
+    if (results[i]) add_to_history(o.history, dirs[i], false);
   }
 
   for (const auto& r : results) {

@@ -121,8 +121,9 @@ void HistoryPanel::draw(const Fonts& fonts) {
   const float fs = fonts.size;
   ImGui::PushFont(fonts.small);
   ImGui::TextColored(to_vec4(colour::kTextDim), "%zu session%s in %s", sessions_.size(), sessions_.size() == 1 ? "" : "s",
-                     file_.c_str());
+                     file_.filename().c_str());
   ImGui::PopFont();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", file_.c_str());
   ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() - fs * 4.2f);
   if (ImGui::SmallButton("Reload")) load();
   if (!error_.empty()) {
@@ -146,6 +147,8 @@ void HistoryPanel::draw(const Fonts& fonts) {
   if (!message_.empty()) {
     ImGui::TextColored(to_vec4(colour::kOk), "%s", message_.c_str());
   }
+  // Scrolls when the window is too short for the whole tab.
+  ImGui::BeginChild("##historybody", ImVec2(0, 0), false);
 
   // Measure and region.
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.62f);
@@ -166,6 +169,7 @@ void HistoryPanel::draw(const Fonts& fonts) {
   draw_sessions_table();
   ImGui::Spacing();
   draw_compare();
+  ImGui::EndChild();
   draw_delete_popup();
 }
 
@@ -234,8 +238,8 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
   x1 += pad_t;
   if (y1 - y0 < 1e-9) y1 = y0 + 1.0;
   const double ystep = nice_step(y1 - y0, std::max(2, static_cast<int>((a1.y - a0.y) / (sfs * 2.0f))));
-  y0 = std::floor(y0 / ystep - 1e-9) * ystep;
-  y1 = std::ceil(y1 / ystep + 1e-9) * ystep;
+  y0 = std::floor(y0 / ystep + 1e-9) * ystep;
+  y1 = std::ceil(y1 / ystep - 1e-9) * ystep;
   auto X = [&](double t) { return a0.x + static_cast<float>((t - x0) / (x1 - x0)) * (a1.x - a0.x); };
   auto Y = [&](double v) { return a1.y - static_cast<float>((v - y0) / (y1 - y0)) * (a1.y - a0.y); };
   for (double v = y0; v <= y1 + ystep * 1e-6; v += ystep) {
@@ -277,11 +281,12 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
 
 void HistoryPanel::draw_sessions_table() {
   const float fs = ImGui::GetFontSize();
-  ImGui::TextColored(to_vec4(colour::kTextDim), "Sessions (newest first); A and B are compared below");
+  ImGui::TextColored(to_vec4(colour::kTextDim), "Sessions, newest first (A and B: compared below)");
   const ImGuiTableFlags tf = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                              ImGuiTableFlags_SizingFixedFit;
   const float rows = static_cast<float>(std::min<std::size_t>(sessions_.size(), 6) + 1);
-  if (!ImGui::BeginTable("##sessions", 6, tf, ImVec2(0, rows * (fs * 1.75f) + 4.0f))) return;
+  const float row_h = ImGui::GetFrameHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
+  if (!ImGui::BeginTable("##sessions", 6, tf, ImVec2(0, rows * row_h + fs * 0.3f))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("A");
   ImGui::TableSetupColumn("B");
@@ -333,43 +338,55 @@ void HistoryPanel::draw_compare() {
   const ImGuiTableFlags tf = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("##compare", 4, tf)) return;
   const std::string ha = "A  " + nice_date(a->created_utc, false), hb = "B  " + nice_date(b->created_utc, false);
-  ImGui::TableSetupColumn("Compared", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-  ImGui::TableSetupColumn(ha.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(hb.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("B - A", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Left / right", ImGuiTableColumnFlags_WidthStretch, 1.9f);
+  ImGui::TableSetupColumn(ha.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableSetupColumn(hb.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableSetupColumn("B - A", ImGuiTableColumnFlags_WidthStretch, 1.2f);
   ImGui::TableHeadersRow();
-  auto row = [&](const char* label, double va, double vb, const char* unit, int decimals, ImU32 col) {
+  // One value, or the person's left / right pair in the side colours.
+  auto cell = [](double l, double r, bool pair, int decimals, bool signed_diff) {
+    ImGui::TableNextColumn();
+    auto one = [&](double v, ImU32 col) {
+      char buf[32];
+      if (!std::isfinite(v)) {
+        std::snprintf(buf, sizeof buf, "-");
+      } else {
+        std::snprintf(buf, sizeof buf, signed_diff ? "%+.*f" : "%.*f", decimals, v);
+      }
+      ImGui::TextColored(to_vec4(col), "%s", buf);
+    };
+    if (!pair) return one(l, colour::kText);
+    one(l, colour::kLeft);
+    ImGui::SameLine(0, 2);
+    ImGui::TextColored(to_vec4(colour::kTextDim), "/");
+    ImGui::SameLine(0, 2);
+    one(r, colour::kRight);
+  };
+  auto row = [&](const char* label, const std::string& left_measure, const std::string& right_measure, int decimals) {
+    const bool pair = !right_measure.empty();
+    const double al = value_of(*a, left_measure), bl = value_of(*b, left_measure);
+    const double ar = pair ? value_of(*a, right_measure) : kNaN, br = pair ? value_of(*b, right_measure) : kNaN;
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextColored(to_vec4(col), "%s", label);
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(value_text(va, unit, decimals).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(value_text(vb, unit, decimals).c_str());
-    ImGui::TableNextColumn();
-    const double d = vb - va;
-    if (std::isfinite(d)) {
-      char buf[48];
-      std::snprintf(buf, sizeof buf, "%+.*f", decimals, d);
-      ImGui::TextColored(to_vec4(colour::kTextDim), "%s", buf);
-    } else {
-      ImGui::TextDisabled("-");
-    }
+    ImGui::TextUnformatted(label);
+    cell(al, ar, pair, decimals, false);
+    cell(bl, br, pair, decimals, false);
+    cell(bl - al, br - ar, pair, decimals, true);
   };
-  row("Length (s)", a->duration_s, b->duration_s, "", 0, colour::kText);
-  const char* region_names[] = {"Mouth", "Eye"};
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted("Length (s)");
+  cell(a->duration_s, kNaN, false, 0, false);
+  cell(b->duration_s, kNaN, false, 0, false);
+  cell(b->duration_s - a->duration_s, kNaN, false, 0, true);
   for (Region r : kRegions) {
-    for (Side s : kSides) {
-      const std::string n = std::string(region_names[static_cast<int>(r)]) + (s == Side::Left ? " left" : " right");
-      const std::string per_min = n + ": twitches/min", spasm = n + ": in spasm %";
-      row(per_min.c_str(), value_of(*a, measure_name(kFamilies[0], r, s)), value_of(*b, measure_name(kFamilies[0], r, s)),
-          "", 1, side_colour(s));
-      row(spasm.c_str(), value_of(*a, measure_name(kFamilies[1], r, s)), value_of(*b, measure_name(kFamilies[1], r, s)),
-          "", 1, side_colour(s));
+    const char* what = r == Region::Mouth ? "Mouth" : "Eyelids";
+    for (int f = 0; f < 2; ++f) {
+      const std::string label = std::string(what) + (f == 0 ? ": twitches/min" : ": in spasm %");
+      row(label.c_str(), measure_name(kFamilies[f], r, Side::Left), measure_name(kFamilies[f], r, Side::Right), 1);
     }
   }
-  row("Resting corner height L-R (mm)", value_of(*a, "rest-mouth-corner-mm"), value_of(*b, "rest-mouth-corner-mm"), "", 2,
-      colour::kBoth);
+  row("Corners L-R (mm)", "rest-mouth-corner-mm", "", 2);
   ImGui::EndTable();
 }
 
