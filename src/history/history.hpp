@@ -1,12 +1,12 @@
-// history.hpp: the session history, a local SQLite database of analysed and recorded sessions (date,
-// duration, twitches per minute per side and region, time in spasm, resting asymmetry), so a person
-// can follow their twitching over weeks. Schema, location and fields: docs/OUTPUT.md ("Session
-// history").
+// history.hpp: the session history, a local SQLite database of analysed and recorded sessions
+// (date, duration, twitches per minute per side and region, time in spasm, resting asymmetry), so a
+// person can follow their twitching over weeks. Schema, location and fields: docs/OUTPUT.md
+// ("Session history").
 //
 // The database is versioned with `PRAGMA user_version`; opening an older file applies the missing
-// migrations in order, each in its own transaction. A file written by a newer facetwitch is refused.
-// Every write is one transaction (WAL journal), so a crash mid-write leaves the previous state.
-// Sides are always the PERSON's left and right.
+// migrations in order, each in its own transaction. A file written by a newer facetwitch is
+// refused. Every write is one transaction (WAL journal), so a crash mid-write leaves the previous
+// state. Sides are always the PERSON's left and right.
 //
 // Thread safety: a HistoryDb is used by one thread at a time; several processes may share one file
 // (SQLite locking, 5 s busy timeout).
@@ -35,10 +35,11 @@ struct SideRegionMetrics {
   Laterality side = Laterality::Left;
   std::int64_t episodes = 0;
   std::int64_t twitches = 0;
-  double twitches_per_min = 0.0;       // twitches / (duration_s / 60); 0 when duration_s is 0
-  double time_in_spasm_pct = kNaN;     // left/right only (bilateral episodes count for both); NaN for bilateral
-  double median_frequency_hz = kNaN;   // median of the episodes' frequency_hz; NaN when none had one
-  double peak_amplitude_iod = kNaN;    // largest episode peak_amplitude_iod; NaN without episodes
+  double twitches_per_min = 0.0;  // twitches / (duration_s / 60); 0 when duration_s is 0
+  double time_in_spasm_pct =
+      kNaN;  // left/right only (bilateral episodes count for both); NaN for bilateral
+  double median_frequency_hz = kNaN;  // median of the episodes' frequency_hz; NaN when none had one
+  double peak_amplitude_iod = kNaN;   // largest episode peak_amplitude_iod; NaN without episodes
 };
 
 // The resting asymmetry of one summary.json `asymmetry.regions` measure.
@@ -65,7 +66,8 @@ struct SessionRecord {
   bool partial = false;
   std::string added_utc;  // when it entered the history
   std::string notes;      // schema 2
-  double mouth_corner_height_iod = kNaN;  // resting asymmetry: signed, + when the person's left corner is higher
+  double mouth_corner_height_iod =
+      kNaN;  // resting asymmetry: signed, + when the person's left corner is higher
   double asymmetry_index = kNaN;
   std::vector<SideRegionMetrics> metrics;  // 2 regions x (left, right, bilateral)
   std::vector<RegionDiff> regions;         // one per summary.json asymmetry.regions key
@@ -91,8 +93,8 @@ double measure_value(const SessionRecord& s, const Measure& measure);
 
 struct ListFilter {
   std::optional<std::string> patient;  // exact patient_id
-  std::string since;                   // "YYYY-MM-DD" (or any ISO prefix): created_utc on or after; "" = any
-  std::string until;                   // created on or before this day; "" = any
+  std::string since;  // "YYYY-MM-DD" (or any ISO prefix): created_utc on or after; "" = any
+  std::string until;  // created on or before this day; "" = any
 };
 
 struct TrendPoint {
@@ -115,7 +117,8 @@ class HistoryDb {
  public:
   // Opens (creating it and its folder when missing) and migrates the database. Errors name the file
   // and say what to do: damaged or not a database, newer than this program, not writable.
-  static Result<std::unique_ptr<HistoryDb>> open(const std::filesystem::path& path, const OpenOptions& options = {});
+  static Result<std::unique_ptr<HistoryDb>> open(const std::filesystem::path& path,
+                                                 const OpenOptions& options = {});
   ~HistoryDb();
   HistoryDb(const HistoryDb&) = delete;
   HistoryDb& operator=(const HistoryDb&) = delete;
@@ -130,7 +133,8 @@ class HistoryDb {
   // nullopt when there is no such id.
   Result<std::optional<SessionRecord>> get(std::int64_t id) const;
   // Values of `measure` over the sessions of `filter`, oldest first; unmeasured sessions skipped.
-  Result<std::vector<TrendPoint>> trend(const Measure& measure, const ListFilter& filter = {}) const;
+  Result<std::vector<TrendPoint>> trend(const Measure& measure,
+                                        const ListFilter& filter = {}) const;
   // Removes the history row of session `id` (never the folder). false when there was no such id.
   Result<bool> remove(std::int64_t id);
 
@@ -160,6 +164,7 @@ struct ImportItem {
   std::int64_t id = 0;
   std::string reason;  // why it was skipped
 };
-std::vector<ImportItem> import_folders(HistoryDb& db, const std::vector<std::filesystem::path>& paths);
+std::vector<ImportItem> import_folders(HistoryDb& db,
+                                       const std::vector<std::filesystem::path>& paths);
 
 }  // namespace ft::history

@@ -60,7 +60,8 @@ CREATE TABLE resting_asymmetry (
   PRIMARY KEY (session_id, measure)
 );
 )sql",
-    // 2: free-text notes per session (kept when a folder is re-imported); listing by patient and date.
+    // 2: free-text notes per session (kept when a folder is re-imported); listing by patient and
+    // date.
     R"sql(
 ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 CREATE INDEX sessions_by_patient_date ON sessions (patient_id, created_utc);
@@ -80,15 +81,20 @@ std::string now_utc() {
 std::string advice(const std::string& sqlite_message) {
   if (sqlite_message.find("not a database") != std::string::npos ||
       sqlite_message.find("malformed") != std::string::npos) {
-    return "the file is damaged or is not a facetwitch history: move it aside (facetwitch then starts a new, "
-           "empty history, and `facetwitch history import FOLDER` adds your session folders back), or choose "
+    return "the file is damaged or is not a facetwitch history: move it aside (facetwitch then "
+           "starts a new, "
+           "empty history, and `facetwitch history import FOLDER` adds your session folders back), "
+           "or choose "
            "another file with --history";
   }
-  if (sqlite_message.find("readonly") != std::string::npos || sqlite_message.find("unable to open") != std::string::npos ||
+  if (sqlite_message.find("readonly") != std::string::npos ||
+      sqlite_message.find("unable to open") != std::string::npos ||
       sqlite_message.find("permission") != std::string::npos) {
-    return "check that the file and its folder exist and are writable, or choose another file with --history";
+    return "check that the file and its folder exist and are writable, or choose another file with "
+           "--history";
   }
-  if (sqlite_message.find("locked") != std::string::npos || sqlite_message.find("busy") != std::string::npos) {
+  if (sqlite_message.find("locked") != std::string::npos ||
+      sqlite_message.find("busy") != std::string::npos) {
     return "another facetwitch is writing to it: try again in a moment";
   }
   return "check the disk (space, permissions), or choose another file with --history";
@@ -96,17 +102,21 @@ std::string advice(const std::string& sqlite_message) {
 
 Error db_error(const fs::path& path, const std::string& doing, const Error& e) {
   return make_error(ErrorKind::Output,
-                    fmt::format("session history '{}': cannot {}: {}; {}", path.string(), doing, e.message, advice(e.message)));
+                    fmt::format("session history '{}': cannot {}: {}; {}", path.string(), doing,
+                                e.message, advice(e.message)));
 }
 
 Laterality parse_side(const std::string& s) {
-  if (s == "right") return Laterality::Right;
-  if (s == "bilateral") return Laterality::Bilateral;
+  if (s == "right")
+    return Laterality::Right;
+  if (s == "bilateral")
+    return Laterality::Bilateral;
   return Laterality::Left;
 }
 
 constexpr const char* kSessionColumns =
-    "id, folder, patient_id, created_utc, source, video, duration_s, frames, frames_good_quality, fps, partial, "
+    "id, folder, patient_id, created_utc, source, video, duration_s, frames, frames_good_quality, "
+    "fps, partial, "
     "added_utc, notes, mouth_corner_height_iod, asymmetry_index";
 
 SessionRecord session_from_row(const sql::Statement& q) {
@@ -137,24 +147,31 @@ struct HistoryDb::Impl {
 
   Result<int> user_version() {
     auto q = conn->prepare("PRAGMA user_version");
-    if (!q) return q.error();
+    if (!q)
+      return q.error();
     auto row = q->step();
-    if (!row) return row.error();
+    if (!row)
+      return row.error();
     return row.value() ? static_cast<int>(q->column_int(0)) : 0;
   }
 
   // Fills `s.metrics` and `s.regions` from the database.
   Status load_details(SessionRecord& s) {
     auto m = conn->prepare(
-        "SELECT region, side, episodes, twitches, twitches_per_min, time_in_spasm_pct, median_frequency_hz, "
+        "SELECT region, side, episodes, twitches, twitches_per_min, time_in_spasm_pct, "
+        "median_frequency_hz, "
         "peak_amplitude_iod FROM side_metrics WHERE session_id = ?1 "
-        "ORDER BY CASE region WHEN 'mouth' THEN 0 ELSE 1 END, CASE side WHEN 'left' THEN 0 WHEN 'right' THEN 1 ELSE 2 END");
-    if (!m) return m.error();
+        "ORDER BY CASE region WHEN 'mouth' THEN 0 ELSE 1 END, CASE side WHEN 'left' THEN 0 WHEN "
+        "'right' THEN 1 ELSE 2 END");
+    if (!m)
+      return m.error();
     m->bind(1, s.id);
     for (;;) {
       auto row = m->step();
-      if (!row) return row.error();
-      if (!row.value()) break;
+      if (!row)
+        return row.error();
+      if (!row.value())
+        break;
       SideRegionMetrics x;
       x.region = m->column_text(0) == "eye" ? Region::Eye : Region::Mouth;
       x.side = parse_side(m->column_text(1));
@@ -167,14 +184,18 @@ struct HistoryDb::Impl {
       s.metrics.push_back(x);
     }
     auto a = conn->prepare(
-        "SELECT measure, left_value, right_value, diff, diff_mm FROM resting_asymmetry WHERE session_id = ?1 "
+        "SELECT measure, left_value, right_value, diff, diff_mm FROM resting_asymmetry WHERE "
+        "session_id = ?1 "
         "ORDER BY rowid");
-    if (!a) return a.error();
+    if (!a)
+      return a.error();
     a->bind(1, s.id);
     for (;;) {
       auto row = a->step();
-      if (!row) return row.error();
-      if (!row.value()) break;
+      if (!row)
+        return row.error();
+      if (!row.value())
+        break;
       s.regions.push_back(RegionDiff{a->column_text(0), a->column_double(1), a->column_double(2),
                                      a->column_double(3), a->column_double(4)});
     }
@@ -183,14 +204,17 @@ struct HistoryDb::Impl {
 
   Result<AddResult> add(const SessionRecord& s) {
     auto tx = sql::Transaction::begin(*conn);
-    if (!tx) return tx.error();
+    if (!tx)
+      return tx.error();
     AddResult out;
     {
       auto find = conn->prepare("SELECT id FROM sessions WHERE folder = ?1");
-      if (!find) return find.error();
+      if (!find)
+        return find.error();
       find->bind(1, s.folder);
       auto row = find->step();
-      if (!row) return row.error();
+      if (!row)
+        return row.error();
       if (row.value()) {
         out.id = find->column_int(0);
         out.updated = true;
@@ -199,18 +223,25 @@ struct HistoryDb::Impl {
     // Re-importing keeps the id, the date it was first added and the notes.
     auto up = out.updated
                   ? conn->prepare(
-                        "UPDATE sessions SET patient_id = ?2, created_utc = ?3, source = ?4, video = ?5, duration_s = ?6, "
-                        "frames = ?7, frames_good_quality = ?8, fps = ?9, partial = ?10, mouth_corner_height_iod = ?11, "
+                        "UPDATE sessions SET patient_id = ?2, created_utc = ?3, source = ?4, video "
+                        "= ?5, duration_s = ?6, "
+                        "frames = ?7, frames_good_quality = ?8, fps = ?9, partial = ?10, "
+                        "mouth_corner_height_iod = ?11, "
                         "asymmetry_index = ?12 WHERE id = ?1")
                   : conn->prepare(
-                        "INSERT INTO sessions (folder, patient_id, created_utc, source, video, duration_s, frames, "
-                        "frames_good_quality, fps, partial, mouth_corner_height_iod, asymmetry_index, added_utc, notes) "
+                        "INSERT INTO sessions (folder, patient_id, created_utc, source, video, "
+                        "duration_s, frames, "
+                        "frames_good_quality, fps, partial, mouth_corner_height_iod, "
+                        "asymmetry_index, added_utc, notes) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-    if (!up) return up.error();
+    if (!up)
+      return up.error();
     if (out.updated) {
       up->bind(1, out.id);
     } else {
-      up->bind(1, s.folder).bind(13, s.added_utc.empty() ? now_utc() : s.added_utc).bind(14, s.notes);
+      up->bind(1, s.folder)
+          .bind(13, s.added_utc.empty() ? now_utc() : s.added_utc)
+          .bind(14, s.notes);
     }
     up->bind(2, s.patient_id)
         .bind(3, s.created_utc)
@@ -223,19 +254,26 @@ struct HistoryDb::Impl {
         .bind(10, s.partial ? 1 : 0)
         .bind(11, s.mouth_corner_height_iod)
         .bind(12, s.asymmetry_index);
-    if (Status st = up->run(); !st) return st.error();
-    if (!out.updated) out.id = conn->last_insert_rowid();
+    if (Status st = up->run(); !st)
+      return st.error();
+    if (!out.updated)
+      out.id = conn->last_insert_rowid();
 
-    for (const char* del : {"DELETE FROM side_metrics WHERE session_id = ?1", "DELETE FROM resting_asymmetry WHERE session_id = ?1"}) {
+    for (const char* del : {"DELETE FROM side_metrics WHERE session_id = ?1",
+                            "DELETE FROM resting_asymmetry WHERE session_id = ?1"}) {
       auto d = conn->prepare(del);
-      if (!d) return d.error();
+      if (!d)
+        return d.error();
       d->bind(1, out.id);
-      if (Status st = d->run(); !st) return st.error();
+      if (Status st = d->run(); !st)
+        return st.error();
     }
     auto ins = conn->prepare(
-        "INSERT INTO side_metrics (session_id, region, side, episodes, twitches, twitches_per_min, time_in_spasm_pct, "
+        "INSERT INTO side_metrics (session_id, region, side, episodes, twitches, twitches_per_min, "
+        "time_in_spasm_pct, "
         "median_frequency_hz, peak_amplitude_iod) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    if (!ins) return ins.error();
+    if (!ins)
+      return ins.error();
     for (const SideRegionMetrics& m : s.metrics) {
       ins->reset();
       ins->bind(1, out.id)
@@ -247,96 +285,129 @@ struct HistoryDb::Impl {
           .bind(7, m.time_in_spasm_pct)
           .bind(8, m.median_frequency_hz)
           .bind(9, m.peak_amplitude_iod);
-      if (Status st = ins->run(); !st) return st.error();
+      if (Status st = ins->run(); !st)
+        return st.error();
     }
     auto ra = conn->prepare(
-        "INSERT INTO resting_asymmetry (session_id, measure, left_value, right_value, diff, diff_mm) "
+        "INSERT INTO resting_asymmetry (session_id, measure, left_value, right_value, diff, "
+        "diff_mm) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!ra) return ra.error();
+    if (!ra)
+      return ra.error();
     for (const RegionDiff& r : s.regions) {
       ra->reset();
-      ra->bind(1, out.id).bind(2, r.key).bind(3, r.left).bind(4, r.right).bind(5, r.diff).bind(6, r.diff_mm);
-      if (Status st = ra->run(); !st) return st.error();
+      ra->bind(1, out.id)
+          .bind(2, r.key)
+          .bind(3, r.left)
+          .bind(4, r.right)
+          .bind(5, r.diff)
+          .bind(6, r.diff_mm);
+      if (Status st = ra->run(); !st)
+        return st.error();
     }
-    if (Status st = tx->commit(); !st) return st.error();
+    if (Status st = tx->commit(); !st)
+      return st.error();
     return out;
   }
 };
 
-Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path, const OpenOptions& options) {
+Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
+                                                   const OpenOptions& options) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
-    return make_error(ErrorKind::Output, fmt::format("session history '{}' is a folder, not a file: pass a file name "
-                                                     "such as {}/history.sqlite with --history",
-                                                     path.string(), path.string()));
+    return make_error(ErrorKind::Output,
+                      fmt::format("session history '{}' is a folder, not a file: pass a file name "
+                                  "such as {}/history.sqlite with --history",
+                                  path.string(), path.string()));
   }
   if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
-      return make_error(ErrorKind::Output, fmt::format("cannot create the folder of the session history '{}': {}; "
-                                                       "choose another file with --history",
-                                                       path.string(), ec.message()));
+      return make_error(ErrorKind::Output,
+                        fmt::format("cannot create the folder of the session history '{}': {}; "
+                                    "choose another file with --history",
+                                    path.string(), ec.message()));
     }
   }
   auto conn = sql::Connection::open(path);
-  if (!conn) return db_error(path, "open it", conn.error());
+  if (!conn)
+    return db_error(path, "open it", conn.error());
   auto impl = std::make_unique<Impl>();
   impl->conn = std::move(conn).value();
   auto version = impl->user_version();
-  if (!version) return db_error(path, "read its schema version", version.error());
+  if (!version)
+    return db_error(path, "read its schema version", version.error());
   if (version.value() > kSchemaVersion) {
-    return make_error(ErrorKind::Output,
-                      fmt::format("session history '{}' was written by a newer facetwitch (schema version {}; this "
-                                  "program knows up to {}): update facetwitch, or choose another file with --history. "
-                                  "The file was not changed.",
-                                  path.string(), version.value(), kSchemaVersion));
+    return make_error(
+        ErrorKind::Output,
+        fmt::format(
+            "session history '{}' was written by a newer facetwitch (schema version {}; this "
+            "program knows up to {}): update facetwitch, or choose another file with --history. "
+            "The file was not changed.",
+            path.string(), version.value(), kSchemaVersion));
   }
   if (version.value() == 0) {
     // A new file is empty; a SQLite file with tables but no version is someone else's database.
     auto q = impl->conn->prepare("SELECT count(*) FROM sqlite_master");
-    if (!q) return db_error(path, "read it", q.error());
+    if (!q)
+      return db_error(path, "read it", q.error());
     auto row = q->step();
-    if (!row) return db_error(path, "read it", row.error());
+    if (!row)
+      return db_error(path, "read it", row.error());
     if (q->column_int(0) > 0) {
-      return make_error(ErrorKind::Output,
-                        fmt::format("'{}' is a SQLite database but not a facetwitch session history: choose another "
-                                    "file with --history (this one was not changed)",
-                                    path.string()));
+      return make_error(
+          ErrorKind::Output,
+          fmt::format(
+              "'{}' is a SQLite database but not a facetwitch session history: choose another "
+              "file with --history (this one was not changed)",
+              path.string()));
     }
   }
   const int target = std::min(std::max(options.target_version, 1), kSchemaVersion);
   for (int v = version.value(); v < target; ++v) {
     auto tx = sql::Transaction::begin(*impl->conn);
-    if (!tx) return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), tx.error());
+    if (!tx)
+      return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), tx.error());
     Status st = impl->conn->exec(kMigrations[static_cast<std::size_t>(v)]);
-    if (st) st = impl->conn->exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str());
-    if (st) st = tx->commit();
-    if (!st) return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), st.error());
+    if (st)
+      st = impl->conn->exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str());
+    if (st)
+      st = tx->commit();
+    if (!st)
+      return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), st.error());
   }
   impl->version = std::max(version.value(), target);
   return std::unique_ptr<HistoryDb>(new HistoryDb(path, std::move(impl)));
 }
 
-HistoryDb::HistoryDb(fs::path path, std::unique_ptr<Impl> impl) : path_(std::move(path)), impl_(std::move(impl)) {}
+HistoryDb::HistoryDb(fs::path path, std::unique_ptr<Impl> impl)
+    : path_(std::move(path)), impl_(std::move(impl)) {}
 HistoryDb::~HistoryDb() = default;
 
-int HistoryDb::schema_version() const { return impl_->version; }
+int HistoryDb::schema_version() const {
+  return impl_->version;
+}
 
-void HistoryDb::fail_after_steps_for_testing(int n) { impl_->conn->fail_after_steps(n); }
+void HistoryDb::fail_after_steps_for_testing(int n) {
+  impl_->conn->fail_after_steps(n);
+}
 
 Result<AddResult> HistoryDb::add(const SessionRecord& session) {
   auto r = impl_->add(session);
-  if (!r) return db_error(path_, fmt::format("add the session '{}'", session.folder), r.error());
+  if (!r)
+    return db_error(path_, fmt::format("add the session '{}'", session.folder), r.error());
   return r;
 }
 
 Result<std::vector<SessionRecord>> HistoryDb::list(const ListFilter& filter) const {
   std::vector<SessionRecord> out;
   auto q = impl_->conn->prepare(fmt::format(
-      "SELECT {} FROM sessions WHERE (?1 IS NULL OR patient_id = ?1) AND (?2 = '' OR created_utc >= ?2) "
+      "SELECT {} FROM sessions WHERE (?1 IS NULL OR patient_id = ?1) AND (?2 = '' OR created_utc "
+      ">= ?2) "
       "AND (?3 = '' OR substr(created_utc, 1, length(?3)) <= ?3) ORDER BY created_utc, id",
       kSessionColumns));
-  if (!q) return db_error(path_, "list the sessions", q.error());
+  if (!q)
+    return db_error(path_, "list the sessions", q.error());
   if (filter.patient) {
     q->bind(1, *filter.patient);
   } else {
@@ -345,58 +416,75 @@ Result<std::vector<SessionRecord>> HistoryDb::list(const ListFilter& filter) con
   q->bind(2, filter.since).bind(3, filter.until);
   for (;;) {
     auto row = q->step();
-    if (!row) return db_error(path_, "list the sessions", row.error());
-    if (!row.value()) break;
+    if (!row)
+      return db_error(path_, "list the sessions", row.error());
+    if (!row.value())
+      break;
     out.push_back(session_from_row(q.value()));
   }
   for (SessionRecord& s : out) {
-    if (Status st = impl_->load_details(s); !st) return db_error(path_, "list the sessions", st.error());
+    if (Status st = impl_->load_details(s); !st)
+      return db_error(path_, "list the sessions", st.error());
   }
   return out;
 }
 
 Result<std::optional<SessionRecord>> HistoryDb::get(std::int64_t id) const {
-  auto q = impl_->conn->prepare(fmt::format("SELECT {} FROM sessions WHERE id = ?1", kSessionColumns));
-  if (!q) return db_error(path_, "read a session", q.error());
+  auto q =
+      impl_->conn->prepare(fmt::format("SELECT {} FROM sessions WHERE id = ?1", kSessionColumns));
+  if (!q)
+    return db_error(path_, "read a session", q.error());
   q->bind(1, id);
   auto row = q->step();
-  if (!row) return db_error(path_, "read a session", row.error());
-  if (!row.value()) return std::optional<SessionRecord>();
+  if (!row)
+    return db_error(path_, "read a session", row.error());
+  if (!row.value())
+    return std::optional<SessionRecord>();
   SessionRecord s = session_from_row(q.value());
-  if (Status st = impl_->load_details(s); !st) return db_error(path_, "read a session", st.error());
+  if (Status st = impl_->load_details(s); !st)
+    return db_error(path_, "read a session", st.error());
   return std::optional<SessionRecord>(std::move(s));
 }
 
-Result<std::vector<TrendPoint>> HistoryDb::trend(const Measure& measure, const ListFilter& filter) const {
+Result<std::vector<TrendPoint>> HistoryDb::trend(const Measure& measure,
+                                                 const ListFilter& filter) const {
   auto sessions = list(filter);
-  if (!sessions) return sessions.error();
+  if (!sessions)
+    return sessions.error();
   std::vector<TrendPoint> out;
   for (const SessionRecord& s : sessions.value()) {
     const double v = measure_value(s, measure);
-    if (std::isfinite(v)) out.push_back(TrendPoint{s.id, s.created_utc, v});
+    if (std::isfinite(v))
+      out.push_back(TrendPoint{s.id, s.created_utc, v});
   }
   return out;
 }
 
 Result<bool> HistoryDb::remove(std::int64_t id) {
   auto tx = sql::Transaction::begin(*impl_->conn);
-  if (!tx) return db_error(path_, "delete a session", tx.error());
+  if (!tx)
+    return db_error(path_, "delete a session", tx.error());
   auto q = impl_->conn->prepare("DELETE FROM sessions WHERE id = ?1");
-  if (!q) return db_error(path_, "delete a session", q.error());
+  if (!q)
+    return db_error(path_, "delete a session", q.error());
   q->bind(1, id);
-  if (Status st = q->run(); !st) return db_error(path_, "delete a session", st.error());
+  if (Status st = q->run(); !st)
+    return db_error(path_, "delete a session", st.error());
   const bool removed = impl_->conn->changes() > 0;
-  if (Status st = tx->commit(); !st) return db_error(path_, "delete a session", st.error());
+  if (Status st = tx->commit(); !st)
+    return db_error(path_, "delete a session", st.error());
   return removed;
 }
 
 fs::path default_history_path() {
-  if (const char* env = std::getenv("FACETWITCH_HISTORY"); env != nullptr && *env != '\0') return fs::path(env);
+  if (const char* env = std::getenv("FACETWITCH_HISTORY"); env != nullptr && *env != '\0')
+    return fs::path(env);
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
     return fs::path(xdg) / "facetwitch" / "history.sqlite";
   }
   const char* home = std::getenv("HOME");
-  return fs::path(home != nullptr && *home != '\0' ? home : ".") / ".local" / "share" / "facetwitch" / "history.sqlite";
+  return fs::path(home != nullptr && *home != '\0' ? home : ".") / ".local" / "share" /
+         "facetwitch" / "history.sqlite";
 }
 
 fs::path resolve_history_path(const std::string& option) {

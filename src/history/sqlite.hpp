@@ -1,7 +1,7 @@
-// sqlite.hpp (private to src/history): a small RAII wrapper over the sqlite3 C API: a connection, prepared
-// statements with bound parameters only (no SQL is ever built from data), and a transaction guard that
-// rolls back unless committed. Errors come back as ft::Error (ErrorKind::Output) carrying SQLite's
-// message; callers add the file name and what to do.
+// sqlite.hpp (private to src/history): a small RAII wrapper over the sqlite3 C API: a connection,
+// prepared statements with bound parameters only (no SQL is ever built from data), and a
+// transaction guard that rolls back unless committed. Errors come back as ft::Error
+// (ErrorKind::Output) carrying SQLite's message; callers add the file name and what to do.
 //
 // Thread safety: one thread at a time per Connection and its statements.
 #pragma once

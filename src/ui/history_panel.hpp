@@ -1,7 +1,7 @@
 // history_panel.hpp: the window's History tab: the sessions of the session history (src/history, a
 // SQLite file), the trend of a chosen measure over the sessions' dates (the person's left and right
-// as two lines, in the side colours), two sessions compared side by side, and deleting a session from
-// the history after a confirmation (the session folder itself is never deleted).
+// as two lines, in the side colours), two sessions compared side by side, and deleting a session
+// from the history after a confirmation (the session folder itself is never deleted).
 //
 // The database is opened when the tab is first drawn and re-read with its Reload button (and by
 // reload()); an unreadable or damaged file is shown in the tab, never a crash. UI thread only.
@@ -28,7 +28,8 @@ class HistoryPanel {
   // Re-reads the sessions from the file on the next draw().
   void reload() { loaded_ = false; }
 
-  // For the counters file: sessions shown, the compared ids (0: none), the error shown ("" when none).
+  // For the counters file: sessions shown, the compared ids (0: none), the error shown ("" when
+  // none).
   std::size_t session_count() const { return sessions_.size(); }
   std::int64_t compare_a() const { return compare_[0]; }
   std::int64_t compare_b() const { return compare_[1]; }
@@ -49,9 +50,9 @@ class HistoryPanel {
   std::vector<history::SessionRecord> sessions_;  // oldest first
   bool loaded_ = false;
   std::string error_;
-  std::string message_;    // last action, e.g. "Deleted session 3 from the history"
-  int family_ = 0;         // index into the measure families (twitches per minute, ...)
-  int region_ = 0;         // 0 mouth, 1 eye
+  std::string message_;  // last action, e.g. "Deleted session 3 from the history"
+  int family_ = 0;       // index into the measure families (twitches per minute, ...)
+  int region_ = 0;       // 0 mouth, 1 eye
   std::int64_t compare_[2] = {0, 0};
   std::int64_t delete_id_ = 0;  // the session whose deletion is being confirmed
   bool open_delete_popup_ = false;

@@ -1,7 +1,8 @@
-// history_cli_test.cpp: the session history through the real `facetwitch` executable: `analyse` adds its
-// session (the stored numbers are those of its summary.json), re-importing updates it, --no-history
-// writes nothing, `history delete` needs a terminal or --yes and never touches the folder, and a
-// damaged history file is a clear error for `history` and only a warning for `analyse`.
+// history_cli_test.cpp: the session history through the real `facetwitch` executable: `analyse`
+// adds its session (the stored numbers are those of its summary.json), re-importing updates it,
+// --no-history writes nothing, `history delete` needs a terminal or --yes and never touches the
+// folder, and a damaged history file is a clear error for `history` and only a warning for
+// `analyse`.
 #include <fstream>
 #include <sstream>
 
@@ -30,7 +31,9 @@ fs::path history_video() {
   return dir ? *dir / "video.mp4" : fs::path();
 }
 
-std::string env_for(const fs::path& db) { return "FACETWITCH_HISTORY='" + db.string() + "'"; }
+std::string env_for(const fs::path& db) {
+  return "FACETWITCH_HISTORY='" + db.string() + "'";
+}
 
 nlohmann::json read_json(const fs::path& p) {
   std::ifstream in(p);
@@ -47,11 +50,13 @@ nlohmann::json list_json(const fs::path& db) {
 
 TEST(HistoryCli, AnalyseAddsItsSessionWithTheSummaryNumbers) {
   const fs::path video = history_video();
-  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  if (video.empty())
+    GTEST_SKIP() << "no test video (run scripts/setup.sh)";
   const fs::path root = testing::fresh_dir("history_cli_analyse");
   const fs::path db = root / "history.sqlite";
   const fs::path out = root / "session";
-  const auto a = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet"}, env_for(db));
+  const auto a = testing::run_facetwitch(
+      {"analyse", video.string(), "--out", out.string(), "--quiet"}, env_for(db));
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_NE(a.out.find("added to the session history as #1"), std::string::npos) << a.out;
 
@@ -65,46 +70,56 @@ TEST(HistoryCli, AnalyseAddsItsSessionWithTheSummaryNumbers) {
   EXPECT_EQ(s["created_utc"], summary["created_utc"]);
   EXPECT_EQ(s["frames"], summary["frames"]);
   EXPECT_DOUBLE_EQ(s["duration_s"].get<double>(), summary["duration_s"].get<double>());
-  ASSERT_GT(summary["counts"]["mouth"]["left"]["twitches"].get<int>(), 0) << "the analyser found no twitch";
+  ASSERT_GT(summary["counts"]["mouth"]["left"]["twitches"].get<int>(), 0)
+      << "the analyser found no twitch";
   for (const char* region : {"mouth", "eye"}) {
     for (const char* side : {"left", "right", "bilateral"}) {
       const auto& want = summary["counts"][region][side];
       const auto& got = s["counts"][region][side];
       EXPECT_EQ(got["episodes"], want["episodes"]) << region << " " << side;
       EXPECT_EQ(got["twitches"], want["twitches"]) << region << " " << side;
-      EXPECT_NEAR(got["twitches_per_min"].get<double>(), want["twitches_per_min"].get<double>(), 1e-3);
+      EXPECT_NEAR(got["twitches_per_min"].get<double>(), want["twitches_per_min"].get<double>(),
+                  1e-3);
       if (want.contains("time_in_spasm_pct")) {
-        EXPECT_NEAR(got["time_in_spasm_pct"].get<double>(), want["time_in_spasm_pct"].get<double>(), 0.01);
+        EXPECT_NEAR(got["time_in_spasm_pct"].get<double>(), want["time_in_spasm_pct"].get<double>(),
+                    0.01);
       }
     }
   }
-  EXPECT_DOUBLE_EQ(s["mouth_corner_height_iod"].get<double>(), summary["asymmetry"]["mouth_corner_height_iod"].get<double>());
-  // The reader recomputes diff = left - right from the rounded sides: equal to the file's up to rounding.
+  EXPECT_DOUBLE_EQ(s["mouth_corner_height_iod"].get<double>(),
+                   summary["asymmetry"]["mouth_corner_height_iod"].get<double>());
+  // The reader recomputes diff = left - right from the rounded sides: equal to the file's up to
+  // rounding.
   EXPECT_NEAR(s["resting_asymmetry"]["smile_angle"]["diff"].get<double>(),
               summary["asymmetry"]["regions"]["smile_angle"]["diff"].get<double>(), 1e-6);
 
   // Importing the same folder again updates the same row.
-  const auto imp = testing::run_facetwitch({"history", "import", out.string(), "--history", db.string()});
+  const auto imp =
+      testing::run_facetwitch({"history", "import", out.string(), "--history", db.string()});
   EXPECT_EQ(imp.exit_code, 0) << imp.err;
   EXPECT_NE(imp.out.find("updated   #1"), std::string::npos) << imp.out;
   EXPECT_EQ(list_json(db).size(), 1u);
 
   // The trend of the left mouth corner has this session's value.
-  const auto t = testing::run_facetwitch({"history", "trend", "--measure", "mouth-left-per-min", "--history", db.string()});
+  const auto t = testing::run_facetwitch(
+      {"history", "trend", "--measure", "mouth-left-per-min", "--history", db.string()});
   EXPECT_EQ(t.exit_code, 0) << t.err;
   char value[32];
-  std::snprintf(value, sizeof value, "%.2f", summary["counts"]["mouth"]["left"]["twitches_per_min"].get<double>());
+  std::snprintf(value, sizeof value, "%.2f",
+                summary["counts"]["mouth"]["left"]["twitches_per_min"].get<double>());
   EXPECT_NE(t.out.find(value), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("trend"), std::string::npos) << t.out;
 }
 
 TEST(HistoryCli, NoHistoryWritesNothing) {
   const fs::path video = history_video();
-  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  if (video.empty())
+    GTEST_SKIP() << "no test video (run scripts/setup.sh)";
   const fs::path root = testing::fresh_dir("history_cli_none");
   const fs::path db = root / "history.sqlite";
-  const auto a = testing::run_facetwitch({"analyse", video.string(), "--out", (root / "s").string(), "--quiet", "--no-history"},
-                                         env_for(db));
+  const auto a = testing::run_facetwitch(
+      {"analyse", video.string(), "--out", (root / "s").string(), "--quiet", "--no-history"},
+      env_for(db));
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_FALSE(fs::exists(db));
   EXPECT_EQ(a.out.find("session history"), std::string::npos) << a.out;
@@ -112,27 +127,34 @@ TEST(HistoryCli, NoHistoryWritesNothing) {
 
 TEST(HistoryCli, DeleteNeedsATerminalOrYesAndKeepsTheFolder) {
   const fs::path video = history_video();
-  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  if (video.empty())
+    GTEST_SKIP() << "no test video (run scripts/setup.sh)";
   const fs::path root = testing::fresh_dir("history_cli_delete");
   const fs::path db = root / "history.sqlite";
   const fs::path out = root / "session";
-  ASSERT_EQ(testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet"}, env_for(db)).exit_code, 0);
+  ASSERT_EQ(testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet"},
+                                    env_for(db))
+                .exit_code,
+            0);
   ASSERT_EQ(list_json(db).size(), 1u);
 
   // stdin is /dev/null: no terminal to ask on.
-  const auto refused = testing::run_facetwitch({"history", "delete", "1", "--history", db.string()});
+  const auto refused =
+      testing::run_facetwitch({"history", "delete", "1", "--history", db.string()});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--yes"), std::string::npos) << refused.err;
   EXPECT_EQ(list_json(db).size(), 1u);
 
-  const auto deleted = testing::run_facetwitch({"history", "delete", "1", "--yes", "--history", db.string()});
+  const auto deleted =
+      testing::run_facetwitch({"history", "delete", "1", "--yes", "--history", db.string()});
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
   EXPECT_NE(deleted.out.find("not touched"), std::string::npos) << deleted.out;
   EXPECT_TRUE(list_json(db).empty());
   EXPECT_TRUE(fs::exists(out / "summary.json"));
   EXPECT_TRUE(fs::exists(out / "frames.csv"));
 
-  const auto again = testing::run_facetwitch({"history", "delete", "1", "--yes", "--history", db.string()});
+  const auto again =
+      testing::run_facetwitch({"history", "delete", "1", "--yes", "--history", db.string()});
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("no session #1"), std::string::npos) << again.err;
   const auto show = testing::run_facetwitch({"history", "show", "7", "--history", db.string()});
@@ -142,13 +164,15 @@ TEST(HistoryCli, DeleteNeedsATerminalOrYesAndKeepsTheFolder) {
 
 TEST(HistoryCli, DamagedHistoryIsAClearErrorAndOnlyAWarningForAnalyse) {
   const fs::path video = history_video();
-  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  if (video.empty())
+    GTEST_SKIP() << "no test video (run scripts/setup.sh)";
   const fs::path root = testing::fresh_dir("history_cli_damaged");
   fs::create_directories(root);
   const fs::path db = root / "history.sqlite";
   {
     std::ofstream junk(db, std::ios::binary);
-    for (int i = 0; i < 100; ++i) junk << "garbage, not SQLite ";
+    for (int i = 0; i < 100; ++i)
+      junk << "garbage, not SQLite ";
   }
   const auto l = testing::run_facetwitch({"history", "list", "--history", db.string()});
   EXPECT_EQ(l.exit_code, 5);
@@ -157,9 +181,11 @@ TEST(HistoryCli, DamagedHistoryIsAClearErrorAndOnlyAWarningForAnalyse) {
   EXPECT_NE(l.err.find("move it aside"), std::string::npos) << l.err;
 
   const fs::path out = root / "session";
-  const auto a = testing::run_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet", "--history", db.string()});
+  const auto a = testing::run_facetwitch(
+      {"analyse", video.string(), "--out", out.string(), "--quiet", "--history", db.string()});
   EXPECT_EQ(a.exit_code, 0) << a.err;
-  EXPECT_NE(a.err.find("warning: the session was not added to the history"), std::string::npos) << a.err;
+  EXPECT_NE(a.err.find("warning: the session was not added to the history"), std::string::npos)
+      << a.err;
   EXPECT_NE(a.err.find("history import"), std::string::npos) << a.err;
   EXPECT_TRUE(fs::exists(out / "summary.json"));
 }
@@ -168,12 +194,14 @@ TEST(HistoryCli, ImportReportsEachFolder) {
   const fs::path root = testing::fresh_dir("history_cli_import");
   fs::create_directories(root / "holiday-photos");
   const fs::path db = root / "history.sqlite";
-  const auto r = testing::run_facetwitch({"history", "import", (root / "holiday-photos").string(), "--history", db.string()});
+  const auto r = testing::run_facetwitch(
+      {"history", "import", (root / "holiday-photos").string(), "--history", db.string()});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("skipped"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("not a session folder"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("0 imported, 0 updated, 1 skipped"), std::string::npos) << r.out;
-  const auto bad = testing::run_facetwitch({"history", "list", "--since", "last week", "--history", db.string()});
+  const auto bad = testing::run_facetwitch(
+      {"history", "list", "--since", "last week", "--history", db.string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("YYYY-MM-DD"), std::string::npos) << bad.err;
 }

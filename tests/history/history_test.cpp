@@ -1,7 +1,8 @@
 // history_test.cpp: the session history on test databases: schema migrations (a v1 file upgraded, a
-// newer one refused), a write that fails mid-way leaves the database unchanged, damaged files give a
-// clear error, session folders (written by the real summary.json writer) are read with the expected
-// numbers, re-importing updates, list filters, trends, delete, and importing a folder of folders.
+// newer one refused), a write that fails mid-way leaves the database unchanged, damaged files give
+// a clear error, session folders (written by the real summary.json writer) are read with the
+// expected numbers, re-importing updates, list filters, trends, delete, and importing a folder of
+// folders.
 #include <sqlite3.h>
 
 #include <cmath>
@@ -25,7 +26,8 @@ fs::path fresh(const std::string& name) {
   return dir;
 }
 
-Episode episode(Region r, Laterality side, double start, double end, int twitches, double freq, double peak_iod) {
+Episode episode(Region r, Laterality side, double start, double end, int twitches, double freq,
+                double peak_iod) {
   Episode e;
   e.region = r;
   e.side = side;
@@ -38,8 +40,8 @@ Episode episode(Region r, Laterality side, double start, double end, int twitche
 }
 
 // A session folder as facetwitch writes it (summary.json by the real writer).
-fs::path write_session(const fs::path& dir, const std::string& created, double duration_s, std::vector<Episode> episodes,
-                       double corner_iod = 0.01) {
+fs::path write_session(const fs::path& dir, const std::string& created, double duration_s,
+                       std::vector<Episode> episodes, double corner_iod = 0.01) {
   fs::create_directories(dir);
   SessionSummary s;
   s.video = "clip.mp4";
@@ -95,7 +97,8 @@ std::int64_t raw_int(const fs::path& file, const std::string& sql) {
   sqlite3_stmt* st = nullptr;
   EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   std::int64_t v = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   sqlite3_close(db);
   return v;
@@ -103,8 +106,9 @@ std::int64_t raw_int(const fs::path& file, const std::string& sql) {
 
 TEST(HistoryRecord, NumbersFromASessionFolder) {
   const fs::path dir = fresh("record") / "s1";
-  // 120 s; mouth left: two overlapping episodes (10-12 s, 11-14 s) with 3 and 5 twitches at 4 and 6 Hz;
-  // a bilateral mouth episode 50-52 s with 2 twitches; an eye right episode 30-33 s, 4 twitches, no frequency.
+  // 120 s; mouth left: two overlapping episodes (10-12 s, 11-14 s) with 3 and 5 twitches at 4 and 6
+  // Hz; a bilateral mouth episode 50-52 s with 2 twitches; an eye right episode 30-33 s, 4
+  // twitches, no frequency.
   write_session(dir, "2026-10-01T09:00:00Z", 120.0,
                 {episode(Region::Mouth, Laterality::Left, 10, 12, 3, 4.0, 0.020),
                  episode(Region::Mouth, Laterality::Left, 11, 14, 5, 6.0, 0.035),
@@ -121,10 +125,11 @@ TEST(HistoryRecord, NumbersFromASessionFolder) {
   ASSERT_NE(ml, nullptr);
   EXPECT_EQ(ml->episodes, 2);
   EXPECT_EQ(ml->twitches, 8);
-  EXPECT_NEAR(ml->twitches_per_min, 4.0, 1e-9);           // 8 twitches in 2 minutes
-  EXPECT_NEAR(ml->median_frequency_hz, 5.0, 1e-9);        // median of 4 and 6
+  EXPECT_NEAR(ml->twitches_per_min, 4.0, 1e-9);     // 8 twitches in 2 minutes
+  EXPECT_NEAR(ml->median_frequency_hz, 5.0, 1e-9);  // median of 4 and 6
   EXPECT_NEAR(ml->peak_amplitude_iod, 0.035, 1e-9);
-  EXPECT_NEAR(ml->time_in_spasm_pct, 100.0 * 6.0 / 120.0, 1e-6);  // 10-14 s and the bilateral 50-52 s
+  EXPECT_NEAR(ml->time_in_spasm_pct, 100.0 * 6.0 / 120.0,
+              1e-6);  // 10-14 s and the bilateral 50-52 s
   const auto* mr = r.metric(Region::Mouth, Laterality::Right);
   EXPECT_EQ(mr->twitches, 0);
   EXPECT_NEAR(mr->time_in_spasm_pct, 100.0 * 2.0 / 120.0, 1e-6);  // only the bilateral one
@@ -145,8 +150,10 @@ TEST(HistoryRecord, NumbersFromASessionFolder) {
   // Measures read the same numbers.
   EXPECT_NEAR(history::measure_value(r, *history::find_measure("mouth-left-per-min")), 4.0, 1e-9);
   EXPECT_NEAR(history::measure_value(r, *history::find_measure("eye-right-spasm-pct")), 2.5, 1e-6);
-  EXPECT_NEAR(history::measure_value(r, *history::find_measure("mouth-left-peak-mm")), 0.035 * kAssumedIodMm, 1e-9);
-  EXPECT_NEAR(history::measure_value(r, *history::find_measure("rest-mouth-corner-mm")), 0.02 * kAssumedIodMm, 1e-9);
+  EXPECT_NEAR(history::measure_value(r, *history::find_measure("mouth-left-peak-mm")),
+              0.035 * kAssumedIodMm, 1e-9);
+  EXPECT_NEAR(history::measure_value(r, *history::find_measure("rest-mouth-corner-mm")),
+              0.02 * kAssumedIodMm, 1e-9);
   EXPECT_EQ(history::find_measure("mouth-bilateral-spasm-pct"), nullptr);
   EXPECT_EQ(history::find_measure("nonsense"), nullptr);
 }
@@ -163,8 +170,9 @@ TEST(HistoryRecord, NotASessionFolder) {
 
 TEST(HistoryDb, StoresAndReadsBackEveryField) {
   const fs::path root = fresh("roundtrip");
-  const auto rec = read_ok(write_session(root / "s", "2026-10-01T09:00:00Z", 60.0,
-                                         {episode(Region::Eye, Laterality::Left, 5, 7, 3, 3.0, 0.05)}));
+  const auto rec =
+      read_ok(write_session(root / "s", "2026-10-01T09:00:00Z", 60.0,
+                            {episode(Region::Eye, Laterality::Left, 5, 7, 3, 3.0, 0.05)}));
   auto db = open_ok(root / "h.sqlite");
   ASSERT_TRUE(db);
   EXPECT_EQ(db->schema_version(), history::kSchemaVersion);
@@ -186,7 +194,8 @@ TEST(HistoryDb, StoresAndReadsBackEveryField) {
     EXPECT_EQ(s.metrics[i].side, rec.metrics[i].side);
     EXPECT_EQ(s.metrics[i].twitches, rec.metrics[i].twitches);
     EXPECT_DOUBLE_EQ(s.metrics[i].twitches_per_min, rec.metrics[i].twitches_per_min);
-    EXPECT_EQ(std::isnan(s.metrics[i].time_in_spasm_pct), std::isnan(rec.metrics[i].time_in_spasm_pct));
+    EXPECT_EQ(std::isnan(s.metrics[i].time_in_spasm_pct),
+              std::isnan(rec.metrics[i].time_in_spasm_pct));
   }
   EXPECT_NEAR(s.metric(Region::Eye, Laterality::Left)->twitches_per_min, 3.0, 1e-9);
   ASSERT_EQ(s.regions.size(), rec.regions.size());
@@ -199,8 +208,9 @@ TEST(HistoryDb, StoresAndReadsBackEveryField) {
 
 TEST(HistoryDb, ReimportUpdatesTheSameRow) {
   const fs::path root = fresh("reimport");
-  const fs::path dir = write_session(root / "s", "2026-10-01T09:00:00Z", 60.0,
-                                     {episode(Region::Mouth, Laterality::Right, 5, 7, 3, 3.0, 0.05)});
+  const fs::path dir =
+      write_session(root / "s", "2026-10-01T09:00:00Z", 60.0,
+                    {episode(Region::Mouth, Laterality::Right, 5, 7, 3, 3.0, 0.05)});
   auto db = open_ok(root / "h.sqlite");
   auto first = db->add(read_ok(dir));
   ASSERT_TRUE(first.ok());
@@ -215,7 +225,8 @@ TEST(HistoryDb, ReimportUpdatesTheSameRow) {
   auto all = db->list();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
-  EXPECT_NEAR(all->front().metric(Region::Mouth, Laterality::Right)->twitches_per_min, 6.0, 1e-9);  // 12 in 2 min
+  EXPECT_NEAR(all->front().metric(Region::Mouth, Laterality::Right)->twitches_per_min, 6.0,
+              1e-9);  // 12 in 2 min
   EXPECT_DOUBLE_EQ(all->front().duration_s, 120.0);
   EXPECT_EQ(raw_int(root / "h.sqlite", "SELECT count(*) FROM side_metrics"), 6);
 }
@@ -224,24 +235,32 @@ TEST(HistoryDb, ListFiltersAndTrendInDateOrder) {
   const fs::path root = fresh("list");
   auto db = open_ok(root / "h.sqlite");
   // Added out of date order; 60-s sessions so twitches per minute = twitches.
-  struct S { const char* name; const char* date; const char* patient; int twitches; };
+  struct S {
+    const char* name;
+    const char* date;
+    const char* patient;
+    int twitches;
+  };
   const S sessions[] = {{"c", "2026-11-01T08:00:00Z", "A", 2},
                         {"a", "2026-10-01T08:00:00Z", "A", 9},
                         {"b", "2026-10-15T23:59:00Z", "B", 5}};
   for (const S& s : sessions) {
-    const fs::path dir = write_session(root / s.name, s.date, 60.0,
-                                       {episode(Region::Mouth, Laterality::Left, 1, 3, s.twitches, 2.0, 0.03)});
+    const fs::path dir =
+        write_session(root / s.name, s.date, 60.0,
+                      {episode(Region::Mouth, Laterality::Left, 1, 3, s.twitches, 2.0, 0.03)});
     set_patient(dir, s.patient);
     ASSERT_TRUE(db->add(read_ok(dir)).ok());
   }
   auto dates = [](const std::vector<history::SessionRecord>& v) {
     std::vector<std::string> d;
-    for (const auto& s : v) d.push_back(s.created_utc.substr(0, 10));
+    for (const auto& s : v)
+      d.push_back(s.created_utc.substr(0, 10));
     return d;
   };
   auto all = db->list();
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(dates(all.value()), (std::vector<std::string>{"2026-10-01", "2026-10-15", "2026-11-01"}));
+  EXPECT_EQ(dates(all.value()),
+            (std::vector<std::string>{"2026-10-01", "2026-10-15", "2026-11-01"}));
   EXPECT_EQ(all->front().patient_id, "A");
 
   history::ListFilter f;
@@ -306,7 +325,8 @@ TEST(HistoryDb, FailedWriteLeavesTheDatabaseUnchanged) {
       db->fail_after_steps_for_testing(step);
       auto r = db->add(*rec);
       db->fail_after_steps_for_testing(-1);
-      if (r.ok()) break;
+      if (r.ok())
+        break;
       ++failures;
       EXPECT_NE(r.error().message.find("injected"), std::string::npos) << r.error().message;
       auto all = db->list();
@@ -335,18 +355,24 @@ TEST(HistoryDb, UpgradesAVersion1File) {
   }
   EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 1);
   // A session as version 1 stored it (no notes column).
-  raw_exec(file,
-           "INSERT INTO sessions (id, folder, created_utc, duration_s, added_utc, mouth_corner_height_iod) "
-           "VALUES (7, '/old/session', '2026-09-01T10:00:00Z', 90, '2026-09-01T10:05:00Z', -0.01);"
-           "INSERT INTO side_metrics (session_id, region, side, episodes, twitches, twitches_per_min) "
-           "VALUES (7, 'mouth', 'left', 2, 6, 4.0);");
-  EXPECT_EQ(raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'notes'"), 0);
+  raw_exec(
+      file,
+      "INSERT INTO sessions (id, folder, created_utc, duration_s, added_utc, "
+      "mouth_corner_height_iod) "
+      "VALUES (7, '/old/session', '2026-09-01T10:00:00Z', 90, '2026-09-01T10:05:00Z', -0.01);"
+      "INSERT INTO side_metrics (session_id, region, side, episodes, twitches, twitches_per_min) "
+      "VALUES (7, 'mouth', 'left', 2, 6, 4.0);");
+  EXPECT_EQ(
+      raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'notes'"), 0);
   auto db = open_ok(file);
   ASSERT_TRUE(db);
   EXPECT_EQ(db->schema_version(), 2);
   EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 2);
-  EXPECT_EQ(raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'notes'"), 1);
-  EXPECT_EQ(raw_int(file, "SELECT count(*) FROM sqlite_master WHERE name = 'sessions_by_patient_date'"), 1);
+  EXPECT_EQ(
+      raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'notes'"), 1);
+  EXPECT_EQ(
+      raw_int(file, "SELECT count(*) FROM sqlite_master WHERE name = 'sessions_by_patient_date'"),
+      1);
   auto s = db->get(7);
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_TRUE(s.value().has_value());
@@ -377,19 +403,22 @@ TEST(HistoryDb, DamagedOrForeignFilesGiveAClearError) {
   const fs::path junk = root / "junk.sqlite";
   {
     std::ofstream out(junk, std::ios::binary);
-    for (int i = 0; i < 200; ++i) out << "this is not a database at all ";
+    for (int i = 0; i < 200; ++i)
+      out << "this is not a database at all ";
   }
   auto db = HistoryDb::open(junk);
   ASSERT_FALSE(db.ok());
   EXPECT_NE(db.error().message.find(junk.string()), std::string::npos) << db.error().message;
-  EXPECT_NE(db.error().message.find("damaged or is not a facetwitch history"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("damaged or is not a facetwitch history"), std::string::npos)
+      << db.error().message;
   EXPECT_NE(db.error().message.find("--history"), std::string::npos);
 
   const fs::path foreign = root / "foreign.sqlite";
   raw_exec(foreign, "CREATE TABLE recipes (name TEXT)");
   auto f = HistoryDb::open(foreign);
   ASSERT_FALSE(f.ok());
-  EXPECT_NE(f.error().message.find("not a facetwitch session history"), std::string::npos) << f.error().message;
+  EXPECT_NE(f.error().message.find("not a facetwitch session history"), std::string::npos)
+      << f.error().message;
   EXPECT_EQ(raw_int(foreign, "SELECT count(*) FROM sqlite_master"), 1);  // untouched
 
   auto dir = HistoryDb::open(root);
@@ -404,7 +433,8 @@ TEST(HistoryImport, FolderOfSessionFolders) {
   fs::create_directories(root / "sessions" / "not-a-session");
   fs::create_directories(root / "empty");
   auto db = open_ok(root / "h.sqlite");
-  auto items = history::import_folders(*db, {root / "sessions", root / "empty", root / "sessions" / "2026-10-01"});
+  auto items = history::import_folders(
+      *db, {root / "sessions", root / "empty", root / "sessions" / "2026-10-01"});
   ASSERT_EQ(items.size(), 4u);
   using O = history::ImportItem::Outcome;
   EXPECT_EQ(items[0].outcome, O::Imported);
@@ -430,9 +460,12 @@ TEST(HistoryPath, OptionThenEnvironmentThenXdg) {
   EXPECT_EQ(history::resolve_history_path(""), fs::path("/xdg/facetwitch/history.sqlite"));
   ::unsetenv("XDG_DATA_HOME");
   ::setenv("HOME", "/home/someone", 1);
-  EXPECT_EQ(history::default_history_path(), fs::path("/home/someone/.local/share/facetwitch/history.sqlite"));
-  if (!saved.empty()) ::setenv("FACETWITCH_HISTORY", saved.c_str(), 1);
-  if (!saved_home.empty()) ::setenv("HOME", saved_home.c_str(), 1);
+  EXPECT_EQ(history::default_history_path(),
+            fs::path("/home/someone/.local/share/facetwitch/history.sqlite"));
+  if (!saved.empty())
+    ::setenv("FACETWITCH_HISTORY", saved.c_str(), 1);
+  if (!saved_home.empty())
+    ::setenv("HOME", saved_home.c_str(), 1);
 }
 
 }  // namespace

@@ -20,16 +20,19 @@ namespace fs = std::filesystem;
 
 std::string quote_arg(const std::string& s) {
   std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : s)
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
 
-testing::CommandResult run_window(const std::vector<std::string>& args, const fs::path& config_dir) {
+testing::CommandResult run_window(const std::vector<std::string>& args,
+                                  const fs::path& config_dir) {
   std::vector<std::string> all{"gui"};
   all.insert(all.end(), args.begin(), args.end());
-  const std::string env = "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" XDG_CONFIG_HOME=" +
-                          quote_arg(config_dir.string()) + " " + quote_arg(FT_XVFB_RUN) + " -a -s " +
-                          quote_arg("-screen 0 1600x1000x24");
+  const std::string env =
+      "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" XDG_CONFIG_HOME=" +
+      quote_arg(config_dir.string()) + " " + quote_arg(FT_XVFB_RUN) + " -a -s " +
+      quote_arg("-screen 0 1600x1000x24");
   return testing::run_facetwitch(all, env);
 }
 
@@ -46,13 +49,15 @@ int count_colour(const cv::Mat& img, int x0, int r, int g, int b, int tol) {
   for (int y = 0; y < img.rows; ++y) {
     for (int x = x0; x < img.cols; ++x) {
       const cv::Vec3b p = img.at<cv::Vec3b>(y, x);
-      if (std::abs(p[2] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[0] - b) <= tol) ++n;
+      if (std::abs(p[2] - r) <= tol && std::abs(p[1] - g) <= tol && std::abs(p[0] - b) <= tol)
+        ++n;
     }
   }
   return n;
 }
 
-void write_session(const fs::path& dir, const std::string& created, int left_mouth_twitches, double corner_iod) {
+void write_session(const fs::path& dir, const std::string& created, int left_mouth_twitches,
+                   double corner_iod) {
   fs::create_directories(dir);
   SessionSummary s;
   s.video = "camera:0";
@@ -88,15 +93,17 @@ TEST(GuiHistory, HistoryTabListsComparesAndPlotsTheTrend) {
   write_session(out / "sessions" / "week2", "2026-09-14T18:05:00Z", 9, 0.026);
   write_session(out / "sessions" / "week4", "2026-09-28T17:40:00Z", 5, 0.020);
   write_session(out / "sessions" / "week6", "2026-10-12T18:10:00Z", 3, 0.018);
-  const auto imp = testing::run_facetwitch({"history", "import", (out / "sessions").string(), "--history", db.string()});
+  const auto imp = testing::run_facetwitch(
+      {"history", "import", (out / "sessions").string(), "--history", db.string()});
   ASSERT_EQ(imp.exit_code, 0) << imp.out << imp.err;
   EXPECT_NE(imp.out.find("4 imported, 0 updated, 0 skipped"), std::string::npos) << imp.out;
 
   const fs::path png = out / "history.png";
   const fs::path json = out / "counters.json";
-  const auto r = run_window({"--run-for", "0.5", "--size", "1440x900", "--panel", "history", "--history", db.string(),
-                             "--screenshot", png.string(), "--counters-json", json.string()},
-                            out / "config");
+  const auto r =
+      run_window({"--run-for", "0.5", "--size", "1440x900", "--panel", "history", "--history",
+                  db.string(), "--screenshot", png.string(), "--counters-json", json.string()},
+                 out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json c = read_json(json);
   ASSERT_FALSE(c.is_discarded());
@@ -108,8 +115,10 @@ TEST(GuiHistory, HistoryTabListsComparesAndPlotsTheTrend) {
   EXPECT_EQ(img.cols, 1440);
   // The side panel (right 35%) shows both sides' trend lines and values in the side colours.
   const int x0 = img.cols * 60 / 100;
-  EXPECT_GT(count_colour(img, x0, 255, 167, 38, 30), 150) << "no amber (person's left) in the History tab";
-  EXPECT_GT(count_colour(img, x0, 41, 182, 246, 30), 150) << "no blue (person's right) in the History tab";
+  EXPECT_GT(count_colour(img, x0, 255, 167, 38, 30), 150)
+      << "no amber (person's left) in the History tab";
+  EXPECT_GT(count_colour(img, x0, 41, 182, 246, 30), 150)
+      << "no blue (person's right) in the History tab";
 }
 
 TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
@@ -118,17 +127,19 @@ TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
   const fs::path db = out / "history.sqlite";
   {
     std::ofstream junk(db, std::ios::binary);
-    for (int i = 0; i < 100; ++i) junk << "not a database ";
+    for (int i = 0; i < 100; ++i)
+      junk << "not a database ";
   }
   const fs::path json = out / "counters.json";
-  const auto r = run_window({"--run-for", "0.3", "--panel", "history", "--history", db.string(), "--counters-json",
-                             json.string()},
+  const auto r = run_window({"--run-for", "0.3", "--panel", "history", "--history", db.string(),
+                             "--counters-json", json.string()},
                             out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json c = read_json(json);
   ASSERT_FALSE(c.is_discarded());
   EXPECT_EQ(c["history"]["sessions"], 0);
-  EXPECT_NE(c["history"]["error"].get<std::string>().find("damaged"), std::string::npos) << c["history"]["error"];
+  EXPECT_NE(c["history"]["error"].get<std::string>().find("damaged"), std::string::npos)
+      << c["history"]["error"];
 }
 
 }  // namespace
