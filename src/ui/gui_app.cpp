@@ -237,7 +237,10 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
 App::~App() {
   if (settings_dirty_)
     save_settings_now();
-  sources_.reset();  // stops the pipelines (recordings are finished here)
+  if (view_.live && view_.live->recording.active)
+    history_panel_->add_when_final(view_.live->recording.dir);
+  sources_.reset();        // stops the pipelines (recordings are finished here)
+  history_panel_.reset();  // adds the finished recordings to the session history
   video_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
@@ -521,6 +524,8 @@ void App::gather() {
     const bool rec = snap->recording.active;
     if (rec && !was_recording_)
       recording_since_ = Clock::now();
+    if (!rec && was_recording_ && !snap->recording.dir.empty())
+      history_panel_->add_when_final(snap->recording.dir);  // the session history (History tab)
     was_recording_ = rec;
   } else if (mode == SourceMode::Replay && sources_->replay() && sources_->player()) {
     ReplaySession& session = *sources_->replay();
@@ -2196,6 +2201,7 @@ int App::run() {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     gather();
+    history_panel_->tick();
     exiting_ = should_exit();
     if (user_input())
       last_input = Clock::now();

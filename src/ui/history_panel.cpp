@@ -10,6 +10,7 @@
 
 #include <imgui.h>
 
+#include "io/session.hpp"
 #include "ui/drawing.hpp"
 
 namespace ft::ui {
@@ -85,7 +86,52 @@ std::string measure_name(const Family& f, Region r, Side s) {
 }  // namespace
 
 HistoryPanel::HistoryPanel(std::filesystem::path file) : file_(std::move(file)) {}
-HistoryPanel::~HistoryPanel() = default;
+
+HistoryPanel::~HistoryPanel() {
+  // The window is closing: the recordings are closed by now or will stay partial; add them as they are.
+  for (const auto& folder : pending_) add_folder(folder, false);
+}
+
+void HistoryPanel::add_when_final(const std::filesystem::path& folder) {
+  if (std::find(pending_.begin(), pending_.end(), folder) == pending_.end()) pending_.push_back(folder);
+}
+
+void HistoryPanel::tick() {
+  if (pending_.empty() || ImGui::GetTime() < next_check_s_) return;
+  next_check_s_ = ImGui::GetTime() + 0.5;
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                [this](const std::filesystem::path& f) { return add_folder(f, true); }),
+                 pending_.end());
+}
+
+// Adds `folder`; returns false only when it should be tried again later (summary not final yet).
+bool HistoryPanel::add_folder(const std::filesystem::path& folder, bool only_if_final) {
+  auto rec = history::read_session_folder(folder);
+  if (rec && only_if_final && rec->partial) {
+    // "in progress" until the recorder writes the final summary; any other reason is final.
+    auto summary = read_summary_json(folder / "summary.json");
+    if (summary && summary->partial_reason == "in progress") return false;
+  }
+  if (!db_) {
+    auto db = history::HistoryDb::open(file_);
+    if (!db) {
+      error_ = db.error().message;
+      return true;
+    }
+    db_ = std::move(db).value();
+  }
+  auto added = rec ? db_->add(rec.value()) : Result<history::AddResult>(rec.error());
+  if (!added) {
+    message_ = "The recording was not added to the history: " + added.error().message +
+               ". The folder is kept; `facetwitch history import` adds it later.";
+    message_warn_ = true;
+    return true;
+  }
+  loaded_ = false;  // re-read on the next draw
+  message_ = "Recording added to the history as session " + std::to_string(added->id) + ".";
+  message_warn_ = false;
+  return true;
+}
 
 void HistoryPanel::load() {
   loaded_ = true;
@@ -147,18 +193,18 @@ void HistoryPanel::draw(const Fonts& fonts) {
     ImGui::PopStyleColor();
     return;
   }
+  if (!message_.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(to_vec4(message_warn_ ? colour::kWarn : colour::kOk), "%s", message_.c_str());
+    ImGui::PopTextWrapPos();
+  }
   if (sessions_.empty()) {
     ImGui::Spacing();
     ImGui::TextWrapped(
-        "No sessions yet. Each analysed video and each recording is added here, so you can follow "
-        "your twitching "
-        "over weeks (before and after a treatment, for instance). Older session folders can be "
-        "added with: "
-        "facetwitch history import FOLDER");
+        "No sessions yet. Each video analysed with facetwitch analyse and each recording is added "
+        "here, so you can follow your twitching over weeks (before and after a treatment, for "
+        "instance). Older session folders can be added with: facetwitch history import FOLDER");
     return;
-  }
-  if (!message_.empty()) {
-    ImGui::TextColored(to_vec4(colour::kOk), "%s", message_.c_str());
   }
   // Scrolls when the window is too short for the whole tab.
   ImGui::BeginChild("##historybody", ImVec2(0, 0), false);
@@ -466,6 +512,7 @@ void HistoryPanel::draw_delete_popup() {
                     static_cast<long long>(delete_id_));
       load();
       message_ = buf;
+      message_warn_ = false;
     } else {
       error_ = removed.error().message;
     }

@@ -12,6 +12,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "io/session.hpp"
+#include "synth/scenario.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -140,6 +141,31 @@ TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
   EXPECT_EQ(c["history"]["sessions"], 0);
   EXPECT_NE(c["history"]["error"].get<std::string>().find("damaged"), std::string::npos)
       << c["history"]["error"];
+}
+
+// A recording made in the window goes into the session history when it ends (here: the window closes
+// while recording).
+TEST(GuiHistory, WindowRecordingIsAddedToTheHistory) {
+  std::string why;
+  auto video = testing::ensure_video("gui_history_rec", webcam_scenario(4.0, 5, 2.2), &why);
+  if (!video) GTEST_SKIP() << why;
+  const fs::path out = testing::fresh_dir("gui_history_rec");
+  fs::create_directories(out);
+  const fs::path db = out / "history.sqlite";
+  const fs::path rec = out / "session";
+  const auto r = run_window({"--source", "paced:" + (*video / "video.mp4").string(), "--record",
+                             rec.string(), "--run-for", "3", "--size", "1024x700", "--history",
+                             db.string()},
+                            out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(rec / "summary.json"));
+  const auto l = testing::run_facetwitch({"history", "list", "--json", "--history", db.string()});
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  const nlohmann::json list = nlohmann::json::parse(l.out, nullptr, false);
+  ASSERT_TRUE(list.is_array()) << l.out;
+  ASSERT_EQ(list.size(), 1u) << l.out;
+  EXPECT_EQ(list[0]["folder"], fs::canonical(rec).string());
+  EXPECT_GT(list[0]["frames"].get<int>(), 0);
 }
 
 }  // namespace
