@@ -155,9 +155,8 @@ int run_list(const HistoryCmdCli& o) {
         "No sessions in the history %s%s.\n", db.value()->path().c_str(),
         (filter->patient || !o.since.empty() || !o.until.empty()) ? " match these filters" : "");
     std::printf(
-        "Sessions are added by `facetwitch analyse` and `facetwitch record`; add older session "
-        "folders with "
-        "`facetwitch history import FOLDER`.\n");
+        "Sessions are added by `facetwitch analyse`, `facetwitch record` and recordings in the "
+        "window; add older session folders with `facetwitch history import FOLDER`.\n");
     return 0;
   }
   std::printf("Session history %s: %zu session%s (twitches per minute by the person's side)\n",
@@ -288,18 +287,31 @@ Result<SessionRecord> find_session(const HistoryDb& db, std::int64_t id) {
   return std::move(*s.value());
 }
 
-int run_show(const HistoryCmdCli& o) {
+// The history and its session `o.id` (show, delete).
+struct Found {
+  std::unique_ptr<HistoryDb> db;
+  SessionRecord session;
+};
+Result<Found> open_and_find(const HistoryCmdCli& o) {
   auto db = open_db(o.db);
   if (!db)
-    return fail(db.error());
+    return db.error();
   auto s = find_session(*db.value(), o.id);
   if (!s)
-    return fail(s.error());
+    return s.error();
+  return Found{std::move(db).value(), std::move(s).value()};
+}
+
+int run_show(const HistoryCmdCli& o) {
+  auto found = open_and_find(o);
+  if (!found)
+    return fail(found.error());
+  const SessionRecord* s = &found->session;
   if (o.json) {
-    std::cout << session_json(s.value()).dump(2) << '\n';
+    std::cout << session_json(*s).dump(2) << '\n';
     return 0;
   }
-  const SessionRecord& r = s.value();
+  const SessionRecord& r = *s;
   std::printf("Session #%lld  %s%s\n", static_cast<long long>(r.id),
               short_date(r.created_utc).c_str(),
               r.partial ? "  (partial: the recording stopped early)" : "");
@@ -344,12 +356,10 @@ int run_show(const HistoryCmdCli& o) {
 }
 
 int run_delete(const HistoryCmdCli& o) {
-  auto db = open_db(o.db);
-  if (!db)
-    return fail(db.error());
-  auto s = find_session(*db.value(), o.id);
-  if (!s)
-    return fail(s.error());
+  auto found = open_and_find(o);
+  if (!found)
+    return fail(found.error());
+  const SessionRecord* s = &found->session;
   const std::string what =
       fmt::format("session {} ({}, {})", o.id, short_date(s->created_utc), s->folder);
   if (!o.yes) {
@@ -369,7 +379,7 @@ int run_delete(const HistoryCmdCli& o) {
       return 0;
     }
   }
-  auto removed = db.value()->remove(o.id);
+  auto removed = found->db->remove(o.id);
   if (!removed)
     return fail(removed.error());
   std::printf(

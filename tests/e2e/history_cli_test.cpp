@@ -18,14 +18,7 @@ namespace fs = std::filesystem;
 // A short webcam-like clip with one left mouth-corner episode.
 fs::path history_video() {
   Scenario s = webcam_scenario(6.0, 31, 2.2);
-  TwitchEpisodeSpec mouth;
-  mouth.region = Region::Mouth;
-  mouth.side = Side::Left;
-  mouth.start_s = 2.0;
-  mouth.duration_s = 1.5;
-  mouth.frequency_hz = 5.0;
-  mouth.amplitude_iod = 0.03;
-  s.twitches = {mouth};
+  s.twitches = {twitch_spec(Region::Mouth, Side::Left, 2.0, 1.5, 5.0, 0.03)};
   std::string why;
   auto dir = testing::ensure_video("history_e2e", s, &why);
   return dir ? *dir / "video.mp4" : fs::path();

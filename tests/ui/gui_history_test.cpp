@@ -14,35 +14,13 @@
 #include "io/session.hpp"
 #include "synth/scenario.hpp"
 #include "support/test_videos.hpp"
+#include "ui/gui_support.hpp"
 
 namespace ft {
 namespace {
 namespace fs = std::filesystem;
 
-std::string quote_arg(const std::string& s) {
-  std::string q = "'";
-  for (char c : s)
-    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-testing::CommandResult run_window(const std::vector<std::string>& args,
-                                  const fs::path& config_dir) {
-  std::vector<std::string> all{"gui"};
-  all.insert(all.end(), args.begin(), args.end());
-  const std::string env =
-      "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" XDG_CONFIG_HOME=" +
-      quote_arg(config_dir.string()) + " " + quote_arg(FT_XVFB_RUN) + " -a -s " +
-      quote_arg("-screen 0 1600x1000x24");
-  return testing::run_facetwitch(all, env);
-}
-
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return nlohmann::json::parse(ss.str(), nullptr, false);
-}
+using testing::read_json;
 
 // Pixels of `img` (BGR) within `tol` of the colour (r, g, b), in the columns from `x0` on.
 int count_colour(const cv::Mat& img, int x0, int r, int g, int b, int tol) {
@@ -102,7 +80,7 @@ TEST(GuiHistory, HistoryTabListsComparesAndPlotsTheTrend) {
   const fs::path png = out / "history.png";
   const fs::path json = out / "counters.json";
   const auto r =
-      run_window({"--run-for", "0.5", "--size", "1440x900", "--panel", "history", "--history",
+      testing::run_gui({"--run-for", "0.5", "--size", "1440x900", "--panel", "history", "--history",
                   db.string(), "--screenshot", png.string(), "--counters-json", json.string()},
                  out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -132,7 +110,7 @@ TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
       junk << "not a database ";
   }
   const fs::path json = out / "counters.json";
-  const auto r = run_window({"--run-for", "0.3", "--panel", "history", "--history", db.string(),
+  const auto r = testing::run_gui({"--run-for", "0.3", "--panel", "history", "--history", db.string(),
                              "--counters-json", json.string()},
                             out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -153,7 +131,7 @@ TEST(GuiHistory, WindowRecordingIsAddedToTheHistory) {
   fs::create_directories(out);
   const fs::path db = out / "history.sqlite";
   const fs::path rec = out / "session";
-  const auto r = run_window({"--source", "paced:" + (*video / "video.mp4").string(), "--record",
+  const auto r = testing::run_gui({"--source", "paced:" + (*video / "video.mp4").string(), "--record",
                              rec.string(), "--run-for", "3", "--size", "1024x700", "--history",
                              db.string()},
                             out / "config");
