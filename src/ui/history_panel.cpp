@@ -29,7 +29,7 @@ constexpr Family kFamilies[] = {
     {"Time in spasm", "spasm-pct", nullptr, "%"},
     {"Episodes", "episodes", nullptr, ""},
     {"Largest twitch", "peak-mm", nullptr, "mm"},
-    {"Resting mouth-corner height, left - right", nullptr, "rest-mouth-corner-mm", "mm"},
+    {"Corner height at rest, L - R", nullptr, "rest-mouth-corner-mm", "mm"},
 };
 constexpr int kFamilyCount = static_cast<int>(sizeof kFamilies / sizeof kFamilies[0]);
 
@@ -151,14 +151,27 @@ void HistoryPanel::load() {
     return;
   }
   sessions_ = std::move(list).value();
-  // Keep the compared sessions when they still exist; else the two newest (older one as A).
+  // Keep the compared sessions that still exist; fill the others with the newest ones (older as A).
   for (std::int64_t& id : compare_) {
     if (find(id) == nullptr)
       id = 0;
   }
-  if (compare_[0] == 0 && compare_[1] == 0 && sessions_.size() >= 2) {
-    compare_[0] = sessions_[sessions_.size() - 2].id;
-    compare_[1] = sessions_.back().id;
+  bool filled = false;
+  for (auto it = sessions_.rbegin(); it != sessions_.rend(); ++it) {
+    if (compare_[0] != 0 && compare_[1] != 0)
+      break;
+    if (it->id == compare_[0] || it->id == compare_[1])
+      continue;
+    if (compare_[1] == 0)
+      compare_[1] = it->id;
+    else
+      compare_[0] = it->id;
+    filled = true;
+  }
+  if (compare_[0] == 0 || compare_[1] == 0) {
+    compare_[0] = compare_[1] = 0;  // fewer than two sessions
+  } else if (filled && find(compare_[0])->created_utc > find(compare_[1])->created_utc) {
+    std::swap(compare_[0], compare_[1]);  // a session picked here: the older one is A
   }
 }
 
