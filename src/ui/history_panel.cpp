@@ -88,20 +88,25 @@ std::string measure_name(const Family& f, Region r, Side s) {
 HistoryPanel::HistoryPanel(std::filesystem::path file) : file_(std::move(file)) {}
 
 HistoryPanel::~HistoryPanel() {
-  // The window is closing: the recordings are closed by now or will stay partial; add them as they are.
-  for (const auto& folder : pending_) add_folder(folder, false);
+  // The window is closing: the recordings are closed by now or will stay partial; add them as they
+  // are.
+  for (const auto& folder : pending_)
+    add_folder(folder, false);
 }
 
 void HistoryPanel::add_when_final(const std::filesystem::path& folder) {
-  if (std::find(pending_.begin(), pending_.end(), folder) == pending_.end()) pending_.push_back(folder);
+  if (std::find(pending_.begin(), pending_.end(), folder) == pending_.end())
+    pending_.push_back(folder);
 }
 
 void HistoryPanel::tick() {
-  if (pending_.empty() || ImGui::GetTime() < next_check_s_) return;
+  if (pending_.empty() || ImGui::GetTime() < next_check_s_)
+    return;
   next_check_s_ = ImGui::GetTime() + 0.5;
-  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
-                                [this](const std::filesystem::path& f) { return add_folder(f, true); }),
-                 pending_.end());
+  pending_.erase(
+      std::remove_if(pending_.begin(), pending_.end(),
+                     [this](const std::filesystem::path& f) { return add_folder(f, true); }),
+      pending_.end());
 }
 
 // Adds `folder`; returns false only when it should be tried again later (summary not final yet).
@@ -110,7 +115,8 @@ bool HistoryPanel::add_folder(const std::filesystem::path& folder, bool only_if_
   if (rec && only_if_final && rec->partial) {
     // "in progress" until the recorder writes the final summary; any other reason is final.
     auto summary = read_summary_json(folder / "summary.json");
-    if (summary && summary->partial_reason == "in progress") return false;
+    if (summary && summary->partial_reason == "in progress")
+      return false;
   }
   if (!db_) {
     auto db = history::HistoryDb::open(file_);
@@ -208,7 +214,8 @@ void HistoryPanel::draw(const Fonts& fonts) {
   }
   if (!message_.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(to_vec4(message_warn_ ? colour::kWarn : colour::kOk), "%s", message_.c_str());
+    ImGui::TextColored(to_vec4(message_warn_ ? colour::kWarn : colour::kOk), "%s",
+                       message_.c_str());
     ImGui::PopTextWrapPos();
   }
   if (sessions_.empty()) {

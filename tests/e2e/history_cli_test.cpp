@@ -3,12 +3,16 @@
 // --no-history writes nothing, `history delete` needs a terminal or --yes and never touches the
 // folder, and a damaged history file is a clear error for `history` and only a warning for
 // `analyse`.
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "io/session.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -104,6 +108,25 @@ TEST(HistoryCli, AnalyseAddsItsSessionWithTheSummaryNumbers) {
   EXPECT_NE(t.out.find("trend"), std::string::npos) << t.out;
 }
 
+TEST(HistoryCli, RecordAddsItsSession) {
+  const fs::path video = history_video();
+  if (video.empty())
+    GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path root = testing::fresh_dir("history_cli_record");
+  const fs::path db = root / "history.sqlite";
+  const fs::path out = root / "session";
+  const auto r = testing::run_facetwitch({"record", video.string(), "--out", out.string(),
+                                          "--duration", "2", "--history", db.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("added to the session history as #1"), std::string::npos) << r.out;
+  const nlohmann::json list = list_json(db);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["folder"], fs::canonical(out).string());
+  const nlohmann::json summary = read_json(out / "summary.json");
+  EXPECT_EQ(list[0]["frames"], summary["frames"]);
+  EXPECT_EQ(list[0]["source"], summary["source"]);
+}
+
 TEST(HistoryCli, NoHistoryWritesNothing) {
   const fs::path video = history_video();
   if (video.empty())
@@ -197,6 +220,93 @@ TEST(HistoryCli, ImportReportsEachFolder) {
       {"history", "list", "--since", "last week", "--history", db.string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("YYYY-MM-DD"), std::string::npos) << bad.err;
+}
+
+// A 60-s session folder with `twitches` left mouth-corner twitches (so as many per minute).
+void write_minute(const fs::path& dir, const std::string& created, int twitches,
+                  const std::string& patient) {
+  fs::create_directories(dir);
+  SessionSummary s;
+  s.created_utc = created;
+  s.duration_s = 60.0;
+  Episode e;
+  e.region = Region::Mouth;
+  e.side = Laterality::Left;
+  e.start_s = 5.0;
+  e.end_s = 8.0;
+  e.twitch_count = twitches;
+  s.episodes = {e};
+  ASSERT_TRUE(write_summary_json(dir / "summary.json", s).ok());
+  if (!patient.empty()) {
+    std::ifstream in(dir / "summary.json");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.insert(text.find('{') + 1, "\n  \"patient_id\": \"" + patient + "\",");
+    std::ofstream(dir / "summary.json") << text;
+  }
+}
+
+TEST(HistoryCli, TrendPrintsATableAndASparkline) {
+  const fs::path root = testing::fresh_dir("history_cli_trend");
+  const fs::path db = root / "history.sqlite";
+  write_minute(root / "s" / "a", "2026-09-07T18:00:00Z", 12, "P1");
+  write_minute(root / "s" / "b", "2026-09-14T18:00:00Z", 9, "P1");
+  write_minute(root / "s" / "c", "2026-09-21T18:00:00Z", 40, "P2");
+  write_minute(root / "s" / "d", "2026-09-28T18:00:00Z", 5, "P1");
+  write_minute(root / "s" / "e", "2026-10-05T18:00:00Z", 3, "P1");
+  ASSERT_EQ(testing::run_facetwitch(
+                {"history", "import", (root / "s").string(), "--history", db.string()})
+                .exit_code,
+            0);
+  const auto t = testing::run_facetwitch({"history", "trend", "--measure", "mouth-left-per-min",
+                                          "--patient", "P1", "--history", db.string()});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  // 12, 9, 5, 3 per minute: (v - 3) / 9 * 7 rounded gives the block heights 7, 5, 2, 0.
+  EXPECT_NE(t.out.find("\u2588\u2586\u2583\u2581"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("2026-09-14 18:00       9.00"), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("40.00"), std::string::npos) << "another patient's session: " << t.out;
+  EXPECT_NE(t.out.find("first 12.00 /min, last 3.00 /min"), std::string::npos) << t.out;
+
+  const auto since = testing::run_facetwitch(
+      {"history", "list", "--json", "--since", "2026-09-21", "--history", db.string()});
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  const nlohmann::json l = nlohmann::json::parse(since.out, nullptr, false);
+  ASSERT_EQ(l.size(), 3u);
+  EXPECT_EQ(l[0]["patient_id"], "P2");
+}
+
+// On a terminal, `history delete` asks; only "y" deletes.
+TEST(HistoryCli, DeleteOnATerminalAsks) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "no `script` (util-linux)";
+  const fs::path root = testing::fresh_dir("history_cli_tty");
+  const fs::path db = root / "history.sqlite";
+  write_minute(root / "s" / "a", "2026-09-07T18:00:00Z", 12, "");
+  ASSERT_EQ(testing::run_facetwitch(
+                {"history", "import", (root / "s" / "a").string(), "--history", db.string()})
+                .exit_code,
+            0);
+  // `script` gives the command a terminal; the answer comes on it.
+  auto on_terminal = [&](const std::string& answer) {
+    const std::string cmd = "printf '" + answer + "\\n' | script -qec \"'" +
+                            std::string(FT_FACETWITCH_EXE) + "' history delete 1 --history '" +
+                            db.string() + "'\" /dev/null";
+    std::array<char, 512> buf{};
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    while (p != nullptr && std::fgets(buf.data(), static_cast<int>(buf.size()), p) != nullptr)
+      out += buf.data();
+    if (p != nullptr)
+      ::pclose(p);
+    return out;
+  };
+  const std::string no = on_terminal("n");
+  EXPECT_NE(no.find("[y/N]"), std::string::npos) << no;
+  EXPECT_NE(no.find("Not deleted"), std::string::npos) << no;
+  EXPECT_EQ(list_json(db).size(), 1u);
+  const std::string yes = on_terminal("y");
+  EXPECT_NE(yes.find("Deleted session 1"), std::string::npos) << yes;
+  EXPECT_TRUE(list_json(db).empty());
+  EXPECT_TRUE(fs::exists(root / "s" / "a" / "summary.json"));
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "io/session.hpp"
-#include "synth/scenario.hpp"
 #include "support/test_videos.hpp"
+#include "synth/scenario.hpp"
 #include "ui/gui_support.hpp"
 
 namespace ft {
@@ -79,10 +79,10 @@ TEST(GuiHistory, HistoryTabListsComparesAndPlotsTheTrend) {
 
   const fs::path png = out / "history.png";
   const fs::path json = out / "counters.json";
-  const auto r =
-      testing::run_gui({"--run-for", "0.5", "--size", "1440x900", "--panel", "history", "--history",
-                  db.string(), "--screenshot", png.string(), "--counters-json", json.string()},
-                 out / "config");
+  const auto r = testing::run_gui(
+      {"--run-for", "0.5", "--size", "1440x900", "--panel", "history", "--history", db.string(),
+       "--screenshot", png.string(), "--counters-json", json.string()},
+      out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json c = read_json(json);
   ASSERT_FALSE(c.is_discarded());
@@ -110,9 +110,9 @@ TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
       junk << "not a database ";
   }
   const fs::path json = out / "counters.json";
-  const auto r = testing::run_gui({"--run-for", "0.3", "--panel", "history", "--history", db.string(),
-                             "--counters-json", json.string()},
-                            out / "config");
+  const auto r = testing::run_gui({"--run-for", "0.3", "--panel", "history", "--history",
+                                   db.string(), "--counters-json", json.string()},
+                                  out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json c = read_json(json);
   ASSERT_FALSE(c.is_discarded());
@@ -121,20 +121,21 @@ TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
       << c["history"]["error"];
 }
 
-// A recording made in the window goes into the session history when it ends (here: the window closes
-// while recording).
+// A recording made in the window goes into the session history when it ends (here: the window
+// closes while recording).
 TEST(GuiHistory, WindowRecordingIsAddedToTheHistory) {
   std::string why;
   auto video = testing::ensure_video("gui_history_rec", webcam_scenario(4.0, 5, 2.2), &why);
-  if (!video) GTEST_SKIP() << why;
+  if (!video)
+    GTEST_SKIP() << why;
   const fs::path out = testing::fresh_dir("gui_history_rec");
   fs::create_directories(out);
   const fs::path db = out / "history.sqlite";
   const fs::path rec = out / "session";
-  const auto r = testing::run_gui({"--source", "paced:" + (*video / "video.mp4").string(), "--record",
-                             rec.string(), "--run-for", "3", "--size", "1024x700", "--history",
-                             db.string()},
-                            out / "config");
+  const auto r = testing::run_gui(
+      {"--source", "paced:" + (*video / "video.mp4").string(), "--record", rec.string(),
+       "--run-for", "3", "--size", "1024x700", "--history", db.string()},
+      out / "config");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(fs::exists(rec / "summary.json"));
   const auto l = testing::run_facetwitch({"history", "list", "--json", "--history", db.string()});

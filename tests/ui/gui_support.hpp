@@ -1,6 +1,6 @@
-// gui_support.hpp: what the window's tests (label gui) share: running `facetwitch gui` under xvfb-run
-// with a private settings folder, and reading the JSON files it writes. Needs FT_XVFB_RUN (defined for
-// gui_tests by tests/CMakeLists.txt).
+// gui_support.hpp: what the window's tests (label gui) share: running `facetwitch gui` under
+// xvfb-run with a private settings folder, and reading the JSON files it writes. Needs FT_XVFB_RUN
+// (defined for gui_tests by tests/CMakeLists.txt).
 #pragma once
 
 #include <filesystem>
