@@ -133,14 +133,26 @@ nlohmann::ordered_json session_json(const SessionRecord& s) {
   return j;
 }
 
-int run_list(const HistoryCmdCli& o) {
+// The history and the filter of --patient/--since/--until (list, trend).
+struct Filtered {
+  std::unique_ptr<HistoryDb> db;
+  history::ListFilter filter;
+};
+Result<Filtered> open_filtered(const HistoryCmdCli& o) {
   auto filter = make_filter(o);
   if (!filter)
-    return fail(filter.error());
+    return filter.error();
   auto db = open_db(o.db);
   if (!db)
-    return fail(db.error());
-  auto sessions = db.value()->list(filter.value());
+    return db.error();
+  return Filtered{std::move(db).value(), std::move(filter).value()};
+}
+
+int run_list(const HistoryCmdCli& o) {
+  auto h = open_filtered(o);
+  if (!h)
+    return fail(h.error());
+  auto sessions = h->db->list(h->filter);
   if (!sessions)
     return fail(sessions.error());
   if (o.json) {
@@ -152,15 +164,15 @@ int run_list(const HistoryCmdCli& o) {
   }
   if (sessions->empty()) {
     std::printf(
-        "No sessions in the history %s%s.\n", db.value()->path().c_str(),
-        (filter->patient || !o.since.empty() || !o.until.empty()) ? " match these filters" : "");
+        "No sessions in the history %s%s.\n", h->db->path().c_str(),
+        (h->filter.patient || !o.since.empty() || !o.until.empty()) ? " match these filters" : "");
     std::printf(
         "Sessions are added by `facetwitch analyse`, `facetwitch record` and recordings in the "
         "window; add older session folders with `facetwitch history import FOLDER`.\n");
     return 0;
   }
   std::printf("Session history %s: %zu session%s (twitches per minute by the person's side)\n",
-              db.value()->path().c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
+              h->db->path().c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
   std::printf("%5s  %-16s %8s  %7s %7s  %7s %7s  %9s  %s\n", "id", "date (UTC)", "length",
               "mouth L", "mouth R", "eye L", "eye R", "corner mm", "folder");
   for (const SessionRecord& s : sessions.value()) {
@@ -239,20 +251,17 @@ int run_trend(const HistoryCmdCli& o) {
                     "(e.g. mouth-left-per-min, eye-right-spasm-pct, rest-mouth-corner-mm)",
                     o.measure)));
   }
-  auto filter = make_filter(o);
-  if (!filter)
-    return fail(filter.error());
-  auto db = open_db(o.db);
-  if (!db)
-    return fail(db.error());
-  auto points = db.value()->trend(*measure, filter.value());
+  auto h = open_filtered(o);
+  if (!h)
+    return fail(h.error());
+  auto points = h->db->trend(*measure, h->filter);
   if (!points)
     return fail(points.error());
   const std::string unit = measure->unit.empty() ? "" : " " + measure->unit;
   std::printf("%s%s\n", measure->label.c_str(),
               measure->unit.empty() ? "" : fmt::format(" ({})", measure->unit).c_str());
   if (points->empty()) {
-    std::printf("No session in the history %s has this measure yet.\n", db.value()->path().c_str());
+    std::printf("No session in the history %s has this measure yet.\n", h->db->path().c_str());
     return 0;
   }
   std::printf("%5s  %-16s %10s\n", "id", "date (UTC)", "value");
