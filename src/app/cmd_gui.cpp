@@ -33,6 +33,7 @@ struct GuiCli {
   bool fullscreen = false;
   std::string panel;
   std::string history;
+  bool no_history = false;
   std::string settings;
   AnalysisCli analysis;
 };
@@ -102,6 +103,8 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_option("--history", o->history,
                   "session history file for the History tab (default $FACETWITCH_HISTORY, else "
                   "$XDG_DATA_HOME/facetwitch/history.sqlite)");
+  cmd->add_flag("--no-history", o->no_history,
+                "do not add recordings made in the window to the session history");
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
@@ -142,6 +145,7 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.fullscreen = o->fullscreen;
     g.panel = o->panel;
     g.history_file = o->history;
+    g.no_history = o->no_history;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
     g.baseline_s = o->analysis.analyser.baseline_s;

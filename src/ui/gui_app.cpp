@@ -229,7 +229,8 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   cfg.analyser.twitch = settings_.twitch;
   cfg.analyser.baseline_s = opts_.baseline_s;
   sources_ = std::make_unique<SourceController>(cfg);
-  history_panel_ = std::make_unique<HistoryPanel>(history::resolve_history_path(opts_.history_file));
+  history_panel_ = std::make_unique<HistoryPanel>(history::resolve_history_path(opts_.history_file),
+                                                  !opts_.no_history);
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
 }

@@ -30,6 +30,7 @@ struct GuiOptions {
   bool fullscreen = false;
   std::string panel;  // "results" (default), "source", "settings", "asymmetry", "history" or "help": shown at start
   std::string history_file;  // --history; empty: history::default_history_path()
+  bool no_history = false;   // --no-history: recordings made in the window are not added to it
   std::string model;  // --model
   std::optional<TwitchSettings> twitch_override;  // sensitivity from the command line (not saved)
   std::string settings_file;  // empty: $XDG_CONFIG_HOME/facetwitch/settings.json

@@ -85,7 +85,8 @@ std::string measure_name(const Family& f, Region r, Side s) {
 
 }  // namespace
 
-HistoryPanel::HistoryPanel(std::filesystem::path file) : file_(std::move(file)) {}
+HistoryPanel::HistoryPanel(std::filesystem::path file, bool add_recordings)
+    : file_(std::move(file)), add_recordings_(add_recordings) {}
 
 HistoryPanel::~HistoryPanel() {
   // The window is closing: the recordings are closed by now or will stay partial; add them as they
@@ -95,6 +96,8 @@ HistoryPanel::~HistoryPanel() {
 }
 
 void HistoryPanel::add_when_final(const std::filesystem::path& folder) {
+  if (!add_recordings_)
+    return;
   if (std::find(pending_.begin(), pending_.end(), folder) == pending_.end())
     pending_.push_back(folder);
 }

@@ -4,8 +4,8 @@
 // from the history after a confirmation (the session folder itself is never deleted).
 //
 // The database is opened when the tab is first drawn and re-read with its Reload button (and by
-// reload()); an unreadable or damaged file is shown in the tab, never a crash. Recordings made in the
-// window are added as they finish (add_when_final, tick). UI thread only.
+// reload()); an unreadable or damaged file is shown in the tab, never a crash. Recordings made in
+// the window are added as they finish (add_when_final, tick). UI thread only.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,8 @@ namespace ft::ui {
 
 class HistoryPanel {
  public:
-  explicit HistoryPanel(std::filesystem::path file);
+  // `add_recordings` false (--no-history): recordings made in the window are not added.
+  HistoryPanel(std::filesystem::path file, bool add_recordings);
   ~HistoryPanel();
 
   // Draws the tab's content in the current Dear ImGui window, `fonts` for the plot.
@@ -40,8 +41,8 @@ class HistoryPanel {
   void load();
 
   // A recording made in the window: added to the history once its summary.json is final (the
-  // recorder marks it "in progress" until then), at the latest when the panel is destroyed. A failure
-  // is shown in the tab; the folder is never touched.
+  // recorder marks it "in progress" until then), at the latest when the panel is destroyed. A
+  // failure is shown in the tab; the folder is never touched.
   void add_when_final(const std::filesystem::path& folder);
   // Called every frame (cheap): adds the pending recordings that are final.
   void tick();
@@ -58,13 +59,14 @@ class HistoryPanel {
   std::vector<history::SessionRecord> sessions_;  // oldest first
   bool loaded_ = false;
   std::string error_;
-  std::string message_;  // last action, e.g. "Deleted session 3 from the history"
+  std::string message_;        // last action, e.g. "Deleted session 3 from the history"
   bool message_warn_ = false;  // message_ is a warning (a recording could not be added)
-  int family_ = 0;       // index into the measure families (twitches per minute, ...)
-  int region_ = 0;       // 0 mouth, 1 eye
+  int family_ = 0;             // index into the measure families (twitches per minute, ...)
+  int region_ = 0;             // 0 mouth, 1 eye
   std::int64_t compare_[2] = {0, 0};
   std::int64_t delete_id_ = 0;  // the session whose deletion is being confirmed
   bool open_delete_popup_ = false;
+  bool add_recordings_ = true;
   std::vector<std::filesystem::path> pending_;  // recordings waiting for their final summary.json
   double next_check_s_ = 0.0;                   // ImGui time of the next look at pending_
   bool add_folder(const std::filesystem::path& folder, bool only_if_final);

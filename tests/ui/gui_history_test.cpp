@@ -145,6 +145,17 @@ TEST(GuiHistory, WindowRecordingIsAddedToTheHistory) {
   ASSERT_EQ(list.size(), 1u) << l.out;
   EXPECT_EQ(list[0]["folder"], fs::canonical(rec).string());
   EXPECT_GT(list[0]["frames"].get<int>(), 0);
+
+  // --no-history: the recording is made, the history is not touched.
+  const fs::path db2 = out / "history2.sqlite";
+  const auto r2 =
+      testing::run_gui({"--source", "paced:" + (*video / "video.mp4").string(), "--record",
+                        (out / "session2").string(), "--run-for", "2", "--size", "1024x700",
+                        "--history", db2.string(), "--no-history"},
+                       out / "config");
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_TRUE(fs::exists(out / "session2" / "summary.json"));
+  EXPECT_FALSE(fs::exists(db2));
 }
 
 }  // namespace
