@@ -12,6 +12,7 @@
 
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
+#include "app/history_options.hpp"
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/replay.hpp"
@@ -32,6 +33,7 @@ struct AnalyseCli {
   std::string protocol;        // timing file of a protocol recording
   std::string protocol_steps;  // the step file, overriding the one the timing names
   AnalysisCli analysis;
+  HistoryCli history;
 };
 
 // --protocol: the timing and its step file, read and checked before any analysis.
@@ -148,6 +150,10 @@ int run(const AnalyseCli& o) {
   for (std::size_t j = 1; j < jobs; ++j) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  // Each finished session (partial ones too) goes into the session history; a failure there is a warning.
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i]) add_to_history(o.history, dirs[i], false);
+  }
 
   for (const auto& r : results) {
     if (!r) return exit_code(r.error().kind);
@@ -187,6 +193,7 @@ void register_analyse(CLI::App& root, int& exit_code) {
                   "the protocol step file (default: the one the timing file names, else the standard protocol)");
   add_analysis_options(cmd, opts->analysis);
   add_patient_option(cmd, opts->analysis.analyser.patient_id);
+  add_history_options(cmd, opts->history, true);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }
 

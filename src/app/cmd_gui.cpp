@@ -32,6 +32,8 @@ struct GuiCli {
   bool paused = false;
   bool fullscreen = false;
   std::string panel;
+  std::string history;
+  bool no_history = false;
   std::string settings;
   std::string protocol;
   std::string patient;
@@ -98,12 +100,17 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_flag("--paused", o->paused, "replay: start paused");
   cmd->add_flag("--fullscreen", o->fullscreen, "start full screen");
   cmd->add_option("--panel", o->panel,
-                  "show this panel at start: results, source, settings, asymmetry, protocol or help")
-      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "protocol", "help"}));
+                  "show this panel at start: results, source, settings, asymmetry, protocol, history or help")
+      ->check(CLI::IsMember({"results", "source", "settings", "asymmetry", "protocol", "history", "help"}));
   cmd->add_option("--protocol", o->protocol,
                   "live source: run the guided screening protocol from the first frame (a step file, or 'standard'); "
                   "records into --record, or a new folder in the recordings folder");
   add_patient_option(cmd, o->patient, "the recordings' summary.json and protocol.json");
+  cmd->add_option("--history", o->history,
+                  "session history file for the History tab (default $FACETWITCH_HISTORY, else "
+                  "$XDG_DATA_HOME/facetwitch/history.sqlite)");
+  cmd->add_flag("--no-history", o->no_history,
+                "do not add recordings made in the window to the session history");
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
@@ -145,6 +152,8 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.panel = o->panel;
     g.protocol = o->protocol;
     g.patient = o->patient;
+    g.history_file = o->history;
+    g.no_history = o->no_history;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
     g.baseline_s = o->analysis.analyser.baseline_s;

@@ -20,6 +20,7 @@
 
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
+#include "app/history_options.hpp"
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/bench.hpp"
@@ -40,6 +41,7 @@ struct RecordCli {
   double stats_every_s = 0.0;
   double camera_loss_s = -1.0;  // video file only: fail like an unplugged camera at this time (tests)
   AnalysisCli analysis;
+  HistoryCli history;
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -151,6 +153,8 @@ int run(const RecordCli& o) {
     std::fputs(fmt::format("  written to {}\n", o.out).c_str(), stdout);
     std::fflush(stdout);
   }
+  // The session (partial too) goes into the session history; a failure there is only a warning.
+  if (recorded) add_to_history(o.history, o.out, o.quiet);
   if (!recording_error.empty()) {
     std::fprintf(stderr,
                  "facetwitch: recording stopped: %s. What was recorded until then is kept in %s; free some disk "
@@ -192,6 +196,7 @@ void register_record(CLI::App& root, int& exit_code) {
       ->check(CLI::Range(0.0, 86400.0));
   add_analysis_options(cmd, opts->analysis);
   add_patient_option(cmd, opts->analysis.analyser.patient_id);
+  add_history_options(cmd, opts->history, true);
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }
 

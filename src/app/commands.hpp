@@ -17,6 +17,8 @@ void register_accuracy(CLI::App& root, int& exit_code);
 void register_record(CLI::App& root, int& exit_code);
 // `facetwitch report SESSION_DIR`: report.html + report.json of a session folder (docs/OUTPUT.md).
 void register_report(CLI::App& root, int& exit_code);
+// `facetwitch history list|import|trend|show|delete`: the session history (docs/OUTPUT.md).
+void register_history(CLI::App& root, int& exit_code);
 // `facetwitch gui`: always registered; without the window built it says so (exit code 2).
 void register_gui(CLI::App& root, int& exit_code);
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   ft::app::register_accuracy(app, exit_code);
   ft::app::register_record(app, exit_code);
   ft::app::register_report(app, exit_code);
+  ft::app::register_history(app, exit_code);
   ft::app::register_gui(app, exit_code);
   try {
     app.parse(argc, argv);

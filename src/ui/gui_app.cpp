@@ -35,6 +35,7 @@
 #include "ui/drawing.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gl_video.hpp"
+#include "ui/history_panel.hpp"
 #include "ui/overlay.hpp"
 #include "ui/plots.hpp"
 #include "ui/protocol_panel.hpp"
@@ -168,6 +169,7 @@ class App {
   std::unique_ptr<VideoRenderer> video_;
   std::string video_error_;
   std::unique_ptr<SourceController> sources_;
+  std::unique_ptr<HistoryPanel> history_panel_;  // the History tab (session history, src/history)
   std::filesystem::path settings_path_;
   UiSettings settings_;
   TwitchSettings file_twitch_;  // sensitivity as loaded (kept when the command line overrides it)
@@ -198,7 +200,7 @@ class App {
   float video_rect_[4] = {0, 0, 0, 0};  // x, y, w, h of the picture, window coordinates
   std::vector<Toast> toasts_;
   bool show_help_ = false;
-  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry, 4 protocol: selected on the next frame
+  int select_tab_ = -1;  // 0 results, 1 source, 2 settings, 3 asymmetry, 4 protocol, 5 history: selected on the next frame
   bool fullscreen_ = false;
   int windowed_[4] = {100, 100, 1440, 900};
   Clock::time_point started_{};
@@ -231,6 +233,8 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   cfg.analyser.baseline_s = opts_.baseline_s;
   cfg.analyser.patient_id = opts_.patient;
   sources_ = std::make_unique<SourceController>(cfg);
+  history_panel_ = std::make_unique<HistoryPanel>(history::resolve_history_path(opts_.history_file),
+                                                  !opts_.no_history);
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
   ProtocolPanel::Hooks hooks;
@@ -267,7 +271,10 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
 App::~App() {
   if (settings_dirty_)
     save_settings_now();
-  sources_.reset();  // stops the pipelines (recordings are finished here)
+  if (view_.live && view_.live->recording.active)
+    history_panel_->add_when_final(view_.live->recording.dir);
+  sources_.reset();        // stops the pipelines (recordings are finished here)
+  history_panel_.reset();  // adds the finished recordings to the session history
   video_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
@@ -560,6 +567,8 @@ void App::gather() {
     const bool rec = snap->recording.active;
     if (rec && !was_recording_)
       recording_since_ = Clock::now();
+    if (!rec && was_recording_ && !snap->recording.dir.empty())
+      history_panel_->add_when_final(snap->recording.dir);  // the session history (History tab)
     was_recording_ = rec;
   } else if (mode == SourceMode::Replay && sources_->replay() && sources_->player()) {
     ReplaySession& session = *sources_->replay();
@@ -1202,8 +1211,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
       std::remove_if(toasts_.begin(), toasts_.end(), [&](const Toast& t) { return t.until < now; }),
       toasts_.end());
   if (ImGui::BeginTabBar("##tabs")) {
-    const char* names[] = {"Results", "Source", "Settings", "Asymmetry", "Protocol"};
-    for (int i = 0; i < 5; ++i) {
+    const char* names[] = {"Results", "Source", "Settings", "Asymmetry", "Protocol", "History"};
+    for (int i = 0; i < 6; ++i) {
       const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(names[i], nullptr, f)) {
         ImGui::Spacing();
@@ -1217,6 +1226,8 @@ void App::draw_side(ImVec2 pos, ImVec2 size) {
           draw_asymmetry_tab();
         if (i == 4)
           protocol_->draw_tab(fonts_, view_.mode == SourceMode::Live && sources_->live() != nullptr);
+        if (i == 5)
+          history_panel_->draw(fonts_);
         ImGui::EndTabItem();
       }
     }
@@ -2088,6 +2099,10 @@ nlohmann::json App::counters_file() const {
   j["video_rect"] = {
       {"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
   j["protocol"] = protocol_->state_json();
+  j["history"] = {{"file", history_panel_->file().string()},
+                  {"sessions", history_panel_->session_count()},
+                  {"compare", {history_panel_->compare_a(), history_panel_->compare_b()}},
+                  {"error", history_panel_->error()}};
   std::string error = sources_->error();
   if (error.empty())
     error = sources_->model_error();
@@ -2188,6 +2203,8 @@ int App::run() {
     select_tab_ = 3;
   if (opts_.panel == "protocol")
     select_tab_ = 4;
+  if (opts_.panel == "history")
+    select_tab_ = 5;
   if (opts_.panel == "help")
     show_help_ = true;
   if (!opts_.protocol.empty() && opts_.record_dir.empty()) {
@@ -2247,6 +2264,7 @@ int App::run() {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     gather();
+    history_panel_->tick();
     exiting_ = should_exit();
     if (user_input())
       last_input = Clock::now();

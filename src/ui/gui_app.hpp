@@ -28,9 +28,11 @@ struct GuiOptions {
   double seek_s = -1.0;       // replay: start at this time
   bool paused = false;        // replay: start paused
   bool fullscreen = false;
-  std::string panel;  // "results" (default), "source", "settings", "asymmetry", "protocol" or "help": shown at start
+  std::string panel;  // "results" (default), "source", "settings", "asymmetry", "protocol", "history" or "help"
   std::string protocol;  // live: run the guided protocol from the first frame (step file, or "standard")
   std::string patient;   // patient / session identifier for the protocol
+  std::string history_file;  // --history; empty: history::default_history_path()
+  bool no_history = false;   // --no-history: recordings made in the window are not added to it
   std::string model;  // --model
   std::optional<TwitchSettings> twitch_override;  // sensitivity from the command line (not saved)
   std::string settings_file;  // empty: $XDG_CONFIG_HOME/facetwitch/settings.json

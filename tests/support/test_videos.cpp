@@ -19,6 +19,14 @@
 namespace ft::testing {
 
 namespace {
+
+// `facetwitch analyse` and `record` add their sessions to the session history. Tests must never write
+// to the user's real one: every facetwitch started by a test process (run_facetwitch, fork/exec)
+// inherits this, unless the test sets FACETWITCH_HISTORY (or passes --history) itself.
+[[maybe_unused]] const bool kHistoryRedirected = [] {
+  const std::string file = std::string(FT_TEST_BINARY_DIR) + "/test-out/history-of-tests.sqlite";
+  return ::setenv("FACETWITCH_HISTORY", file.c_str(), 0) == 0;
+}();
 // Serialises generation of one video across test processes (ctest runs tests in parallel processes).
 class FileLock {
  public:

@@ -30,6 +30,7 @@
 #include "protocol/protocol_scenario.hpp"
 #include "support/pipeline_helpers.hpp"
 #include "support/test_videos.hpp"
+#include "ui/gui_support.hpp"
 
 namespace ft {
 namespace {
@@ -64,39 +65,8 @@ Scenario gui_scenario() {
   return s;
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-// Runs `facetwitch gui ARGS` under xvfb-run with a private settings folder.
-testing::CommandResult run_gui(const std::vector<std::string>& args,
-                               const std::filesystem::path& config_dir) {
-  std::vector<std::string> all{"gui"};
-  all.insert(all.end(), args.begin(), args.end());
-  // Under AddressSanitizer, Mesa's software renderer and the X libraries (not instrumented, some
-  // unloaded at exit) leave one-time allocations that LeakSanitizer cannot attribute to a module to
-  // suppress: leak checking is off for the window process (the window's logic is leak-checked by
-  // ui_tests, the pipeline by pipeline_tests). The other ASan and UBSan checks stay on.
-  const std::string env = "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" " +
-                          std::string("XDG_CONFIG_HOME=") + quote(config_dir.string()) + " " +
-                          quote(FT_XVFB_RUN) + " -a -s " + quote("-screen 0 1600x1000x24");
-  return testing::run_facetwitch(all, env);
-}
-
-nlohmann::json read_json(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return nlohmann::json::parse(ss.str(), nullptr, false);
-}
+using testing::read_json;
+using testing::run_gui;
 
 SessionSummary analyse(const std::filesystem::path& video, const std::string& name) {
   const auto out = testing::fresh_dir(name);
