@@ -85,8 +85,8 @@ void for_each_object(Fields& f, const Json& parent, const char* key, const std::
   }
 }
 
-ProtocolStep parse_step(Fields& f, const Json& s, const std::string& where) {
-  ProtocolStep step;
+ReportedStep parse_step(Fields& f, const Json& s, const std::string& where) {
+  ReportedStep step;
   f.text(s, "id", where, step.id);
   f.text(s, "label", where, step.label);
   f.text(s, "movement", where, step.movement);
@@ -105,7 +105,7 @@ ProtocolStep parse_step(Fields& f, const Json& s, const std::string& where) {
     else f.fail(where, "quality_problems", "a list of strings");
   }
   for_each_object(f, s, "measures", where, [&](const Json& o, const std::string& w) {
-    ProtocolMeasure m;
+    ReportedMeasure m;
     f.text(o, "key", w, m.key);
     f.text(o, "label", w, m.label);
     f.text(o, "unit", w, m.unit);
@@ -119,7 +119,7 @@ ProtocolStep parse_step(Fields& f, const Json& s, const std::string& where) {
     step.measures.push_back(std::move(m));
   });
   for_each_object(f, s, "synkinesis", where, [&](const Json& o, const std::string& w) {
-    ProtocolSynkinesis k;
+    ReportedSynkinesis k;
     f.text(o, "side", w, k.side);
     f.text(o, "region", w, k.region);
     f.text(o, "what", w, k.what);
@@ -135,7 +135,7 @@ ProtocolStep parse_step(Fields& f, const Json& s, const std::string& where) {
 
 }  // namespace
 
-Result<ProtocolResult> read_protocol_json(const std::filesystem::path& path) {
+Result<ReportedProtocol> read_protocol_json(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in.is_open()) return make_error(ErrorKind::Input, fmt::format("cannot open '{}'", path.string()));
   const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -160,7 +160,7 @@ Result<ProtocolResult> read_protocol_json(const std::filesystem::path& path) {
                       fmt::format("'{}' has format_version {}; this facetwitch reads version {}: update facetwitch",
                                   path.string(), version, kProtocolFormatVersion));
   }
-  ProtocolResult r;
+  ReportedProtocol r;
   if (auto it = j.find("protocol"); it != j.end() && !it->is_null()) {
     if (f.object(*it, "protocol")) {
       f.text(*it, "name", "protocol", r.name);
@@ -168,9 +168,9 @@ Result<ProtocolResult> read_protocol_json(const std::filesystem::path& path) {
     }
   }
   for_each_object(f, j, "steps", "", [&](const Json& o, const std::string& w) { r.steps.push_back(parse_step(f, o, w)); });
-  for (const ProtocolStep& s : r.steps) {
+  for (const ReportedStep& s : r.steps) {
     r.steps_quality_ok += s.quality_ok ? 1 : 0;
-    for (const ProtocolSynkinesis& k : s.synkinesis) r.synkinesis_flags += k.flag ? 1 : 0;
+    for (const ReportedSynkinesis& k : s.synkinesis) r.synkinesis_flags += k.flag ? 1 : 0;
   }
   if (auto it = j.find("summary"); it != j.end() && !it->is_null() && f.object(*it, "summary")) {
     f.whole(*it, "steps_quality_ok", "summary", r.steps_quality_ok);

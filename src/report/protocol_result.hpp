@@ -20,7 +20,7 @@ inline constexpr const char* kProtocolFormat = "facetwitch-protocol-result";
 inline constexpr int kProtocolFormatVersion = 1;
 
 // One regional value at the movement's peak, relative to the rest step.
-struct ProtocolMeasure {
+struct ReportedMeasure {
   std::string key;    // e.g. "commissure_excursion"
   std::string label;  // e.g. "Commissure excursion"
   std::string unit;   // "iod", "deg" or "%"
@@ -33,7 +33,7 @@ struct ProtocolMeasure {
 };
 
 // Involuntary co-movement of another region during a step.
-struct ProtocolSynkinesis {
+struct ReportedSynkinesis {
   std::string side;  // "left" or "right"
   std::string region;
   std::string what;  // e.g. "eye narrowing"
@@ -43,7 +43,7 @@ struct ProtocolSynkinesis {
   bool flag = false;
 };
 
-struct ProtocolStep {
+struct ReportedStep {
   std::string id;
   std::string label;
   std::string movement;  // rest, brow_raise, gentle_eye_closure, tight_eye_closure, smile, snarl, pucker, speech
@@ -55,16 +55,16 @@ struct ProtocolStep {
   bool quality_ok = false;
   std::vector<std::string> quality_problems;
   std::int64_t retakes = 0;
-  std::vector<ProtocolMeasure> measures;
-  std::vector<ProtocolSynkinesis> synkinesis;
+  std::vector<ReportedMeasure> measures;
+  std::vector<ReportedSynkinesis> synkinesis;
   std::int64_t episode_count = 0;
   std::int64_t twitch_count = 0;
 };
 
-struct ProtocolResult {
+struct ReportedProtocol {
   std::string name;  // protocol.name
   std::string file;  // protocol.file: the step file it ran
-  std::vector<ProtocolStep> steps;
+  std::vector<ReportedStep> steps;
   std::int64_t steps_quality_ok = 0;  // summary.steps_quality_ok (counted from the steps when absent)
   std::int64_t synkinesis_flags = 0;  // summary.synkinesis_flags (counted from the steps when absent)
 };
@@ -72,6 +72,6 @@ struct ProtocolResult {
 // Reads `path`. Errors (ErrorKind::Input) name the file and the field: not JSON, another format, a newer
 // format_version, a field of the wrong type. Unknown fields are ignored; absent optional fields keep
 // their defaults.
-Result<ProtocolResult> read_protocol_json(const std::filesystem::path& path);
+Result<ReportedProtocol> read_protocol_json(const std::filesystem::path& path);
 
 }  // namespace ft

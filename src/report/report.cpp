@@ -123,8 +123,8 @@ std::vector<CompareRow> session_numbers(const SessionData& s) {
   }
   if (s.protocol) {
     add_row(rows, "Protocol", "protocol.synkinesis_flags", "Synkinesis flags", "", static_cast<double>(s.protocol->synkinesis_flags));
-    for (const ProtocolStep& step : s.protocol->steps) {
-      for (const ProtocolMeasure& m : step.measures) {
+    for (const ReportedStep& step : s.protocol->steps) {
+      for (const ReportedMeasure& m : step.measures) {
         add_row(rows, "Protocol", fmt::format("protocol.{}.{}.percent_of_stronger", step.id, m.key),
                 fmt::format("{}: {}, difference % of the stronger side", step.label, m.label), "%", m.percent_of_stronger);
       }

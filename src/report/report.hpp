@@ -38,7 +38,7 @@ struct SessionData {
   SessionSummary summary;           // summary.json (required)
   std::vector<Episode> episodes;    // episodes.csv; summary.json's list when the file is missing
   std::vector<FrameRecord> frames;  // frames.csv; empty when missing (no plots, no key frames)
-  std::optional<ProtocolResult> protocol;  // protocol.json when present
+  std::optional<ReportedProtocol> protocol;  // protocol.json when present
   std::vector<std::string> notes;   // what was missing or cut off, said in the report
 };
 

@@ -369,16 +369,16 @@ void asymmetry_section(std::ostringstream& o, const Report& r) {
     << fnum(100.0 * r.session.summary.asymmetry.index, 2) << "% IOD.</p></section>\n";
 }
 
-void protocol_section(std::ostringstream& o, const ProtocolResult& p) {
+void protocol_section(std::ostringstream& o, const ReportedProtocol& p) {
   o << "<section id=\"protocol\"><h2>Movement protocol</h2>\n<p>" << esc(p.name.empty() ? "Protocol" : p.name) << ": "
     << p.steps.size() << " steps, " << p.steps_quality_ok << " with good quality, " << p.synkinesis_flags
     << " synkinesis flag" << (p.synkinesis_flags == 1 ? "" : "s") << ".</p>\n";
   o << "<table><thead><tr><th class=\"l\">Step</th><th>Time s</th><th class=\"l\">Measure</th><th>Left</th><th>Right</th>"
        "<th>Left &#8722; right</th><th>~mm</th><th>Difference, % of stronger</th><th class=\"l\">Weaker side</th>"
        "<th class=\"l\">Synkinesis</th><th class=\"l\">Quality</th></tr></thead><tbody>\n";
-  for (const ProtocolStep& s : p.steps) {
+  for (const ReportedStep& s : p.steps) {
     std::string synk;
-    for (const ProtocolSynkinesis& k : s.synkinesis) {
+    for (const ReportedSynkinesis& k : s.synkinesis) {
       if (!k.flag) continue;
       synk += fmt::format("{}<span class=\"flag\">{} {}: {} {}{} (limit {})</span>", synk.empty() ? "" : "<br>", esc(k.side), esc(k.what),
                           fnum(k.value, 1), esc(k.unit), "", fnum(k.threshold, 1));
@@ -403,7 +403,7 @@ void protocol_section(std::ostringstream& o, const ProtocolResult& p) {
       continue;
     }
     for (std::size_t i = 0; i < s.measures.size(); ++i) {
-      const ProtocolMeasure& m = s.measures[i];
+      const ReportedMeasure& m = s.measures[i];
       const double f = m.unit == "iod" ? 100.0 : 1.0;
       const std::string unit = m.unit == "iod" ? "% IOD" : (m.unit == "deg" ? "&#176;" : esc(m.unit));
       o << "<tr>" << (i == 0 ? step_cells : "") << "<td class=\"l\">" << esc(m.label) << " <span class=\"note\">(" << unit
@@ -550,18 +550,18 @@ Json session_json(const SessionData& d) {
               {"notes", d.notes}};
 }
 
-Json protocol_json(const ProtocolResult& p) {
+Json protocol_json(const ReportedProtocol& p) {
   Json steps = Json::array();
-  for (const ProtocolStep& s : p.steps) {
+  for (const ReportedStep& s : p.steps) {
     Json measures = Json::array();
-    for (const ProtocolMeasure& m : s.measures) {
+    for (const ReportedMeasure& m : s.measures) {
       measures.push_back(Json{{"key", m.key}, {"label", m.label}, {"unit", m.unit}, {"left", jnum(m.left, 5)}, {"right", jnum(m.right, 5)},
                               {"diff", jnum(m.diff, 5)}, {"diff_mm", jnum(m.diff_mm, 3)},
                               {"percent_of_stronger", jnum(m.percent_of_stronger, 2)},
                               {"weaker_side", m.weaker_side.empty() ? Json(nullptr) : Json(m.weaker_side)}});
     }
     Json synk = Json::array();
-    for (const ProtocolSynkinesis& k : s.synkinesis) {
+    for (const ReportedSynkinesis& k : s.synkinesis) {
       synk.push_back(Json{{"side", k.side}, {"region", k.region}, {"what", k.what}, {"value", jnum(k.value, 3)}, {"unit", k.unit},
                           {"threshold", jnum(k.threshold, 3)}, {"flag", k.flag}});
     }
