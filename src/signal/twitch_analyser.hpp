@@ -15,10 +15,11 @@
 //  - a one-sided event starting within 1 s after a voluntary movement or a blink of the same region is
 //    the face settling back to rest: part of that movement, not a twitch;
 //  - speech: a fast mouth-corner event (one-sided, dragged-along or bilateral) while the mouth opening
-//    (FaceMetrics::mouth_opening_iod) varies by 3% IOD or more around it is talking, chewing or
-//    yawning: voluntary, not a twitch; one movement while syllables keep coming within 1 s. Except a
-//    clearly one-sided event (>= 2.5% IOD, the other corner below 35% of it): still a twitch.
-//    Mouth events are decided 0.15 s after they end (the opening after them must be known).
+//    (FaceMetrics::mouth_opening_iod) varies by 2% IOD or more from 0.5 s before to 0.3 s after it is
+//    talking, chewing or yawning: voluntary, not a twitch; one movement while syllables keep coming
+//    within 1 s. Except a clearly one-sided event (>= 2.5% IOD, the other corner below 35% of it):
+//    still a twitch. Mouth events are decided 0.3 s after they end (the opening after them must be
+//    known).
 // Classified events are merged into episodes (signal/episode_builder.hpp). Each episode then gets
 // its pattern (clonic / tonic / clonic-tonic from the lengths of its contractions), the
 // co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same

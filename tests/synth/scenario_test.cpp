@@ -337,10 +337,14 @@ TEST(Talk, SyllablesAreIrregularSpeechLikeAndDeterministic) {
     const double o = k.opening_iod_at(t);
     EXPECT_GE(o, 0.0);
     EXPECT_LE(o, k.opening_iod + 1e-12);
-    if (t < k.start_s || t > k.end_s()) EXPECT_EQ(o, 0.0);
+    if (t < k.start_s || t > k.end_s()) {
+      EXPECT_EQ(o, 0.0);
+    }
     peak = std::max(peak, o);
     const PerSide<double> c = k.corner_iod_at(t);
-    if (std::abs(c.right) > 1e-6) EXPECT_NEAR(c.left / c.right, 1.2 / 0.8, 1e-9);
+    if (std::abs(c.right) > 1e-6) {
+      EXPECT_NEAR(c.left / c.right, 1.2 / 0.8, 1e-9);
+    }
   }
   EXPECT_GT(peak, 0.6 * k.opening_iod);
 }
