@@ -119,6 +119,32 @@ struct LidLine {
   }
 };
 
+// `up` normalised (straight up when it is zero).
+cv::Point2d unit_up(cv::Point2f up) {
+  const double n = std::hypot(up.x, up.y);
+  return n > 0.0 ? cv::Point2d(up.x / n, up.y / n) : cv::Point2d(0.0, -1.0);
+}
+
+// Adds a 1-D backward shift along geo.v_axis (geo.offset of the canvas point minus geo.origin) to
+// backward maps that already hold the similarity's inverse, over the output pixels of `box`.
+template <class Geometry>
+void add_shift_along_axis(const Geometry& geo, const cv::Rect& box, const Affine& a, cv::Mat& map_x,
+                          cv::Mat& map_y) {
+  for (int r = box.y; r < box.y + box.height; ++r) {
+    auto* mx = map_x.ptr<float>(r);
+    auto* my = map_y.ptr<float>(r);
+    for (int c = box.x; c < box.x + box.width; ++c) {
+      const cv::Point2d d(a.a00 * c + a.a01 * r + a.b0 - geo.origin.x,
+                          a.a10 * c + a.a11 * r + a.b1 - geo.origin.y);
+      const double off = geo.offset(d);
+      if (off == 0.0)
+        continue;
+      mx[c] += static_cast<float>(off * geo.v_axis.x);
+      my[c] += static_cast<float>(off * geo.v_axis.y);
+    }
+  }
+}
+
 // One eye's closure, prepared: g(v) - v, the backward shift along `up` at a canvas point.
 struct LidGeometry {
   cv::Point2d origin{0.0, 0.0};
@@ -130,10 +156,6 @@ struct LidGeometry {
   double reach_up = 0.0, reach_down = 0.0;
   double u_min = 0.0, u_max = 0.0;
 
-  static cv::Point2d axis(const LidClosure& lid) {
-    const double n = std::hypot(lid.up.x, lid.up.y);
-    return n > 0.0 ? cv::Point2d(lid.up.x / n, lid.up.y / n) : cv::Point2d(0.0, -1.0);
-  }
   static cv::Point2d centre(const LidClosure& lid) {
     cv::Point2d o(0.0, 0.0);
     for (const auto& p : lid.upper)
@@ -145,8 +167,8 @@ struct LidGeometry {
 
   explicit LidGeometry(const LidClosure& lid)
       : origin(centre(lid)),
-        u_axis(-axis(lid).y, axis(lid).x),
-        v_axis(axis(lid)),
+        u_axis(-unit_up(lid.up).y, unit_up(lid.up).x),
+        v_axis(unit_up(lid.up)),
         upper(lid.upper, origin, u_axis, v_axis),
         lower(lid.lower, origin, u_axis, v_axis),
         du(std::max(0.0f, lid.upper_shift)),
@@ -207,20 +229,7 @@ void add_lid_closure(cv::Size size, const LidClosure& lid, const Affine& a,
       hull.push_back(cv::Point2d(p.x, p.y) - geo.v_axis * geo.reach_down);
     }
   }
-  const cv::Rect box = output_box(hull, motion, size);
-  for (int r = box.y; r < box.y + box.height; ++r) {
-    auto* mx = map_x.ptr<float>(r);
-    auto* my = map_y.ptr<float>(r);
-    for (int c = box.x; c < box.x + box.width; ++c) {
-      const cv::Point2d d(a.a00 * c + a.a01 * r + a.b0 - geo.origin.x,
-                          a.a10 * c + a.a11 * r + a.b1 - geo.origin.y);
-      const double off = geo.offset(d);
-      if (off == 0.0)
-        continue;
-      mx[c] += static_cast<float>(off * geo.v_axis.x);
-      my[c] += static_cast<float>(off * geo.v_axis.y);
-    }
-  }
+  add_shift_along_axis(geo, output_box(hull, motion, size), a, map_x, map_y);
 }
 
 // One mouth opening, prepared: the backward shift along `up` at a canvas point (see MouthOpening).
@@ -235,10 +244,6 @@ struct MouthGeometry {
   LidLine slit;
   double h = 1.0, du = 0.0, dl = 0.0, depth = 1.0, reach_up = 0.0, reach_down = 0.0;
 
-  static cv::Point2d axis(const MouthOpening& m) {
-    const double n = std::hypot(m.up.x, m.up.y);
-    return n > 0.0 ? cv::Point2d(m.up.x / n, m.up.y / n) : cv::Point2d(0.0, -1.0);
-  }
   static cv::Point2d centre(const MouthOpening& m) {
     cv::Point2d o(0.0, 0.0);
     for (const auto& p : m.slit)
@@ -248,8 +253,8 @@ struct MouthGeometry {
 
   explicit MouthGeometry(const MouthOpening& m)
       : origin(centre(m)),
-        u_axis(-axis(m).y, axis(m).x),
-        v_axis(axis(m)),
+        u_axis(-unit_up(m.up).y, unit_up(m.up).x),
+        v_axis(unit_up(m.up)),
         slit(m.slit, origin, u_axis, v_axis),
         h(std::max(0.5, static_cast<double>(m.half_gap))),
         du(std::max(0.0f, m.upper_shift)),
@@ -305,20 +310,7 @@ void add_mouth_opening(cv::Size size, const MouthOpening& mouth, const Affine& a
     hull.push_back(cv::Point2d(p.x, p.y) + geo.v_axis * geo.extent_above());
     hull.push_back(cv::Point2d(p.x, p.y) - geo.v_axis * geo.extent_below());
   }
-  const cv::Rect box = output_box(hull, motion, size);
-  for (int r = box.y; r < box.y + box.height; ++r) {
-    auto* mx = map_x.ptr<float>(r);
-    auto* my = map_y.ptr<float>(r);
-    for (int c = box.x; c < box.x + box.width; ++c) {
-      const cv::Point2d d(a.a00 * c + a.a01 * r + a.b0 - geo.origin.x,
-                          a.a10 * c + a.a11 * r + a.b1 - geo.origin.y);
-      const double off = geo.offset(d);
-      if (off == 0.0)
-        continue;
-      mx[c] += static_cast<float>(off * geo.v_axis.x);
-      my[c] += static_cast<float>(off * geo.v_axis.y);
-    }
-  }
+  add_shift_along_axis(geo, output_box(hull, motion, size), a, map_x, map_y);
 }
 
 }  // namespace

@@ -552,6 +552,16 @@ Status validate(const Scenario& s) {
     return bad("lighting period must be positive");
   }
   const double end = s.duration_s + kEps;
+  // An event's start and end inside the video; `what` is "blink 2: " and the like.
+  auto span_error = [&](const std::string& what, double start_s, double end_s) -> std::optional<Status> {
+    if (!(start_s >= 0.0))
+      return bad(what + "start " + num(start_s) + " s is negative");
+    if (end_s > end) {
+      return bad(what + "ends at " + num(end_s) + " s, past the end of the video (" + num(s.duration_s) +
+                 " s)");
+    }
+    return std::nullopt;
+  };
   for (std::size_t i = 0; i < s.twitches.size(); ++i) {
     const auto& e = s.twitches[i];
     const std::string what = "twitch " + std::to_string(i + 1) + ": ";
@@ -592,12 +602,8 @@ Status validate(const Scenario& s) {
     if (!(b.duration_s >= 0.05 && b.duration_s <= 2.0)) {
       return bad(what + "duration " + num(b.duration_s) + " s is outside 0.05-2 s");
     }
-    if (!(b.start_s >= 0.0))
-      return bad(what + "start " + num(b.start_s) + " s is negative");
-    if (b.end_s() > end) {
-      return bad(what + "ends at " + num(b.end_s()) + " s, past the end of the video (" +
-                 num(s.duration_s) + " s)");
-    }
+    if (auto st = span_error(what, b.start_s, b.end_s()))
+      return *st;
   }
   for (std::size_t i = 0; i < s.smiles.size(); ++i) {
     const auto& m = s.smiles[i];
@@ -607,12 +613,8 @@ Status validate(const Scenario& s) {
     }
     if (!(m.duration_s > 0.0))
       return bad(what + "duration must be positive");
-    if (!(m.start_s >= 0.0))
-      return bad(what + "start " + num(m.start_s) + " s is negative");
-    if (m.end_s() > end) {
-      return bad(what + "ends at " + num(m.end_s()) + " s, past the end of the video (" +
-                 num(s.duration_s) + " s)");
-    }
+    if (auto st = span_error(what, m.start_s, m.end_s()))
+      return *st;
   }
   for (std::size_t i = 0; i < s.talks.size(); ++i) {
     const auto& k = s.talks[i];
@@ -636,12 +638,8 @@ Status validate(const Scenario& s) {
     if (!(k.duration_s >= 0.3 && k.duration_s <= 600.0)) {
       return bad(what + "duration " + num(k.duration_s) + " s is outside 0.3-600 s");
     }
-    if (!(k.start_s >= 0.0))
-      return bad(what + "start " + num(k.start_s) + " s is negative");
-    if (k.end_s() > end) {
-      return bad(what + "ends at " + num(k.end_s()) + " s, past the end of the video (" +
-                 num(s.duration_s) + " s)");
-    }
+    if (auto st = span_error(what, k.start_s, k.end_s()))
+      return *st;
   }
   if (s.droop && !(s.droop->amplitude_iod > 0.0 && s.droop->amplitude_iod <= 0.1)) {
     return bad("droop amplitude " + num(s.droop->amplitude_iod) + " IOD is outside 0-0.1");
