@@ -110,6 +110,19 @@ std::vector<SuiteVideo> accuracy_suite() {
     s.twitches = {twitch_spec(Region::Mouth, Side::Right, 8.0, 1.0, 4.0, 0.04)};
     out.push_back({"talk_twitch_after", "talk_twitch", s});
   }
+  // A one-sided mouth twitch episode in the middle of talking (the exception of the speech rule).
+  {
+    Scenario s = base(10.0, ++seed);
+    s.talks = {talk_spec(2.0, 5.5, 4.5, 0.06, 0.015, 0.1, seed)};
+    s.twitches = {twitch_spec(Region::Mouth, Side::Left, 4.0, 1.0, 6.0, 0.04)};
+    out.push_back({"talk_twitch_during_left", "talk_twitch", s});
+  }
+  {
+    Scenario s = base(10.0, ++seed);
+    s.talks = {talk_spec(2.0, 5.5, 5.0, 0.07, 0.012, -0.2, seed)};
+    s.twitches = {twitch_spec(Region::Mouth, Side::Right, 3.5, 1.0, 4.0, 0.05)};
+    out.push_back({"talk_twitch_during_right", "talk_twitch", s});
+  }
   for (int i = 0; i < 6; ++i) {
     RandomScenarioOptions o;
     o.duration_s = 20.0;

@@ -22,8 +22,8 @@ struct SuiteVideo {
 // The fixed suite (deterministic): an amplitude x frequency sweep (1-6% IOD x 2-12 Hz, one mouth and one
 // eyelid episode per video on opposite sides), episode durations from 0.3 to 5 s, co-contractions (eye
 // and mouth of one side together), tonic spasms (1.2-5 s), co-contractions with the brow-lift sign,
-// talking (3-8 s of syllables) without twitches and with a one-sided mouth twitch episode 1.5 s before
-// or after it, and videos without twitches (blinks, smiles, head motion, noise, lighting drift). 640x480 at 30 fps,
+// talking (3-8 s of syllables) without twitches and with a one-sided mouth twitch episode 1.5 s before,
+// 1.5 s after or during it, and videos without twitches (blinks, smiles, head motion, noise, lighting drift). 640x480 at 30 fps,
 // face scale 2.0 (IOD ~86 px).
 std::vector<SuiteVideo> accuracy_suite();
 
