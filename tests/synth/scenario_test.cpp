@@ -1,6 +1,7 @@
 // scenario_test.cpp: waveforms, presets (determinism, spacing), validation and JSON round trips of
-// synth/scenario.
+// synth/scenario; talking; the accuracy suite's talking videos and their score.
 #include "synth/scenario.hpp"
+#include "synth/accuracy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -395,6 +396,53 @@ TEST(Talk, ValidationAndJsonRoundTrip) {
   auto ob = truth_from_json(old);
   ASSERT_TRUE(ob.ok()) << ob.error().message;
   EXPECT_TRUE(ob->talks.empty());
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// The accuracy suite's talking videos: >= 4 without twitches, 3-8 s of talking at different rates and
+// seeds, some with stronger head motion; every video valid. A mouth episode found in one counts as a
+// false episode, of talking and of the videos without twitches.
+TEST(AccuracySuite, TalkingVideosAndTheirScore) {
+  const auto suite = accuracy_suite();
+  int talk = 0, with_head = 0;
+  std::vector<double> rates;
+  for (const auto& v : suite) {
+    ASSERT_TRUE(validate(v.scenario).ok()) << v.name << ": " << validate(v.scenario).error().message;
+    if (v.group != "talk") continue;
+    ++talk;
+    ASSERT_EQ(v.scenario.talks.size(), 1u) << v.name;
+    EXPECT_TRUE(v.scenario.twitches.empty()) << v.name;
+    EXPECT_GE(v.scenario.talks[0].duration_s, 3.0) << v.name;
+    EXPECT_LE(v.scenario.talks[0].duration_s, 8.0) << v.name;
+    rates.push_back(v.scenario.talks[0].rate_hz);
+    with_head += v.scenario.head_motion.translate_px > 2.0;
+  }
+  EXPECT_GE(talk, 4);
+  EXPECT_GE(with_head, 1);
+  std::sort(rates.begin(), rates.end());
+  EXPECT_GT(rates.back() - rates.front(), 1.0);
+
+  const auto it = std::find_if(suite.begin(), suite.end(), [](const SuiteVideo& v) { return v.group == "talk"; });
+  VideoResult r;
+  r.video = &*it;
+  r.truth = make_truth(it->scenario, 86.0);
+  r.duration_s = 30.0;
+  Episode e;
+  e.start_s = 3.0;
+  e.end_s = 3.2;
+  e.region = Region::Mouth;
+  e.side = Laterality::Left;
+  r.found = {e};
+  const AccuracyReport rep = score_suite({r});
+  EXPECT_EQ(rep.talk_false_episodes, 1);
+  EXPECT_EQ(rep.no_twitch_false_episodes, 1);
+  EXPECT_NEAR(rep.talk_minutes, 0.5, 1e-9);
+  EXPECT_NE(format_accuracy_report(rep, 1).find("of which talking (mouth opening, corners moving)         2.00"),
+            std::string::npos)
+      << format_accuracy_report(rep, 1);
 }
 
 }  // namespace ft
