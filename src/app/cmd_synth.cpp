@@ -1,8 +1,8 @@
 // cmd_synth.cpp: `facetwitch synth`: renders a ground-truth video (video.mp4 + truth.json) from one
-// face photo with known twitches, blinks, smiles, droop, head motion, noise and lighting drift.
+// face photo with known twitches, blinks, smiles, talking, droop, head motion, noise and lighting drift.
 //
 // A preset (demo, random, none) gives the starting scenario; the options override parts of it.
-// --twitch, --blink and --smile, when given, REPLACE the preset's events of that kind; preset
+// --twitch, --blink, --smile and --talk, when given, REPLACE the preset's events of that kind; preset
 // events that no longer fit a shorter --duration are dropped. Every value is checked
 // (synth/scenario.hpp validate()) before anything is written; bad values exit with code 2.
 #include <algorithm>
@@ -50,6 +50,7 @@ struct SynthCli {
   std::vector<std::string> twitches;
   std::vector<double> blinks;
   std::vector<double> smiles;
+  std::vector<std::string> talks;
   std::string droop;
   std::string protocol_steps;  // --preset protocol: the step file (default: the standard protocol)
   // Which options were given (CLI11 options, set at registration).
@@ -76,10 +77,10 @@ std::optional<double> parse_number(const std::string& s) {
   return v;
 }
 
-// "region=mouth,side=left,start=2,dur=1.5,freq=6,amp=0.03"; region, side and start are required.
-Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
-  TwitchEpisodeSpec t;
-  bool has_region = false, has_side = false, has_start = false;
+// "k1=v1,k2=v2" into (key, value) pairs; `option` names the option in the error message.
+Result<std::vector<std::pair<std::string, std::string>>> split_items(const std::string& option,
+                                                                     const std::string& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
   std::size_t pos = 0;
   while (pos <= spec.size()) {
     const std::size_t comma = std::min(spec.find(',', pos), spec.size());
@@ -88,10 +89,21 @@ Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
     if (item.empty())
       continue;
     const auto eq = item.find('=');
-    if (eq == std::string::npos) {
-      return bad("--twitch '" + spec + "': '" + item + "' is not key=value");
-    }
-    const std::string k = item.substr(0, eq), v = item.substr(eq + 1);
+    if (eq == std::string::npos)
+      return bad(option + " '" + spec + "': '" + item + "' is not key=value");
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
+// "region=mouth,side=left,start=2,dur=1.5,freq=6,amp=0.03"; region, side and start are required.
+Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
+  TwitchEpisodeSpec t;
+  bool has_region = false, has_side = false, has_start = false;
+  auto items = split_items("--twitch", spec);
+  if (!items)
+    return items.error();
+  for (const auto& [k, v] : items.value()) {
     if (k == "region") {
       auto r = parse_region(v);
       if (!r)
@@ -136,6 +148,45 @@ Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
   return t;
 }
 
+// "start=3,dur=4,rate=4.5,open=0.06,corner=0.012,imbalance=0.1,seed=7"; start is required.
+Result<TalkSpec> parse_talk(const std::string& spec, std::uint64_t default_seed) {
+  TalkSpec t;
+  t.seed = default_seed;
+  bool has_start = false;
+  auto items = split_items("--talk", spec);
+  if (!items)
+    return items.error();
+  for (const auto& [k, v] : items.value()) {
+    auto n = parse_number(v);
+    if (!n)
+      return bad("--talk '" + spec + "': " + k + "='" + v + "' is not a number");
+    if (k == "start") {
+      t.start_s = *n;
+      has_start = true;
+    } else if (k == "dur" || k == "duration") {
+      t.duration_s = *n;
+    } else if (k == "rate") {
+      t.rate_hz = *n;
+    } else if (k == "open" || k == "opening") {
+      t.opening_iod = *n;
+    } else if (k == "corner") {
+      t.corner_iod = *n;
+    } else if (k == "imbalance") {
+      t.imbalance = *n;
+    } else if (k == "seed") {
+      if (*n < 0 || *n != std::floor(*n) || *n > 9e15)
+        return bad("--talk '" + spec + "': seed must be a whole number >= 0");
+      t.seed = static_cast<std::uint64_t>(*n);
+    } else {
+      return bad("--talk '" + spec + "': unknown key '" + k +
+                 "' (use start, dur, rate, open, corner, imbalance, seed)");
+    }
+  }
+  if (!has_start)
+    return bad("--talk '" + spec + "': start is required, e.g. start=3,dur=4,rate=4.5,open=0.06");
+  return t;
+}
+
 Result<DroopSpec> parse_droop(const std::string& spec) {
   const auto colon = spec.find(':');
   const auto side = parse_side(spec.substr(0, colon));
@@ -151,12 +202,14 @@ bool given(const CLI::Option* o) {
 
 // Drops the preset's events that no longer fit a shortened video.
 int drop_events_past(Scenario& s) {
-  const auto before = s.twitches.size() + s.blinks.size() + s.smiles.size();
+  const auto count = [&s] { return s.twitches.size() + s.blinks.size() + s.smiles.size() + s.talks.size(); };
+  const auto before = count();
   const double end = s.duration_s + 1e-9;
   std::erase_if(s.twitches, [end](const auto& e) { return e.end_s() > end; });
   std::erase_if(s.blinks, [end](const auto& e) { return e.end_s() > end; });
   std::erase_if(s.smiles, [end](const auto& e) { return e.end_s() > end; });
-  return static_cast<int>(before - (s.twitches.size() + s.blinks.size() + s.smiles.size()));
+  std::erase_if(s.talks, [end](const auto& e) { return e.end_s() > end; });
+  return static_cast<int>(before - count());
 }
 
 // --preset protocol: the protocol's steps with a known weak side; the timing goes next to the video.
@@ -262,6 +315,15 @@ Result<Scenario> build_scenario(const SynthCli& o, std::optional<ProtocolTiming>
     for (double m : o.smiles)
       s.smiles.push_back(SmileSpec{m, 1.5, 0.04});
   }
+  if (!o.talks.empty()) {
+    s.talks.clear();
+    for (const auto& spec : o.talks) {
+      auto t = parse_talk(spec, s.seed + s.talks.size());
+      if (!t)
+        return t.error();
+      s.talks.push_back(t.value());
+    }
+  }
   if (!o.droop.empty()) {
     auto d = parse_droop(o.droop);
     if (!d)
@@ -288,6 +350,10 @@ std::string summary_line(const Scenario& s) {
   }
   line += fmt::format(", {} blink{}, {} smile{}", s.blinks.size(), s.blinks.size() == 1 ? "" : "s",
                       s.smiles.size(), s.smiles.size() == 1 ? "" : "s");
+  for (const auto& k : s.talks) {
+    line += fmt::format(", talking {:.2f}-{:.2f} s ({} syllables, {:g} Hz, opening {:.1f}% IOD)", k.start_s,
+                        k.end_s(), k.syllables().size(), k.rate_hz, 100.0 * k.opening_iod);
+  }
   line += s.droop ? fmt::format(", {} corner drooping {:.1f}% IOD", to_string(s.droop->side),
                                 100.0 * s.droop->amplitude_iod)
                   : std::string(", no droop");
@@ -399,6 +465,10 @@ void register_synth(CLI::App& root, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--smile", o->smiles,
                   "a 1.5 s smile starting at this time, s (repeatable; replaces the preset's)")
+      ->allow_extra_args(false);
+  cmd->add_option("--talk", o->talks,
+                  "talking: start=S[,dur=S,rate=HZ,open=IOD,corner=IOD,imbalance=X,seed=N] "
+                  "(syllables at ~rate Hz opening the mouth; repeatable; replaces the preset's)")
       ->allow_extra_args(false);
   cmd->add_option("--droop", o->droop,
                   "SIDE:AMPLITUDE, a static lowered mouth corner, e.g. left:0.03");

@@ -49,12 +49,13 @@ std::string format_summary_table(const SessionSummary& s) {
   if (s.episodes.empty()) {
     out += "  no twitch episodes\n";
   } else {
-    out += fmt::format("  {:>3} {:>8} {:>8} {:>6}  {:<9} {:<6} {:>8} {:>6} {:>10} {:>8}\n", "#", "start_s", "end_s", "dur_s",
-                       "side", "region", "twitches", "Hz", "peak_%IOD", "peak_mm");
+    out += fmt::format("  {:>3} {:>8} {:>8} {:>6}  {:<9} {:<6} {:<12} {:>8} {:>6} {:>10} {:>8}\n", "#", "start_s", "end_s",
+                       "dur_s", "side", "region", "type", "twitches", "Hz", "peak_%IOD", "peak_mm");
     int i = 0;
     for (const auto& e : s.episodes) {
-      out += fmt::format("  {:>3} {:>8.2f} {:>8.2f} {:>6.2f}  {:<9} {:<6} {:>8} {:>6} {:>10.2f} {:>8.2f}\n", ++i, e.start_s,
-                         e.end_s, e.duration_s(), to_string(e.side), to_string(e.region), e.twitch_count,
+      out += fmt::format("  {:>3} {:>8.2f} {:>8.2f} {:>6.2f}  {:<9} {:<6} {:<12} {:>8} {:>6} {:>10.2f} {:>8.2f}\n", ++i,
+                         e.start_s, e.end_s, e.duration_s(), to_string(e.side), to_string(e.region),
+                         episode_type_name(e.region, e.pattern), e.twitch_count,
                          std::isnan(e.frequency_hz) ? std::string("-") : fmt::format("{:.2f}", e.frequency_hz),
                          100.0 * e.peak_amplitude_iod, e.peak_amplitude_mm());
     }

@@ -81,6 +81,10 @@ struct FaceMetrics {
   // Mean distance between each left landmark and its right partner mirrored across the fitted midline
   // (brows, eyes, nose base, lips), IOD. 0 for a perfectly symmetric face.
   double asymmetry_index_iod = kNaN;
+  // Mouth opening: mean distance between the inner upper and inner lower lip (landmarks 61-67, 62-66,
+  // 63-65) in the canonical face, IOD. ~0 with the lips closed; rises as the jaw drops (speech,
+  // chewing, yawning).
+  double mouth_opening_iod = kNaN;
 };
 
 // One sample of a twitch signal (from signal/twitch_analyser), per side and region.

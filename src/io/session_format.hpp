@@ -67,14 +67,31 @@ inline constexpr std::array<const char*, 34> kFramesBaseColumns{
     "face_box_h",
 };
 
-// Every frames.csv column name, in file order (base columns, then the 136 landmark coordinates).
-inline const std::vector<std::string>& frames_columns() {
+// frames.csv columns added in 0.3, written after the landmarks; the reader takes them when present
+// (older files lack them).
+inline constexpr std::array<const char*, 1> kFramesLateColumns{
+    "mouth_opening_iod",
+};
+
+// The frames.csv columns every reader requires, in file order (base columns, then the 136 landmark
+// coordinates).
+inline const std::vector<std::string>& frames_required_columns() {
   static const std::vector<std::string> columns = [] {
     std::vector<std::string> c(kFramesBaseColumns.begin(), kFramesBaseColumns.end());
     for (int i = 0; i < kLandmarkCount; ++i) {
       c.push_back("lm" + std::to_string(i) + "_x");
       c.push_back("lm" + std::to_string(i) + "_y");
     }
+    return c;
+  }();
+  return columns;
+}
+
+// Every frames.csv column name, in file order (the required columns, then the late ones).
+inline const std::vector<std::string>& frames_columns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> c = frames_required_columns();
+    c.insert(c.end(), kFramesLateColumns.begin(), kFramesLateColumns.end());
     return c;
   }();
   return columns;

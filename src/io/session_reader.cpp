@@ -149,6 +149,9 @@ Result<FrameRecord> parse_frame_row(const fs::path& path, const csv::Row& row,
     pt.x = p.pixels();
     pt.y = p.pixels();
   }
+  // Late columns (sf::kFramesLateColumns): present only in newer files.
+  if (columns.size() > sf::frames_required_columns().size())
+    m.mouth_opening_iod = p.number();
   if (!p.status().ok())
     return p.status().error();
   return rec;
@@ -162,10 +165,19 @@ Result<FramesCsvContents> read_frames_csv(const fs::path& path) {
     std::vector<std::size_t> columns;
     csv::TableCallbacks callbacks;
     callbacks.on_header = [&](const csv::Header& header) -> Status {
-      Result<std::vector<std::size_t>> found = resolve_columns(header, sf::frames_columns(), path);
+      Result<std::vector<std::size_t>> found =
+          resolve_columns(header, sf::frames_required_columns(), path);
       if (!found.ok())
         return found.error();
       columns = std::move(found).value();
+      // The late columns, when the file has all of them (older files have none).
+      std::vector<std::size_t> late;
+      for (const char* name : sf::kFramesLateColumns) {
+        if (const std::optional<std::size_t> i = header.find(name))
+          late.push_back(*i);
+      }
+      if (late.size() == sf::kFramesLateColumns.size())
+        columns.insert(columns.end(), late.begin(), late.end());
       return {};
     };
     callbacks.on_row = [&](const csv::Row& row, std::int64_t line) -> Status {

@@ -227,6 +227,7 @@ Status FramesCsvWriter::write(const FrameRecord& record) {
       face_num(p.x, sf::kPxDecimals);
       face_num(p.y, sf::kPxDecimals);
     }
+    face_num(m.mouth_opening_iod, sf::kIodDecimals);
     l.back() = '\n';
     return write_line(out_, path_, l);
   } catch (const std::exception& e) {

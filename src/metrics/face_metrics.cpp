@@ -13,6 +13,13 @@ double dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b
 
 }  // namespace
 
+double mouth_opening(const std::array<cv::Point2f, 68>& c) {
+  double sum = 0.0;
+  for (const auto& [upper, lower] : {std::pair{61, 67}, std::pair{62, 66}, std::pair{63, 65}})
+    sum += dist(c[static_cast<std::size_t>(upper)], c[static_cast<std::size_t>(lower)]);
+  return sum / 3.0;
+}
+
 double mirror_asymmetry_index(const CanonicalFace& face) {
   double sum = 0.0;
   const auto& pairs = asymmetry_pairs();
@@ -42,6 +49,7 @@ void fill_geometry(const Landmarks68& image_px, FaceMetrics& out, CanonicalFace*
   }
   out.mouth_corner_height_diff_iod = out.mouth_corner.left.y - out.mouth_corner.right.y;
   out.asymmetry_index_iod = mirror_asymmetry_index(face);
+  out.mouth_opening_iod = mouth_opening(c);
   const RegionalGeometry g = regional_geometry(c);
   out.commissure_excursion_iod = g.commissure_excursion_iod;
   out.smile_angle_deg = g.smile_angle_deg;

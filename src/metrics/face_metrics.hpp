@@ -18,6 +18,10 @@ namespace ft {
 // `canonical` receives the fitted canonical face when non-null.
 void fill_geometry(const Landmarks68& image_px, FaceMetrics& out, CanonicalFace* canonical = nullptr);
 
+// Mouth opening: mean distance between the inner upper and inner lower lip (61-67, 62-66, 63-65)
+// of 68 points (canonical units: IOD; image pixels: px).
+double mouth_opening(const std::array<cv::Point2f, 68>& points);
+
 // Mean over the asymmetry_pairs() of |left - mirror(right)| in canonical units.
 double mirror_asymmetry_index(const CanonicalFace& face);
 

@@ -1,6 +1,8 @@
 // protocol_scenario.cpp: the protocol laid out as a synthetic scenario with a known answer.
 #include "protocol/protocol_scenario.hpp"
 
+#include <algorithm>
+
 namespace ft {
 
 double protocol_movement_amount(Movement m) {
@@ -43,6 +45,7 @@ ProtocolScenario protocol_scenario(const Protocol& protocol, const ProtocolScena
   const Side strong = weak == Side::Left ? Side::Right : Side::Left;
   std::vector<ExpressionSpec> expressions;
   std::vector<TwitchEpisodeSpec> twitches;
+  std::vector<TalkSpec> talks;
   for (std::size_t i = 0; i < protocol.steps.size(); ++i) {
     const ProtocolStep& step = protocol.steps[i];
     if (i > 0)
@@ -66,6 +69,12 @@ ProtocolScenario protocol_scenario(const Protocol& protocol, const ProtocolScena
       x.amount[weak] = o.synkinesis_closure;
       expressions.push_back(x);
     }
+    if (step.movement == Movement::Speech) {
+      // Counting aloud: syllables at 3 per second; the weak side's corner moves weak_ratio of the other's.
+      const double r = std::clamp(o.weak_ratio, 0.0, 1.0);
+      const double imbalance = (1.0 - r) / (1.0 + r) * (strong == Side::Left ? 1.0 : -1.0);
+      talks.push_back(talk_spec(t + 0.3, d - 0.6, 3.0, 0.05, 0.012, imbalance, o.seed));
+    }
     if (step.movement == Movement::Rest && o.rest_twitch && d >= 6.0) {
       // In the second half of the rest step, after the analyser's 2 s baseline.
       twitches.push_back(twitch_spec(Region::Mouth, strong, t + d / 2.0, 1.5, 5.0, 0.035));
@@ -76,6 +85,7 @@ ProtocolScenario protocol_scenario(const Protocol& protocol, const ProtocolScena
   s.head_motion = HeadMotion{};
   s.expressions = std::move(expressions);
   s.twitches = std::move(twitches);
+  s.talks = std::move(talks);
   out.scenario = std::move(s);
   return out;
 }

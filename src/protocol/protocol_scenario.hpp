@@ -1,7 +1,7 @@
 // protocol_scenario.hpp: a synthetic recording of the screening protocol with a known answer: the
 // face at rest, then each movement of the protocol held for a step, with one side moving only a
 // fraction of the other (a weak side, as after a facial palsy), that side's eye narrowing during the
-// mouth movements (synkinesis), and optionally a twitch episode during the rest step. The timing of the
+// mouth movements (synkinesis), talking in the speech step, and optionally a twitch episode during the rest step. The timing of the
 // steps comes with it, so that `facetwitch analyse VIDEO --protocol TIMING` can be checked against the
 // known per-step asymmetry (tests, `facetwitch synth --preset protocol`).
 // Pure functions; thread-safe.
@@ -27,7 +27,8 @@ struct ProtocolScenarioOptions {
 };
 
 // The strong side's movement for each movement (IOD, or the fraction of the eye aperture for eye closures).
-// Speech and rest: 0 (the generator has no speech movement; the step is recorded with the face still).
+// Rest and speech: 0 (the speech step is talking: synth::TalkSpec, 3 syllables per second, the weak
+// side's corner moving weak_ratio of the strong side's).
 double protocol_movement_amount(Movement m);
 
 struct ProtocolScenario {

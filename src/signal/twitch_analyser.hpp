@@ -14,7 +14,13 @@
 //    clonic or tonic, starts within tens of milliseconds; slow change is drift or expression. Slow and
 //    fast events are never paired with each other;
 //  - a one-sided event starting within 1 s after a voluntary movement or a blink of the same region is
-//    the face settling back to rest: part of that movement, not a twitch.
+//    the face settling back to rest: part of that movement, not a twitch;
+//  - speech: a fast mouth-corner event (one-sided, dragged-along or bilateral) while the mouth opening
+//    (FaceMetrics::mouth_opening_iod) varies by 2% IOD or more from 0.5 s before to 0.3 s after it is
+//    talking, chewing or yawning: voluntary, not a twitch; one movement while syllables keep coming
+//    within 1 s. Except a clearly one-sided event (>= 2.5% IOD, the other corner below 35% of it):
+//    still a twitch. Mouth events are decided 0.3 s after they end (the opening after them must be
+//    known).
 // Classified events are merged into episodes (signal/episode_builder.hpp). Each episode then gets
 // its pattern (clonic / tonic / clonic-tonic from the lengths of its contractions), the
 // co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same
@@ -69,6 +75,13 @@ class TwitchAnalyser {
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
+  // Range of the mouth opening (3-sample running median) over [t0, t1], IOD; NaN with < 5 samples.
+  double jaw_movement_iod(double t0, double t1) const;
+  bool during_speech(double onset_s, double offset_s) const;
+  // A mouth event large enough, with the other corner still enough, to be a twitch during speech.
+  bool one_sided_in_speech(const TwitchEvent& e) const;
+  // Records (or extends) a speech movement.
+  void add_speech(double start, double end);
   StreamDetector& stream(Region r, Side s) { return streams_[static_cast<std::size_t>(static_cast<int>(r) * 2 + static_cast<int>(s))]; }
   const StreamDetector& stream(Region r, Side s) const {
     return streams_[static_cast<std::size_t>(static_cast<int>(r) * 2 + static_cast<int>(s))];
@@ -78,7 +91,7 @@ class TwitchAnalyser {
   // Intervals already classified as involving both sides; a late fragment of one side overlapping one
   // of them belongs to it (a train on one side can break into several events while the other side's
   // stays one).
-  enum class Kind { Bilateral, Voluntary, Blink };
+  enum class Kind { Bilateral, Voluntary, Blink, Speech };
   struct Decided {
     Region region;
     Kind kind;
@@ -97,6 +110,7 @@ class TwitchAnalyser {
   std::vector<Episode> episodes_;
   std::vector<Episode> held_;
   PerSide<std::deque<std::pair<double, double>>> brow_history_;  // (t, brow height) of the last 60 s
+  std::deque<std::pair<double, double>> opening_history_;        // (t, mouth opening) of the last 60 s
   std::vector<Blink> blinks_;
   std::vector<VoluntaryMovement> voluntary_;
   double last_t_ = 0.0;

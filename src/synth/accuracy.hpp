@@ -15,14 +15,15 @@ namespace ft {
 
 struct SuiteVideo {
   std::string name;    // folder name, e.g. "sweep_f06_a03"
-  std::string group;   // "sweep", "duration", "cocontraction", "tonic", "browlift", "none"
+  std::string group;   // "sweep", "duration", "cocontraction", "tonic", "browlift", "talk", "talk_twitch", "none"
   Scenario scenario;
 };
 
 // The fixed suite (deterministic): an amplitude x frequency sweep (1-6% IOD x 2-12 Hz, one mouth and one
 // eyelid episode per video on opposite sides), episode durations from 0.3 to 5 s, co-contractions (eye
-// and mouth of one side together), tonic spasms (1.2-5 s), co-contractions with the brow-lift sign, and
-// videos without twitches (blinks, smiles, head motion, noise, lighting drift). 640x480 at 30 fps,
+// and mouth of one side together), tonic spasms (1.2-5 s), co-contractions with the brow-lift sign,
+// talking (3-8 s of syllables) without twitches and with a one-sided mouth twitch episode 1.5 s before,
+// 1.5 s after or during it, and videos without twitches (blinks, smiles, head motion, noise, lighting drift). 640x480 at 30 fps,
 // face scale 2.0 (IOD ~86 px).
 std::vector<SuiteVideo> accuracy_suite();
 
@@ -51,8 +52,10 @@ struct AccuracyReport {
   double median_frequency_error_hz = kNaN;   // |found - truth|, episodes with >= 3 injected twitches
   double median_amplitude_error = kNaN;      // |found / truth - 1| (relative)
   double median_amplitude_ratio = kNaN;      // found / truth
-  double no_twitch_minutes = 0.0;
+  double no_twitch_minutes = 0.0;  // the "none" and "talk" videos
   int no_twitch_false_episodes = 0;
+  double talk_minutes = 0.0;       // the "talk" videos alone
+  int talk_false_episodes = 0;
   int blinks_truth = 0, blinks_counted = 0, blinks_as_twitch = 0;
   int cocontraction_pairs = 0, cocontraction_both_found = 0;
   // Episode types: matched episodes whose pattern agrees with the truth (tonic: a sustained

@@ -119,6 +119,32 @@ struct LidLine {
   }
 };
 
+// `up` normalised (straight up when it is zero).
+cv::Point2d unit_up(cv::Point2f up) {
+  const double n = std::hypot(up.x, up.y);
+  return n > 0.0 ? cv::Point2d(up.x / n, up.y / n) : cv::Point2d(0.0, -1.0);
+}
+
+// Adds a 1-D backward shift along geo.v_axis (geo.offset of the canvas point minus geo.origin) to
+// backward maps that already hold the similarity's inverse, over the output pixels of `box`.
+template <class Geometry>
+void add_shift_along_axis(const Geometry& geo, const cv::Rect& box, const Affine& a, cv::Mat& map_x,
+                          cv::Mat& map_y) {
+  for (int r = box.y; r < box.y + box.height; ++r) {
+    auto* mx = map_x.ptr<float>(r);
+    auto* my = map_y.ptr<float>(r);
+    for (int c = box.x; c < box.x + box.width; ++c) {
+      const cv::Point2d d(a.a00 * c + a.a01 * r + a.b0 - geo.origin.x,
+                          a.a10 * c + a.a11 * r + a.b1 - geo.origin.y);
+      const double off = geo.offset(d);
+      if (off == 0.0)
+        continue;
+      mx[c] += static_cast<float>(off * geo.v_axis.x);
+      my[c] += static_cast<float>(off * geo.v_axis.y);
+    }
+  }
+}
+
 // One eye's closure, prepared: g(v) - v, the backward shift along `up` at a canvas point.
 struct LidGeometry {
   cv::Point2d origin{0.0, 0.0};
@@ -130,10 +156,6 @@ struct LidGeometry {
   double reach_up = 0.0, reach_down = 0.0;
   double u_min = 0.0, u_max = 0.0;
 
-  static cv::Point2d axis(const LidClosure& lid) {
-    const double n = std::hypot(lid.up.x, lid.up.y);
-    return n > 0.0 ? cv::Point2d(lid.up.x / n, lid.up.y / n) : cv::Point2d(0.0, -1.0);
-  }
   static cv::Point2d centre(const LidClosure& lid) {
     cv::Point2d o(0.0, 0.0);
     for (const auto& p : lid.upper)
@@ -145,8 +167,8 @@ struct LidGeometry {
 
   explicit LidGeometry(const LidClosure& lid)
       : origin(centre(lid)),
-        u_axis(-axis(lid).y, axis(lid).x),
-        v_axis(axis(lid)),
+        u_axis(-unit_up(lid.up).y, unit_up(lid.up).x),
+        v_axis(unit_up(lid.up)),
         upper(lid.upper, origin, u_axis, v_axis),
         lower(lid.lower, origin, u_axis, v_axis),
         du(std::max(0.0f, lid.upper_shift)),
@@ -207,20 +229,88 @@ void add_lid_closure(cv::Size size, const LidClosure& lid, const Affine& a,
       hull.push_back(cv::Point2d(p.x, p.y) - geo.v_axis * geo.reach_down);
     }
   }
-  const cv::Rect box = output_box(hull, motion, size);
-  for (int r = box.y; r < box.y + box.height; ++r) {
-    auto* mx = map_x.ptr<float>(r);
-    auto* my = map_y.ptr<float>(r);
-    for (int c = box.x; c < box.x + box.width; ++c) {
-      const cv::Point2d d(a.a00 * c + a.a01 * r + a.b0 - geo.origin.x,
-                          a.a10 * c + a.a11 * r + a.b1 - geo.origin.y);
-      const double off = geo.offset(d);
-      if (off == 0.0)
-        continue;
-      mx[c] += static_cast<float>(off * geo.v_axis.x);
-      my[c] += static_cast<float>(off * geo.v_axis.y);
-    }
+  add_shift_along_axis(geo, output_box(hull, motion, size), a, map_x, map_y);
+}
+
+// One mouth opening, prepared: the backward shift along `up` at a canvas point (see MouthOpening).
+// In slit coordinates w (height above the slit line at u): the band |w| <= h is stretched to
+// [-h - sl, h + su], the skin above follows the upper lip's rise su with a fade, the skin below moves
+// down rigidly by sl down to the chin and then fades out. su, sl scale with the lid-style profile
+// along the slit (0 at the inner corners). Every piece is monotone in w, so the map cannot fold.
+struct MouthGeometry {
+  cv::Point2d origin{0.0, 0.0};
+  cv::Point2d u_axis{1.0, 0.0};
+  cv::Point2d v_axis{0.0, -1.0};
+  LidLine slit;
+  double h = 1.0, du = 0.0, dl = 0.0, depth = 1.0, reach_up = 0.0, reach_down = 0.0;
+
+  static cv::Point2d centre(const MouthOpening& m) {
+    cv::Point2d o(0.0, 0.0);
+    for (const auto& p : m.slit)
+      o += cv::Point2d(p.x, p.y) * 0.25;
+    return o;
   }
+
+  explicit MouthGeometry(const MouthOpening& m)
+      : origin(centre(m)),
+        u_axis(-unit_up(m.up).y, unit_up(m.up).x),
+        v_axis(unit_up(m.up)),
+        slit(m.slit, origin, u_axis, v_axis),
+        h(std::max(0.5, static_cast<double>(m.half_gap))),
+        du(std::max(0.0f, m.upper_shift)),
+        dl(std::max(0.0f, m.lower_shift)),
+        depth(std::max<double>(m.jaw_depth, h)),
+        reach_up(std::max<double>(m.reach_above, 2.0 * du)),
+        reach_down(std::max<double>(m.reach_below, 2.0 * dl)) {}
+
+  bool active() const { return du > 0.0 || dl > 0.0; }
+  // Extent of the affected area above and below the slit line (output pixels).
+  double extent_above() const { return h + du + reach_up; }
+  double extent_below() const { return depth + dl + reach_down; }
+
+  // `d` is the canvas point minus origin.
+  double offset(cv::Point2d d) const {
+    const double u = d.dot(u_axis);
+    if (u <= slit.u[0] || u >= slit.u[3])
+      return 0.0;
+    const double p = slit.profile(u);
+    const double su = du * p;
+    const double sl = dl * p;
+    if (su + sl <= 0.0)
+      return 0.0;
+    const double w = d.dot(v_axis) - slit.at(u);
+    const double band_top = h + su;
+    const double band_bottom = -h - sl;
+    if (w >= band_top) {
+      const double top = h + reach_up;
+      if (w >= top || top <= band_top)
+        return 0.0;
+      return -su * smoothstep((top - w) / (top - band_top));
+    }
+    if (w > band_bottom)
+      return -h + (w - band_bottom) * (2.0 * h) / (band_top - band_bottom) - w;
+    const double rigid_end = -depth - sl;
+    if (w >= rigid_end)
+      return sl;
+    const double bottom = -depth - reach_down;
+    if (w <= bottom || rigid_end <= bottom)
+      return 0.0;
+    return sl * smoothstep((w - bottom) / (rigid_end - bottom));
+  }
+};
+
+// Adds one mouth opening to backward maps holding the similarity's inverse (like add_lid_closure).
+void add_mouth_opening(cv::Size size, const MouthOpening& mouth, const Affine& a,
+                       const Similarity& motion, cv::Mat& map_x, cv::Mat& map_y) {
+  const MouthGeometry geo(mouth);
+  if (!geo.active())
+    return;
+  std::vector<cv::Point2d> hull;
+  for (const auto& p : mouth.slit) {
+    hull.push_back(cv::Point2d(p.x, p.y) + geo.v_axis * geo.extent_above());
+    hull.push_back(cv::Point2d(p.x, p.y) - geo.v_axis * geo.extent_below());
+  }
+  add_shift_along_axis(geo, output_box(hull, motion, size), a, map_x, map_y);
 }
 
 }  // namespace
@@ -302,6 +392,8 @@ void build_warp_maps(cv::Size size, const LocalWarp& warp, const Similarity& mot
   }
   for (const auto& lid : warp.lids)
     add_lid_closure(size, lid, a, motion, map_x, map_y);
+  for (const auto& mouth : warp.mouths)
+    add_mouth_opening(size, mouth, a, motion, map_x, map_y);
   if (warp.controls.empty())
     return;
 
@@ -359,6 +451,13 @@ void apply_warp(const cv::Mat& src, const cv::Mat& map_x, const cv::Mat& map_y, 
 
 cv::Point2d lid_closure_source(const LidClosure& lid, cv::Point2d p) {
   const LidGeometry geo(lid);
+  if (!geo.active())
+    return p;
+  return p + geo.v_axis * geo.offset(p - geo.origin);
+}
+
+cv::Point2d mouth_opening_source(const MouthOpening& mouth, cv::Point2d p) {
+  const MouthGeometry geo(mouth);
   if (!geo.active())
     return p;
   return p + geo.v_axis * geo.offset(p - geo.origin);

@@ -48,11 +48,27 @@ struct LidClosure {
   float reach_below = 0.0f;  // the same below the lower lid, px
 };
 
+// The mouth opening (see the top of this file). Points are pixels in the undeformed, unmoved image.
+struct MouthOpening {
+  // The slit between the lips: both inner mouth corners and two points between the inner lips, in
+  // any order.
+  std::array<cv::Point2f, 4> slit{};
+  // Unit vector from the lower lip toward the upper lip (toward the nose).
+  cv::Point2f up{0.0f, -1.0f};
+  float half_gap = 1.0f;     // half-height of the band along the slit that is stretched open, px
+  float lower_shift = 0.0f;  // how far the lower lip (and the chin) moves down, px
+  float upper_shift = 0.0f;  // how far the upper lip moves up, px
+  float jaw_depth = 0.0f;    // below the slit the skin moves rigidly down to this depth (the chin), px
+  float reach_below = 0.0f;  // ... then follows with a fade over this distance, px
+  float reach_above = 0.0f;  // the skin this far above the slit follows the upper lip (fading), px
+};
+
 // Everything that moves locally in one frame.
 struct LocalWarp {
   std::vector<WarpControl> controls;
   std::vector<LidClosure> lids;
-  bool empty() const { return controls.empty() && lids.empty(); }
+  std::vector<MouthOpening> mouths;
+  bool empty() const { return controls.empty() && lids.empty() && mouths.empty(); }
 };
 
 // Largest |displacement| / radius that build_warp_maps accepts (beyond it the displacement is
@@ -85,7 +101,7 @@ void build_warp_maps(cv::Size size, const LocalWarp& warp, const Similarity& mot
                      cv::Mat& map_y);
 inline void build_warp_maps(cv::Size size, const std::vector<WarpControl>& controls,
                             const Similarity& motion, cv::Mat& map_x, cv::Mat& map_y) {
-  build_warp_maps(size, LocalWarp{controls, {}}, motion, map_x, map_y);
+  build_warp_maps(size, LocalWarp{controls, {}, {}}, motion, map_x, map_y);
 }
 
 // cv::remap with BORDER_REPLICATE.
@@ -99,6 +115,9 @@ cv::Point2f forward_position(const std::vector<WarpControl>& controls, cv::Point
 // The backward map of one lid closure alone at canvas point p (where the content shown at p comes
 // from). build_warp_maps evaluates exactly this at every pixel centre. For tests.
 cv::Point2d lid_closure_source(const LidClosure& lid, cv::Point2d p);
+
+// The backward map of one mouth opening alone at canvas point p. For tests.
+cv::Point2d mouth_opening_source(const MouthOpening& mouth, cv::Point2d p);
 
 // Smallest Jacobian determinant of the backward map (central differences over the interior). A
 // valid, non-folding warp has it > 0 everywhere.

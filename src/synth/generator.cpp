@@ -41,6 +41,10 @@ constexpr double kUpperLidShare = 0.75;  // eye closure split between the lids
 constexpr double kLidReachAbove = 1.0;   // the skin above the upper lid follows, fading over this
 constexpr double kLidReachBelow = 0.8;   //   (and below the lower lid), times the eye width
 constexpr double kMaxClosureOfAperture = 0.9;  // never close an eye completely: the lids would meet
+constexpr double kUpperLipShare = 0.2;   // talking: the upper lip's part of the mouth opening
+constexpr double kJawReachBelowIod = 0.5;  // below the chin the skin follows the jaw, fading over this
+constexpr double kLipReachAboveShare = 0.8;  // the skin above the upper lip follows over this share
+                                             // of the slit-to-nose-base distance
 
 cv::Point2f mean_of(const Landmarks68& l, const std::array<int, 6>& idx) {
   cv::Point2f m(0.0f, 0.0f);
@@ -307,6 +311,15 @@ LocalWarp FaceAnimator::warp_at(double t) const {
       }
     }
   }
+  double opening = 0.0;  // IOD
+  for (const auto& k : scenario_.talks) {
+    opening += k.opening_iod_at(t);
+    const PerSide<double> c = k.corner_iod_at(t);
+    for (Side sd : kSides) {
+      if (c[sd] != 0.0)
+        move_corner(sd, static_cast<float>(c[sd]) * iod * corner_dir(sd, 0.0));
+    }
+  }
   if (scenario_.droop) {
     move_corner(scenario_.droop->side,
                 static_cast<float>(scenario_.droop->amplitude_iod) * iod * -up_);
@@ -318,6 +331,8 @@ LocalWarp FaceAnimator::warp_at(double t) const {
       continue;
     out.controls.push_back({pt(base_, index), a.d, a.radius});
   }
+  if (opening > 0.0)
+    out.mouths.push_back(mouth_opening(opening * iod_px_));
   for (Side sd : kSides) {
     const double c = std::min(closure[sd], kMaxClosureOfAperture * aperture_[sd]);
     if (c <= 0.0)
@@ -336,6 +351,27 @@ LocalWarp FaceAnimator::warp_at(double t) const {
     out.lids.push_back(lid);
   }
   return out;
+}
+
+MouthOpening FaceAnimator::mouth_opening(double opening_px) const {
+  // The slit: the inner mouth corners (60, 64) and the points midway between the inner lips
+  // (61/67 and 63/65).
+  const auto mid = [&](int a, int b) { return 0.5f * (pt(base_, a) + pt(base_, b)); };
+  MouthOpening m;
+  m.slit = {pt(base_, 60), mid(61, 67), mid(63, 65), pt(base_, 64)};
+  m.up = up_;
+  const float gap =
+      (dist(pt(base_, 61), pt(base_, 67)) + dist(pt(base_, 62), pt(base_, 66)) + dist(pt(base_, 63), pt(base_, 65))) /
+      3.0f;
+  m.half_gap = std::max(1.0f, 0.5f * gap);
+  m.upper_shift = static_cast<float>(kUpperLipShare * opening_px);
+  m.lower_shift = static_cast<float>((1.0 - kUpperLipShare) * opening_px);
+  const cv::Point2f slit_centre = mid(62, 66);
+  m.jaw_depth = std::max(m.half_gap, (slit_centre - pt(base_, 8)).dot(up_));
+  m.reach_below = static_cast<float>(kJawReachBelowIod * iod_px_);
+  m.reach_above = static_cast<float>(
+      std::max<double>(2.0 * m.half_gap, kLipReachAboveShare * (pt(base_, 33) - slit_centre).dot(up_)));
+  return m;
 }
 
 Similarity FaceAnimator::motion_at(double t) const {

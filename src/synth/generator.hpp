@@ -3,7 +3,7 @@
 //
 // The photo is resized and centred on a canvas; dlib's landmarks are found ONCE on that undeformed
 // canvas; every frame is then the canvas warped (face_warp.hpp) so that the scenario's twitches,
-// blinks, smiles and droop move the pixels around the right landmarks, moved by the head motion,
+// blinks, smiles, talking and droop move the pixels around the right landmarks, moved by the head motion,
 // with lighting gain and Gaussian sensor noise, optionally mirrored. Rendering is deterministic
 // given the scenario (and photo).
 //
@@ -60,6 +60,9 @@ class FaceAnimator {
   LocalWarp warp_at(double t) const;
   // Head motion at t (about the face centre).
   Similarity motion_at(double t) const;
+  // The mouth opened by opening_px (talking): the slit between the inner lips stretched open, the
+  // lower lip and chin moving down, the upper lip up (face_warp.hpp).
+  MouthOpening mouth_opening(double opening_px) const;
 
  private:
   Scenario scenario_;

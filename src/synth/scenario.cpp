@@ -185,10 +185,29 @@ Scenario scenario_from(const json& j) {
       s.expressions.push_back(x);
     }
   }
+  if (j.contains("talks")) {
+    for (const auto& e : j.at("talks")) {
+      TalkSpec k;
+      k.start_s = req<double>(e, "start_s");
+      k.duration_s = req<double>(e, "duration_s");
+      k.rate_hz = opt<double>(e, "rate_hz", k.rate_hz);
+      k.opening_iod = opt<double>(e, "opening_iod", k.opening_iod);
+      k.corner_iod = opt<double>(e, "corner_iod", k.corner_iod);
+      k.imbalance = opt<double>(e, "imbalance", k.imbalance);
+      k.seed = opt<std::uint64_t>(e, "seed", k.seed);
+      s.talks.push_back(k);
+    }
+  }
   s.droop = droop_from(j, "droop");
   if (j.contains("head_motion"))
     s.head_motion = head_motion_from(j.at("head_motion"));
   return s;
+}
+
+json talk_json(const TalkSpec& k) {
+  return json{{"start_s", k.start_s},   {"duration_s", k.duration_s}, {"rate_hz", k.rate_hz},
+              {"opening_iod", k.opening_iod}, {"corner_iod", k.corner_iod}, {"imbalance", k.imbalance},
+              {"seed", k.seed}};
 }
 
 // One event of a random scenario while it is being laid out on the time line.
@@ -432,6 +451,60 @@ double ExpressionSpec::envelope(double t) const {
   return std::min(smoothstep((t - start_s) / ramp), smoothstep((end_s() - t) / ramp));
 }
 
+std::vector<TalkSpec::Syllable> TalkSpec::syllables() const {
+  std::vector<Syllable> out;
+  if (!(rate_hz > 0.0) || !(duration_s > 0.0))
+    return out;
+  Draw d(seed ^ 0x74616c6b5f73796cULL);  // "talk_syl"
+  double t = start_s;
+  for (int k = 0; k < 10000; ++k) {
+    const double interval = d.uniform(0.65, 1.35) / rate_hz;
+    Syllable syl;
+    syl.start_s = t;
+    syl.width_s = interval * d.uniform(0.75, 0.95);
+    const bool weak = d.uniform() < 0.125;
+    syl.strength = weak ? d.uniform(0.15, 0.3) : d.uniform(0.45, 1.0);
+    syl.corner = d.uniform(-1.0, 1.0);
+    if (syl.start_s + syl.width_s > end_s() + kEps) {
+      if (out.empty()) {  // keep one syllable, shortened to fit
+        syl.width_s = duration_s;
+        out.push_back(syl);
+      }
+      break;
+    }
+    out.push_back(syl);
+    t += interval;
+  }
+  return out;
+}
+
+double TalkSpec::opening_iod_at(double t) const {
+  if (t <= start_s || t >= end_s())
+    return 0.0;
+  for (const auto& syl : syllables()) {
+    const double x = (t - syl.start_s) / syl.width_s;
+    if (x > 0.0 && x < 1.0)
+      return opening_iod * syl.strength * hann(x);
+  }
+  return 0.0;
+}
+
+PerSide<double> TalkSpec::corner_iod_at(double t) const {
+  PerSide<double> out{0.0, 0.0};
+  if (t <= start_s || t >= end_s())
+    return out;
+  for (const auto& syl : syllables()) {
+    const double x = (t - syl.start_s) / syl.width_s;
+    if (x > 0.0 && x < 1.0) {
+      const double v = corner_iod * syl.corner * hann(x);
+      out.left = v * (1.0 + imbalance);
+      out.right = v * (1.0 - imbalance);
+      break;
+    }
+  }
+  return out;
+}
+
 HeadMotionSample head_motion_at(const HeadMotion& m, double t) {
   HeadMotionSample h;
   if (!m.active() || m.period_s <= 0.0)
@@ -466,6 +539,19 @@ TwitchEpisodeSpec twitch_spec(Region region, Side side, double start_s, double d
   t.frequency_hz = frequency_hz;
   t.amplitude_iod = amplitude_iod;
   return t;
+}
+
+TalkSpec talk_spec(double start_s, double duration_s, double rate_hz, double opening_iod, double corner_iod,
+                   double imbalance, std::uint64_t seed) {
+  TalkSpec k;
+  k.start_s = start_s;
+  k.duration_s = duration_s;
+  k.rate_hz = rate_hz;
+  k.opening_iod = opening_iod;
+  k.corner_iod = corner_iod;
+  k.imbalance = imbalance;
+  k.seed = seed;
+  return k;
 }
 
 Scenario webcam_scenario(double duration_s, std::uint64_t seed, double face_scale) {
@@ -512,6 +598,16 @@ Status validate(const Scenario& s) {
     return bad("lighting period must be positive");
   }
   const double end = s.duration_s + kEps;
+  // An event's start and end inside the video; `what` is "blink 2: " and the like.
+  auto span_error = [&](const std::string& what, double start_s, double end_s) -> std::optional<Status> {
+    if (!(start_s >= 0.0))
+      return bad(what + "start " + num(start_s) + " s is negative");
+    if (end_s > end) {
+      return bad(what + "ends at " + num(end_s) + " s, past the end of the video (" + num(s.duration_s) +
+                 " s)");
+    }
+    return std::nullopt;
+  };
   for (std::size_t i = 0; i < s.twitches.size(); ++i) {
     const auto& e = s.twitches[i];
     const std::string what = "twitch " + std::to_string(i + 1) + ": ";
@@ -552,12 +648,8 @@ Status validate(const Scenario& s) {
     if (!(b.duration_s >= 0.05 && b.duration_s <= 2.0)) {
       return bad(what + "duration " + num(b.duration_s) + " s is outside 0.05-2 s");
     }
-    if (!(b.start_s >= 0.0))
-      return bad(what + "start " + num(b.start_s) + " s is negative");
-    if (b.end_s() > end) {
-      return bad(what + "ends at " + num(b.end_s()) + " s, past the end of the video (" +
-                 num(s.duration_s) + " s)");
-    }
+    if (auto st = span_error(what, b.start_s, b.end_s()))
+      return *st;
   }
   for (std::size_t i = 0; i < s.expressions.size(); ++i) {
     const auto& x = s.expressions[i];
@@ -587,12 +679,33 @@ Status validate(const Scenario& s) {
     }
     if (!(m.duration_s > 0.0))
       return bad(what + "duration must be positive");
-    if (!(m.start_s >= 0.0))
-      return bad(what + "start " + num(m.start_s) + " s is negative");
-    if (m.end_s() > end) {
-      return bad(what + "ends at " + num(m.end_s()) + " s, past the end of the video (" +
-                 num(s.duration_s) + " s)");
+    if (auto st = span_error(what, m.start_s, m.end_s()))
+      return *st;
+  }
+  for (std::size_t i = 0; i < s.talks.size(); ++i) {
+    const auto& k = s.talks[i];
+    const std::string what = "talk " + std::to_string(i + 1) + ": ";
+    if (!(k.rate_hz >= 1.0 && k.rate_hz <= 8.0)) {
+      return bad(what + "syllable rate " + num(k.rate_hz) + " Hz is outside 1-8 Hz");
     }
+    if (k.rate_hz * 1.35 > s.fps / 2.0 + kEps) {
+      return bad(what + "syllable rate " + num(k.rate_hz) + " Hz is too fast for " + num(s.fps) +
+                 " fps (its fastest syllables, 1.35x the rate, must stay below half the frame rate)");
+    }
+    if (!(k.opening_iod > 0.0 && k.opening_iod <= 0.15)) {
+      return bad(what + "mouth opening " + num(k.opening_iod) + " IOD is outside 0-0.15");
+    }
+    if (!(k.corner_iod >= 0.0 && k.corner_iod <= 0.05)) {
+      return bad(what + "corner movement " + num(k.corner_iod) + " IOD is outside 0-0.05");
+    }
+    if (!(k.imbalance >= -0.5 && k.imbalance <= 0.5)) {
+      return bad(what + "left/right imbalance " + num(k.imbalance) + " is outside -0.5..0.5");
+    }
+    if (!(k.duration_s >= 0.3 && k.duration_s <= 600.0)) {
+      return bad(what + "duration " + num(k.duration_s) + " s is outside 0.3-600 s");
+    }
+    if (auto st = span_error(what, k.start_s, k.end_s()))
+      return *st;
   }
   if (s.droop && !(s.droop->amplitude_iod > 0.0 && s.droop->amplitude_iod <= 0.1)) {
     return bad("droop amplitude " + num(s.droop->amplitude_iod) + " IOD is outside 0-0.1");
@@ -682,6 +795,10 @@ GroundTruth make_truth(const Scenario& s, double iod_px) {
     t.blinks.push_back({b.start_s, b.end_s(), b.closure});
   for (const auto& m : s.smiles)
     t.smiles.push_back({m.start_s, m.end_s(), m.amplitude_iod});
+  for (const auto& k : s.talks) {
+    t.talks.push_back({k.start_s, k.end_s(), k.rate_hz, k.opening_iod, k.corner_iod, k.imbalance,
+                       static_cast<int>(k.syllables().size())});
+  }
   t.droop = s.droop;
   t.head_motion = s.head_motion;
   t.noise_sigma = s.noise_sigma;
@@ -720,6 +837,9 @@ nlohmann::json to_json(const Scenario& s) {
                   {"right", x.amount.right},
                   {"rise_s", x.rise_s}});
   }
+  json tk = json::array();
+  for (const auto& k : s.talks)
+    tk.push_back(talk_json(k));
   return json{{"duration_s", s.duration_s},
               {"fps", s.fps},
               {"width", s.width},
@@ -734,6 +854,7 @@ nlohmann::json to_json(const Scenario& s) {
               {"blinks", bl},
               {"smiles", sm},
               {"expressions", ex},
+              {"talks", tk},
               {"droop", droop_json(s.droop)},
               {"head_motion", head_motion_json(s.head_motion)}};
 }
@@ -758,6 +879,16 @@ nlohmann::json to_json(const GroundTruth& t) {
   for (const auto& m : t.smiles) {
     sm.push_back({{"start_s", m.start_s}, {"end_s", m.end_s}, {"amplitude_iod", m.amplitude_iod}});
   }
+  json tk = json::array();
+  for (const auto& k : t.talks) {
+    tk.push_back({{"start_s", k.start_s},
+                  {"end_s", k.end_s},
+                  {"rate_hz", k.rate_hz},
+                  {"opening_iod", k.opening_iod},
+                  {"corner_iod", k.corner_iod},
+                  {"imbalance", k.imbalance},
+                  {"syllables", k.syllables}});
+  }
   json j{{"video", t.video},
          {"generator_version", t.generator_version},
          {"fps", t.fps},
@@ -771,6 +902,7 @@ nlohmann::json to_json(const GroundTruth& t) {
          {"episodes", eps},
          {"blinks", bl},
          {"smiles", sm},
+         {"talks", tk},
          {"droop", droop_json(t.droop)},
          {"head_motion", head_motion_json(t.head_motion)},
          {"noise_sigma", t.noise_sigma},
@@ -816,6 +948,11 @@ Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
     for (const auto& m : opt<json>(j, "smiles", json::array())) {
       t.smiles.push_back(
           {req<double>(m, "start_s"), req<double>(m, "end_s"), req<double>(m, "amplitude_iod")});
+    }
+    for (const auto& k : opt<json>(j, "talks", json::array())) {
+      t.talks.push_back({req<double>(k, "start_s"), req<double>(k, "end_s"), req<double>(k, "rate_hz"),
+                         req<double>(k, "opening_iod"), opt<double>(k, "corner_iod", 0.0),
+                         opt<double>(k, "imbalance", 0.0), opt<int>(k, "syllables", 0)});
     }
     t.droop = droop_from(j, "droop");
     if (j.contains("head_motion"))

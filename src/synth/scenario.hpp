@@ -106,6 +106,42 @@ struct ExpressionSpec {
   double envelope(double t) const;  // 0..1
 };
 
+// Talking (or chewing): a train of syllables. Each syllable opens the mouth by a raised-cosine pulse
+// (of the opening, the lower lip and the chin below it move down 80 %, the upper lip up 20 %) and moves
+// both mouth corners inward or outward together (rounded vs spread vowels), the person's left corner
+// by (1 + imbalance) and the right by (1 - imbalance) of the syllable's corner movement, as real
+// speech is never exactly symmetric. Syllable k starts where syllable k-1's interval ended; the
+// intervals are 1 / rate_hz times a seeded factor in 0.65-1.35, each pulse lasts 75-95 % of its
+// interval, and its strength is a seeded 45-100 % of opening_iod (about one syllable in eight is
+// weak, 15-30 %). The corner movement of a syllable is a seeded -1..1 times corner_iod (positive:
+// outward). Syllables that would end after start_s + duration_s are left out (at least one is kept).
+struct TalkSpec {
+  double start_s = 0.0;
+  double duration_s = 4.0;
+  double rate_hz = 4.5;        // mean syllable rate
+  double opening_iod = 0.06;   // jaw / lower-lip opening of a full-strength syllable, IOD
+  double corner_iod = 0.012;   // mouth-corner movement of a full-strength syllable, IOD
+  double imbalance = 0.1;      // left corner x (1 + imbalance), right x (1 - imbalance); -0.5..0.5
+  std::uint64_t seed = 1;      // the irregular timing and strengths
+
+  struct Syllable {
+    double start_s = 0.0;
+    double width_s = 0.0;
+    double strength = 0.0;  // 0..1 of opening_iod
+    double corner = 0.0;    // -1..1 of corner_iod, positive outward
+  };
+  std::vector<Syllable> syllables() const;  // deterministic given the fields
+  double end_s() const { return start_s + duration_s; }
+  double opening_iod_at(double t) const;  // lower-lip drop plus upper-lip rise at t, IOD
+  // Outward movement of each corner at t, IOD (negative: inward). Both at once (one pass over the
+  // syllables).
+  PerSide<double> corner_iod_at(double t) const;
+};
+
+// Talking in one line.
+TalkSpec talk_spec(double start_s, double duration_s, double rate_hz, double opening_iod, double corner_iod,
+                   double imbalance, std::uint64_t seed);
+
 // A static asymmetry: one mouth corner lowered by amplitude_iod for the whole video.
 struct DroopSpec {
   Side side = Side::Left;
@@ -150,6 +186,7 @@ struct Scenario {
   std::vector<BlinkSpec> blinks;
   std::vector<SmileSpec> smiles;
   std::vector<ExpressionSpec> expressions;
+  std::vector<TalkSpec> talks;
   std::optional<DroopSpec> droop;
   HeadMotion head_motion;
 
@@ -228,6 +265,16 @@ struct TruthSmile {
   double amplitude_iod = 0.0;
 };
 
+struct TruthTalk {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  double rate_hz = 0.0;
+  double opening_iod = 0.0;
+  double corner_iod = 0.0;
+  double imbalance = 0.0;
+  int syllables = 0;
+};
+
 struct GroundTruth {
   std::string video = "video.mp4";                 // relative to the truth file's folder
   int generator_version = kSynthGeneratorVersion;  // 0 when the file has none
@@ -242,6 +289,7 @@ struct GroundTruth {
   std::vector<TruthEpisode> episodes;  // sorted by start
   std::vector<TruthBlink> blinks;
   std::vector<TruthSmile> smiles;
+  std::vector<TruthTalk> talks;
   std::optional<DroopSpec> droop;
   HeadMotion head_motion;
   double noise_sigma = 0.0;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -328,6 +329,50 @@ TEST(AnalyseE2E, TonicSpasmCoContractionAndBrowLiftAreNamed) {
   EXPECT_NEAR(json["counts"]["mouth"]["left"]["time_in_spasm_pct"].get<double>(), 100.0 * 2.5 / 16.0, 3.0);
   EXPECT_EQ(json["counts"]["mouth"]["left"]["episodes_by_pattern"]["tonic"].get<int>(), 1);
   EXPECT_EQ(json["counts"]["eye"]["right"]["brow_lift_episodes"].get<int>(), 1);
+  // The table on the terminal names each episode's type in its own column.
+  EXPECT_NE(a.cmd.out.find(" type "), std::string::npos) << a.cmd.out;
+  for (const Episode& e : a.summary.episodes) {
+    const std::string row_part = fmt::format("{:<9} {:<6} {:<12} {:>8}", to_string(e.side), to_string(e.region),
+                                             episode_type_name(e.region, e.pattern), e.twitch_count);
+    EXPECT_NE(a.cmd.out.find(row_part), std::string::npos) << row_part << "\n" << a.cmd.out;
+  }
+}
+
+// Talking (syllables opening the mouth and moving both corners) is voluntary, not twitching; a
+// one-sided mouth twitch episode 1.5 s after it is still found on its side.
+TEST(AnalyseE2E, TalkingIsNotATwitchAndATwitchAfterItIsFound) {
+  Scenario s = base_scenario(13.0, 606);
+  s.head_motion.translate_px = 3.0;
+  s.talks = {talk_spec(2.5, 6.0, 4.5, 0.07, 0.02, 0.2, 606)};
+  s.twitches = {twitch_spec(Region::Mouth, Side::Left, 10.0, 1.0, 5.0, 0.04)};
+  std::string why;
+  auto dir = testing::ensure_video("e2e_talk", s, &why);
+  if (!dir) GTEST_SKIP() << why;
+  const Analysed a = analyse(*dir, "e2e_talk");
+  auto truth = read_truth(*dir / "truth.json");
+  ASSERT_TRUE(truth.ok());
+  ASSERT_EQ(truth->talks.size(), 1u);
+  const Evaluation ev = evaluate_episodes(truth.value(), a.summary.episodes);
+  const std::string table = format_evaluation(truth.value(), a.summary.episodes, ev);
+  EXPECT_EQ(ev.detected(), 1) << table;
+  EXPECT_EQ(ev.sides_correct(), 1) << table;
+  EXPECT_TRUE(ev.false_found.empty()) << table;
+  // The talking is seen: the mouth opening varies by several % IOD while talking and the corners
+  // move enough to start events (so it is the classification, not a quiet signal, that keeps it out).
+  auto frames = read_frames_csv(a.out / "frames.csv");
+  ASSERT_TRUE(frames.ok());
+  double lo = 1e9, hi = -1e9;
+  int corner_active = 0;
+  for (const auto& row : frames->rows) {
+    const double t = row.metrics.t;
+    if (t < 2.5 || t > 8.5) continue;
+    lo = std::min(lo, row.metrics.mouth_opening_iod);
+    hi = std::max(hi, row.metrics.mouth_opening_iod);
+    corner_active += row.signals.mouth.left.active || row.signals.mouth.right.active;
+  }
+  EXPECT_GT(hi - lo, 0.03);
+  EXPECT_GT(corner_active, 5);
+  EXPECT_GE(a.summary.voluntary_movements.size(), 1u);
 }
 
 }  // namespace ft

@@ -139,3 +139,26 @@ TEST(Cli, SummaryHasTheDocumentedFields) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// `synth --talk`: bad talking specs are refused with exit code 2 and a message naming the problem,
+// before anything is written.
+TEST(Cli, SynthTalkSpecsAreChecked) {
+  const auto out = testing::fresh_dir("cli_synth_talk");
+  struct Bad {
+    const char* spec;
+    const char* says;
+  };
+  for (const Bad& b : {Bad{"rate=4", "start is required"}, Bad{"start=1,lips=2", "unknown key 'lips'"},
+                       Bad{"start=1,rate=fast", "rate='fast' is not a number"},
+                       Bad{"start=1,rate=12", "syllable rate 12 Hz is outside 1-8 Hz"},
+                       Bad{"start=18,dur=5", "talk 1: ends at 23 s, past the end of the video"}}) {
+    const auto r = testing::run_facetwitch({"synth", "--out", (out / "v").string(), "--preset", "none", "--talk", b.spec});
+    EXPECT_EQ(r.exit_code, 2) << b.spec << "\n" << r.err;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << b.spec << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "v" / "truth.json")) << b.spec;
+  }
+}
+
+}  // namespace ft

@@ -91,7 +91,7 @@ std::string expected_frames_header() {
       "asymmetry_index_iod,face_box_x,face_box_y,face_box_w,face_box_h";
   for (int i = 0; i < 68; ++i)
     h += fmt::format(",lm{}_x,lm{}_y", i, i);
-  return h;
+  return h + ",mouth_opening_iod";
 }
 
 // A frame with a face; left and right values differ everywhere so a swap would show.
@@ -110,6 +110,7 @@ FrameRecord face_record(int i) {
   m.mouth_corner.right = {-0.52f, -0.97f};
   m.mouth_corner_height_diff_iod = 0.02;
   m.asymmetry_index_iod = 0.0312;
+  m.mouth_opening_iod = 0.1234 + 0.001 * i;
   m.face_box_px = cv::Rect2f(100.5f, 80.25f, 240.0f, 260.75f);
   for (int k = 0; k < 68; ++k) {
     m.landmarks_px[k] = {100.0f + k * 3.17f + i, 50.0f + k * 1.93f - i};
@@ -195,6 +196,7 @@ void expect_same_face(const FrameRecord& got, const FrameRecord& want) {
   }
   EXPECT_NEAR(g.mouth_corner_height_diff_iod, w.mouth_corner_height_diff_iod, kIod);
   EXPECT_NEAR(g.asymmetry_index_iod, w.asymmetry_index_iod, kIod);
+  EXPECT_NEAR(g.mouth_opening_iod, w.mouth_opening_iod, kIod);
   EXPECT_NEAR(g.face_box_px.x, w.face_box_px.x, 0.005);
   EXPECT_NEAR(g.face_box_px.y, w.face_box_px.y, 0.005);
   EXPECT_NEAR(g.face_box_px.width, w.face_box_px.width, 0.005);
@@ -212,6 +214,32 @@ TEST_F(SessionIoTest, FramesHeaderIsTheDocumentedOne) {
   const fs::path p = dir_ / "frames.csv";
   ASSERT_TRUE(write_frames(p, {}).ok());
   EXPECT_EQ(read_text(p), expected_frames_header() + "\n");
+}
+
+// Files written before mouth_opening_iod existed (0.2) still read, the opening as NaN; a file with
+// the column reads it.
+TEST_F(SessionIoTest, FramesWithoutTheMouthOpeningColumnStillRead) {
+  const fs::path p = dir_ / "frames.csv";
+  ASSERT_TRUE(write_frames(p, {face_record(4), face_record(5)}).ok());
+  std::string text = read_text(p);
+  auto with = read_frames_csv(p);
+  ASSERT_TRUE(with.ok()) << with.error().message;
+  EXPECT_NEAR(with->rows[1].metrics.mouth_opening_iod, 0.1284, 1e-5);
+  // Drop the last column of every line.
+  std::string old;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) old += line.substr(0, line.rfind(',')) + "\n";
+  ASSERT_EQ(old.find("mouth_opening"), std::string::npos);
+  {
+    std::ofstream f(p, std::ios::binary | std::ios::trunc);
+    f << old;
+  }
+  auto got = read_frames_csv(p);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->rows.size(), 2u);
+  EXPECT_TRUE(std::isnan(got->rows[0].metrics.mouth_opening_iod));
+  EXPECT_NEAR(got->rows[1].metrics.asymmetry_index_iod, 0.0312, 1e-5);
+  EXPECT_FLOAT_EQ(got->rows[1].metrics.landmarks_px[67].y, with->rows[1].metrics.landmarks_px[67].y);
 }
 
 TEST_F(SessionIoTest, FramesRoundTrip) {

@@ -185,6 +185,22 @@ TEST(RegionalAsymmetry, MirroredInputSwapsSidesAndKeepsValues) {
   EXPECT_LT(h.diff, 0.0);
   EXPECT_EQ(h.weaker, Side::Left);
   EXPECT_EQ(compare_sides(AsymmetryMeasure::SmileAngle, a.smile_angle_deg.left, a.smile_angle_deg.right).weaker, Side::Left);
+  // The mouth opening (inner lips 7 px apart, IOD ~100 px) is the same in the mirrored face.
+  EXPECT_NEAR(a.mouth_opening_iod, 7.0 / a.iod_px, 0.005);
+  EXPECT_NEAR(a.mouth_opening_iod, b.mouth_opening_iod, 1e-5);
+}
+
+TEST(MouthOpening, MeanGapBetweenTheInnerLips) {
+  std::array<cv::Point2f, 68> c{};
+  c[61] = {-0.1f, -1.0f};
+  c[67] = {-0.1f, -1.08f};
+  c[62] = {0.0f, -1.0f};
+  c[66] = {0.0f, -1.10f};
+  c[63] = {0.1f, -1.0f};
+  c[65] = {0.12f, -1.06f};  // a little sideways: the distance, not the vertical gap
+  EXPECT_NEAR(mouth_opening(c), (0.08 + 0.10 + std::hypot(0.02, 0.06)) / 3.0, 1e-6);
+  for (int i : {65, 66, 67}) c[static_cast<std::size_t>(i)].y -= 0.05f;  // the jaw drops
+  EXPECT_NEAR(mouth_opening(c), (0.13 + 0.15 + std::hypot(0.02, 0.11)) / 3.0, 1e-6);
 }
 
 }  // namespace ft

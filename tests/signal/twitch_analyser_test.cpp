@@ -39,8 +39,23 @@ struct Motion {
   std::function<double(double)> eye_right = [](double) { return 0.0; };
   std::function<double(double)> brow_left = [](double) { return 0.0; };  // rise of the brow
   std::function<double(double)> brow_right = [](double) { return 0.0; };
+  std::function<double(double)> mouth_opening = [](double) { return 0.0; };  // jaw drop
   std::function<bool(double)> face = [](double) { return true; };
 };
+
+// Speech-like syllables from `start` for `duration` s: irregular intervals (0.16-0.30 s, ~4.5 Hz),
+// each a Hann pulse over 85% of its interval with a strength of 0.5-1 times `amp`. Deterministic.
+double syllables(double t, double start, double duration, double amp) {
+  static const double kIntervals[] = {0.22, 0.17, 0.29, 0.20, 0.25, 0.16, 0.27, 0.21, 0.19, 0.30, 0.18, 0.24};
+  static const double kStrength[] = {0.9, 0.6, 1.0, 0.5, 0.8, 0.7, 1.0, 0.55, 0.85, 0.65, 0.95, 0.75};
+  double s = start;
+  for (int k = 0; s < start + duration; ++k) {
+    const double iv = kIntervals[k % 12], w = 0.85 * iv;
+    if (t >= s && t <= s + w) return amp * kStrength[k % 12] * 0.5 * (1 - std::cos(2 * M_PI * (t - s) / w));
+    s += iv;
+  }
+  return 0.0;
+}
 
 // A sustained contraction from `start` to `end`: 0.05 s rise, 0.15 s relaxation (as the generator).
 double tonic(double t, double start, double end, double amp) {
@@ -52,6 +67,8 @@ double tonic(double t, double start, double end, double amp) {
 TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1) {
   std::mt19937 rng(seed);
   std::mt19937 brow_rng(seed + 1000);
+  std::mt19937 opening_rng(seed + 2000);
+  std::normal_distribution<double> opening_noise(0.0, kNoise);  // its own: `n` caches a second draw
   std::normal_distribution<double> n(0.0, kNoise);
   TwitchAnalyser a;
   const int frames = static_cast<int>(duration * kFps);
@@ -71,6 +88,7 @@ TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1) {
     fm.eye_aperture_iod.right = 0.11 - m.eye_right(t) + n(rng);
     fm.brow_height_iod.left = 0.32 + m.brow_left(t) + n(brow_rng);  // own generator: the other
     fm.brow_height_iod.right = 0.32 + m.brow_right(t) + n(brow_rng);  // signals' noise is unchanged
+    fm.mouth_opening_iod = 0.15 + m.mouth_opening(t) + opening_noise(opening_rng);
     a.push(fm);
   }
   a.finish();
@@ -265,6 +283,61 @@ TEST(TwitchAnalyser, BrowRisingWhileTheEyeClosesIsTheBrowLiftSign) {
     const Episode& e = a.episodes()[0];
     EXPECT_EQ(e.brow_lift, lift);
     EXPECT_NEAR(e.brow_change_iod, lift ? 0.02 : 0.0, 0.006);
+  }
+}
+
+
+// Talking: both corners move with each syllable (fast rises, roughly symmetric) while the mouth opens
+// and closes. Without the mouth opening the same corner movement is a train of bilateral twitches.
+TEST(TwitchAnalyser, CornersMovingWithTheMouthOpeningAreSpeechNotTwitches) {
+  Motion m;
+  m.mouth_left = [](double t) { return syllables(t, 3.0, 5.0, 0.025); };
+  m.mouth_right = [](double t) { return 0.75 * syllables(t, 3.0, 5.0, 0.025); };
+  const TwitchAnalyser without = run(m, 11.0);
+  EXPECT_FALSE(without.episodes().empty()) << "the corner movement alone must look like twitches";
+  m.mouth_opening = [](double t) { return syllables(t, 3.0, 5.0, 0.06); };
+  const TwitchAnalyser a = run(m, 11.0);
+  std::string found;
+  for (const auto& e : a.episodes()) found += std::string(to_string(e.side)) + " at " + std::to_string(e.start_s) + "\n";
+  EXPECT_TRUE(a.episodes().empty()) << found;
+  ASSERT_EQ(a.voluntary_movements().size(), 1u);
+  EXPECT_NEAR(a.voluntary_movements()[0].start_s, 3.0, 0.3);
+  EXPECT_NEAR(a.voluntary_movements()[0].end_s, 8.0, 0.4);
+}
+
+// Only one corner moving with the syllables (a strongly unbalanced speaker): still speech.
+TEST(TwitchAnalyser, OneCornerMovingWithSpeechIsSpeech) {
+  Motion m;
+  m.mouth_left = [](double t) { return syllables(t, 3.0, 4.0, 0.02); };
+  m.mouth_opening = [](double t) { return syllables(t, 3.0, 4.0, 0.06); };
+  const TwitchAnalyser a = run(m, 10.0);
+  EXPECT_TRUE(a.episodes().empty()) << a.episodes().size() << " episodes";
+}
+
+// A one-sided twitch train while talking (the corners hardly move with the speech): still a twitch
+// on its side. And one 1.5 s after talking: found as without talking.
+TEST(TwitchAnalyser, AOneSidedTwitchDuringOrAfterSpeechIsStillATwitch) {
+  {
+    Motion m;
+    m.mouth_left = [](double t) { return pulse_train(t, 5.0, 6, 6, 0.045) + syllables(t, 3.0, 5.0, 0.005); };
+    m.mouth_right = [](double t) { return syllables(t, 3.0, 5.0, 0.005); };
+    m.mouth_opening = [](double t) { return syllables(t, 3.0, 5.0, 0.06); };
+    const TwitchAnalyser a = run(m, 11.0);
+    ASSERT_EQ(a.episodes().size(), 1u);
+    EXPECT_EQ(a.episodes()[0].side, Laterality::Left);
+    EXPECT_NEAR(a.episodes()[0].start_s, 5.0, 0.1);
+  }
+  {
+    Motion m;
+    auto speech_l = [](double t) { return syllables(t, 2.0, 4.0, 0.025); };
+    m.mouth_left = speech_l;
+    m.mouth_right = [speech_l](double t) { return 0.8 * speech_l(t) + pulse_train(t, 7.5, 5, 5, 0.04); };
+    m.mouth_opening = [](double t) { return syllables(t, 2.0, 4.0, 0.06); };
+    const TwitchAnalyser a = run(m, 11.0);
+    ASSERT_EQ(a.episodes().size(), 1u);
+    EXPECT_EQ(a.episodes()[0].side, Laterality::Right);
+    EXPECT_NEAR(a.episodes()[0].start_s, 7.5, 0.1);
+    EXPECT_EQ(a.voluntary_movements().size(), 1u);
   }
 }
 

@@ -215,7 +215,7 @@ TEST(LidClosureWarp, LidsLandExactlyAndCornersStay) {
       }
       // The maps hold exactly this function at pixel centres, and never fold.
       cv::Mat mx, my;
-      build_warp_maps({200, 200}, LocalWarp{{}, {lid}}, Similarity{}, mx, my);
+      build_warp_maps({200, 200}, LocalWarp{{}, {lid}, {}}, Similarity{}, mx, my);
       for (int r = 80; r <= 120; r += 3) {
         for (int c = 80; c <= 120; c += 3) {
           const cv::Point2d s =
@@ -246,7 +246,7 @@ TEST(LidClosureWarp, ClosesTheGapOfAnImage) {
   lid.reach_above = 20.0f;
   lid.reach_below = 16.0f;
   cv::Mat mx, my, out;
-  build_warp_maps(img.size(), LocalWarp{{}, {lid}}, Similarity{}, mx, my);
+  build_warp_maps(img.size(), LocalWarp{{}, {lid}, {}}, Similarity{}, mx, my);
   apply_warp(img, mx, my, out, cv::INTER_LINEAR);
   int dark = 0;
   for (int r = 80; r < 120; ++r)
@@ -258,7 +258,7 @@ TEST(LidClosureWarp, MovesWithTheHead) {
   const LidClosure lid = test_eye(6.0f);
   const Similarity motion{{100.0, 100.0}, {4.0, -3.0}, 5.0, 1.03};
   cv::Mat mx, my;
-  build_warp_maps({200, 200}, LocalWarp{{}, {lid}}, motion, mx, my);
+  build_warp_maps({200, 200}, LocalWarp{{}, {lid}, {}}, motion, mx, my);
   // Each output pixel shows the closed eye at S^-1 of its position.
   for (int r = 85; r <= 115; r += 5) {
     for (int c = 85; c <= 115; c += 5) {
@@ -268,6 +268,80 @@ TEST(LidClosureWarp, MovesWithTheHead) {
       EXPECT_NEAR(my.at<float>(r, c), s.y, 1e-3);
     }
   }
+}
+
+
+MouthOpening test_mouth(float open, cv::Point2f up = {0.0f, -1.0f}) {
+  // A mouth 60 px wide between its inner corners, a 4 px slit, centred on (100, 100); the chin 40 px
+  // below.
+  const cv::Point2f u(-up.y, up.x);
+  const cv::Point2f o(100.0f, 100.0f);
+  auto at = [&](float x, float y) { return o + x * u + y * up; };
+  MouthOpening m;
+  m.slit = {at(-30, 0), at(-10, 0), at(10, 0), at(30, 0)};
+  m.up = up;
+  m.half_gap = 2.0f;
+  m.upper_shift = 0.2f * open;
+  m.lower_shift = 0.8f * open;
+  m.jaw_depth = 40.0f;
+  m.reach_below = 30.0f;
+  m.reach_above = 20.0f;
+  return m;
+}
+
+TEST(MouthOpeningWarp, LipsAndChinMoveByTheirShiftsCornersStayNoFold) {
+  for (const cv::Point2f up : {cv::Point2f(0.0f, -1.0f), cv::Point2f(0.2588f, -0.9659f)}) {
+    for (const float open : {1.0f, 5.0f, 12.0f}) {
+      const MouthOpening m = test_mouth(open, up);
+      const cv::Point2d o(100.0, 100.0), v(up.x, up.y), u(-up.y, up.x);
+      // The upper band edge rises by upper_shift, the lower band edge and the chin drop by
+      // lower_shift (between the two middle slit points, where the profile is 1).
+      for (double x : {-10.0, 0.0, 10.0}) {
+        const cv::Point2d top = o + u * x + v * m.half_gap, bottom = o + u * x - v * m.half_gap;
+        const cv::Point2d chin = o + u * x - v * 35.0;
+        EXPECT_NEAR(cv::norm(mouth_opening_source(m, top + v * m.upper_shift) - top), 0.0, 1e-3);
+        EXPECT_NEAR(cv::norm(mouth_opening_source(m, bottom - v * m.lower_shift) - bottom), 0.0, 1e-3);
+        EXPECT_NEAR(cv::norm(mouth_opening_source(m, chin - v * m.lower_shift) - chin), 0.0, 1e-3);
+      }
+      for (const auto& corner : {m.slit[0], m.slit[3]}) {
+        const cv::Point2d c(corner.x, corner.y);
+        EXPECT_NEAR(cv::norm(mouth_opening_source(m, c) - c), 0.0, 1e-6);
+      }
+      // Strictly increasing along the vertical through the middle: no fold.
+      double prev = -1e9;
+      for (double t = -90.0; t <= 40.0; t += 0.05) {
+        const double s = (mouth_opening_source(m, o + v * t) - o).dot(v);
+        EXPECT_GT(s, prev) << "open " << open << " at " << t;
+        prev = s;
+      }
+      // Combined with the corners moving outward (Gaussians), the maps never fold.
+      LocalWarp w;
+      w.mouths = {m};
+      const cv::Point2f lc = m.slit[0] - 4.0f * cv::Point2f(-up.y, up.x);
+      const cv::Point2f rc = m.slit[3] + 4.0f * cv::Point2f(-up.y, up.x);
+      w.controls = {{lc, -2.0f * cv::Point2f(-up.y, up.x), 10.0f}, {rc, 2.0f * cv::Point2f(-up.y, up.x), 10.0f}};
+      cv::Mat mx, my;
+      build_warp_maps({200, 200}, w, Similarity{{100.0, 100.0}, {3.0, 1.0}, 2.0, 1.01}, mx, my);
+      EXPECT_GT(min_jacobian_determinant(mx, my), 0.0) << "open " << open;
+    }
+  }
+}
+
+TEST(MouthOpeningWarp, OpensTheSlitOfAnImage) {
+  // A dark 4 px slit between bright lips: opening by 10 px leaves a dark band of about 14 px.
+  cv::Mat img(200, 200, CV_8UC1, cv::Scalar(200));
+  cv::rectangle(img, cv::Point(60, 98), cv::Point(140, 101), cv::Scalar(20), cv::FILLED);  // rows 98..101
+  MouthOpening m = test_mouth(10.0f);
+  cv::Mat mx, my, out;
+  LocalWarp w;
+  w.mouths = {m};
+  build_warp_maps(img.size(), w, Similarity{}, mx, my);
+  apply_warp(img, mx, my, out, cv::INTER_LINEAR);
+  int dark = 0;
+  for (int r = 60; r < 140; ++r) dark += out.at<unsigned char>(r, 100) < 110 ? 1 : 0;
+  EXPECT_NEAR(dark, 4 + 10, 2);
+  EXPECT_EQ(out.at<unsigned char>(100, 20), 200);  // beyond the mouth corners nothing moves
+  EXPECT_EQ(mx.at<float>(100, 20), 20.0f);
 }
 
 }  // namespace

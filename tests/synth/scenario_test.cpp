@@ -1,6 +1,7 @@
 // scenario_test.cpp: waveforms, presets (determinism, spacing), validation and JSON round trips of
-// synth/scenario.
+// synth/scenario; talking; the accuracy suite's talking videos and their score.
 #include "synth/scenario.hpp"
+#include "synth/accuracy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -300,4 +301,148 @@ TEST(Parse, SidesAndRegions) {
 }
 
 }  // namespace
+
+TEST(Talk, SyllablesAreIrregularSpeechLikeAndDeterministic) {
+  const TalkSpec k = talk_spec(2.0, 6.0, 4.5, 0.06, 0.015, 0.2, 77);
+  const auto syl = k.syllables();
+  // ~4.5 per second, inside the talk, in order, not overlapping, with varied intervals and strengths.
+  EXPECT_GE(static_cast<double>(syl.size()), 0.75 * 4.5 * 6.0);
+  EXPECT_LE(static_cast<double>(syl.size()), 1.3 * 4.5 * 6.0);
+  double min_iv = 1e9, max_iv = 0.0, min_s = 1e9, max_s = 0.0;
+  for (std::size_t i = 0; i < syl.size(); ++i) {
+    EXPECT_GE(syl[i].start_s, k.start_s - 1e-9);
+    EXPECT_LE(syl[i].start_s + syl[i].width_s, k.end_s() + 1e-9);
+    EXPECT_GE(syl[i].corner, -1.0);
+    EXPECT_LE(syl[i].corner, 1.0);
+    min_s = std::min(min_s, syl[i].strength);
+    max_s = std::max(max_s, syl[i].strength);
+    if (i == 0) continue;
+    const double iv = syl[i].start_s - syl[i - 1].start_s;
+    EXPECT_GE(iv, syl[i - 1].width_s);
+    min_iv = std::min(min_iv, iv);
+    max_iv = std::max(max_iv, iv);
+  }
+  EXPECT_GT(max_iv - min_iv, 0.05);
+  EXPECT_GT(max_s - min_s, 0.2);
+  // Same fields, same syllables; another seed, other timing.
+  const auto again = k.syllables();
+  ASSERT_EQ(again.size(), syl.size());
+  EXPECT_EQ(again.back().start_s, syl.back().start_s);
+  TalkSpec other = k;
+  other.seed = 78;
+  EXPECT_NE(other.syllables()[1].start_s, syl[1].start_s);
+  // The opening follows the syllables: up to opening_iod, 0 outside the talk; the corners move
+  // together, the left by (1 + imbalance), the right by (1 - imbalance).
+  double peak = 0.0;
+  for (double t = 0.0; t < 10.0; t += 0.005) {
+    const double o = k.opening_iod_at(t);
+    EXPECT_GE(o, 0.0);
+    EXPECT_LE(o, k.opening_iod + 1e-12);
+    if (t < k.start_s || t > k.end_s()) {
+      EXPECT_EQ(o, 0.0);
+    }
+    peak = std::max(peak, o);
+    const PerSide<double> c = k.corner_iod_at(t);
+    if (std::abs(c.right) > 1e-6) {
+      EXPECT_NEAR(c.left / c.right, 1.2 / 0.8, 1e-9);
+    }
+  }
+  EXPECT_GT(peak, 0.6 * k.opening_iod);
+}
+
+TEST(Talk, ValidationAndJsonRoundTrip) {
+  Scenario s = webcam_scenario(10.0, 5, 2.0);
+  s.talks = {talk_spec(2.0, 5.0, 4.5, 0.06, 0.015, -0.2, 9)};
+  ASSERT_TRUE(validate(s).ok()) << validate(s).error().message;
+  auto back = scenario_from_json(nlohmann::json::parse(to_json(s).dump()));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(to_json(*back).dump(), to_json(s).dump());
+  ASSERT_EQ(back->talks.size(), 1u);
+  EXPECT_EQ(back->talks[0].seed, 9u);
+  EXPECT_EQ(back->talks[0].imbalance, -0.2);
+  const GroundTruth t = make_truth(s, 80.0);
+  const nlohmann::json j = to_json(t);
+  ASSERT_EQ(j["talks"].size(), 1u);
+  EXPECT_EQ(j["talks"][0]["end_s"], 7.0);
+  EXPECT_EQ(j["talks"][0]["syllables"], static_cast<int>(s.talks[0].syllables().size()));
+  auto tb = truth_from_json(nlohmann::json::parse(j.dump()));
+  ASSERT_TRUE(tb.ok()) << tb.error().message;
+  EXPECT_EQ(to_json(*tb).dump(), j.dump());
+
+  auto expect_bad = [&](const Scenario& bad, const std::string& words) {
+    const Status st = validate(bad);
+    ASSERT_FALSE(st.ok()) << words;
+    EXPECT_EQ(st.error().kind, ErrorKind::BadArguments);
+    EXPECT_NE(st.error().message.find(words), std::string::npos) << st.error().message;
+  };
+  Scenario b = s;
+  b.talks[0].duration_s = 9.0;
+  expect_bad(b, "talk 1: ends at 11 s, past the end");
+  b = s;
+  b.talks[0].rate_hz = 12.0;
+  expect_bad(b, "syllable rate 12 Hz is outside 1-8 Hz");
+  b = s;
+  b.fps = 10.0;
+  expect_bad(b, "too fast for 10 fps");
+  b = s;
+  b.talks[0].opening_iod = 0.0;
+  expect_bad(b, "mouth opening 0 IOD");
+  b = s;
+  b.talks[0].imbalance = 0.7;
+  expect_bad(b, "imbalance 0.7");
+  // Older truth files have no "talks".
+  nlohmann::json old = j;
+  old.erase("talks");
+  auto ob = truth_from_json(old);
+  ASSERT_TRUE(ob.ok()) << ob.error().message;
+  EXPECT_TRUE(ob->talks.empty());
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// The accuracy suite's talking videos: >= 4 without twitches, 3-8 s of talking at different rates and
+// seeds, some with stronger head motion; every video valid. A mouth episode found in one counts as a
+// false episode, of talking and of the videos without twitches.
+TEST(AccuracySuite, TalkingVideosAndTheirScore) {
+  const auto suite = accuracy_suite();
+  int talk = 0, with_head = 0;
+  std::vector<double> rates;
+  for (const auto& v : suite) {
+    ASSERT_TRUE(validate(v.scenario).ok()) << v.name << ": " << validate(v.scenario).error().message;
+    if (v.group != "talk") continue;
+    ++talk;
+    ASSERT_EQ(v.scenario.talks.size(), 1u) << v.name;
+    EXPECT_TRUE(v.scenario.twitches.empty()) << v.name;
+    EXPECT_GE(v.scenario.talks[0].duration_s, 3.0) << v.name;
+    EXPECT_LE(v.scenario.talks[0].duration_s, 8.0) << v.name;
+    rates.push_back(v.scenario.talks[0].rate_hz);
+    with_head += v.scenario.head_motion.translate_px > 2.0;
+  }
+  EXPECT_GE(talk, 4);
+  EXPECT_GE(with_head, 1);
+  std::sort(rates.begin(), rates.end());
+  EXPECT_GT(rates.back() - rates.front(), 1.0);
+
+  const auto it = std::find_if(suite.begin(), suite.end(), [](const SuiteVideo& v) { return v.group == "talk"; });
+  VideoResult r;
+  r.video = &*it;
+  r.truth = make_truth(it->scenario, 86.0);
+  r.duration_s = 30.0;
+  Episode e;
+  e.start_s = 3.0;
+  e.end_s = 3.2;
+  e.region = Region::Mouth;
+  e.side = Laterality::Left;
+  r.found = {e};
+  const AccuracyReport rep = score_suite({r});
+  EXPECT_EQ(rep.talk_false_episodes, 1);
+  EXPECT_EQ(rep.no_twitch_false_episodes, 1);
+  EXPECT_NEAR(rep.talk_minutes, 0.5, 1e-9);
+  EXPECT_NE(format_accuracy_report(rep, 1).find("of which talking (mouth opening, corners moving)         2.00"),
+            std::string::npos)
+      << format_accuracy_report(rep, 1);
+}
+
 }  // namespace ft
