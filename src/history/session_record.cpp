@@ -22,18 +22,6 @@ constexpr const char* kEpisodesCsv = "episodes.csv";
 constexpr std::array<Laterality, 3> kLateralities{Laterality::Left, Laterality::Right,
                                                   Laterality::Bilateral};
 
-// summary.json's optional `patient_id` (written by newer versions); "" when absent or unreadable.
-std::string read_patient_id(const fs::path& summary) {
-  std::ifstream in(summary, std::ios::binary);
-  const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (j.is_object()) {
-    const auto it = j.find("patient_id");
-    if (it != j.end() && it->is_string())
-      return it->get<std::string>();
-  }
-  return {};
-}
-
 double median(std::vector<double> v) {
   if (v.empty())
     return kNaN;
@@ -213,7 +201,7 @@ Result<SessionRecord> read_session_folder(const fs::path& folder) {
   r.folder = (ec ? fs::absolute(folder) : abs).lexically_normal().string();
   while (r.folder.size() > 1 && r.folder.back() == '/')
     r.folder.pop_back();
-  r.patient_id = read_patient_id(summary_path);
+  r.patient_id = s.patient_id;
   r.created_utc = s.created_utc;
   r.source = s.source;
   r.video = s.video;

@@ -236,13 +236,8 @@ void write_minute(const fs::path& dir, const std::string& created, int twitches,
   e.end_s = 8.0;
   e.twitch_count = twitches;
   s.episodes = {e};
+  s.patient_id = patient;
   ASSERT_TRUE(write_summary_json(dir / "summary.json", s).ok());
-  if (!patient.empty()) {
-    std::ifstream in(dir / "summary.json");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text.insert(text.find('{') + 1, "\n  \"patient_id\": \"" + patient + "\",");
-    std::ofstream(dir / "summary.json") << text;
-  }
 }
 
 TEST(HistoryCli, TrendPrintsATableAndASparkline) {

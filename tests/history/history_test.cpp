@@ -58,12 +58,12 @@ fs::path write_session(const fs::path& dir, const std::string& created, double d
   return dir;
 }
 
-// Adds a patient_id to a written summary.json (the field newer versions write).
+// Sets the patient_id of a written summary.json.
 void set_patient(const fs::path& dir, const std::string& patient) {
-  std::ifstream in(dir / "summary.json");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  text.insert(text.find('{') + 1, "\n  \"patient_id\": \"" + patient + "\",");
-  std::ofstream(dir / "summary.json") << text;
+  auto s = read_summary_json(dir / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  s->patient_id = patient;
+  ASSERT_TRUE(write_summary_json(dir / "summary.json", *s).ok());
 }
 
 std::unique_ptr<HistoryDb> open_ok(const fs::path& file, int target = history::kSchemaVersion) {

@@ -2,6 +2,7 @@
 // timing with a known weak side and synkinesis, analysed by the real `facetwitch analyse --protocol`,
 // and scored per step (protocol.json). A symmetric recording is the control: no weak side, no flags.
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,7 @@ using testing::run_facetwitch;
 struct Scored {
   json protocol;  // protocol.json
   std::string out;
+  fs::path session;
 };
 
 // Generates the protocol recording for `o`, analyses it with --protocol and reads protocol.json.
@@ -48,6 +50,7 @@ std::optional<Scored> run_protocol(const std::string& name, const ProtocolScenar
   Scored s;
   s.protocol = json::parse(in);
   s.out = r.out;
+  s.session = session;
   EXPECT_TRUE(fs::exists(session / "protocol_timing.json"));
   return s;
 }
@@ -105,6 +108,18 @@ TEST(ProtocolEndToEnd, WeakRightSideAndRightEyeSynkinesisAreFoundStepByStep) {
   EXPECT_TRUE(rest.at(0).contains("verdict"));
   // The terminal table says it too.
   EXPECT_NE(s->out.find("SYNKINESIS right eye narrowing"), std::string::npos) << s->out;
+
+  // The report reads the real protocol.json: every step, the flags, the patient.
+  const auto rep = run_facetwitch({"report", s->session.string(), "--patient", "P-0042"});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  std::ifstream rj(s->session / "report.json");
+  const json report = json::parse(rj);
+  ASSERT_TRUE(report.at("protocol").is_object());
+  EXPECT_EQ(report.at("protocol").at("steps").size(), 8u);
+  std::ifstream rh(s->session / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(rh)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("right eye narrowing"), std::string::npos);
+  EXPECT_NE(html.find("Open-mouth smile"), std::string::npos);
 }
 
 // The control: the same protocol with both sides moving alike gives no synkinesis flag, no episode,
