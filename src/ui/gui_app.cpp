@@ -230,7 +230,8 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   SourceController::Config cfg;
   cfg.model_cli = opts_.model;
   cfg.analyser.twitch = settings_.twitch;
-  cfg.analyser.baseline_s = opts_.baseline_s;
+  // --baseline-s wins over the saved setting for this run (and is not saved).
+  cfg.analyser.baseline_s = opts_.baseline_s > 0.0 ? opts_.baseline_s : settings_.baseline_s;
   cfg.analyser.patient_id = opts_.patient;
   sources_ = std::make_unique<SourceController>(cfg);
   history_panel_ = std::make_unique<HistoryPanel>(history::resolve_history_path(opts_.history_file),
@@ -1528,7 +1529,7 @@ void App::draw_asymmetry_tab() {
                        a->baseline_requested_s, a->rest_start_s, a->rest_end_s,
                        static_cast<long long>(a->rest_frames));
   } else {
-    ImGui::TextWrapped("No personal baseline (--baseline-s): every measurable frame outside detected "
+    ImGui::TextWrapped("No personal baseline (Settings tab, or --baseline-s): every measurable frame outside detected "
                        "events (%lld frames).",
                        static_cast<long long>(a->rest_frames));
   }
@@ -1941,6 +1942,24 @@ void App::draw_settings_tab() {
   ImGui::TextDisabled(
       "Replay: re-applied to the whole recording. Live: the twitch analysis restarts (counters "
       "start again); during a recording, when it stops.");
+  ImGui::PopTextWrapPos();
+
+  heading("Personal baseline");
+  float baseline = static_cast<float>(sources_->baseline_s());
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::SliderFloat("first seconds at rest", &baseline, 0.0f, 60.0f, baseline < 2.0f ? "none" : "%.0f s")) {
+    const double b = baseline < 2.0f ? 0.0 : std::round(baseline);
+    sources_->set_baseline_s(b);
+    if (opts_.baseline_s <= 0.0) {  // a --baseline-s given on the command line is not saved
+      settings_.baseline_s = b;
+      settings_dirty_ = true;
+    }
+  }
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  ImGui::TextDisabled(
+      "Hold a neutral face for these first seconds of a recording (or of a file): the resting asymmetry and "
+      "the smallest detectable twitch come from them (Asymmetry tab, summary.json). Applies to the next "
+      "camera or file opened; 'none': every measurable frame outside detected events.");
   ImGui::PopTextWrapPos();
 
   heading("Display");

@@ -128,6 +128,7 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
     r.number("min_amplitude_iod", s.twitch.min_amplitude_iod, 0.002, 0.2);
     r.number("eye_min_amplitude_iod", s.twitch.eye_min_amplitude_iod, 0.002, 0.2);
     r.number("merge_gap_s", s.twitch.merge_gap_s, 0.05, 10.0);
+    r.number("baseline_s", s.baseline_s, 0.0, 600.0);
     r.boolean("mouth_enabled", s.twitch.mouth_enabled);
     r.boolean("eye_enabled", s.twitch.eye_enabled);
   });
@@ -172,7 +173,8 @@ Status save_settings(const std::filesystem::path& path, const UiSettings& s) {
                       {"eye_min_amplitude_iod", s.twitch.eye_min_amplitude_iod},
                       {"merge_gap_s", s.twitch.merge_gap_s},
                       {"mouth_enabled", s.twitch.mouth_enabled},
-                      {"eye_enabled", s.twitch.eye_enabled}};
+                      {"eye_enabled", s.twitch.eye_enabled},
+                      {"baseline_s", s.baseline_s}};
   j["display"] = {{"mirror_live", s.mirror_live},     {"mirror_replay", s.mirror_replay},
                   {"plot_window_s", s.plot_window_s}, {"show_landmarks", s.show_landmarks},
                   {"show_midline", s.show_midline},   {"show_motion", s.show_motion},

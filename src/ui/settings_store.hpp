@@ -22,6 +22,9 @@ struct UiSettings {
   // Sensitivity: only the user-facing fields of TwitchSettings are persisted (threshold_k, the two
   // minimum amplitudes, merge_gap_s, mouth_enabled, eye_enabled); the others keep their defaults.
   TwitchSettings twitch;
+  // Personal baseline (AnalyserOptions::baseline_s): the first baseline_s seconds of measurable frames
+  // of each source opened afterwards give the resting asymmetry and the noise floor; 0: none.
+  double baseline_s = 0.0;  // 0, or 2..600
   bool mirror_live = true;      // show a camera as a mirror (selfie view)
   bool mirror_replay = false;   // show a recorded video as recorded
   double plot_window_s = 20.0;  // 10..30

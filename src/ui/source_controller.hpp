@@ -99,6 +99,9 @@ class SourceController {
   void stop_recording();
 
   void set_settings(const TwitchSettings& twitch);
+  // The personal baseline (AnalyserOptions::baseline_s) of the sources opened from now on.
+  void set_baseline_s(double seconds) { config_.analyser.baseline_s = seconds; }
+  double baseline_s() const { return config_.analyser.baseline_s; }
   const TwitchSettings& settings() const { return config_.analyser.twitch; }
 
  private:

@@ -260,6 +260,28 @@ TEST(Gui, CameraLostMidStreamIsShownAndTheRecordingClosedAsPartial) {
 
 // The Asymmetry tab shows the same regional table and detectability as `analyse` writes for the same
 // video and personal baseline (the counters file holds what the tab shows).
+// The personal baseline set in the Settings tab (saved in settings.json) applies to the files opened
+// afterwards, as --baseline-s does.
+TEST(Gui, SavedPersonalBaselineAppliesToTheFileOpened) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir)
+    GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_baseline_run");
+  std::filesystem::create_directories(out / "config" / "facetwitch");
+  std::ofstream(out / "config" / "facetwitch" / "settings.json")
+      << R"({"version": 1, "sensitivity": {"baseline_s": 3}})";
+  const auto json = out / "counters.json";
+  const auto r = run_gui({"--source", (*dir / "video.mp4").string(), "--run-for", "0.5", "--replay-speed", "max",
+                          "--size", "1280x800", "--counters-json", json.string()},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  EXPECT_EQ(c["asymmetry"]["rest_basis"], "baseline");
+  EXPECT_EQ(c["asymmetry"]["baseline_requested_s"], 3.0);
+}
+
 TEST(Gui, AsymmetryTabShowsWhatAnalyseWrites) {
   std::string why;
   auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);

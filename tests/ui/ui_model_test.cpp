@@ -43,6 +43,7 @@ TEST(SettingsStore, RoundTripAndDefaults) {
   s.twitch.eye_enabled = false;
   s.mirror_live = false;
   s.plot_window_s = 25;
+  s.baseline_s = 5;
   s.recordings_dir = "/tmp/x";
   add_recent_file(s, "/a/b.mp4");
   add_recent_file(s, "/a/c.mp4");
@@ -57,6 +58,7 @@ TEST(SettingsStore, RoundTripAndDefaults) {
   EXPECT_FALSE(back.settings.twitch.eye_enabled);
   EXPECT_FALSE(back.settings.mirror_live);
   EXPECT_EQ(back.settings.plot_window_s, 25);
+  EXPECT_EQ(back.settings.baseline_s, 5);
   EXPECT_EQ(back.settings.recordings_dir, "/tmp/x");
   EXPECT_EQ(back.settings.recent_files, s.recent_files);
   for (int i = 0; i < 20; ++i)
