@@ -158,7 +158,8 @@ struct Blink {
   double peak_closure_iod = 0.0;
 };
 
-// A voluntary movement: both mouth corners moving together, slowly (smile, speech). Not a twitch.
+// A voluntary movement: both mouth corners moving together, slowly (smile, speech), or both eyes closing
+// slowly together but too far apart for a blink (a deliberate eye closure). Not a twitch.
 struct VoluntaryMovement {
   double start_s = 0.0;
   double end_s = 0.0;

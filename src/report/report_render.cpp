@@ -336,7 +336,7 @@ void twitch_section(std::ostringstream& o, const Report& r) {
     << (r.session.episodes.size() == 1 ? " episode" : " episodes") << " in total; " << s.blinks.size()
     << (s.blinks.size() == 1 ? " blink" : " blinks") << " and " << s.voluntary_movements.size() << " voluntary movement"
     << (s.voluntary_movements.size() == 1 ? "" : "s")
-    << " (smile, speech) were recognised and are not counted as twitches.</p></section>\n";
+    << " (smile, speech, deliberate eye closure) were recognised and are not counted as twitches.</p></section>\n";
 }
 
 void asymmetry_section(std::ostringstream& o, const Report& r) {

@@ -476,7 +476,11 @@ void App::toggle_record() {
   auto dir = new_recording_dir();
   if (!dir)
     return;
-  if (Status st = sources_->start_recording(*dir); !st) {
+  // The identifier typed in the Protocol tab goes with every recording (checked when it was typed).
+  std::optional<std::string> patient;
+  if (!protocol_->patient_id().empty() && validate_patient_id(protocol_->patient_id()))
+    patient = protocol_->patient_id();
+  if (Status st = sources_->start_recording(*dir, patient); !st) {
     sources_->set_error("cannot record: " + st.error().message);
     return;
   }
@@ -1456,7 +1460,8 @@ void App::draw_results_tab() {
   for (const Blink& b : view_.analysis->summary.blinks)
     rows.push_back({b.start_s, b.end_s, "blink (both eyelids)"});
   for (const VoluntaryMovement& v : view_.analysis->summary.voluntary_movements) {
-    rows.push_back({v.start_s, v.end_s, "voluntary (smile, speech)"});
+    rows.push_back({v.start_s, v.end_s,
+                    v.region == Region::Eye ? "voluntary eye closure" : "voluntary (smile, speech)"});
   }
   std::sort(rows.begin(), rows.end(),
             [](const Other& a, const Other& b) { return a.start < b.start; });

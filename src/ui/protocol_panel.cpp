@@ -228,9 +228,11 @@ void ProtocolPanel::draw_tab(const Fonts& fonts, bool live) {
                      "sample, each prompted with a countdown. The picture is checked before and during each "
                      "step; a poor take can be re-done.");
   ImGui::Spacing();
-  ImGui::TextUnformatted("Patient / session identifier");
+  ImGui::TextUnformatted("Patient / session identifier (saved with every recording)");
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##patient", "e.g. P-0042 (optional)", &patient_);
+  if (Status st = validate_patient_id(patient_); !st)
+    ImGui::TextColored(to_vec4(colour::kAlert), "%s", st.error().message.c_str());
   ImGui::TextUnformatted("Step file");
   ImGui::SetNextItemWidth(-fs * 5.0f);
   const bool enter = ImGui::InputText("##steps_file", &step_file_field_, ImGuiInputTextFlags_EnterReturnsTrue);
