@@ -77,7 +77,6 @@ void ProtocolRunner::update(double t, std::int64_t frame_index, bool face_found,
       // window that sees only some frames does not drift step after step.
       phase_ = Phase::Record;
       phase_start_ = phase_start_ + held_s_ + step.prepare_s;
-      take_start_ = phase_start_;
       take_frames_ = 0;
       take_usable_ = 0;
     } else {
@@ -127,8 +126,9 @@ void ProtocolRunner::accept() {
   if (phase_ != Phase::Review && phase_ != Phase::Record)
     return;
   if (phase_ == Phase::Record)  // kept early: the take ends now
-    take_end_ = std::max(take_start_, last_t_);
-  timing_.steps.push_back({protocol_.steps[step_].id, take_start_, take_end_, retakes_});
+    take_end_ = std::max(phase_start_, last_t_);
+  // In Record and Review, phase_start_ is where the take began.
+  timing_.steps.push_back({protocol_.steps[step_].id, phase_start_, take_end_, retakes_});
   next_step(take_end_);
 }
 

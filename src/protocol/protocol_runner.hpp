@@ -73,7 +73,6 @@ class ProtocolRunner {
   std::int64_t take_usable_ = 0;
   std::int64_t take_first_index_ = -1;  // frame indices: the source's frame rate, whatever the window saw
   double take_first_t_ = 0.0;
-  double take_start_ = 0.0;
   double take_end_ = 0.0;
   int retakes_ = 0;
   std::string review_reason_;

@@ -83,6 +83,12 @@ std::vector<double> collect(const std::vector<FrameValues>& fv, F f) {
   return out;
 }
 
+// The median position of a mouth corner over the frames.
+cv::Point2f median_corner(const std::vector<FrameValues>& fv, Side s) {
+  return {static_cast<float>(median(collect(fv, [s](const FrameValues& v) { return static_cast<double>(v.corner[s].x); }))),
+          static_cast<float>(median(collect(fv, [s](const FrameValues& v) { return static_cast<double>(v.corner[s].y); })))};
+}
+
 Rest rest_of(const std::vector<FrameValues>& fv) {
   Rest r;
   if (fv.empty())
@@ -94,9 +100,7 @@ Rest rest_of(const std::vector<FrameValues>& fv) {
     r.excursion[s] = median(collect(fv, [s](const FrameValues& v) { return v.excursion[s]; }));
     r.smile_angle[s] = median(collect(fv, [s](const FrameValues& v) { return v.smile_angle[s]; }));
     r.upper_lip_y[s] = median(collect(fv, [s](const FrameValues& v) { return v.upper_lip_y[s]; }));
-    r.corner[s] = cv::Point2f(
-        static_cast<float>(median(collect(fv, [s](const FrameValues& v) { return static_cast<double>(v.corner[s].x); }))),
-        static_cast<float>(median(collect(fv, [s](const FrameValues& v) { return static_cast<double>(v.corner[s].y); }))));
+    r.corner[s] = median_corner(fv, s);
   }
   return r;
 }
@@ -231,12 +235,8 @@ std::vector<SynkinesisSign> synkinesis_of(Movement mv, const std::vector<FrameVa
     proto.threshold = kOcularSynkinesisPct;
     margin = kOcularSynkinesisMarginPct;
   } else if (is_eye_movement(mv)) {
-    for (Side s : kSides) {
-      const cv::Point2f c(
-          static_cast<float>(median(collect(fv, [s](const FrameValues& v) { return static_cast<double>(v.corner[s].x); }))),
-          static_cast<float>(median(collect(fv, [s](const FrameValues& v) { return static_cast<double>(v.corner[s].y); }))));
-      value[s] = dist(c, rest.corner[s]);
-    }
+    for (Side s : kSides)
+      value[s] = dist(median_corner(fv, s), rest.corner[s]);
     proto.region = Region::Mouth;
     proto.what = "mouth-corner movement";
     proto.unit = "iod";

@@ -148,6 +148,8 @@ class App {
   void open_spec(SourceSpec spec, const std::filesystem::path& record_dir = {});
   void toggle_record();
   std::optional<std::filesystem::path> new_recording_dir();
+  std::optional<std::filesystem::path> start_new_recording(std::optional<std::string> patient_id,
+                                                           const char* announce);
   void toggle_play();
   void step(int frames);
   bool mirror() const;
@@ -251,15 +253,7 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
       notify("Patient identifier: " + st.error().message, colour::kWarn, 8.0);
       return std::nullopt;
     }
-    auto dir = new_recording_dir();
-    if (!dir)
-      return std::nullopt;
-    if (Status st = sources_->start_recording(*dir, patient); !st) {
-      sources_->set_error("cannot record: " + st.error().message);
-      return std::nullopt;
-    }
-    notify("Protocol: recording to " + dir->string(), colour::kRecord, 5.0);
-    return dir;
+    return start_new_recording(patient, "Protocol: recording to ");
   };
   hooks.stop_recording = [this] { sources_->stop_recording(); };
   hooks.notify = [this](const std::string& text, ImU32 col) { notify(text, col, 6.0); };
@@ -473,18 +467,25 @@ void App::toggle_record() {
     notify("Recording stopped: " + view_.live->recording.dir.string(), colour::kOk, 6.0);
     return;
   }
-  auto dir = new_recording_dir();
-  if (!dir)
-    return;
   // The identifier typed in the Protocol tab goes with every recording (checked when it was typed).
   std::optional<std::string> patient;
   if (!protocol_->patient_id().empty() && validate_patient_id(protocol_->patient_id()))
     patient = protocol_->patient_id();
-  if (Status st = sources_->start_recording(*dir, patient); !st) {
+  start_new_recording(patient, "Recording to ");
+}
+
+// Starts recording the live source into a new session folder; errors are shown in the window.
+std::optional<std::filesystem::path> App::start_new_recording(std::optional<std::string> patient_id,
+                                                              const char* announce) {
+  auto dir = new_recording_dir();
+  if (!dir)
+    return std::nullopt;
+  if (Status st = sources_->start_recording(*dir, std::move(patient_id)); !st) {
     sources_->set_error("cannot record: " + st.error().message);
-    return;
+    return std::nullopt;
   }
-  notify("Recording to " + dir->string(), colour::kRecord, 5.0);
+  notify(announce + dir->string(), colour::kRecord, 5.0);
+  return dir;
 }
 
 // A new, empty session folder in the recordings folder, named by the local time.

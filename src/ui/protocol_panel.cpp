@@ -53,24 +53,23 @@ bool ProtocolPanel::active() const {
 void ProtocolPanel::start() {
   if (!protocol_ && !load_steps())
     return;
+  // The epoch now: the recording's frames come with the next one.
+  const std::optional<std::uint64_t> epoch = last_epoch_;
   auto dir = hooks_.start_recording ? hooks_.start_recording() : std::nullopt;
-  if (!dir)
-    return;
-  runner_ = std::make_unique<ProtocolRunner>(*protocol_);
-  dir_ = *dir;
-  epoch_before_ = last_epoch_;
-  stage_ = Stage::WaitingForRecording;
-  result_.reset();
-  message_.clear();
-  cancelled_ = false;
+  if (dir)
+    wait_for_recording(*dir, epoch);
 }
 
 void ProtocolPanel::start_on_recording(const fs::path& dir) {
   if (!protocol_ && !load_steps())
     return;
+  wait_for_recording(dir, std::nullopt);
+}
+
+void ProtocolPanel::wait_for_recording(const fs::path& dir, std::optional<std::uint64_t> epoch_before) {
   runner_ = std::make_unique<ProtocolRunner>(*protocol_);
   dir_ = dir;
-  epoch_before_.reset();
+  epoch_before_ = epoch_before;
   stage_ = Stage::WaitingForRecording;
   result_.reset();
   message_.clear();

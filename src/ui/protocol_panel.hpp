@@ -59,6 +59,8 @@ class ProtocolPanel {
   double tail_until_ = 0.0;
   bool load_steps();
   void start();
+  // A new run that begins once the recording into `dir` delivers frames (of an epoch after epoch_before).
+  void wait_for_recording(const std::filesystem::path& dir, std::optional<std::uint64_t> epoch_before);
   void finish(bool cancelled);
   void score();
 
