@@ -2,6 +2,8 @@
 // face photo with known twitches, blinks, smiles, talking, droop, head motion, noise and lighting drift.
 //
 // A preset (demo, random, none) gives the starting scenario; the options override parts of it.
+// With --base-video the events are drawn into a real video instead (synth/base_video.hpp): only the
+// twitch episodes (--twitch) and --droop apply; the video keeps its own motion, blinks and lighting.
 // --twitch, --blink, --smile and --talk, when given, REPLACE the preset's events of that kind; preset
 // events that no longer fit a shorter --duration are dropped. Every value is checked
 // (synth/scenario.hpp validate()) before anything is written; bad values exit with code 2.
@@ -25,6 +27,7 @@
 #include "io/session.hpp"
 #include "protocol/protocol.hpp"
 #include "protocol/protocol_scenario.hpp"
+#include "synth/base_video.hpp"
 #include "synth/generator.hpp"
 #include "synth/scenario.hpp"
 
@@ -53,7 +56,10 @@ struct SynthCli {
   std::vector<std::string> talks;
   std::string droop;
   std::string protocol_steps;  // --preset protocol: the step file (default: the standard protocol)
+  std::string base_video;      // --base-video: draw the events into this real video
+  bool mirrored_input = false; // --mirrored-input: the base video is a mirror image (selfie)
   // Which options were given (CLI11 options, set at registration).
+  CLI::Option* preset_opt = nullptr;
   CLI::Option* seed_opt = nullptr;
   CLI::Option* duration_opt = nullptr;
   CLI::Option* fps_opt = nullptr;
@@ -112,6 +118,12 @@ Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
       has_region = true;
       continue;
     }
+    if (k == "type") {
+      if (v != "clonic" && v != "tonic")
+        return bad("--twitch '" + spec + "': type must be clonic (a train of twitches) or tonic (one sustained spasm)");
+      t.tonic = v == "tonic";
+      continue;
+    }
     if (k == "side") {
       auto s = parse_side(v);
       if (!s) {
@@ -132,9 +144,11 @@ Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
       target = &t.frequency_hz;
     } else if (k == "amp" || k == "amplitude") {
       target = &t.amplitude_iod;
+    } else if (k == "brow") {
+      target = &t.brow_lift_iod;
     } else {
       return bad("--twitch '" + spec + "': unknown key '" + k +
-                 "' (use region, side, start, dur, freq, amp)");
+                 "' (use region, side, start, dur, freq, amp, type, brow)");
     }
     auto n = parse_number(v);
     if (!n)
@@ -223,6 +237,26 @@ Result<ProtocolScenario> build_protocol_scenario(const SynthCli& o) {
   return protocol_scenario(*protocol, po);
 }
 
+// --twitch (replacing the scenario's episodes when given) and --droop.
+Status apply_twitches_and_droop(const SynthCli& o, Scenario& s) {
+  if (!o.twitches.empty()) {
+    s.twitches.clear();
+    for (const auto& spec : o.twitches) {
+      auto t = parse_twitch(spec);
+      if (!t)
+        return t.error();
+      s.twitches.push_back(t.value());
+    }
+  }
+  if (!o.droop.empty()) {
+    auto d = parse_droop(o.droop);
+    if (!d)
+      return d.error();
+    s.droop = d.value();
+  }
+  return {};
+}
+
 Result<Scenario> build_scenario(const SynthCli& o, std::optional<ProtocolTiming>& timing) {
   int width = 0, height = 0;
   if (!o.size.empty()) {
@@ -296,15 +330,8 @@ Result<Scenario> build_scenario(const SynthCli& o, std::optional<ProtocolTiming>
     s.mirrored = true;
   drop_events_past(s);
 
-  if (!o.twitches.empty()) {
-    s.twitches.clear();
-    for (const auto& spec : o.twitches) {
-      auto t = parse_twitch(spec);
-      if (!t)
-        return t.error();
-      s.twitches.push_back(t.value());
-    }
-  }
+  if (Status st = apply_twitches_and_droop(o, s); !st)
+    return st.error();
   if (!o.blinks.empty()) {
     s.blinks.clear();
     for (double b : o.blinks)
@@ -323,12 +350,6 @@ Result<Scenario> build_scenario(const SynthCli& o, std::optional<ProtocolTiming>
         return t.error();
       s.talks.push_back(t.value());
     }
-  }
-  if (!o.droop.empty()) {
-    auto d = parse_droop(o.droop);
-    if (!d)
-      return d.error();
-    s.droop = d.value();
   }
   if (Status st = validate(s); !st)
     return st.error();
@@ -364,7 +385,92 @@ std::string summary_line(const Scenario& s) {
   return line;
 }
 
+// --base-video: options that change the rendering of a photo do not apply to a real video.
+Status check_base_video_options(const SynthCli& o) {
+  const std::pair<bool, const char*> refused[] = {
+      {given(o.preset_opt), "--preset"},
+      {!o.face.empty(), "--face"},
+      {given(o.fps_opt), "--fps"},
+      {!o.size.empty(), "--size"},
+      {given(o.face_scale_opt), "--face-scale"},
+      {given(o.noise_opt), "--noise"},
+      {given(o.drift_opt), "--lighting-drift"},
+      {given(o.head_opt), "--head-motion"},
+      {o.mirrored, "--mirrored (use --mirrored-input for a selfie video)"},
+      {!o.blinks.empty(), "--blink"},
+      {!o.smiles.empty(), "--smile"},
+      {!o.talks.empty(), "--talk"},
+      {!o.protocol_steps.empty(), "--protocol-steps"},
+  };
+  for (const auto& [bad_option, name] : refused) {
+    if (bad_option) {
+      return bad(std::string(name) +
+                 " does not apply with --base-video: the real video keeps its own size, rate, motion, blinks, speech and "
+                 "lighting; only --twitch, --droop and --duration do");
+    }
+  }
+  if (given(o.duration_opt) && !(o.duration > 0.0))
+    return bad("--duration must be positive");
+  return {};
+}
+
+int run_base_video(const SynthCli& o) {
+  if (Status st = check_base_video_options(o); !st)
+    return report(st.error());
+  Scenario events;  // the events alone, parsed before the long tracking pass
+  if (Status st = apply_twitches_and_droop(o, events); !st)
+    return report(st.error());
+  auto model = load_model(o.model);
+  if (!model)
+    return report(model.error());
+
+  BaseTrackOptions to;
+  to.mirrored_input = o.mirrored_input;
+  ProgressBar track_bar("track");
+  to.progress = [&track_bar](int done, int total) {
+    track_bar.update(std::min(1.0, static_cast<double>(done) / std::max(1, total)), done, 0.0);
+  };
+  auto track = track_base_video(o.base_video, model->model, to);
+  track_bar.done();
+  if (!track)
+    return report(track.error());
+
+  Scenario s = base_video_scenario(track.value(), given(o.duration_opt) ? o.duration : 0.0);
+  s.twitches = events.twitches;
+  s.droop = events.droop;
+  if (Status st = validate_events(s); !st)
+    return report(st.error());
+  if (Status st = check_events_tracked(s, track.value()); !st)
+    return report(st.error());
+  if (Status st = prepare_output_dir(o.out, o.force); !st)
+    return report(st.error());
+
+  ProgressBar bar("synth");
+  auto rep = render_on_base_video(s, track.value(), o.out, [&bar, &s](int done, int total) {
+    bar.update(static_cast<double>(done) / total, done, done / s.fps);
+  });
+  bar.done();
+  if (!rep)
+    return report(rep.error());
+  const BaseTrack& t = track.value();
+  std::fputs(fmt::format("wrote {} ({} frames, {}x{}, {:g} fps) from {} in {:.1f} s\n", rep->video_path.string(),
+                         rep->frames, s.width, s.height, s.fps, t.video.string(), rep->seconds)
+                 .c_str(),
+             stdout);
+  std::fputs(fmt::format("face tracked in {:.1f}% of the frames, median IOD {:.1f} px\n", 100.0 * t.tracked_share(),
+                         t.median_iod_px)
+                 .c_str(),
+             stdout);
+  std::fputs(fmt::format("wrote {}\n", rep->truth_path.string()).c_str(), stdout);
+  std::fputs((summary_line(s) + "\n").c_str(), stdout);
+  return 0;
+}
+
 int run(const SynthCli& o) {
+  if (!o.base_video.empty())
+    return run_base_video(o);
+  if (o.mirrored_input)
+    return report(bad("--mirrored-input goes with --base-video (use --mirrored to make a mirrored video from the photo)"));
   std::optional<ProtocolTiming> timing;
   auto scenario = build_scenario(o, timing);
   if (!scenario)
@@ -435,7 +541,7 @@ void register_synth(CLI::App& root, int& exit_code) {
                   "face photo (default: the cached public-domain astronaut portrait)");
   cmd->add_option("--model", o->model,
                   "dlib 68-point landmark model (default: found automatically)");
-  cmd->add_option("--preset", o->preset,
+  o->preset_opt = cmd->add_option("--preset", o->preset,
                   "starting scenario: demo, random, none (no twitches) or protocol (the screening protocol with a "
                   "weak right side; writes timing.json too)")
       ->capture_default_str();
@@ -457,8 +563,9 @@ void register_synth(CLI::App& root, int& exit_code) {
                 "flip the video horizontally (selfie-style); sides stay the person's");
   cmd->add_option(
          "--twitch", o->twitches,
-         "a twitch episode: region=mouth|eye,side=left|right,start=S[,dur=S,freq=HZ,amp=IOD] "
-         "(repeatable; replaces the preset's)")
+         "a twitch episode: region=mouth|eye,side=left|right,start=S[,dur=S,freq=HZ,amp=IOD,type=clonic|tonic,"
+         "brow=IOD] (tonic: one sustained spasm; brow: the brow-lift sign of an eye episode; repeatable; replaces "
+         "the preset's)")
       ->allow_extra_args(false);
   cmd->add_option("--blink", o->blinks,
                   "a blink starting at this time, s (repeatable; replaces the preset's)")
@@ -474,6 +581,11 @@ void register_synth(CLI::App& root, int& exit_code) {
                   "SIDE:AMPLITUDE, a static lowered mouth corner, e.g. left:0.03");
   cmd->add_option("--protocol-steps", o->protocol_steps,
                   "--preset protocol: the protocol step file (default: assets/protocols/standard.json)");
+  cmd->add_option("--base-video", o->base_video,
+                  "draw the events (--twitch, --droop) into this real video instead of a photo: its faces are tracked, "
+                  "the warps follow them, everything else in the video stays as it is");
+  cmd->add_flag("--mirrored-input", o->mirrored_input,
+                "--base-video: the video is a mirror image (selfie); sides stay the person's");
   cmd->add_flag("--force", o->force, "write into an existing, non-empty folder");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }

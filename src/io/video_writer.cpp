@@ -129,7 +129,11 @@ void close_fd(int& fd) {
 Result<std::unique_ptr<VideoWriter>> VideoWriter::open(const std::filesystem::path& path, int width,
                                                        int height, double fps,
                                                        const VideoWriterOptions& options) {
-  if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
+  if (options.pix_fmt != "yuv420p" && options.pix_fmt != "yuv444p") {
+    return make_error(ErrorKind::BadArguments, "pixel format " + options.pix_fmt + " is not valid: use yuv420p or yuv444p");
+  }
+  const bool subsampled = options.pix_fmt == "yuv420p";
+  if (width <= 0 || height <= 0 || (subsampled && (width % 2 != 0 || height % 2 != 0))) {
     return make_error(
         ErrorKind::BadArguments,
         "video size " + std::to_string(width) + "x" + std::to_string(height) +
@@ -160,7 +164,7 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::open(const std::filesystem::pa
                                    "-c:v",     "libx264",
                                    "-preset",  options.preset,
                                    "-crf",     std::to_string(options.crf),
-                                   "-pix_fmt", "yuv420p"};
+                                   "-pix_fmt", options.pix_fmt};
   if (options.fragmented && is_mp4_like(path)) {
     args.insert(args.end(), {"-movflags", "+frag_keyframe+empty_moov+default_base_moof"});
   }

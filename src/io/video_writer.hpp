@@ -23,6 +23,9 @@ struct VideoWriterOptions {
   std::string preset = "veryfast";  // x264 speed preset
   bool fragmented = true;  // .mp4 only: fragmented MP4 (playable when the writer is killed)
   int gop = 0;             // keyframe interval in frames; 0 = 2 * fps
+  // "yuv420p" (players everywhere; even sizes only) or "yuv444p" (no chroma subsampling; any size,
+  // for odd-sized sources such as 320x239 clips).
+  std::string pix_fmt = "yuv420p";
 };
 
 // One output video being written. Frame size and rate are fixed at open(); every frame must be

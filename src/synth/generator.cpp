@@ -61,11 +61,6 @@ cv::Point2f pt(const Landmarks68& l, int i) {
   return l[static_cast<std::size_t>(i)];
 }
 
-double iod_of(const Landmarks68& l) {
-  return dist(mean_of(l, person_eye_indices(Side::Left)),
-              mean_of(l, person_eye_indices(Side::Right)));
-}
-
 cv::Point2f landmarks_centre(const Landmarks68& l) {
   cv::Point2f m(0.0f, 0.0f);
   for (const auto& p : l)
@@ -186,7 +181,7 @@ Result<FaceCanvas> prepare_face_canvas(const Scenario& s, const std::filesystem:
     for (auto& p : c.landmarks)
       p += cv::Point2f(static_cast<float>(ox), static_cast<float>(oy));
   }
-  c.iod_px = iod_of(c.landmarks);
+  c.iod_px = landmark_iod_px(c.landmarks);
   return c;
 }
 
@@ -462,6 +457,48 @@ void FrameRenderer::render(int frame_index, cv::Mat& out) {
 
 // ---- generation ----
 
+double landmark_iod_px(const Landmarks68& l) {
+  return dist(mean_of(l, person_eye_indices(Side::Left)), mean_of(l, person_eye_indices(Side::Right)));
+}
+
+Status encode_frames(VideoWriter& video, int frames, const std::function<Status(int, cv::Mat&)>& render,
+                     const GenerateProgress& progress) {
+  // Rendering (this thread) and feeding ffmpeg (a writer thread) overlap; ffmpeg encodes in
+  // parallel.
+  FrameQueue queue(4);
+  Status write_status;
+  Status render_status;
+  {
+    std::jthread feeder([&queue, &video, &write_status] {
+      while (auto f = queue.pop()) {
+        if (Status st = video.write(*f); !st) {
+          write_status = st;
+          queue.abort();
+          return;
+        }
+      }
+    });
+    for (int i = 0; i < frames; ++i) {
+      cv::Mat frame;
+      render_status = render(i, frame);
+      if (!render_status) {
+        queue.abort();
+        break;
+      }
+      if (!queue.push(std::move(frame)))
+        break;  // the writer failed
+      if (progress)
+        progress(i + 1, frames);
+    }
+    queue.finish();
+  }  // joins the writer thread
+  if (!render_status || !write_status) {
+    (void)video.close();
+    return !render_status ? render_status : write_status;
+  }
+  return video.close();
+}
+
 Result<GenerateReport> generate_video(const Scenario& scenario, const std::filesystem::path& photo,
                                       const std::filesystem::path& out_dir,
                                       const std::filesystem::path& model_path,
@@ -500,40 +537,17 @@ Result<GenerateReport> generate_video(const Scenario& scenario, const std::files
   auto writer = VideoWriter::open(report.video_path, scenario.width, scenario.height, scenario.fps);
   if (!writer)
     return writer.error();
-  VideoWriter& video = *writer.value();
   FrameRenderer renderer(scenario, std::move(canvas.value()));
   const int n = scenario.frame_count();
-
-  // Rendering (this thread) and feeding ffmpeg (a writer thread) overlap; ffmpeg encodes in
-  // parallel.
-  FrameQueue queue(4);
-  Status write_status;
-  {
-    std::jthread feeder([&queue, &video, &write_status] {
-      while (auto f = queue.pop()) {
-        if (Status st = video.write(*f); !st) {
-          write_status = st;
-          queue.abort();
-          return;
-        }
-      }
-    });
-    for (int i = 0; i < n; ++i) {
-      cv::Mat frame;
-      renderer.render(i, frame);
-      if (!queue.push(std::move(frame)))
-        break;  // the writer failed
-      if (progress)
-        progress(i + 1, n);
-    }
-    queue.finish();
-  }  // joins the writer thread
-  if (!write_status) {
-    (void)video.close();
-    return write_status.error();
-  }
-  if (Status st = video.close(); !st)
-    return st.error();
+  const Status encoded = encode_frames(
+      *writer.value(), n,
+      [&renderer](int i, cv::Mat& frame) {
+        renderer.render(i, frame);
+        return Status{};
+      },
+      progress);
+  if (!encoded)
+    return encoded.error();
   report.frames = n;
 
   if (Status st = write_truth(report.truth_path, make_truth(scenario, report.iod_px)); !st) {

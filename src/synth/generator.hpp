@@ -102,6 +102,16 @@ class FrameRenderer {
 
 using GenerateProgress = std::function<void(int frames_done, int frames_total)>;
 
+class VideoWriter;
+// Renders frames 0 .. frames-1 with `render` (on this thread) while a second thread feeds them to
+// `video`, then closes it. Stops at the first error of either (the render's error first).
+Status encode_frames(VideoWriter& video, int frames, const std::function<Status(int, cv::Mat&)>& render,
+                     const GenerateProgress& progress = {});
+
+// The distance between the two eye centres (each the mean of its 6 landmarks), pixels: the IOD in
+// which the generator's amplitudes are given (FaceAnimator::iod_px).
+double landmark_iod_px(const Landmarks68& landmarks);
+
 struct GenerateReport {
   int frames = 0;
   double fps = 0.0;

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "synth/draw.hpp"
+
 namespace ft {
 namespace {
 
@@ -30,27 +32,6 @@ double smoothstep(double x) {
   x = std::clamp(x, 0.0, 1.0);
   return x * x * (3.0 - 2.0 * x);
 }
-
-// Uniform draws computed from mt19937_64's raw output (its sequence is fixed by the standard,
-// unlike the standard distributions'), so scenarios are identical on every platform.
-class Draw {
- public:
-  explicit Draw(std::uint64_t seed) : g_(seed) {}
-  double uniform() {
-    return static_cast<double>(g_() >> 11) * (1.0 / 9007199254740992.0);
-  }  // [0,1)
-  double uniform(double a, double b) { return a + (b - a) * uniform(); }
-  int integer(int a, int b) {  // inclusive
-    if (b <= a)
-      return a;
-    const int span = b - a + 1;
-    return a + std::min(span - 1, static_cast<int>(uniform() * span));
-  }
-  bool coin() { return (g_() >> 63) != 0; }
-
- private:
-  std::mt19937_64 g_;
-};
 
 double round_to(double v, double step) {
   return std::round(v / step) * step;
@@ -575,11 +556,6 @@ TwitchEpisodeSpec tonic_spec(Region region, Side side, double start_s, double du
 
 Status validate(const Scenario& s) {
   auto bad = [](const std::string& m) { return Status(make_error(ErrorKind::BadArguments, m)); };
-  if (!(s.duration_s > 0.0 && s.duration_s <= 3600.0)) {
-    return bad("duration " + num(s.duration_s) + " s is outside 0-3600 s");
-  }
-  if (!(s.fps >= 1.0 && s.fps <= 240.0))
-    return bad("frame rate " + num(s.fps) + " is outside 1-240 fps");
   if (s.width < 64 || s.height < 64 || s.width > 4096 || s.height > 4096 || s.width % 2 != 0 ||
       s.height % 2 != 0) {
     return bad("size " + std::to_string(s.width) + "x" + std::to_string(s.height) +
@@ -597,6 +573,16 @@ Status validate(const Scenario& s) {
   if (s.lighting_drift > 0.0 && !(s.lighting_period_s > 0.0)) {
     return bad("lighting period must be positive");
   }
+  return validate_events(s);
+}
+
+Status validate_events(const Scenario& s) {
+  auto bad = [](const std::string& m) { return Status(make_error(ErrorKind::BadArguments, m)); };
+  if (!(s.duration_s > 0.0 && s.duration_s <= 3600.0)) {
+    return bad("duration " + num(s.duration_s) + " s is outside 0-3600 s");
+  }
+  if (!(s.fps >= 1.0 && s.fps <= 240.0))
+    return bad("frame rate " + num(s.fps) + " is outside 1-240 fps");
   const double end = s.duration_s + kEps;
   // An event's start and end inside the video; `what` is "blink 2: " and the like.
   auto span_error = [&](const std::string& what, double start_s, double end_s) -> std::optional<Status> {
@@ -909,6 +895,19 @@ nlohmann::json to_json(const GroundTruth& t) {
          {"lighting_drift", t.lighting_drift}};
   if (t.scenario)
     j["scenario"] = to_json(*t.scenario);
+  if (t.base_video) {
+    const BaseVideoTruth& b = *t.base_video;
+    j["base_video"] = {{"path", b.path},
+                       {"sha256", b.sha256},
+                       {"median_iod_px", b.median_iod_px},
+                       {"tracked_share", b.tracked_share},
+                       {"tracked_frames", b.tracked_frames},
+                       {"mirrored_input", b.mirrored_input},
+                       {"renderer_version", b.renderer_version},
+                       {"smoothing_sigma_frames", b.smoothing_sigma_frames}};
+  } else {
+    j["base_video"] = nullptr;
+  }
   return j;
 }
 
@@ -961,6 +960,17 @@ Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
     t.lighting_drift = opt<double>(j, "lighting_drift", 0.0);
     if (j.contains("scenario") && !j.at("scenario").is_null())
       t.scenario = scenario_from(j.at("scenario"));
+    if (j.contains("base_video") && !j.at("base_video").is_null()) {
+      const json& b = j.at("base_video");
+      t.base_video = BaseVideoTruth{req<std::string>(b, "path"),
+                                    req<std::string>(b, "sha256"),
+                                    req<double>(b, "median_iod_px"),
+                                    req<double>(b, "tracked_share"),
+                                    opt<int>(b, "tracked_frames", 0),
+                                    opt<bool>(b, "mirrored_input", false),
+                                    opt<int>(b, "renderer_version", 0),
+                                    opt<double>(b, "smoothing_sigma_frames", 0.0)};
+    }
     return t;
   } catch (const ParseError& e) {
     return make_error(ErrorKind::Input, std::string("truth: ") + e.what());

@@ -203,6 +203,10 @@ Scenario webcam_scenario(double duration_s, std::uint64_t seed, double face_scal
 // Checks ranges and that every event lies inside the video. ErrorKind::BadArguments with a message
 // naming the event ("twitch 2: frequency 20 Hz is above half the frame rate (15 Hz)").
 Status validate(const Scenario& s);
+// The same without the rendering checks (size, face scale, noise, lighting): duration, frame rate,
+// every event and its span, droop, head motion. For events drawn into a real video
+// (synth/base_video.hpp), whose size is the video's.
+Status validate_events(const Scenario& s);
 
 // The fixed demonstration: 20 s, 640x480 at 30 fps; a left mouth-corner episode (6 Hz, 3 % IOD), a
 // right eyelid episode (4 Hz), two blinks, a smile, small head motion, noise 2, small lighting
@@ -275,6 +279,19 @@ struct TruthTalk {
   int syllables = 0;
 };
 
+// The real recording a video was rendered into (synth --base-video, synth/base_video.hpp): truth.json
+// key "base_video" (null for videos made from a photo).
+struct BaseVideoTruth {
+  std::string path;              // the source video as given
+  std::string sha256;            // of the source file
+  double median_iod_px = 0.0;    // median IOD over the tracked frames, pixels
+  double tracked_share = 0.0;    // frames with a tracked face / frames, 0..1
+  int tracked_frames = 0;
+  bool mirrored_input = false;   // the source is a mirror image (selfie); the output is too
+  int renderer_version = 0;      // kBaseVideoRendererVersion
+  double smoothing_sigma_frames = 0.0;  // of the landmark tracks that place the warps
+};
+
 struct GroundTruth {
   std::string video = "video.mp4";                 // relative to the truth file's folder
   int generator_version = kSynthGeneratorVersion;  // 0 when the file has none
@@ -295,6 +312,7 @@ struct GroundTruth {
   double noise_sigma = 0.0;
   double lighting_drift = 0.0;
   std::optional<Scenario> scenario;  // the full scenario (key "scenario"), to regenerate the video
+  std::optional<BaseVideoTruth> base_video;
 };
 
 GroundTruth make_truth(const Scenario& s, double iod_px);
