@@ -1,0 +1,222 @@
+// realsynth_e2e_test.cpp: `facetwitch synth --base-video` on a short real clip of the corpus (the video
+// keeps its size, rate and frame count; frames outside events are the source's; the mouth corner moves by
+// about the requested amount at a twitch's peak; truth.json names the base video), its errors, and
+// `facetwitch accuracy --real` on two clips (a table and JSON whose numbers agree). The corpus is found
+// through $FACETWITCH_REALFACES or <source>/../shared/realfaces; without it the tests are skipped.
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
+
+#include "capture/frame_source.hpp"
+#include "core/paths.hpp"
+#include "face/face_tracker.hpp"
+#include "face/model_locator.hpp"
+#include "synth/base_video.hpp"
+#include "support/test_videos.hpp"
+
+namespace ft {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A talking woman, frontal, 524x524 at 25 fps, 4.9 s, her face tracked in every frame.
+constexpr const char* kClip = "videoretalking_5.mp4";
+constexpr const char* kShortClip = "liveportrait_d0.mp4";
+
+fs::path corpus_dir() {
+  if (const char* env = std::getenv("FACETWITCH_REALFACES"); env && *env) {
+    const std::string first = std::string(env).substr(0, std::string(env).find(':'));
+    return first;
+  }
+  return source_dir().parent_path() / "shared" / "realfaces";
+}
+
+fs::path clip_path(const char* name) {
+  const fs::path p = corpus_dir() / "videos" / name;
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) ? p : fs::path();
+}
+
+#define REQUIRE_CLIP(path, name)                                                                          \
+  const fs::path path = clip_path(name);                                                                  \
+  if (path.empty())                                                                                       \
+  GTEST_SKIP() << "the real-face corpus folder is absent (" << (corpus_dir() / "videos" / name).string() \
+               << " not found; set FACETWITCH_REALFACES)"
+
+std::vector<cv::Mat> read_frames(const fs::path& video, SourceInfo* info = nullptr) {
+  std::vector<cv::Mat> frames;
+  auto src = open_video_file(video);
+  if (!src) {
+    ADD_FAILURE() << src.error().message;
+    return frames;
+  }
+  if (info) *info = (*src)->info();
+  Frame f;
+  while ((*src)->read(f) == ReadStatus::Frame) frames.push_back(f.image.clone());
+  return frames;
+}
+
+double mean_abs_diff(const cv::Mat& a, const cv::Mat& b, const cv::Rect& roi) {
+  cv::Mat d;
+  cv::absdiff(a(roi), b(roi), d);
+  const cv::Scalar m = cv::mean(d);
+  return (m[0] + m[1] + m[2]) / 3.0;
+}
+
+}  // namespace
+
+TEST(RealSynth, TwitchDrawnIntoARealClipMovesTheCornerAndNothingElse) {
+  REQUIRE_CLIP(source, kClip);
+  const auto out = testing::fresh_dir("realsynth_twitch");
+  // One mouth train of the person's left corner, 4 % IOD at 5 Hz; its first pulse peaks at 2.0 s
+  // (frame 50 at 25 fps).
+  const auto r = testing::run_facetwitch({"synth", "--base-video", source.string(), "--out", out.string(), "--twitch",
+                                          "region=mouth,side=left,start=1.9,dur=1,freq=5,amp=0.04"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("face tracked in 100.0% of the frames"), std::string::npos) << r.out;
+
+  SourceInfo src_info, out_info;
+  const auto src_frames = read_frames(source, &src_info);
+  const auto out_frames = read_frames(out / "video.mp4", &out_info);
+  ASSERT_FALSE(src_frames.empty());
+  EXPECT_EQ(out_frames.size(), src_frames.size());
+  EXPECT_EQ(out_info.width, src_info.width);
+  EXPECT_EQ(out_info.height, src_info.height);
+  EXPECT_NEAR(out_info.nominal_fps, src_info.nominal_fps, 1e-6);
+
+  auto truth = read_truth(out / "truth.json");
+  ASSERT_TRUE(truth.ok()) << truth.error().message;
+  EXPECT_EQ(truth->frames, static_cast<int>(src_frames.size()));
+  ASSERT_EQ(truth->episodes.size(), 1u);
+  ASSERT_TRUE(truth->base_video.has_value());
+  EXPECT_EQ(truth->base_video->path, source.string());
+  EXPECT_EQ(truth->base_video->sha256, "f664ca850492bbe151898174f83e054ca90f7390696232a9935e10f88a31dfd4");
+  EXPECT_DOUBLE_EQ(truth->base_video->tracked_share, 1.0);
+  EXPECT_GT(truth->iod_px, 60.0);
+  EXPECT_EQ(truth->noise_sigma, 0.0);
+
+  // Where the corner is: the landmarks of the source's frame at the peak.
+  auto model_path = locate_model("");
+  ASSERT_TRUE(model_path.ok()) << model_path.error().message;
+  auto model = load_landmark_model(model_path.value());
+  ASSERT_TRUE(model.ok());
+  BaseTrackOptions to;
+  to.max_frames = 60;
+  auto track = track_base_video(source, model.value(), to);
+  ASSERT_TRUE(track.ok()) << track.error().message;
+  const int peak = 50;
+  ASSERT_TRUE(track->smoothed[peak].has_value());
+  const Landmarks68& lm = *track->smoothed[peak];
+  const cv::Point2f corner = lm[static_cast<std::size_t>(person_index(Feature::MouthCorner, Side::Left))];
+  const double iod = landmark_iod_px(lm);
+  const double expected_px = 0.04 * iod;
+
+  // Outside the event the frames are the source's (re-encoded: within a grey level or two on average);
+  // at the peak the mouth region differs clearly.
+  const cv::Rect whole(0, 0, src_frames[0].cols, src_frames[0].rows);
+  const cv::Rect mouth(cv::Point(static_cast<int>(corner.x - 0.3 * iod), static_cast<int>(corner.y - 0.2 * iod)),
+                       cv::Size(static_cast<int>(0.4 * iod), static_cast<int>(0.4 * iod)));
+  double outside_max = 0.0, outside_mouth_max = 0.0;
+  for (int i = 0; i < static_cast<int>(src_frames.size()); ++i) {
+    const double t = i / truth->fps;
+    if (t >= 1.85 && t <= 3.0) continue;
+    outside_max = std::max(outside_max, mean_abs_diff(src_frames[static_cast<std::size_t>(i)], out_frames[static_cast<std::size_t>(i)], whole));
+    outside_mouth_max =
+        std::max(outside_mouth_max, mean_abs_diff(src_frames[static_cast<std::size_t>(i)], out_frames[static_cast<std::size_t>(i)], mouth & whole));
+  }
+  EXPECT_LT(outside_max, 2.0);
+  const double at_peak = mean_abs_diff(src_frames[peak], out_frames[peak], mouth & whole);
+  EXPECT_GT(at_peak, 2.0 * outside_mouth_max + 1.0) << "outside " << outside_mouth_max;
+
+  // The corner's displacement between the source frame and the rendered frame at the peak (the same
+  // instant, so only the warp moves it), by pyramidal Lucas-Kanade on the corner.
+  cv::Mat a, b;
+  cv::cvtColor(src_frames[peak], a, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(out_frames[peak], b, cv::COLOR_BGR2GRAY);
+  std::vector<cv::Point2f> p0{corner}, p1;
+  std::vector<unsigned char> ok;
+  std::vector<float> err;
+  cv::calcOpticalFlowPyrLK(a, b, p0, p1, ok, err, cv::Size(15, 15), 2);
+  ASSERT_TRUE(ok[0]);
+  const cv::Point2f d = p1[0] - p0[0];
+  const double moved = std::hypot(d.x, d.y);
+  EXPECT_GT(moved, 0.6 * expected_px) << "moved " << moved << " px, requested " << expected_px;
+  EXPECT_LT(moved, 1.4 * expected_px) << "moved " << moved << " px, requested " << expected_px;
+  EXPECT_LT(d.y, 0.0f);  // up
+  EXPECT_GT(d.x, 0.0f);  // outward: the person's left corner is on the image's right
+}
+
+TEST(RealSynth, ErrorsAreClear) {
+  REQUIRE_CLIP(source, kShortClip);
+  const auto out = testing::fresh_dir("realsynth_errors");
+  const auto missing = testing::run_facetwitch({"synth", "--base-video", "/nonexistent/clip.mp4", "--out", out.string()});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("/nonexistent/clip.mp4"), std::string::npos) << missing.err;
+  const auto late = testing::run_facetwitch({"synth", "--base-video", source.string(), "--out", out.string(), "--twitch",
+                                             "region=eye,side=right,start=2.5,dur=1"});
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_NE(late.err.find("past the end of the video"), std::string::npos) << late.err;
+  const auto noise = testing::run_facetwitch({"synth", "--base-video", source.string(), "--out", out.string(), "--noise", "2"});
+  EXPECT_EQ(noise.exit_code, 2);
+  EXPECT_NE(noise.err.find("--noise does not apply with --base-video"), std::string::npos) << noise.err;
+  // Nothing was written by the refused runs.
+  std::error_code ec;
+  EXPECT_FALSE(fs::exists(out / "video.mp4", ec));
+  // A text file is not a video.
+  const auto dir = testing::fresh_dir("realsynth_text");
+  fs::create_directories(dir);
+  std::ofstream(dir / "notes.mp4") << "not a video\n";
+  const auto text = testing::run_facetwitch({"synth", "--base-video", (dir / "notes.mp4").string(), "--out", (dir / "o").string()});
+  EXPECT_EQ(text.exit_code, 3);
+}
+
+TEST(RealAccuracy, TableAndJsonOnTwoClips) {
+  REQUIRE_CLIP(a, kClip);
+  REQUIRE_CLIP(b, kShortClip);
+  const auto out = testing::fresh_dir("realsynth_accuracy");
+  const auto json_path = out / "table.json";
+  const auto r = testing::run_facetwitch({"accuracy", "--real", "--corpus", corpus_dir().string(), "--clips", "videoretalking_5",
+                                          "--clips", "liveportrait_d0", "--out", (out / "cache").string(), "--json",
+                                          json_path.string(), "-j", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("REAL faces with injected twitches"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(">= 2.5 (target)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("wall time"), std::string::npos) << r.out;
+  std::ifstream f(json_path);
+  ASSERT_TRUE(f.good());
+  const auto j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["clips"].size(), 2u);
+  EXPECT_EQ(j["main"]["clips"], 2);
+  EXPECT_EQ(j["main"]["videos"], 8);  // mouth, eye, mixed, droop per clip
+  int truth = 0;
+  for (const char* region : {"mouth", "eye"}) {
+    const auto& g = j["main"][region];
+    EXPECT_LE(g["all"]["found"].get<int>(), g["all"]["truth"].get<int>());
+    EXPECT_LE(g["target"]["found"].get<int>(), g["target"]["truth"].get<int>());
+    EXPECT_LE(g["target"]["truth"].get<int>(), g["all"]["truth"].get<int>());
+    int bins = 0;
+    for (const auto& bin : g["bins"]) {
+      EXPECT_LE(bin["found"].get<int>(), bin["truth"].get<int>());
+      bins += bin["truth"].get<int>();
+    }
+    EXPECT_EQ(bins, g["all"]["truth"].get<int>());
+    truth += g["all"]["truth"].get<int>();
+  }
+  EXPECT_GT(truth, 0);
+  EXPECT_LE(j["main"]["sides_correct"].get<int>(), j["main"]["matched"].get<int>());
+  EXPECT_EQ(j["main"]["droops"], 2);
+  EXPECT_EQ(j["videos_rendered"], 10);
+  // A second run reuses every video.
+  const auto again = testing::run_facetwitch({"accuracy", "--real", "--corpus", corpus_dir().string(), "--clips", "videoretalking_5",
+                                              "--clips", "liveportrait_d0", "--out", (out / "cache").string(), "--json",
+                                              json_path.string(), "-j", "2"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 videos rendered, 10 reused"), std::string::npos) << again.out;
+}
+
+}  // namespace ft
