@@ -252,6 +252,9 @@ int run_real(const AccuracyCli& o) {
   }
   RealAccuracyReport rep = score_real(results, by_file);
   for (const auto& d : dirs) rep.corpora.push_back(d.string());
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    if (!skipped[i].empty()) rep.skipped.emplace_back(clips[i].file, skipped[i]);
+  }
   rep.videos_rendered = rendered.load();
   rep.videos_reused = reused.load();
   rep.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

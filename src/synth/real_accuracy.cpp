@@ -460,6 +460,7 @@ std::string format_real_report(const RealAccuracyReport& r) {
                      std::isnan(c.smallest_found_iod) ? std::string("-") : fmt::format("{:.1f}", 100 * c.smallest_found_iod),
                      c.clean_false_episodes, c.note.empty() ? "" : "  (" + c.note + ")");
   }
+  for (const auto& [file, why] : r.skipped) o += fmt::format("    {:<52} skipped: {}\n", file, why);
   if (std::isfinite(r.wall_time_s)) {
     o += fmt::format("\n  wall time {:.1f} s ({} videos rendered, {} reused from the cache)\n", r.wall_time_s,
                      r.videos_rendered, r.videos_reused);
@@ -529,6 +530,11 @@ nlohmann::json real_report_json(const RealAccuracyReport& r) {
               {"small_face", group(r.small_face)},
               {"clean", clean},
               {"clips", clips},
+              {"skipped", [&r] {
+                 json a = json::array();
+                 for (const auto& [file, why] : r.skipped) a.push_back({{"file", file}, {"reason", why}});
+                 return a;
+               }()},
               {"wall_time_s", num(r.wall_time_s)},
               {"videos_rendered", r.videos_rendered},
               {"videos_reused", r.videos_reused}};

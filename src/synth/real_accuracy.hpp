@@ -117,6 +117,7 @@ struct RealAccuracyReport {
   std::map<std::string, CleanRate> clean;  // by kind
   std::vector<RealClipRow> clips;
   std::vector<std::string> corpora;
+  std::vector<std::pair<std::string, std::string>> skipped;  // clip file, why (e.g. no face found)
   double wall_time_s = kNaN;
   int videos_rendered = 0, videos_reused = 0;
 };
