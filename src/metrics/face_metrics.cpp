@@ -73,7 +73,7 @@ FaceMetrics compute_face_metrics(std::int64_t frame_index, double t, bool found,
   fill_geometry(image_px, m);
   m.pose = estimate_head_pose(image_px, gray.size());
   const ExposureStats e = face_exposure(gray, box, scratch);
-  m.quality = quality_flags(m.pose, m.iod_px, e, limits);
+  m.quality = quality_flags(m.iod_px, e, limits);
   return m;
 }
 

@@ -102,13 +102,8 @@ ExposureStats face_exposure(const cv::Mat& gray, const cv::Rect2f& box, Exposure
   return s;
 }
 
-std::uint32_t quality_flags(const HeadPose& pose, double iod_px, const ExposureStats& e,
-                            const QualityLimits& limits) {
+std::uint32_t quality_flags(double iod_px, const ExposureStats& e, const QualityLimits& limits) {
   std::uint32_t f = kQualityOk;
-  if (pose.valid && (std::abs(pose.yaw_deg) > limits.max_abs_yaw_deg ||
-                     std::abs(pose.pitch_deg) > limits.max_abs_pitch_deg)) {
-    f |= kQualityPose;
-  }
   if (!(iod_px >= limits.min_iod_px)) f |= kQualitySmall;
   if (e.mean_grey < limits.min_mean_grey) f |= kQualityDark;
   if (e.mean_grey > limits.max_mean_grey || e.saturated_fraction > limits.max_saturated_fraction) {

@@ -14,8 +14,6 @@
 namespace ft {
 
 struct QualityLimits {
-  double max_abs_yaw_deg = 25.0;
-  double max_abs_pitch_deg = 20.0;
   double min_iod_px = 40.0;         // below this a 1% IOD twitch is < 0.4 px
   double min_mean_grey = 45.0;      // face region mean (0-255)
   double max_mean_grey = 215.0;
@@ -48,7 +46,9 @@ struct ExposureScratch {
 // temporaries.
 ExposureStats face_exposure(const cv::Mat& gray, const cv::Rect2f& box, ExposureScratch& scratch);
 
-std::uint32_t quality_flags(const HeadPose& pose, double iod_px, const ExposureStats& exposure,
+// Flags from the face's size and exposure. The head pose is judged by pipeline/pose_gate.hpp (it needs
+// the recording's history: hysteresis and the person's own typical pitch).
+std::uint32_t quality_flags(double iod_px, const ExposureStats& exposure,
                             const QualityLimits& limits = {});
 
 }  // namespace ft

@@ -98,6 +98,8 @@ const FrameResult& FrameAnalyser::process(const Frame& frame) {
   const auto t_refine = Clock::now();
   result_.metrics = compute_face_metrics(frame.index, frame.t, obs.found, refined, obs.box, gray,
                                          scratch_, options_.quality);
+  if (result_.metrics.face_found && pose_gate_.update(frame.t, result_.metrics.pose))
+    result_.metrics.quality |= kQualityPose;
   if (options_.appearance_gate) {
     AppearanceStats look;
     const bool have = result_.metrics.face_found && appearance_stats(gray, refined, look);

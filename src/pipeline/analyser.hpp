@@ -18,6 +18,7 @@
 #include "metrics/local_motion.hpp"
 #include "metrics/quality.hpp"
 #include "pipeline/appearance_gate.hpp"
+#include "pipeline/pose_gate.hpp"
 #include "signal/twitch_analyser.hpp"
 
 namespace ft {
@@ -95,6 +96,7 @@ class FrameAnalyser {
   LocalMotionRefiner refiner_;
   TwitchAnalyser twitch_;
   AppearanceGate gate_;
+  PoseGate pose_gate_;
   double prev_t_ = 0.0;
   LazyGrey grey_;
   ExposureScratch scratch_;

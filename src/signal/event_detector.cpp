@@ -200,6 +200,7 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
     noise_.clear();
     pre_roll_.clear();
     valid_since_s_ = t;
+    armed_ = false;
   }
   last_valid_t_ = t;
 
@@ -217,7 +218,10 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
   const double thr = current_threshold();
 
   if (!active_) {
-    if (warm && v > thr) {
+    // An event starts on a crossing seen from below: a signal already above the threshold when the
+    // warm-up ends (a smile or a narrowed eye held since the start) is no onset.
+    if (warm && !armed_ && !(v > thr)) armed_ = true;
+    if (warm && armed_ && v > thr) {
       active_ = true;
       onset_threshold_ = thr;
       // Interpolate the crossing between the previous sample and this one.

@@ -70,6 +70,7 @@ class StreamDetector {
   double valid_since_s_ = -1.0;
   double last_valid_t_ = -1e9;
   bool active_ = false;
+  bool armed_ = false;  // the signal has been below the threshold since the warm-up ended
   double onset_s_ = 0.0;
   double onset_threshold_ = 0.0;
   double event_peak_ = 0.0;           // largest value of the open event so far

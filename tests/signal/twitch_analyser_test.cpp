@@ -342,3 +342,29 @@ TEST(TwitchAnalyser, AOneSidedTwitchDuringOrAfterSpeechIsStillATwitch) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// Real faces (issue 15): a face that is already smiling, or squinting, when the warm-up ends is not
+// having a twitch then. Before, the first warm sample above the (still minimal) threshold opened an event.
+TEST(TwitchAnalyser, ExpressionHeldSinceTheStartIsNoOnset) {
+  Motion m;
+  // One eye narrowed just before the warm-up ends (1 s), until 1.1 s: at the first warm sample the
+  // signal is already 2.5% IOD, over the threshold (still its 1% minimum), with no crossing seen.
+  m.eye_left = [](double t) { return t > 0.95 && t < 1.1 ? 0.025 : 0.0; };
+  const TwitchAnalyser a = run(m, 6.0);
+  EXPECT_TRUE(a.episodes().empty()) << a.episodes().size() << " episodes, the first at "
+                                    << (a.episodes().empty() ? 0.0 : a.episodes()[0].start_s) << " s";
+}
+
+// ... while a twitch after the signal has once been seen at rest is found as before.
+TEST(TwitchAnalyser, TwitchAfterAHeldStartIsFound) {
+  Motion m;
+  m.eye_left = [](double t) { return (t > 0.95 && t < 1.1 ? 0.025 : 0.0) + pulse_train(t, 4.0, 5, 5, 0.03); };
+  const TwitchAnalyser a = run(m, 8.0);
+  ASSERT_EQ(a.episodes().size(), 1u);
+  EXPECT_EQ(a.episodes()[0].side, Laterality::Left);
+  EXPECT_NEAR(a.episodes()[0].start_s, 4.0, 0.1);
+}
+
+}  // namespace ft
