@@ -10,7 +10,7 @@ BUILD_DIR="${1:-$ROOT/build}"; shift || true
 PACKAGES=(cmake ninja-build g++ pkg-config git ca-certificates
   libopencv-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
   libimgui-dev libglfw3-dev libgl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev nettle-dev
   ffmpeg xvfb xauth fonts-dejavu-core libgl1-mesa-dri chromium
   clang-14 libclang-rt-14-dev)  # clang + libFuzzer: the fuzz targets (tests/fuzz, scripts/test.sh)
 

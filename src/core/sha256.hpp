@@ -1,4 +1,4 @@
-// sha256.hpp: SHA-256 (FIPS 180-4) of bytes and of files, as lower-case hex. Used to name the base video of
+// sha256.hpp: SHA-256 (FIPS 180-4, computed by Debian's nettle) of bytes and of files, as lower-case hex. Used to name the base video of
 // a generated clip in truth.json and to key the real-video benchmark's cache. Pure; thread safe.
 #pragma once
 
@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+
+#include <nettle/sha2.h>
 
 #include "core/error.hpp"
 
@@ -20,11 +22,7 @@ class Sha256 {
   std::string hex();  // finishes the hash; the object must not be updated afterwards
 
  private:
-  void block(const std::uint8_t* p);
-  std::uint32_t h_[8];
-  std::uint8_t buf_[64];
-  std::size_t buf_len_ = 0;
-  std::uint64_t total_ = 0;
+  sha256_ctx ctx_{};
 };
 
 std::string sha256_hex(std::string_view bytes);
