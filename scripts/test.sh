@@ -11,6 +11,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JOBS="$(nproc)"
+# The same compiler cache as setup.sh (the TSan and fuzz builds are configured here).
+LAUNCHER=()
+if [ "${FACETWITCH_NO_CCACHE:-0}" != "1" ] && command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
+  LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
 
 "$ROOT/scripts/setup.sh" "$ROOT/build"
 
@@ -32,7 +38,7 @@ if [ "${FACETWITCH_NO_SANITIZE:-0}" != "1" ] && [ "${FACETWITCH_NO_TSAN:-0}" != 
   # Only what the pipeline tests need: dlib, OpenCV and the C++ runtime are not instrumented, so the
   # window and the other layers would add build time, not checks of our threads.
   if [ ! -f "$ROOT/build-tsan/CMakeCache.txt" ]; then
-    cmake -S "$ROOT" -B "$ROOT/build-tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFACETWITCH_SANITIZE=thread \
+    cmake -S "$ROOT" -B "$ROOT/build-tsan" -G Ninja "${LAUNCHER[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFACETWITCH_SANITIZE=thread \
       -DFACETWITCH_BENCH=OFF -DFACETWITCH_GUI=OFF >/dev/null
   fi
   cmake --build "$ROOT/build-tsan" -j"$JOBS" --target pipeline_tests
@@ -43,7 +49,7 @@ fi
 if [ "${FACETWITCH_NO_SANITIZE:-0}" != "1" ] && [ "${FACETWITCH_NO_FUZZ:-0}" != "1" ]; then
   echo "== fuzz targets (libFuzzer, ${FACETWITCH_FUZZ_SECONDS:-30} s each) =="
   if [ ! -f "$ROOT/build-fuzz/CMakeCache.txt" ]; then
-    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-fuzz" -G Ninja "${LAUNCHER[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DFACETWITCH_FUZZ=ON -DFACETWITCH_TESTS=OFF -DFACETWITCH_BENCH=OFF -DFACETWITCH_GUI=OFF >/dev/null
   fi
   cmake --build "$ROOT/build-fuzz" -j"$JOBS" --target fuzzers
