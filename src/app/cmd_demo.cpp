@@ -66,11 +66,13 @@ Result<std::filesystem::path> ensure_demo_video(const DemoCli& o, const std::str
   return dir;
 }
 
+#if FACETWITCH_HAVE_GUI
 bool display_available() {
   const char* d = std::getenv("DISPLAY");
   const char* w = std::getenv("WAYLAND_DISPLAY");
   return (d && *d) || (w && *w);
 }
+#endif
 
 int run(const DemoCli& o) {
   auto model = load_model(o.analysis.model);
