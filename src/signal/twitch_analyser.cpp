@@ -10,6 +10,7 @@ namespace ft {
 namespace {
 constexpr double kHistoryS = 60.0;  // signal history kept for the frequency refinement
 constexpr double kSettleS = 1.0;    // after a voluntary movement or a blink, the face settling back
+constexpr double kJawWindowS = 0.5;  // speech goes on while the jaw moved within this window
 // Speech (docs/METRICS.md, "Speech"): a mouth-corner event is part of talking, chewing or yawning
 // when the mouth opening (FaceMetrics::mouth_opening_iod, 3-sample running median) varies by at least
 // kSpeechOpeningIod between kSpeechBeforeS before the event's onset and kSpeechAfterS after its end.
@@ -84,6 +85,17 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
   }
   if (valid && std::isfinite(m.mouth_opening_iod)) opening_history_.emplace_back(m.t, m.mouth_opening_iod);
   while (!opening_history_.empty() && opening_history_.front().first < m.t - kHistoryS) opening_history_.pop_front();
+  // Speech goes on while the jaw keeps moving, whether or not the corners start events: the latest
+  // speech movement is extended to the middle of the last kJawWindowS when the opening moved by
+  // kSpeechOpeningIod or more in it.
+  for (auto it = decided_.rbegin(); it != decided_.rend(); ++it) {
+    if (it->region != Region::Mouth || it->kind != Kind::Speech) continue;
+    if (m.t - it->end_s <= kSettleS && jaw_movement_iod(m.t - kJawWindowS, m.t) >= kSpeechOpeningIod) {
+      it->end_s = std::max(it->end_s, m.t - 0.5 * kJawWindowS);
+      voluntary_[it->index].end_s = std::max(voluntary_[it->index].end_s, it->end_s);
+    }
+    break;
+  }
   for (Side s : kSides) {
     auto& h = brow_history_[s];
     if (valid && std::isfinite(m.brow_height_iod[s])) h.emplace_back(m.t, m.brow_height_iod[s]);

@@ -11,7 +11,7 @@ struct TwitchSettings {
   double threshold_k = 6.0;
   double min_amplitude_iod = 0.012;      // smallest displacement counted as a twitch (1.2% IOD)
   double eye_min_amplitude_iod = 0.010;  // smallest lid closure counted as an eyelid twitch
-  double baseline_window_s = 1.0;        // resting position: median over this trailing window (short, so
+  double baseline_window_s = 0.4;        // resting position: median over this trailing window (short, so
                                          // it follows slow drift of the face frame; frozen during events)
   double noise_window_s = 10.0;          // robust noise estimate over this trailing window
   double warmup_s = 1.0;                 // no detection until this much face signal has been seen
