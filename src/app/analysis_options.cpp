@@ -32,6 +32,11 @@ void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
   cmd->add_option("--eye-min-amplitude", t.eye_min_amplitude_iod, "smallest eyelid twitch counted, fraction of IOD")
       ->check(CLI::Range(0.002, 0.2))
       ->capture_default_str();
+  cmd->add_option("--min-face-iod", o.analyser.quality.min_iod_px,
+                  "smallest face measured: frames with a smaller inter-ocular distance (px) are flagged 'face too "
+                  "small' and not measured (docs/METRICS.md, 'Face size')")
+      ->check(CLI::Range(16.0, 400.0))
+      ->capture_default_str();
   cmd->add_option("--merge-gap", t.merge_gap_s, "twitches closer than this (s) form one episode")
       ->check(CLI::Range(0.05, 10.0))
       ->capture_default_str();

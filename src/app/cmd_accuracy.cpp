@@ -43,6 +43,8 @@ struct AccuracyCli {
   std::vector<std::string> corpora;
   std::vector<std::string> clips;
   std::string json;
+  double face_iod = 0.0;  // --face-iod: every clip resized to this median IOD (px) first; 0: as it is
+  double upscale = 1.0;   // --upscale: and then enlarged again by this factor (bicubic)
   AnalysisCli analysis;
 };
 
@@ -142,6 +144,9 @@ Result<std::vector<CorpusClip>> real_clips(const AccuracyCli& o, std::vector<std
 }
 
 int run_real(const AccuracyCli& o) {
+  if (o.upscale != 1.0 && !(o.face_iod > 0.0)) {
+    return report(make_error(ErrorKind::BadArguments, "--upscale goes with --face-iod (it enlarges the resized clips)"));
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
@@ -152,12 +157,8 @@ int run_real(const AccuracyCli& o) {
   const std::filesystem::path root = o.out.empty() ? cache_dir() / "accuracy-real" : std::filesystem::path(o.out);
   std::mutex print;
 
-  // Pass 1 of every clip (cached as track.json).
-  std::vector<std::optional<BaseTrack>> tracks(clips.size());
-  std::vector<std::string> skipped(clips.size());
-  std::atomic<int> done{0};
-  parallel_for(clips.size(), o.jobs, [&](std::size_t i) {
-    const CorpusClip& clip = clips[i];
+  // Pass 1 of a clip (cached as track.json).
+  auto track_clip = [&](const CorpusClip& clip) -> Result<BaseTrack> {
     const auto dir = clip_dir(root, clip);
     auto t = read_base_track(dir / "track.json");
     if (!t || t->sha256 != clip.sha256 || t->mirrored_input) {
@@ -168,6 +169,63 @@ int run_real(const AccuracyCli& o) {
         if (Status st = write_base_track(dir / "track.json", t.value()); !st) t = st.error();
       }
     }
+    return t;
+  };
+  std::vector<CorpusClip> scaled_clips;
+  const std::vector<CorpusClip>* clips_in = &clips;
+  std::vector<std::optional<BaseTrack>> tracks(clips.size());
+  std::vector<std::string> skipped(clips.size());
+  std::atomic<int> done{0};
+  if (o.face_iod > 0.0) {
+    // The face-size curve: each clip resized so that its median IOD is --face-iod (cached beside the
+    // benchmark's videos), then used as a clip of its own.
+    scaled_clips = clips;
+    parallel_for(clips.size(), o.jobs, [&](std::size_t i) {
+      CorpusClip& c = scaled_clips[i];
+      auto t = track_clip(clips[i]);
+      if (!t) {
+        skipped[i] = t.error().message;
+        return;
+      }
+      const double scale = o.face_iod / t->median_iod_px;
+      if (!(scale < 1.0)) {
+        skipped[i] = fmt::format("its faces ({:.0f} px IOD) are not larger than --face-iod {:.0f}", t->median_iod_px, o.face_iod);
+        return;
+      }
+      const std::filesystem::path stem = std::filesystem::path(c.file).stem();
+      const std::string name = o.upscale > 1.0 ? fmt::format("{}@{:.0f}px-x{:g}.mp4", stem.string(), o.face_iod, o.upscale)
+                                               : fmt::format("{}@{:.0f}px.mp4", stem.string(), o.face_iod);
+      const auto path = root / fmt::format("face-iod-{:.0f}", o.face_iod) / (c.sha256.substr(0, 12) + "-" + name);
+      auto marker = path;
+      marker += ".done";
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(marker, ec)) {
+        if (Status st = downscale_video(clips[i].path, scale, t->fps, path, o.upscale); !st) {
+          skipped[i] = st.error().message;
+          return;
+        }
+        std::ofstream(marker) << fmt::format("{} scale {:.6f}\n", clips[i].sha256, scale);
+      }
+      auto hash = sha256_file(path);
+      if (!hash) {
+        skipped[i] = hash.error().message;
+        return;
+      }
+      c.file = name;
+      c.path = path;
+      c.sha256 = hash.value();
+      std::lock_guard lock(print);
+      std::fprintf(stderr, "\r[%d/%zu] resized %s          ", ++done, clips.size(), clips[i].file.c_str());
+    });
+    std::fprintf(stderr, "\n");
+    clips_in = &scaled_clips;
+    done = 0;
+  }
+  const std::vector<CorpusClip>& used = *clips_in;
+  parallel_for(used.size(), o.jobs, [&](std::size_t i) {
+    if (!skipped[i].empty()) return;
+    const CorpusClip& clip = used[i];
+    auto t = track_clip(clip);
     std::lock_guard lock(print);
     ++done;
     if (!t) {
@@ -176,11 +234,11 @@ int run_real(const AccuracyCli& o) {
       t->video = clip.path;  // the corpus may have moved; the content is the same (sha256)
       tracks[i] = std::move(t.value());
     }
-    std::fprintf(stderr, "\r[%d/%zu] tracked %s          ", done.load(), clips.size(), clip.file.c_str());
+    std::fprintf(stderr, "\r[%d/%zu] tracked %s          ", done.load(), used.size(), clip.file.c_str());
   });
   std::fprintf(stderr, "\n");
-  for (std::size_t i = 0; i < clips.size(); ++i) {
-    if (!skipped[i].empty()) std::fprintf(stderr, "facetwitch: %s skipped: %s\n", clips[i].file.c_str(), skipped[i].c_str());
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (!skipped[i].empty()) std::fprintf(stderr, "facetwitch: %s skipped: %s\n", used[i].file.c_str(), skipped[i].c_str());
   }
 
   // Every scenario of every clip: rendered unless cached, then analysed.
@@ -189,9 +247,9 @@ int run_real(const AccuracyCli& o) {
     RealScenario scenario;
   };
   std::vector<Job> jobs;
-  for (std::size_t i = 0; i < clips.size(); ++i) {
+  for (std::size_t i = 0; i < used.size(); ++i) {
     if (!tracks[i]) continue;
-    for (auto& sc : real_scenarios(*tracks[i], clips[i].kind, clip_seed(clips[i].sha256))) jobs.push_back({i, std::move(sc)});
+    for (auto& sc : real_scenarios(*tracks[i], used[i].kind, clip_seed(used[i].sha256))) jobs.push_back({i, std::move(sc)});
   }
   std::vector<RealVideoResult> results(jobs.size());
   std::vector<std::string> errors(jobs.size());
@@ -199,7 +257,7 @@ int run_real(const AccuracyCli& o) {
   done = 0;
   parallel_for(jobs.size(), o.jobs, [&](std::size_t j) {
     const Job& job = jobs[j];
-    const CorpusClip& clip = clips[job.clip];
+    const CorpusClip& clip = used[job.clip];
     const auto dir = clip_dir(root, clip) / job.scenario.name;
     if (cached(dir, job.scenario.scenario, clip.sha256)) {
       ++reused;
@@ -230,6 +288,12 @@ int run_real(const AccuracyCli& o) {
     r.frames = s->frames;
     r.frames_good_quality = s->frames_good_quality;
     r.mouth_corner_height_iod = s->asymmetry.mouth_corner_height_iod;
+    auto floor_of = [](const PerSide<StreamDetectability>& d) {
+      const double l = d[Side::Left].noise_sigma_iod, rr = d[Side::Right].noise_sigma_iod;
+      return std::isnan(l) ? rr : std::isnan(rr) ? l : 0.5 * (l + rr);
+    };
+    r.mouth_noise_iod = floor_of(s->asymmetry.mouth_detect);
+    r.eye_noise_iod = floor_of(s->asymmetry.eye_detect);
     std::lock_guard lock(print);
     ++done;
     std::fprintf(stderr, "\r[%d/%zu] %s %s          ", done.load(), jobs.size(), clip.file.c_str(), job.scenario.name.c_str());
@@ -241,19 +305,19 @@ int run_real(const AccuracyCli& o) {
   std::fprintf(stderr, "\n");
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     if (!errors[j].empty()) {
-      std::fprintf(stderr, "facetwitch: %s %s: %s\n", clips[jobs[j].clip].file.c_str(), jobs[j].scenario.name.c_str(),
+      std::fprintf(stderr, "facetwitch: %s %s: %s\n", used[jobs[j].clip].file.c_str(), jobs[j].scenario.name.c_str(),
                    errors[j].c_str());
       return exit_code(ErrorKind::Internal);
     }
   }
   std::map<std::string, const BaseTrack*> by_file;
-  for (std::size_t i = 0; i < clips.size(); ++i) {
-    if (tracks[i]) by_file[clips[i].file] = &*tracks[i];
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (tracks[i]) by_file[used[i].file] = &*tracks[i];
   }
   RealAccuracyReport rep = score_real(results, by_file);
   for (const auto& d : dirs) rep.corpora.push_back(d.string());
-  for (std::size_t i = 0; i < clips.size(); ++i) {
-    if (!skipped[i].empty()) rep.skipped.emplace_back(clips[i].file, skipped[i]);
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (!skipped[i].empty()) rep.skipped.emplace_back(used[i].file, skipped[i]);
   }
   rep.videos_rendered = rendered.load();
   rep.videos_reused = reused.load();
@@ -268,8 +332,8 @@ int run_real(const AccuracyCli& o) {
 
 int run(const AccuracyCli& o) {
   if (o.real) return run_real(o);
-  if (!o.corpora.empty() || !o.clips.empty() || !o.json.empty()) {
-    return report(make_error(ErrorKind::BadArguments, "--corpus, --clips and --json go with --real"));
+  if (!o.corpora.empty() || !o.clips.empty() || !o.json.empty() || o.face_iod > 0.0 || o.upscale != 1.0) {
+    return report(make_error(ErrorKind::BadArguments, "--corpus, --clips, --face-iod, --upscale and --json go with --real"));
   }
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
@@ -374,6 +438,14 @@ void register_accuracy(CLI::App& root, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--clips", o->clips, "--real: only the clips whose file name contains this text (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("--face-iod", o->face_iod,
+                  "--real: the face-size curve: every clip first resized (area averaging) so that its median IOD is "
+                  "this many pixels; clips with smaller faces are skipped (pair with --min-face-iod below 40)")
+      ->check(CLI::Range(8.0, 400.0));
+  cmd->add_option("--upscale", o->upscale,
+                  "--face-iod: then enlarge each resized clip again by this factor (bicubic), as an upscaled face crop "
+                  "would: more pixels, no more detail")
+      ->check(CLI::Range(1.0, 8.0));
   cmd->add_option("--json", o->json, "--real: write the table as JSON here (default: <out>/accuracy-real.json)");
   add_analysis_options(cmd, o->analysis);
   cmd->callback([o, &exit_code] { exit_code = run(*o); });

@@ -102,6 +102,7 @@ struct SessionSummary {
   std::vector<VoluntaryMovement> voluntary_movements;
   AsymmetrySummary asymmetry;
   TwitchSettings settings;
+  double min_face_iod_px = 40.0;   // faces smaller than this (IOD, px) were not measured (QualityLimits)
   bool partial = false;            // the source ended early (error, camera lost, interrupted)
   std::string partial_reason;
 };

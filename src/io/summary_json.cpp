@@ -315,6 +315,7 @@ Json summary_json(const SessionSummary& s) {
   }
   j["voluntary_movements"] = std::move(voluntary);
   j["settings"] = settings_json(s.settings);
+  j["settings"]["min_face_iod_px"] = exact(s.min_face_iod_px);
   return j;
 }
 
@@ -658,6 +659,7 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
     r.get(*t, "bilateral_ratio", w, ts.bilateral_ratio);
     r.get(*t, "blink_sync_s", w, ts.blink_sync_s);
     r.get(*t, "voluntary_rise_s", w, ts.voluntary_rise_s);
+    r.get(*t, "min_face_iod_px", w, s.min_face_iod_px);  // absent in older files: 40
   }
   if (!r.ok())
     return r.error();

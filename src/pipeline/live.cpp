@@ -421,6 +421,7 @@ void LivePipeline::analyse_loop() {
     header.model_path = model_path_;
     header.facetwitch_version = FACETWITCH_VERSION;
     header.settings = options_.twitch;
+    header.min_face_iod_px = options_.quality.min_iod_px;
     header.asymmetry.baseline_requested_s = options_.baseline_s;
     header.patient_id = options_.patient_id;
     if (!record_dir_.empty()) {

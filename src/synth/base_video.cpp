@@ -297,6 +297,38 @@ Status check_events_tracked(const Scenario& s, const BaseTrack& track) {
   return {};
 }
 
+Status downscale_video(const std::filesystem::path& video, double scale, double fps, const std::filesystem::path& out,
+                       double upscale) {
+  if (!(scale > 0.0 && scale <= 1.0) || !(fps > 0.0 && fps < 1000.0) || !(upscale >= 1.0 && upscale <= 8.0)) {
+    return make_error(ErrorKind::BadArguments,
+                      fmt::format("downscale_video: scale {} not in (0, 1], upscale {} not in [1, 8] or fps {} not valid", scale,
+                                  upscale, fps));
+  }
+  auto source = open_video_file(video, VideoFileOptions{});
+  if (!source) return source.error();
+  FrameSource& src = *source.value();
+  const SourceInfo info = src.info();
+  const int w = std::max(2, 2 * static_cast<int>(std::lround(info.width * scale / 2.0)));
+  const int h = std::max(2, 2 * static_cast<int>(std::lround(info.height * scale / 2.0)));
+  std::error_code ec;
+  std::filesystem::create_directories(out.parent_path(), ec);
+  const int up_w = 2 * static_cast<int>(std::lround(w * upscale / 2.0)), up_h = 2 * static_cast<int>(std::lround(h * upscale / 2.0));
+  auto writer = upscale > 1.0 ? VideoWriter::open(out, up_w, up_h, fps) : VideoWriter::open(out, w, h, fps);
+  if (!writer) return writer.error();
+  Frame frame;
+  cv::Mat small, large;
+  while (true) {
+    const ReadStatus st = src.read(frame);
+    if (st == ReadStatus::End) break;
+    if (st != ReadStatus::Frame) return make_error(ErrorKind::Input, video.string() + ": a frame cannot be read");
+    cv::resize(frame.image, small, cv::Size(w, h), 0.0, 0.0, cv::INTER_AREA);
+    if (upscale > 1.0) cv::resize(small, large, cv::Size(up_w, up_h), 0.0, 0.0, cv::INTER_CUBIC);
+    if (Status s = writer.value()->write(upscale > 1.0 ? large : small); !s) return s;
+  }
+  if (writer.value()->frames_written() == 0) return make_error(ErrorKind::Input, video.string() + ": no frame");
+  return writer.value()->close();
+}
+
 Result<GenerateReport> render_on_base_video(const Scenario& s, const BaseTrack& track,
                                             const std::filesystem::path& out_dir, const GenerateProgress& progress) {
   const auto t0 = std::chrono::steady_clock::now();

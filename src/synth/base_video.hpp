@@ -105,4 +105,13 @@ Result<GenerateReport> render_on_base_video(const Scenario& scenario, const Base
                                             const std::filesystem::path& out_dir,
                                             const GenerateProgress& progress = {});
 
+// The face-size curve (`accuracy --real --face-iod`): `video` resized by `scale` (0 < scale <= 1; area
+// averaging, as a camera of lower resolution would see it) to `out` (x264 crf 14: the re-encoding adds
+// little beyond what the source already has), every frame, written at `fps` (the base track's rate).
+// Sizes are rounded to even pixels. upscale > 1: the small frame is then enlarged again by that factor
+// (bicubic), which is what an upscaled face crop gives the landmark and flow stages: more pixels, no more
+// detail. Errors: BadArguments (scale, upscale, fps), Input (unreadable video), Output (ffmpeg, folder).
+Status downscale_video(const std::filesystem::path& video, double scale, double fps, const std::filesystem::path& out,
+                       double upscale = 1.0);
+
 }  // namespace ft

@@ -308,6 +308,8 @@ RealAccuracyReport score_real(const std::vector<RealVideoResult>& results,
       c.minutes += v.duration_s / 60.0;
       row.duration_s = v.duration_s;
       row.clean_false_episodes = static_cast<int>(v.found.size());
+      row.mouth_noise_iod = v.mouth_noise_iod;
+      row.eye_noise_iod = v.eye_noise_iod;
       row.measurable_share = v.frames > 0 ? static_cast<double>(v.frames_good_quality) / static_cast<double>(v.frames) : kNaN;
       continue;
     }
@@ -449,16 +451,17 @@ std::string format_real_report(const RealAccuracyReport& r) {
                      c.minutes > 0 ? fmt2(c.episodes / c.minutes) : "-");
   }
   o += "\n  per clip:\n";
-  o += fmt::format("    {:<52} {:<11} {:>6} {:>10} {:>7} {:>8} {:>10} {:>10} {:>6}\n", "clip", "kind", "s", "measurable",
-                   "IOD px", "tracked", "found", "smallest", "clean");
-  o += fmt::format("    {:<52} {:<11} {:>6} {:>10} {:>7} {:>8} {:>10} {:>10} {:>6}\n", "", "", "", "share", "median",
-                   "share", "of truth", "found %IOD", "false");
+  o += fmt::format("    {:<52} {:<11} {:>6} {:>10} {:>7} {:>8} {:>10} {:>10} {:>6} {:>11}\n", "clip", "kind", "s", "measurable",
+                   "IOD px", "tracked", "found", "smallest", "clean", "noise %IOD");
+  o += fmt::format("    {:<52} {:<11} {:>6} {:>10} {:>7} {:>8} {:>10} {:>10} {:>6} {:>11}\n", "", "", "", "share", "median",
+                   "share", "of truth", "found %IOD", "false", "mouth  eye");
+  auto pct1 = [](double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.1f}", 100 * v); };
   for (const auto& c : r.clips) {
-    o += fmt::format("    {:<52} {:<11} {:>6.1f} {:>10} {:>7.1f} {:>8} {:>10} {:>10} {:>6}{}\n", c.file, c.kind, c.duration_s,
+    o += fmt::format("    {:<52} {:<11} {:>6.1f} {:>10} {:>7.1f} {:>8} {:>10} {:>10} {:>6} {:>5} {:>5}{}\n", c.file, c.kind, c.duration_s,
                      fmt2(c.measurable_share), c.median_iod_px, fmt2(c.tracked_share),
-                     fmt::format("{}/{}", c.detected, c.truth_episodes),
-                     std::isnan(c.smallest_found_iod) ? std::string("-") : fmt::format("{:.1f}", 100 * c.smallest_found_iod),
-                     c.clean_false_episodes, c.note.empty() ? "" : "  (" + c.note + ")");
+                     fmt::format("{}/{}", c.detected, c.truth_episodes), pct1(c.smallest_found_iod),
+                     c.clean_false_episodes, pct1(c.mouth_noise_iod), pct1(c.eye_noise_iod),
+                     c.note.empty() ? "" : "  (" + c.note + ")");
   }
   for (const auto& [file, why] : r.skipped) o += fmt::format("    {:<52} skipped: {}\n", file, why);
   if (std::isfinite(r.wall_time_s)) {
@@ -519,6 +522,8 @@ nlohmann::json real_report_json(const RealAccuracyReport& r) {
                      {"detected", c.detected},
                      {"smallest_found_iod", num(c.smallest_found_iod)},
                      {"clean_false_episodes", c.clean_false_episodes},
+                     {"mouth_noise_sigma_iod", num(c.mouth_noise_iod)},
+                     {"eye_noise_sigma_iod", num(c.eye_noise_iod)},
                      {"note", c.note}});
   }
   return json{{"benchmark", "real faces with injected twitches"},

@@ -70,6 +70,10 @@ struct RealVideoResult {
   std::int64_t frames = 0;
   std::int64_t frames_good_quality = 0;
   double mouth_corner_height_iod = kNaN;  // summary.json asymmetry (left minus right corner height)
+  // Noise floor: summary.json's detectability, the mean over both sides of the robust noise sigma of
+  // the signal (1.4826 MAD over the recording's valid samples), IOD.
+  double mouth_noise_iod = kNaN;
+  double eye_noise_iod = kNaN;
 };
 
 // Amplitude bins of the table, IOD: [0.01, 0.02), [0.02, 0.03), [0.03, 0.04), [0.04, 0.06].
@@ -109,6 +113,7 @@ struct RealClipRow {
   int truth_episodes = 0, detected = 0;
   double smallest_found_iod = kNaN;  // smallest injected amplitude that was found
   int clean_false_episodes = 0;
+  double mouth_noise_iod = kNaN, eye_noise_iod = kNaN;  // clean analysis (RealVideoResult)
   std::string note;                  // e.g. "no twitch fits"
 };
 
