@@ -10,6 +10,10 @@ namespace ft {
 namespace {
 constexpr double kHistoryS = 60.0;  // signal history kept for the frequency refinement
 constexpr double kSettleS = 1.0;    // after a voluntary movement or a blink, the face settling back
+// After a blink, a fast one-sided lid closure of at least this fraction of the blink's closure is not
+// the lids settling: measured on the real corpus, the 1-s settling window swallowed eyelid twitch trains
+// that began at a blink (docs/METRICS.md, "Real faces").
+constexpr double kSettleMaxOfBlink = 0.25;
 constexpr double kJawWindowS = 0.5;  // speech goes on while the jaw moved within this window
 // Speech (docs/METRICS.md, "Speech"): a mouth-corner event is part of talking, chewing or yawning
 // when the mouth opening (FaceMetrics::mouth_opening_iod, 3-sample running median) varies by at least
@@ -368,6 +372,10 @@ void TwitchAnalyser::resolve(Region r, bool final) {
       // settling back to rest (the short baseline has partly followed the expression).
       auto d = std::find_if(decided_.begin(), decided_.end(), [&](const Decided& x) {
         const double after = x.kind == Kind::Bilateral ? tol : std::max(tol, kSettleS);
+        if (x.kind == Kind::Blink && e.onset_s > x.end_s && !e_slow && x.index < blinks_.size() &&
+            e.peak_iod >= kSettleMaxOfBlink * blinks_[x.index].peak_closure_iod) {
+          return false;  // a fast closure too large to be the lids settling after the blink
+        }
         return x.region == r && e.onset_s <= x.end_s + after && e.offset_s >= x.start_s - tol;
       });
       if (d == decided_.end() || (d->kind == Kind::Speech && !e_slow && one_sided_in_speech(e))) {
