@@ -121,6 +121,7 @@ int run(const AnalyseCli& o) {
           bar->update(p.duration_s > 0 ? p.t / p.duration_s : -1.0, static_cast<long>(p.frames), p.t);
         };
       }
+      gaps[i].min_face_iod_px = req.analyser.quality.min_iod_px;
       results[i] = analyse_video(req);
       if (bar) bar->done();
       std::lock_guard lock(print_mutex);

@@ -147,6 +147,7 @@ int run(const RecordCli& o) {
     std::fputs(format_summary_table(summary).c_str(), stdout);
     if (auto frames = read_frames_csv(std::filesystem::path(o.out) / "frames.csv")) {
       GapCounts gaps;
+      gaps.min_face_iod_px = summary.min_face_iod_px;
       for (const FrameRecord& r : frames->rows) gaps.add(r.metrics.t, r.metrics.quality);
       std::fputs(format_gaps(gaps).c_str(), stdout);
     }

@@ -96,7 +96,8 @@ std::string format_gaps(const GapCounts& g) {
     if (n > 0) out += fmt::format("    {:>6} frames: {} ({})\n", n, what, todo);
   };
   line(g.no_face, "no face found", "keep the face in view, facing the camera, at least ~80 pixels wide and lit");
-  line(g.small, "face too small", "move closer or record at a higher resolution");
+  const std::string small = fmt::format("face too small (eyes less than {:.0f} px apart)", g.min_face_iod_px);
+  line(g.small, small.c_str(), "move closer or record at a higher resolution");
   line(g.pose, "head turned or tilted too far", "face the camera");
   line(g.dark, "too dark", "add light in front of the face");
   line(g.bright, "overexposed", "less light on the face or a lower camera exposure");

@@ -625,6 +625,7 @@ SessionSummary sample_summary() {
   s.settings.threshold_k = 5.5;
   s.settings.eye_enabled = false;
   s.settings.merge_gap_s = 0.6;
+  s.min_face_iod_px = 30.0;
   s.partial = true;
   s.partial_reason = "camera disconnected";
   return s;
@@ -677,7 +678,8 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   EXPECT_EQ(j["counts"]["eye"]["left"]["episodes"], 0);
   // Every setting, by name.
   const nlohmann::json& set = j["settings"];
-  EXPECT_EQ(set.size(), 12u);
+  EXPECT_EQ(set.size(), 13u);
+  EXPECT_DOUBLE_EQ(set["min_face_iod_px"].get<double>(), 30.0);
   EXPECT_EQ(set["mouth_enabled"], true);
   EXPECT_EQ(set["eye_enabled"], false);
   EXPECT_DOUBLE_EQ(set["threshold_k"].get<double>(), 5.5);
@@ -729,6 +731,7 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   EXPECT_FALSE(g.settings.eye_enabled);
   EXPECT_TRUE(g.settings.mouth_enabled);
   EXPECT_DOUBLE_EQ(g.settings.merge_gap_s, 0.6);
+  EXPECT_DOUBLE_EQ(g.min_face_iod_px, 30.0);
   EXPECT_TRUE(g.partial);
   EXPECT_EQ(g.partial_reason, "camera disconnected");
 }
@@ -770,6 +773,7 @@ TEST_F(SessionIoTest, SummaryReaderToleratesMissingFieldsAndRejectsBadJson) {
   EXPECT_EQ(got->frames, 0);
   EXPECT_TRUE(got->episodes.empty());
   EXPECT_DOUBLE_EQ(got->settings.threshold_k, TwitchSettings{}.threshold_k);
+  EXPECT_DOUBLE_EQ(got->min_face_iod_px, 40.0);  // older files: the limit they were made with
 
   write_text(p, R"({"frames": 10, "episodes": [{"start_s": 1, "side": "bilateral"}], "x": 1})");
   got = read_summary_json(p);
