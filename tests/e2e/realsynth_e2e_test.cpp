@@ -223,6 +223,47 @@ TEST(RealAccuracy, TableAndJsonOnTwoClips) {
   EXPECT_NE(again.out.find("0 videos rendered, 10 reused"), std::string::npos) << again.out;
 }
 
+TEST(RealAccuracy, FaceSizeCurveResizesEachClipToTheAskedIod) {
+  REQUIRE_CLIP(clip, kShortClip);
+  const auto out = testing::fresh_dir("realsynth_face_size");
+  const auto json_path = out / "table.json";
+  const auto r = testing::run_facetwitch({"accuracy", "--real", "--corpus", corpus_dir().string(), "--clips",
+                                          clip.filename().string(), "--face-iod", "40", "--min-face-iod", "16", "--out",
+                                          (out / "cache").string(), "--json", json_path.string(), "-j", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream f(json_path);
+  ASSERT_TRUE(f.good());
+  const auto j = nlohmann::json::parse(f);
+  ASSERT_EQ(j["clips"].size(), 1u);
+  const auto& c = j["clips"][0];
+  EXPECT_NE(c["file"].get<std::string>().find("@40px"), std::string::npos) << c["file"];
+  // The median IOD of the resized clip, tracked again: within a few pixels of the one asked for.
+  EXPECT_NEAR(c["median_iod_px"].get<double>(), 40.0, 4.0);
+  EXPECT_TRUE(c["mouth_noise_sigma_iod"].is_number()) << c;
+  EXPECT_GT(c["measurable_share"].get<double>(), 0.5);  // --min-face-iod 16: faces of 40 px are measured
+  // The analyses say which limit they used.
+  bool found_summary = false;
+  for (const auto& e : fs::recursive_directory_iterator(out / "cache")) {
+    if (e.path().filename() != "summary.json") continue;
+    std::ifstream in(e.path());
+    const auto s = nlohmann::json::parse(in);
+    EXPECT_DOUBLE_EQ(s["settings"]["min_face_iod_px"].get<double>(), 16.0) << e.path();
+    found_summary = true;
+  }
+  EXPECT_TRUE(found_summary);
+  // A face already smaller than asked is skipped, not enlarged; the options are refused where they do not apply.
+  const auto large = testing::run_facetwitch({"accuracy", "--real", "--corpus", corpus_dir().string(), "--clips",
+                                              clip.filename().string(), "--face-iod", "390", "--out", (out / "cache").string(),
+                                              "--json", (out / "large.json").string()});
+  EXPECT_NE(large.err.find("not larger than --face-iod 390"), std::string::npos) << large.err;
+  const auto upscale = testing::run_facetwitch({"accuracy", "--real", "--corpus", corpus_dir().string(), "--upscale", "2"});
+  EXPECT_EQ(upscale.exit_code, 2);
+  EXPECT_NE(upscale.err.find("--upscale goes with --face-iod"), std::string::npos) << upscale.err;
+  const auto generated = testing::run_facetwitch({"accuracy", "--face-iod", "40"});
+  EXPECT_EQ(generated.exit_code, 2);
+  EXPECT_NE(generated.err.find("go with --real"), std::string::npos) << generated.err;
+}
+
 }  // namespace ft
 
 namespace ft {
