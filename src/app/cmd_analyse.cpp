@@ -172,6 +172,12 @@ int run(const AnalyseCli& o) {
   for (const auto& r : results) {
     if (r.value().partial) return exit_code(ErrorKind::Input);  // results kept, marked partial
   }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].value().frames_good_quality == 0) {
+      std::fprintf(stderr, "facetwitch: nothing could be measured in %s (exit code %d)\n", o.videos[i].c_str(), kExitNothingMeasured);
+      return kExitNothingMeasured;
+    }
+  }
   return 0;
 }
 

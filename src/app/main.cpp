@@ -1,13 +1,60 @@
 // main.cpp: the `facetwitch` executable: command-line parsing and wiring only.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "pipeline/analyser.hpp"
+
+namespace {
+
+// Edit distance (insertions, deletions, substitutions, adjacent transpositions), for suggestions.
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The nearest of `names` to `word`, or "" when none is close (at most a third of the word's letters wrong).
+std::string nearest(std::string_view word, const std::vector<std::string>& names) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(1, word.size() / 3) + 1;
+  for (const auto& n : names) {
+    const std::size_t dd = distance(word, n);
+    if (dd < best_d) {
+      best_d = dd;
+      best = n;
+    }
+  }
+  return best;
+}
+
+// "facetwitch COMMAND ...", then one line per command.
+std::string command_list(const CLI::App& app) {
+  std::string out = "usage: facetwitch COMMAND [options]   (facetwitch COMMAND --help for its options)\n\ncommands:\n";
+  for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; })) {
+    out += "  " + c->get_name() + std::string(c->get_name().size() < 10 ? 10 - c->get_name().size() : 1, ' ') +
+           c->get_description() + "\n";
+  }
+  out += "\n  --version  print the version\n";
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // FFmpeg's and OpenCV's own log lines ("[h264 @ 0x...] Invalid NAL unit size") mean nothing to the
@@ -29,6 +76,29 @@ int main(int argc, char** argv) {
   ft::app::register_report(app, exit_code);
   ft::app::register_history(app, exit_code);
   ft::app::register_gui(app, exit_code);
+  // No command, `help`, or a word that is not a command: say what there is.
+  std::vector<std::string> names{"help", "--help", "--version"};
+  for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(c->get_name());
+    for (const auto& a : c->get_aliases()) names.push_back(a);
+  }
+  if (argc < 2) {
+    std::fprintf(stderr, "facetwitch: a command is required\n\n%s", command_list(app).c_str());
+    return ft::exit_code(ft::ErrorKind::BadArguments);
+  }
+  const std::string first = argv[1];
+  if (first == "help") {
+    std::fputs(command_list(app).c_str(), stdout);
+    return 0;
+  }
+  if (std::find(names.begin(), names.end(), first) == names.end() && first != "-h") {
+    const std::string near = nearest(first, names);
+    if (first.rfind("-", 0) != 0 || !near.empty()) {
+      std::fprintf(stderr, "facetwitch: '%s' is not a %s%s\n\n%s", first.c_str(), first.rfind("-", 0) == 0 ? "command or option" : "command",
+                   near.empty() ? "" : (". Did you mean '" + near + "'?").c_str(), command_list(app).c_str());
+      return ft::exit_code(ft::ErrorKind::BadArguments);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

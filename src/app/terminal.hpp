@@ -28,6 +28,9 @@ std::string format_summary_table(const SessionSummary& s);
 
 // Why the measurement paused: frames whose quality was not "ok", counted by reason (a frame can have
 // several). Fed one frame at a time (any thread, one at a time), printed after the result table.
+// `analyse`: a video gave no measurable frame (its files are written; they say why). docs/OUTPUT.md.
+inline constexpr int kExitNothingMeasured = 6;
+
 struct GapCounts {
   std::int64_t frames = 0, paused = 0;
   std::int64_t no_face = 0, small = 0, pose = 0, dark = 0, bright = 0, blur = 0, occluded = 0;

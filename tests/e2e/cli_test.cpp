@@ -36,6 +36,32 @@ TEST(Cli, NoArgumentsIsABadArgumentsError) {
   EXPECT_EQ(r3.exit_code, 2);
 }
 
+TEST(Cli, HelpListsTheCommandsAndATypoGetsASuggestion) {
+  // Bare: an error that lists what there is.
+  const auto bare = testing::run_facetwitch({});
+  EXPECT_NE(bare.err.find("a command is required"), std::string::npos) << bare.err;
+  EXPECT_NE(bare.err.find("  analyse "), std::string::npos) << bare.err;
+  // `help`: one line per command, success.
+  const auto help = testing::run_facetwitch({"help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* c : {"analyse", "synth", "demo", "bench", "accuracy", "record", "report", "history", "gui"}) {
+    EXPECT_NE(help.out.find(std::string("\n  ") + c + " "), std::string::npos) << c << "\n" << help.out;
+  }
+  // A typo: the nearest command or option.
+  const auto typo = testing::run_facetwitch({"anlyse", "x.mp4"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("'anlyse' is not a command. Did you mean 'analyse'?"), std::string::npos) << typo.err;
+  const auto version_typo = testing::run_facetwitch({"--verison"});
+  EXPECT_EQ(version_typo.exit_code, 2);
+  EXPECT_NE(version_typo.err.find("Did you mean '--version'?"), std::string::npos) << version_typo.err;
+  const auto far = testing::run_facetwitch({"xyz"});
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_NE(far.err.find("'xyz' is not a command\n"), std::string::npos) << far.err;
+  const auto version = testing::run_facetwitch({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, std::string(FACETWITCH_VERSION) + "\n");
+}
+
 TEST(Cli, MissingVideoIsAnInputErrorNamingThePath) {
   const auto out = testing::fresh_dir("cli_missing");
   const auto r = testing::run_facetwitch({"analyse", "/nonexistent/where.mp4", "--out", out.string(), "--quiet"});
