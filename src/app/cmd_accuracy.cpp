@@ -171,17 +171,16 @@ int run_real(const AccuracyCli& o) {
     }
     return t;
   };
-  std::vector<CorpusClip> scaled_clips;
-  const std::vector<CorpusClip>* clips_in = &clips;
+  // The clips benchmarked: the corpus's, or (--face-iod) resized copies of them.
+  std::vector<CorpusClip> used = clips;
   std::vector<std::optional<BaseTrack>> tracks(clips.size());
   std::vector<std::string> skipped(clips.size());
   std::atomic<int> done{0};
   if (o.face_iod > 0.0) {
     // The face-size curve: each clip resized so that its median IOD is --face-iod (cached beside the
     // benchmark's videos), then used as a clip of its own.
-    scaled_clips = clips;
     parallel_for(clips.size(), o.jobs, [&](std::size_t i) {
-      CorpusClip& c = scaled_clips[i];
+      CorpusClip& c = used[i];
       auto t = track_clip(clips[i]);
       if (!t) {
         skipped[i] = t.error().message;
@@ -218,10 +217,8 @@ int run_real(const AccuracyCli& o) {
       std::fprintf(stderr, "\r[%d/%zu] resized %s          ", ++done, clips.size(), clips[i].file.c_str());
     });
     std::fprintf(stderr, "\n");
-    clips_in = &scaled_clips;
     done = 0;
   }
-  const std::vector<CorpusClip>& used = *clips_in;
   parallel_for(used.size(), o.jobs, [&](std::size_t i) {
     if (!skipped[i].empty()) return;
     const CorpusClip& clip = used[i];
@@ -288,12 +285,12 @@ int run_real(const AccuracyCli& o) {
     r.frames = s->frames;
     r.frames_good_quality = s->frames_good_quality;
     r.mouth_corner_height_iod = s->asymmetry.mouth_corner_height_iod;
-    auto floor_of = [](const PerSide<StreamDetectability>& d) {
+    auto noise_of = [](const PerSide<StreamDetectability>& d) {
       const double l = d[Side::Left].noise_sigma_iod, rr = d[Side::Right].noise_sigma_iod;
       return std::isnan(l) ? rr : std::isnan(rr) ? l : 0.5 * (l + rr);
     };
-    r.mouth_noise_iod = floor_of(s->asymmetry.mouth_detect);
-    r.eye_noise_iod = floor_of(s->asymmetry.eye_detect);
+    r.mouth_noise_iod = noise_of(s->asymmetry.mouth_detect);
+    r.eye_noise_iod = noise_of(s->asymmetry.eye_detect);
     std::lock_guard lock(print);
     ++done;
     std::fprintf(stderr, "\r[%d/%zu] %s %s          ", done.load(), jobs.size(), clip.file.c_str(), job.scenario.name.c_str());

@@ -93,8 +93,9 @@ int main(int argc, char** argv) {
   }
   if (std::find(names.begin(), names.end(), first) == names.end() && first != "-h") {
     const std::string near = nearest(first, names);
-    if (first.rfind("-", 0) != 0 || !near.empty()) {
-      std::fprintf(stderr, "facetwitch: '%s' is not a %s%s\n\n%s", first.c_str(), first.rfind("-", 0) == 0 ? "command or option" : "command",
+    const bool dash = first.rfind("-", 0) == 0;
+    if (!dash || !near.empty()) {
+      std::fprintf(stderr, "facetwitch: '%s' is not a %s%s\n\n%s", first.c_str(), dash ? "command or option" : "command",
                    near.empty() ? "" : (". Did you mean '" + near + "'?").c_str(), command_list(app).c_str());
       return ft::exit_code(ft::ErrorKind::BadArguments);
     }

@@ -420,10 +420,7 @@ void LivePipeline::analyse_loop() {
     header.height = source_->info().height;
     header.model_path = model_path_;
     header.facetwitch_version = FACETWITCH_VERSION;
-    header.settings = options_.twitch;
-    header.min_face_iod_px = options_.quality.min_iod_px;
-    header.asymmetry.baseline_requested_s = options_.baseline_s;
-    header.patient_id = options_.patient_id;
+    record_options(header, options_);
     if (!record_dir_.empty()) {
       auto rec = SessionRecorder::open(record_dir_, header);
       if (rec) {

@@ -32,10 +32,7 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   header.height = info.height;
   header.model_path = req.model_path;
   header.facetwitch_version = FACETWITCH_VERSION;
-  header.settings = req.analyser.twitch;
-  header.min_face_iod_px = req.analyser.quality.min_iod_px;
-  header.asymmetry.baseline_requested_s = req.analyser.baseline_s;
-  header.patient_id = req.analyser.patient_id;
+  record_options(header, req.analyser);
   header.mirrored_input = req.file.mirrored_input;
 
   std::unique_ptr<SessionRecorder> recorder;

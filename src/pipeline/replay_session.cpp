@@ -22,10 +22,7 @@ SessionSummary header_for(const ReplaySessionOptions& o, const SourceInfo& info)
   header.height = info.height;
   header.model_path = o.model_path;
   header.facetwitch_version = FACETWITCH_VERSION;
-  header.settings = o.analyser.twitch;
-  header.min_face_iod_px = o.analyser.quality.min_iod_px;
-  header.asymmetry.baseline_requested_s = o.analyser.baseline_s;
-  header.patient_id = o.analyser.patient_id;
+  record_options(header, o.analyser);
   header.mirrored_input = o.file.mirrored_input;
   return header;
 }

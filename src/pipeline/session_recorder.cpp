@@ -47,6 +47,13 @@ bool inside_any(const Events& events, double t) {
 
 }  // namespace
 
+void record_options(SessionSummary& header, const AnalyserOptions& options) {
+  header.settings = options.twitch;
+  header.min_face_iod_px = options.quality.min_iod_px;
+  header.asymmetry.baseline_requested_s = options.baseline_s;
+  header.patient_id = options.patient_id;
+}
+
 bool SummaryAccumulator::in_baseline(double t) const {
   const double b = s_.asymmetry.baseline_requested_s;
   return b > 0.0 && std::isfinite(first_measurable_t_) && t < first_measurable_t_ + b;

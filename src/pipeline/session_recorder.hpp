@@ -15,6 +15,11 @@
 
 namespace ft {
 
+// The part of a session's header that records the analysis options in force: the twitch settings, the
+// smallest face measured, the personal baseline requested and the patient identifier. One place for the
+// replay, the window's replay session and live capture.
+void record_options(SessionSummary& header, const AnalyserOptions& options);
+
 // Accumulates the totals of a session; no files. Used by the recorder and by analyses without output.
 // The regional asymmetry and the detectability follow header.asymmetry.baseline_requested_s (0: no
 // personal baseline); docs/METRICS.md says how each summary number is made.

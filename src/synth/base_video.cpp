@@ -312,8 +312,8 @@ Status downscale_video(const std::filesystem::path& video, double scale, double 
   const int h = std::max(2, 2 * static_cast<int>(std::lround(info.height * scale / 2.0)));
   std::error_code ec;
   std::filesystem::create_directories(out.parent_path(), ec);
-  const int up_w = 2 * static_cast<int>(std::lround(w * upscale / 2.0)), up_h = 2 * static_cast<int>(std::lround(h * upscale / 2.0));
-  auto writer = upscale > 1.0 ? VideoWriter::open(out, up_w, up_h, fps) : VideoWriter::open(out, w, h, fps);
+  const cv::Size out_size(2 * static_cast<int>(std::lround(w * upscale / 2.0)), 2 * static_cast<int>(std::lround(h * upscale / 2.0)));
+  auto writer = VideoWriter::open(out, out_size.width, out_size.height, fps);
   if (!writer) return writer.error();
   Frame frame;
   cv::Mat small, large;
@@ -322,7 +322,7 @@ Status downscale_video(const std::filesystem::path& video, double scale, double 
     if (st == ReadStatus::End) break;
     if (st != ReadStatus::Frame) return make_error(ErrorKind::Input, video.string() + ": a frame cannot be read");
     cv::resize(frame.image, small, cv::Size(w, h), 0.0, 0.0, cv::INTER_AREA);
-    if (upscale > 1.0) cv::resize(small, large, cv::Size(up_w, up_h), 0.0, 0.0, cv::INTER_CUBIC);
+    if (upscale > 1.0) cv::resize(small, large, out_size, 0.0, 0.0, cv::INTER_CUBIC);
     if (Status s = writer.value()->write(upscale > 1.0 ? large : small); !s) return s;
   }
   if (writer.value()->frames_written() == 0) return make_error(ErrorKind::Input, video.string() + ": no frame");
