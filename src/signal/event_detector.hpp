@@ -61,11 +61,15 @@ class StreamDetector {
   };
   void close_event(std::vector<TwitchEvent>& finished);
   double current_threshold() const;
+  // An onset candidate that moves back toward where the stream rested before its baseline followed a
+  // held expression (see kAnchorS in the .cpp).
+  bool returning_to_anchor(cv::Point2f point, cv::Point2d base, double thr) const;
 
   Region region_;
   Side side_;
   TwitchSettings settings_;
   WindowedStats base_x_, base_y_, base_s_;  // baseline windows (mouth x/y, eye aperture)
+  WindowedStats anchor_x_, anchor_y_;  // mouth: the baseline's recent history (kAnchorS)
   WindowedStats noise_;
   double valid_since_s_ = -1.0;
   double last_valid_t_ = -1e9;
@@ -74,6 +78,9 @@ class StreamDetector {
   double onset_s_ = 0.0;
   double onset_threshold_ = 0.0;
   double event_peak_ = 0.0;           // largest value of the open event so far
+  cv::Point2d peak_direction_{0, 0};  // mouth: the displacement at that value (canonical units)
+  double last_event_end_s_ = -1e9;    // last sample of the last closed event
+  double last_above_s_ = 0.0;         // last sample of the open event above its onset threshold
   double sustained_since_s_ = -1.0;   // since when the value has stayed >= half of event_peak_
   double threshold_ = kNaN;
   Sample prev_{-1e9, 0.0};

@@ -201,7 +201,7 @@ std::string format_jitter_report(const JitterReport& j) {
 
 AccuracyReport score_suite(const std::vector<VideoResult>& results) {
   AccuracyReport r;
-  std::vector<double> onset, freq, amp_err, amp_ratio;
+  std::vector<double> onset, end, freq, amp_err, amp_ratio;
   // (frequency, amplitude) -> (episodes, detected) over the sweep.
   std::map<std::pair<double, double>, std::pair<int, int>> cells;
   for (const auto& v : results) {
@@ -233,6 +233,8 @@ AccuracyReport score_suite(const std::vector<VideoResult>& results) {
       r.matched++;
       if (m.side_correct) r.sides_correct++;
       onset.push_back(std::abs(m.onset_error_s));
+      end.push_back(std::abs(m.end_error_s));
+      if (m.end_error_s > kLateEndS) r.ended_late++;
       if (te.twitch_count >= 3 && !std::isnan(m.frequency_error_hz)) freq.push_back(std::abs(m.frequency_error_hz));
       const double ratio = v.found[*m.found_index].peak_amplitude_iod / te.amplitude_iod;
       amp_ratio.push_back(ratio);
@@ -301,6 +303,7 @@ AccuracyReport score_suite(const std::vector<VideoResult>& results) {
     }
   }
   r.median_onset_error_s = median_of(onset);
+  r.median_end_error_s = median_of(end);
   r.median_frequency_error_hz = median_of(freq);
   r.median_amplitude_error = median_of(amp_err);
   r.median_amplitude_ratio = median_of(amp_ratio);
@@ -336,6 +339,8 @@ std::string format_accuracy_report(const AccuracyReport& r, std::size_t videos) 
   row("side accuracy (of detected episodes)",
       r.matched ? fmt::format("{:.3f}", static_cast<double>(r.sides_correct) / r.matched) : "-", ">= 0.99");
   row("median onset error (s)", pct(r.median_onset_error_s), "<= 0.070");
+  row("median end error (s)", pct(r.median_end_error_s), "<= 0.15");
+  row(fmt::format("episodes reported to end > {:.1f} s late", kLateEndS), fmt::format("{} of {}", r.ended_late, r.matched), "");
   row("median frequency error (Hz)", pct(r.median_frequency_error_hz), "<= 0.3");
   row("median amplitude error (relative)", pct(r.median_amplitude_error), "");
   row("median measured / injected amplitude", pct(r.median_amplitude_ratio), "");

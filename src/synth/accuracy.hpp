@@ -45,10 +45,16 @@ struct RegionScore {
   }
 };
 
+// A matched episode whose reported end is later than the injected end by more than this is "ended late"
+// (its duration, twitch count and time in spasm are overstated). Both accuracy suites count them.
+inline constexpr double kLateEndS = 0.5;
+
 struct AccuracyReport {
   RegionScore mouth, eye, mouth_2pct, eye_2pct;  // *_2pct: truth amplitude >= 2% IOD only
   int matched = 0, sides_correct = 0;
   double median_onset_error_s = kNaN;        // |found start - truth start|
+  double median_end_error_s = kNaN;          // |found end - truth end|
+  int ended_late = 0;                        // matched episodes reported to end > kLateEndS after the truth
   double median_frequency_error_hz = kNaN;   // |found - truth|, episodes with >= 3 injected twitches
   double median_amplitude_error = kNaN;      // |found / truth - 1| (relative)
   double median_amplitude_ratio = kNaN;      // found / truth

@@ -43,6 +43,7 @@ Evaluation evaluate_episodes(const GroundTruth& truth, const std::vector<Episode
     const auto& fe = found[c.f];
     m.side_correct = fe.side == laterality(te.side);
     m.onset_error_s = fe.start_s - te.start_s;
+    m.end_error_s = fe.end_s - te.end_s;
     m.frequency_error_hz = std::isnan(fe.frequency_hz) ? kNaN : fe.frequency_hz - te.frequency_hz;
     m.amplitude_error_iod = fe.peak_amplitude_iod - te.amplitude_iod;
   }
@@ -55,28 +56,28 @@ Evaluation evaluate_episodes(const GroundTruth& truth, const std::vector<Episode
 std::string format_evaluation(const GroundTruth& truth, const std::vector<Episode>& found, const Evaluation& ev) {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "  %-30s | %-40s\n", "injected (truth.json)", "found by the analysis");
+  std::snprintf(line, sizeof line, "  %-38s | %s\n", "injected (truth.json)", "found by the analysis");
   out += line;
   for (const auto& m : ev.matches) {
     const auto& te = truth.episodes[m.truth_index];
     char left[64], right[96];
-    std::snprintf(left, sizeof left, "%5.2f s %-5s %-5s %4.1f Hz %3.1f%%", te.start_s, std::string(to_string(te.side)).c_str(),
+    std::snprintf(left, sizeof left, "%5.2f-%5.2f s %-5s %-5s %4.1f Hz %3.1f%%", te.start_s, te.end_s, std::string(to_string(te.side)).c_str(),
                   std::string(to_string(te.region)).c_str(), te.frequency_hz, 100 * te.amplitude_iod);
     if (m.found_index) {
       const auto& fe = found[*m.found_index];
-      std::snprintf(right, sizeof right, "%5.2f s %-9s %-5s %4.1f Hz %3.1f%%  %s", fe.start_s,
+      std::snprintf(right, sizeof right, "%5.2f-%5.2f s %-9s %-5s %4.1f Hz %3.1f%%  %s", fe.start_s, fe.end_s,
                     std::string(to_string(fe.side)).c_str(), std::string(to_string(fe.region)).c_str(),
                     std::isnan(fe.frequency_hz) ? 0.0 : fe.frequency_hz, 100 * fe.peak_amplitude_iod,
                     m.side_correct ? "ok" : "WRONG SIDE");
     } else {
       std::snprintf(right, sizeof right, "MISSED");
     }
-    std::snprintf(line, sizeof line, "  %-30s | %s\n", left, right);
+    std::snprintf(line, sizeof line, "  %-38s | %s\n", left, right);
     out += line;
   }
   for (std::size_t j : ev.false_found) {
     const auto& fe = found[j];
-    std::snprintf(line, sizeof line, "  %-30s | %5.2f s %-9s %-5s  FALSE DETECTION\n", "(nothing injected)", fe.start_s,
+    std::snprintf(line, sizeof line, "  %-38s | %5.2f-%5.2f s %-9s %-5s  FALSE DETECTION\n", "(nothing injected)", fe.start_s, fe.end_s,
                   std::string(to_string(fe.side)).c_str(), std::string(to_string(fe.region)).c_str());
     out += line;
   }

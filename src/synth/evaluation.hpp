@@ -18,6 +18,7 @@ struct EpisodeMatch {
   std::optional<std::size_t> found_index;  // nullopt: missed
   bool side_correct = false;
   double onset_error_s = kNaN;      // found start - truth start
+  double end_error_s = kNaN;        // found end - truth end (positive: the episode was reported too long)
   double frequency_error_hz = kNaN; // found - truth (NaN when the found episode has no frequency)
   double amplitude_error_iod = kNaN;
 };

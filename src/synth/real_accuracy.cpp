@@ -287,7 +287,7 @@ RealAccuracyReport score_real(const std::vector<RealVideoResult>& results,
     if (v.clip && v.scenario == "clean") clean_of[v.clip->file] = &v;
   }
   struct GroupAcc {
-    std::vector<double> onset, freq, droop_ratio;
+    std::vector<double> onset, end, freq, droop_ratio;
     std::set<std::string> clips;
   };
   GroupAcc acc_main, acc_small;
@@ -343,6 +343,8 @@ RealAccuracyReport score_real(const std::vector<RealVideoResult>& results,
       g.matched++;
       if (m.side_correct) g.sides_correct++;
       acc.onset.push_back(std::abs(m.onset_error_s));
+      acc.end.push_back(std::abs(m.end_error_s));
+      if (m.end_error_s > kLateEndS) g.ended_late++;
       if (te.twitch_count >= 3 && !std::isnan(m.frequency_error_hz)) acc.freq.push_back(std::abs(m.frequency_error_hz));
     }
     for (const auto& fe : v.found) (fe.region == Region::Mouth ? g.mouth : g.eye).all.found++;
@@ -376,6 +378,7 @@ RealAccuracyReport score_real(const std::vector<RealVideoResult>& results,
     GroupAcc& acc = p == &r.main ? acc_main : acc_small;
     p->clips = static_cast<int>(acc.clips.size());
     p->median_onset_error_s = median_of(acc.onset);
+    p->median_end_error_s = median_of(acc.end);
     p->median_frequency_error_hz = median_of(acc.freq);
     p->median_droop_change_ratio = median_of(acc.droop_ratio);
   }
@@ -420,6 +423,9 @@ void format_group(std::string& o, const std::string& title, const RealGroupScore
                    g.matched ? fmt::format("{:.3f} ({}/{})", static_cast<double>(g.sides_correct) / g.matched, g.sides_correct, g.matched)
                              : std::string("-"));
   o += fmt::format("    {:<52} {:>12}\n", "median onset error (s)", fmt3(g.median_onset_error_s));
+  o += fmt::format("    {:<52} {:>12}\n", "median end error (s)", fmt3(g.median_end_error_s));
+  o += fmt::format("    {:<52} {:>12}\n", fmt::format("episodes reported to end > {:.1f} s late", kLateEndS),
+                   fmt::format("{} of {}", g.ended_late, g.matched));
   o += fmt::format("    {:<52} {:>12}\n", "median frequency error (Hz, >= 3 twitches)", fmt3(g.median_frequency_error_hz));
   o += fmt::format("    {:<52} {:>12}\n", "false episodes in injected videos (outside the truth)",
                    fmt::format("{} ({}/min)", g.injected_false_episodes,
@@ -498,6 +504,9 @@ nlohmann::json real_report_json(const RealAccuracyReport& r) {
                 {"sides_correct", g.sides_correct},
                 {"side_accuracy", g.matched ? json(static_cast<double>(g.sides_correct) / g.matched) : json(nullptr)},
                 {"median_onset_error_s", num(g.median_onset_error_s)},
+                {"median_end_error_s", num(g.median_end_error_s)},
+                {"ended_late", g.ended_late},
+                {"late_end_s", kLateEndS},
                 {"median_frequency_error_hz", num(g.median_frequency_error_hz)},
                 {"injected_false_episodes", g.injected_false_episodes},
                 {"injected_false_per_min", g.injected_minutes > 0 ? json(g.injected_false_episodes / g.injected_minutes) : json(nullptr)},

@@ -92,6 +92,8 @@ struct RealGroupScore {
   RealRegionScores mouth, eye;
   int matched = 0, sides_correct = 0;
   double median_onset_error_s = kNaN;
+  double median_end_error_s = kNaN;          // |found end - truth end|
+  int ended_late = 0;                        // matched episodes ending > kLateEndS after the truth
   double median_frequency_error_hz = kNaN;  // truth episodes with >= 3 twitches
   int injected_false_episodes = 0;           // in the videos with injected events, matching no truth
   double injected_minutes = 0.0;

@@ -2,6 +2,7 @@
 // synth/scenario; talking; the accuracy suite's talking videos and their score.
 #include "synth/scenario.hpp"
 #include "synth/accuracy.hpp"
+#include "synth/evaluation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -442,6 +443,41 @@ TEST(AccuracySuite, TalkingVideosAndTheirScore) {
   EXPECT_NEAR(rep.talk_minutes, 0.5, 1e-9);
   EXPECT_NE(format_accuracy_report(rep, 1).find("of which talking (mouth opening, corners moving)         2.00"),
             std::string::npos)
+      << format_accuracy_report(rep, 1);
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// The end of each matched episode is scored: an episode reported to run on past the injected train
+// (the demo's fault until session 6) shows in both accuracy tables.
+TEST(AccuracySuite, EpisodeEndsAreScored) {
+  const auto suite = accuracy_suite();
+  const auto it = std::find_if(suite.begin(), suite.end(), [](const SuiteVideo& v) { return v.group == "sweep"; });
+  ASSERT_NE(it, suite.end());
+  VideoResult r;
+  r.video = &*it;
+  r.truth = make_truth(it->scenario, 86.0);
+  ASSERT_EQ(r.truth.episodes.size(), 2u);
+  r.duration_s = 12.0;
+  for (std::size_t i = 0; i < r.truth.episodes.size(); ++i) {
+    const TruthEpisode& te = r.truth.episodes[i];
+    Episode e;
+    e.start_s = te.start_s + 0.02;
+    e.end_s = te.end_s + (i == 0 ? 1.5 : -0.1);  // the first runs on 1.5 s, the second ends 0.1 s early
+    e.region = te.region;
+    e.side = laterality(te.side);
+    r.found.push_back(e);
+  }
+  const Evaluation ev = evaluate_episodes(r.truth, r.found);
+  ASSERT_EQ(ev.detected(), 2);
+  EXPECT_NEAR(ev.matches[0].end_error_s, 1.5, 1e-9);
+  EXPECT_NEAR(ev.matches[1].end_error_s, -0.1, 1e-9);
+  const AccuracyReport rep = score_suite({r});
+  EXPECT_EQ(rep.ended_late, 1);
+  EXPECT_NEAR(rep.median_end_error_s, 0.8, 1e-9);  // median of |1.5| and |-0.1|
+  EXPECT_NE(format_accuracy_report(rep, 1).find("episodes reported to end > 0.5 s late                    1 of 2"), std::string::npos)
       << format_accuracy_report(rep, 1);
 }
 
