@@ -376,3 +376,28 @@ TEST(AnalyseE2E, TalkingIsNotATwitchAndATwitchAfterItIsFound) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// A face below the smallest measurable size is named as the reason nothing was measured, with the limit
+// and what to do, and `analyse` exits with 6; a lower --min-face-iod measures it and records the limit.
+TEST(AnalyseE2E, ATooSmallFaceIsNamedWithItsLimitAndALowerLimitMeasuresIt) {
+  std::string why;
+  auto dir = testing::ensure_video("e2e_small_face", webcam_scenario(4.0, 909, 0.85), &why);  // IOD ~37 px
+  if (!dir) GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("e2e_small_face");
+  const auto r = testing::run_facetwitch({"analyse", (*dir / "video.mp4").string(), "--out", out.string(), "--no-history"});
+  EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_NE(all.find("face too small (eyes less than 40 px apart) (move closer or record at a higher resolution)"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("nothing could be measured"), std::string::npos) << all;
+
+  const Analysed a = analyse(*dir, "e2e_small_face_30", {"--min-face-iod", "30"});
+  EXPECT_EQ(a.cmd.out.find("face too small"), std::string::npos) << a.cmd.out;
+  EXPECT_GT(a.summary.frames_good_quality, a.summary.frames / 2) << a.cmd.out;
+  EXPECT_DOUBLE_EQ(a.summary.min_face_iod_px, 30.0);
+}
+
+}  // namespace ft
