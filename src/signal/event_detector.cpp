@@ -163,6 +163,15 @@ bool StreamDetector::returning_to_anchor(cv::Point2f point, cv::Point2d base, do
          cv::norm(p - a) < cv::norm(held);
 }
 
+void StreamDetector::feed_baseline(double t, cv::Point2f point, double scalar) {
+  if (region_ == Region::Mouth) {
+    base_x_.push(t, point.x);
+    base_y_.push(t, point.y);
+  } else {
+    base_s_.push(t, scalar);
+  }
+}
+
 double StreamDetector::current_threshold() const {
   const double min_amp = region_ == Region::Mouth ? settings_.min_amplitude_iod : settings_.eye_min_amplitude_iod;
   const double m = noise_.median();
@@ -253,16 +262,15 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
 
   // Value: displacement from the resting baseline (baseline from samples before this one).
   double v = 0.0;
-  cv::Point2d base(point.x, point.y);
-  double base_s = scalar;
+  cv::Point2d base(point.x, point.y);  // mouth: the baseline position
   if (region_ == Region::Mouth) {
     if (base_x_.size()) base = {base_x_.median(), base_y_.median()};
     v = std::hypot(point.x - base.x, point.y - base.y);
     anchor_x_.push(t, base.x);
     anchor_y_.push(t, base.y);
   } else {
-    if (base_s_.size()) base_s = base_s_.median();
-    v = base_s - scalar;
+    const double bs = base_s_.size() ? base_s_.median() : scalar;
+    v = bs - scalar;
   }
   const bool warm = (t - valid_since_s_) >= settings_.warmup_s;
   const double thr = current_threshold();
@@ -304,25 +312,13 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
       sustained_since_s_ = -1.0;
     }
     const bool sustained = sustained_since_s_ >= 0.0 && t - sustained_since_s_ >= kSustainedS;
-    if (t - onset_s_ > (sustained ? kMaxSustainedS : kMaxFrozenS)) {
-      if (region_ == Region::Mouth) {
-        base_x_.push(t, point.x);
-        base_y_.push(t, point.y);
-      } else {
-        base_s_.push(t, scalar);
-      }
-    }
+    if (t - onset_s_ > (sustained ? kMaxSustainedS : kMaxFrozenS)) feed_baseline(t, point, scalar);
   } else {
     // Resting sample: feeds the baseline (unless in a train's gap, see kTrainGapS) and the noise floor.
     const cv::Point2d d = cv::Point2d(point.x, point.y) - base;
     const bool toward_last_peak = region_ == Region::Mouth && d.dot(peak_direction_) > 0.0;
     const bool in_train_gap = t - last_event_end_s_ < kTrainGapS && v > 0.5 * thr && toward_last_peak;
-    if (!in_train_gap && region_ == Region::Mouth) {
-      base_x_.push(t, point.x);
-      base_y_.push(t, point.y);
-    } else if (!in_train_gap) {
-      base_s_.push(t, scalar);
-    }
+    if (!in_train_gap) feed_baseline(t, point, scalar);
     // Samples above half the threshold are left out of the noise floor: they are the feet of twitches
     // too small to trigger, and would raise the threshold during an episode.
     if (!(v > 0.5 * thr) || noise_.size() < 10) noise_.push(t, v);

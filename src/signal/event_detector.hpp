@@ -61,6 +61,7 @@ class StreamDetector {
   };
   void close_event(std::vector<TwitchEvent>& finished);
   double current_threshold() const;
+  void feed_baseline(double t, cv::Point2f point, double scalar);  // one sample into the baseline window(s)
   // An onset candidate that moves back toward where the stream rested before its baseline followed a
   // held expression (see kAnchorS in the .cpp).
   bool returning_to_anchor(cv::Point2f point, cv::Point2d base, double thr) const;

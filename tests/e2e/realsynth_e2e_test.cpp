@@ -304,6 +304,9 @@ TEST(RealFaces, CleanClipsGiveNoMoreFalseEpisodesThanKnown) {
       {"liveportrait_d13.mp4", "talking", 1},      {"liveportrait_d20.mp4", "talking", 0},
       {"videoretalking_1.mp4", "talking", 0},      {"videoretalking_5.mp4", "talking", 0},
       {"liveportrait_d0.mp4", "expressive", 1},    {"liveportrait_d19.mp4", "expressive", 1},
+      // liveportrait_d14 (winks, one-sided eye closures): a right-lid episode at 12.6 s, a left-lid one at
+      // 16.1 s and a bilateral mouth one at 17.8 s, the last frames (session 6; it had no budget before).
+      {"liveportrait_d14.mp4", "expressive", 3},
   };
   int checked = 0;
   for (const auto& c : clips) {

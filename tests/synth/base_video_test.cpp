@@ -249,7 +249,7 @@ TEST(RealBenchmark, ScoresAreConsistent) {
   hit.region = Region::Mouth;
   hit.side = Laterality::Left;
   hit.start_s = 2.05;
-  hit.end_s = 3.0;
+  hit.end_s = 3.7;  // 0.7 s after the injected end: "ended late"
   hit.frequency_hz = 5.5;
   Episode miss;
   miss.region = Region::Eye;
@@ -276,6 +276,8 @@ TEST(RealBenchmark, ScoresAreConsistent) {
   EXPECT_EQ(r.main.injected_false_episodes, 1);
   EXPECT_EQ(r.main.sides_correct, 1);
   EXPECT_NEAR(r.main.median_onset_error_s, 0.05, 1e-9);
+  EXPECT_NEAR(r.main.median_end_error_s, 0.7, 1e-9);
+  EXPECT_EQ(r.main.ended_late, 1);
   EXPECT_NEAR(r.main.median_frequency_error_hz, 0.5, 1e-9);
   EXPECT_EQ(r.main.droops, 1);
   EXPECT_EQ(r.main.droops_side_correct, 1);
@@ -288,6 +290,8 @@ TEST(RealBenchmark, ScoresAreConsistent) {
   EXPECT_NE(table.find("REAL faces"), std::string::npos);
   const auto j = real_report_json(r);
   EXPECT_EQ(j["main"]["mouth"]["all"]["truth"], 2);
+  EXPECT_EQ(j["main"]["ended_late"], 1);
+  EXPECT_NE(table.find("episodes reported to end > 0.5 s late"), std::string::npos) << table;
   EXPECT_TRUE(j["main"]["eye"]["all"]["recall"].is_null());  // no eye truth: undefined, not 1
 }
 
