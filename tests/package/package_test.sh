@@ -45,13 +45,23 @@ done
 needed="$(objdump -p "$BUILD/facetwitch" | awk '/NEEDED/ {print $2}')"
 [ -n "$needed" ] || fail "objdump found no NEEDED entries in $BUILD/facetwitch"
 ldd_out="$(ldd "$BUILD/facetwitch")"
+declare -A lib_paths=()
+queries=()
 for lib in $needed; do
   path="$(awk -v l="$lib" '$1 == l && $3 ~ /^\// {print $3; exit}' <<<"$ldd_out")"
   [ -n "$path" ] || fail "ldd does not resolve $lib"
-  real="$(readlink -f "$path")"
-  owner="$(dpkg -S "$real" 2>/dev/null || dpkg -S "$path" 2>/dev/null || true)"
-  owner="${owner%%:*}"
-  [ -n "$owner" ] || fail "$lib ($path) belongs to no Debian package"
+  lib_paths[$lib]="$path $(readlink -f "$path")"
+  queries+=("$path" "$(readlink -f "$path")")
+done
+# One dpkg -S for all (it reads the whole file database each time): lines "package[:arch]: path".
+owners="$(dpkg -S "${queries[@]}" 2>/dev/null || true)"
+for lib in $needed; do
+  owner=""
+  for q in ${lib_paths[$lib]}; do
+    owner="$(awk -v q="$q" '{p = $0; sub(/^[^ ]+ /, "", p)} p == q {sub(/:.*/, "", $1); print $1; exit}' <<<"$owners")"
+    [ -n "$owner" ] && break
+  done
+  [ -n "$owner" ] || fail "$lib (${lib_paths[$lib]}) belongs to no Debian package"
   grep -qx "$owner" <<<"$dep_names" || fail "$lib comes from $owner, which is not in Depends"
 done
 step "Depends covers the $(wc -w <<<"$needed") libraries the binary links"
