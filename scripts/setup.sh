@@ -13,6 +13,7 @@ PACKAGES=(cmake ninja-build g++ pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev nettle-dev
   ffmpeg xvfb xauth fonts-dejavu-core libgl1-mesa-dri chromium
   clang-14 libclang-rt-14-dev  # clang + libFuzzer: the fuzz targets (tests/fuzz, scripts/test.sh)
+  dpkg-dev desktop-file-utils groff-base  # the package test: dpkg-shlibdeps (cpack), desktop entry and man page checks
   ccache)  # compiler cache: a rebuild of unchanged sources (CI's four builds) takes seconds, not minutes
 
 log() { printf '[setup] %s\n' "$*" >&2; }

@@ -50,9 +50,14 @@ Result<std::filesystem::path> ensure_demo_video(const DemoCli& o, const std::str
   if (photo.empty()) {
     auto cached = find_demo_photo();
     if (!cached) {
-      return make_error(ErrorKind::Input, "the demo photo is not in " + (cache_dir() / "astronaut.png").string() +
-                                              ": run scripts/setup.sh (it fetches the public-domain astronaut "
-                                              "portrait from Debian's python3-skimage), or pass --face PHOTO");
+      std::string msg = "the demo photo is not in ";
+      msg += (cache_dir() / "astronaut.png").string();
+      msg += " nor in ";
+      msg += (installed_data_dir() / "astronaut.png").string();
+      msg += ": pass --face PHOTO (a frontal face photo), or put the public-domain astronaut portrait "
+             "(skimage/data/astronaut.png in Debian's python3-skimage) in the cache; from a source tree, "
+             "scripts/setup.sh fetches it";
+      return make_error(ErrorKind::Input, msg);
     }
     photo = *cached;
   }

@@ -18,6 +18,7 @@ namespace {
 
 struct GuiCli {
   std::string source;
+  std::string file;  // positional: `facetwitch gui FILE` (the desktop entry's "Open with")
   double fail_after = -1.0;
   double paced_speed = 1.0;
   bool loop = false;
@@ -70,6 +71,8 @@ void register_gui(CLI::App& root, int& exit_code) {
       "--source", o->source,
       "what to open: a video file, paced:FILE (a file delivered in real time, standing in for a "
       "camera), camera:N or /dev/videoN, or demo");
+  cmd->add_option("file", o->file,
+                  "a video file to open, as with --source FILE (what a file manager's \"Open with\" passes)");
   cmd->add_option(
       "--fail-after", o->fail_after,
       "with paced:FILE, fail like an unplugged camera after this many seconds (testing)");
@@ -138,7 +141,12 @@ void register_gui(CLI::App& root, int& exit_code) {
         return;
       }
     }
-    g.source = o->source;
+    if (!o->file.empty() && !o->source.empty() && o->file != o->source) {
+      std::fprintf(stderr, "facetwitch: gui takes one source: a FILE or --source, not both\n");
+      exit_code = ft::exit_code(ErrorKind::BadArguments);
+      return;
+    }
+    g.source = o->file.empty() ? o->source : o->file;
     g.fail_after_s = o->fail_after;
     g.paced_speed = o->paced_speed;
     g.loop = o->loop;

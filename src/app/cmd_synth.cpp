@@ -580,7 +580,7 @@ void register_synth(CLI::App& root, int& exit_code) {
   cmd->add_option("--droop", o->droop,
                   "SIDE:AMPLITUDE, a static lowered mouth corner, e.g. left:0.03");
   cmd->add_option("--protocol-steps", o->protocol_steps,
-                  "--preset protocol: the protocol step file (default: assets/protocols/standard.json)");
+                  "--preset protocol: the protocol step file (default: the standard protocol, share/facetwitch/protocols/standard.json)");
   cmd->add_option("--base-video", o->base_video,
                   "draw the events (--twitch, --droop) into this real video instead of a photo: its faces are tracked, "
                   "the warps follow them, everything else in the video stays as it is");

@@ -12,7 +12,7 @@ std::vector<std::filesystem::path> model_candidates(const std::string& cli_path)
   std::vector<std::filesystem::path> out;
   if (!cli_path.empty()) out.emplace_back(cli_path);
   if (const char* env = std::getenv("FACETWITCH_MODEL"); env && *env) out.emplace_back(env);
-  out.push_back(source_dir() / "models" / kModelFileName);
+  if (source_tree_allowed()) out.push_back(source_dir() / "models" / kModelFileName);
   out.push_back(executable_dir() / "models" / kModelFileName);
   out.push_back(std::filesystem::path("/usr/share/dlib") / kModelFileName);
   return out;

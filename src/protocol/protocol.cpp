@@ -132,7 +132,12 @@ double Protocol::total_s() const {
   return t;
 }
 
-fs::path default_protocol_path() { return source_dir() / "assets" / "protocols" / "standard.json"; }
+fs::path default_protocol_path() {
+  const fs::path relative = fs::path("protocols") / "standard.json";
+  if (auto found = find_data_file(relative)) return *found;
+  // Not found: name the path a reader would expect (the error message shows it).
+  return source_tree_allowed() ? source_dir() / "assets" / relative : installed_data_dir() / relative;
+}
 
 Status validate(const Protocol& p) {
   if (p.name.empty() || p.name.size() > kMaxTextChars)

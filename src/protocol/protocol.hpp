@@ -55,7 +55,8 @@ struct Protocol {
   double total_s() const;  // sum of prepare and duration
 };
 
-// The default step file: <source tree>/assets/protocols/standard.json.
+// The default step file, protocols/standard.json in the first of data_dirs() that has it:
+// <prefix>/share/facetwitch/ when installed, else <source tree>/assets/ (core/paths.hpp).
 std::filesystem::path default_protocol_path();
 
 // Errors are ErrorKind::Input naming the file and, for a bad step, the step ("step 3 (smile):

@@ -62,6 +62,18 @@ TEST(Cli, HelpListsTheCommandsAndATypoGetsASuggestion) {
   EXPECT_EQ(version.out, std::string(FACETWITCH_VERSION) + "\n");
 }
 
+// `facetwitch gui FILE` (the desktop entry's "Open with") and --source name the same thing: both at once
+// must agree. Refused before any window opens, so no display is needed.
+TEST(Cli, GuiTakesAFileOrASourceNotTwoDifferentOnes) {
+  const auto r = testing::run_facetwitch({"gui", "a.mp4", "--source", "b.mp4"});
+  if (r.err.find("this build has no window") != std::string::npos)
+    GTEST_SKIP() << "built without the window";
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("one source"), std::string::npos) << r.err;
+  const auto help = testing::run_facetwitch({"gui", "--help"});
+  EXPECT_NE(help.out.find("[file]"), std::string::npos) << help.out;
+}
+
 TEST(Cli, MissingVideoIsAnInputErrorNamingThePath) {
   const auto out = testing::fresh_dir("cli_missing");
   const auto r = testing::run_facetwitch({"analyse", "/nonexistent/where.mp4", "--out", out.string(), "--quiet"});

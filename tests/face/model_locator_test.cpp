@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/paths.hpp"
 #include "face/face_tracker.hpp"
 #include "face/model_locator.hpp"
 
@@ -17,6 +18,15 @@ TEST(ModelLocator, LookupOrderIsCliThenEnvThenModelsThenDebian) {
   EXPECT_EQ(c[0], "/cli/model.dat");
   EXPECT_EQ(c[1], "/env/model.dat");
   EXPECT_NE(c[2].string().find("models/shape_predictor_68_face_landmarks.dat"), std::string::npos);
+  EXPECT_EQ(c.back(), "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+}
+
+TEST(ModelLocator, NoSourceTreeLeavesTheSourceModelsFolderOut) {
+  setenv("FACETWITCH_NO_SOURCE_TREE", "1", 1);
+  const auto c = model_candidates("");
+  unsetenv("FACETWITCH_NO_SOURCE_TREE");
+  for (const auto& p : c)
+    EXPECT_NE(p.parent_path(), source_dir() / "models") << p;
   EXPECT_EQ(c.back(), "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
 }
 
