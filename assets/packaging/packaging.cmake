@@ -11,7 +11,7 @@
 # docs/PACKAGING.md explains the package and its test (tests/package/package_test.sh).
 include(GNUInstallDirs)
 
-set(FT_PKG_DIR ${CMAKE_CURRENT_SOURCE_DIR}/packaging)
+set(FT_PKG_DIR ${CMAKE_CURRENT_SOURCE_DIR}/assets/packaging)
 set(FT_DATA_DEST ${CMAKE_INSTALL_DATADIR}/facetwitch)
 
 install(TARGETS facetwitch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
