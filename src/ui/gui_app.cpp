@@ -2349,10 +2349,10 @@ int App::run() {
     const auto parent = std::filesystem::path(opts_.counters_json).parent_path();
     if (!parent.empty())
       std::filesystem::create_directories(parent, ec);
-    std::ofstream out(opts_.counters_json, std::ios::binary | std::ios::trunc);
-    out << counters_file().dump(2) << '\n';
-    if (!out)
-      std::fprintf(stderr, "facetwitch: cannot write %s\n", opts_.counters_json.c_str());
+    std::string text = counters_file().dump(2);
+    text += '\n';
+    if (Status st = write_file_atomically(opts_.counters_json, text); !st)
+      std::fprintf(stderr, "facetwitch: %s\n", st.error().message.c_str());
   }
   return 0;
 }
