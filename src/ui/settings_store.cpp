@@ -230,9 +230,12 @@ Status save_settings_for_window(const std::filesystem::path& path, const UiSetti
       return {};
     }
     // Moved aside, not overwritten: whatever the user had in it can still be recovered.
-    const std::string kind = non_regular_kind(path);
     std::error_code ec;
-    if (!kind.empty() || !std::filesystem::exists(path, ec)) {
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
+      loaded.keep_file = false;  // removed meanwhile: nothing left to keep
+      return save_settings(path, settings);
+    }
+    if (!non_regular_kind(path).empty()) {
       note = where;
       note += " could not be read at start and is not a regular file: the changed settings are not saved";
       return check_replaceable_file(path);
