@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -77,6 +78,29 @@ void add_patient_option(CLI::App* cmd, std::string& patient_id, const char* wher
             return st ? std::string() : st.error().message;
           },
           "ID", "patient identifier"));
+}
+
+void reject_non_finite_numbers(CLI::App& app) {
+  const CLI::Validator finite(
+      [](std::string& text) -> std::string {
+        const char* begin = text.c_str();
+        char* end = nullptr;
+        const double v = std::strtod(begin, &end);
+        if (end != begin && !std::isfinite(v)) {
+          std::string msg = "must be a finite number, not '";
+          msg += text;
+          msg += "'";
+          return msg;
+        }
+        return {};  // a finite number, or not a number at all (the option's own conversion says so)
+      },
+      "", "finite number");
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_type_name().rfind("FLOAT", 0) == 0)
+      opt->check(finite);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    reject_non_finite_numbers(*sub);
 }
 
 Result<LoadedModel> load_model(const std::string& cli_path) {

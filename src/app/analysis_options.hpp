@@ -38,6 +38,12 @@ struct LoadedModel {
 };
 Result<LoadedModel> load_model(const std::string& cli_path);
 
+// Adds to every floating-point option of `app` and of its subcommands (CLI11 type FLOAT) a check that
+// refuses "nan", "inf" and "-inf" (any spelling strtod accepts): NaN passes every range check, and an
+// infinite duration never ends. A usage error naming the option (exit 2). Called once, after every
+// command has registered its options.
+void reject_non_finite_numbers(CLI::App& app);
+
 // Prints "facetwitch: <message>" on stderr and returns the exit code of the error's kind.
 int report(const Error& e);
 

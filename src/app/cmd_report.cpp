@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
 #include "io/session.hpp"
+#include "report/protocol_result.hpp"
 #include "report/report.hpp"
 
 namespace ft::app {
@@ -43,6 +45,33 @@ Status check_output(const fs::path& file) {
   return {};
 }
 
+// The files of a session folder that facetwitch reads or writes as the session itself (never a report's
+// output): its measurements, its protocol results, and the video it was made from.
+std::vector<fs::path> session_files(const SessionData& s) {
+  std::vector<fs::path> files;
+  for (const char* name : {"summary.json", "frames.csv", "episodes.csv", kProtocolJson, "protocol_timing.json"})
+    files.push_back(s.dir / name);
+  if (!s.summary.video.empty())
+    files.emplace_back(s.summary.video);
+  return files;
+}
+
+// Refuses an output file that is one of the sessions' own files (the same file, by any name).
+Status check_not_session_file(const fs::path& out, const char* option, const std::vector<fs::path>& inputs) {
+  std::error_code ec;
+  if (!fs::exists(out, ec))
+    return {};
+  for (const fs::path& in : inputs) {
+    if (fs::exists(in, ec) && fs::equivalent(out, in, ec) && !ec) {
+      return make_error(ErrorKind::Output,
+                        fmt::format("cannot write '{}': it is the session's own {} (read by this report), which the "
+                                    "report must not overwrite: choose another file for {}",
+                                    out.string(), in.filename().string(), option));
+    }
+  }
+  return {};
+}
+
 int run(const ReportCli& o) {
   auto session = load_session(o.session);
   if (!session) return report(session.error());
@@ -65,6 +94,14 @@ int run(const ReportCli& o) {
   for (const fs::path& p : {html_path, json_path}) {
     if (Status st = check_output(p); !st) return report(st.error());
   }
+  std::vector<fs::path> inputs = session_files(session.value());
+  if (other) {
+    for (fs::path& p : session_files(*other))
+      inputs.push_back(std::move(p));
+  }
+  if (Status st = check_not_session_file(html_path, "--out", inputs); !st) return report(st.error());
+  if (Status st = check_not_session_file(json_path, o.json.empty() ? "--out (its .json twin) or --json" : "--json", inputs); !st)
+    return report(st.error());
   ReportOptions options = o.report;
   options.face_images = !o.no_face_images;
   const Report r = make_report(std::move(session).value(), options, std::move(other));

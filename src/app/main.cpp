@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/analysis_options.hpp"
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "pipeline/analyser.hpp"
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
   ft::app::register_report(app, exit_code);
   ft::app::register_history(app, exit_code);
   ft::app::register_gui(app, exit_code);
+  ft::app::reject_non_finite_numbers(app);
   // No command, `help`, or a word that is not a command: say what there is.
   std::vector<std::string> names{"help", "--help", "--version"};
   for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; })) {

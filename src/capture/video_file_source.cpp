@@ -258,7 +258,22 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::filesystem::path
                        " is a folder, not a video file: pass a video file, or give the folder to "
                        "read its images");
   }
-  if (std::filesystem::is_regular_file(status)) {
+  if (!std::filesystem::is_regular_file(status)) {
+    // A FIFO would block the open (and a device never ends): only a regular file is read.
+    const char* kind = std::filesystem::is_fifo(status)     ? "a FIFO (named pipe)"
+                       : std::filesystem::is_socket(status) ? "a socket"
+                       : std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status)
+                           ? "a device"
+                           : "not a regular file";
+    std::string message = "cannot open video ";
+    message += in_quotes(path);
+    message += ": it is ";
+    message += kind;
+    message += ", not a video file: save the video to a file first and pass that file (a camera is "
+               "camera:N or /dev/videoN)";
+    return input_error(message);
+  }
+  {
     const auto size = std::filesystem::file_size(path, ec);
     if (!ec && size == 0) {
       return input_error(in_quotes(path) +

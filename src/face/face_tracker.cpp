@@ -26,6 +26,7 @@
 #include <dlib/serialize.h>
 #include <opencv2/imgproc.hpp>
 
+#include "core/file_write.hpp"
 #include "core/paths.hpp"
 #include "face/landmark_regressor.hpp"
 
@@ -90,9 +91,13 @@ std::filesystem::path compact_cache_path(const std::filesystem::path& model) {
   return cache_dir() / "models" / name.str();
 }
 
-// The cached compact model, if it is there and intact.
+// The cached compact model, if it is there and intact. Only a regular file is read: a FIFO or a
+// device under the cache's name would block or never end.
 std::optional<LandmarkRegressor> read_compact(const std::filesystem::path& cached) {
   if (cached.empty())
+    return std::nullopt;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(cached, ec))
     return std::nullopt;
   std::ifstream in(cached, std::ios::binary);
   if (!in)
@@ -100,23 +105,18 @@ std::optional<LandmarkRegressor> read_compact(const std::filesystem::path& cache
   return LandmarkRegressor::read(in);
 }
 
-// Writes the cache (to a temporary name, then renamed: another process never reads half a file).
-// Failures (read-only cache, disk full) only cost the next start-up its speed.
+// Writes the cache (write_file_atomically: another process never reads half a file, and a link or
+// a non-regular file under the cache's name is left alone). Failures (read-only cache, disk full)
+// only cost the next start-up its speed.
 void write_compact(const std::filesystem::path& cached, const LandmarkRegressor& r) {
   if (cached.empty())
     return;
   std::error_code ec;
   std::filesystem::create_directories(cached.parent_path(), ec);
-  const auto tmp = cached.string() + ".tmp" + std::to_string(::getpid());
-  bool ok = false;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    ok = out && r.write(out);
-  }
-  if (ok)
-    std::filesystem::rename(tmp, cached, ec);
-  if (!ok || ec)
-    std::filesystem::remove(tmp, ec);
+  std::ostringstream out(std::ios::binary);
+  if (!r.write(out))
+    return;
+  (void)write_file_atomically(cached, out.str());
 }
 
 }  // namespace

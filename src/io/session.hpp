@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/file_write.hpp"
 #include "core/measurements.hpp"
 #include "metrics/regional_asymmetry.hpp"
 #include "signal/twitch_settings.hpp"
@@ -128,7 +129,7 @@ class FramesCsvWriter {
   Status write(const FrameRecord& record);
   Status close();
  private:
-  std::ofstream out_;
+  OutputFile out_;  // never through a link, never a FIFO or device (core/file_write.hpp)
   std::filesystem::path path_;
   std::string line_;  // reused buffer
 };
@@ -140,16 +141,15 @@ class EpisodesCsvWriter {
   Status write(const Episode& episode);
   Status close();
  private:
-  std::ofstream out_;
+  OutputFile out_;
   std::filesystem::path path_;
 };
 
 // summary.json: written to a temporary file then renamed over the old one (never half-written).
 Status write_summary_json(const std::filesystem::path& path, const SessionSummary& summary);
 std::string summary_to_json_string(const SessionSummary& summary);
-// Writes `text` to "<path>.tmp", forces it to disk and renames it over `path`: readers see the old file
-// or the complete new one. Errors are ErrorKind::Output, naming the file and the reason.
-Status write_file_atomically(const std::filesystem::path& path, const std::string& text);
+// write_file_atomically (core/file_write.hpp): a temporary file renamed over the target; links and
+// non-regular targets are refused.
 
 // Readers. A last line cut off by a crash is skipped (reported in `truncated`), never an error.
 struct FramesCsvContents {

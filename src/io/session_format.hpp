@@ -16,7 +16,6 @@ namespace ft::session_format {
 inline constexpr const char* kFramesCsv = "frames.csv";
 inline constexpr const char* kEpisodesCsv = "episodes.csv";
 inline constexpr const char* kSummaryJson = "summary.json";
-inline constexpr const char* kTmpSuffix = ".tmp";
 
 // Digits after the decimal point, per unit.
 inline constexpr int kTimeDecimals = 4;  // seconds

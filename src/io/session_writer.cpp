@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -31,47 +32,38 @@ std::string errno_reason(int err) {
   return ": " + std::generic_category().message(err);
 }
 
-// Opens `path` for writing (truncating it) and writes `header` (+ '\n'), flushed.
-Status open_csv(std::ofstream& out, const fs::path& path, const std::string& header) {
-  errno = 0;
-  out.open(path, std::ios::binary | std::ios::out | std::ios::trunc);
-  if (!out.is_open()) {
-    return output_error(fmt::format("cannot create '{}'{}", path.string(), errno_reason(errno)));
-  }
-  errno = 0;
-  out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  out.flush();
-  if (!out) {
+// Opens `path` for writing (created or truncated; never through a link, never a non-regular file)
+// and writes `header` (+ '\n').
+Status open_csv(OutputFile& out, const fs::path& path, const std::string& header) {
+  Result<OutputFile> f = OutputFile::create(path);
+  if (!f.ok())
+    return f.error();
+  out = std::move(f).value();
+  if (const int err = out.write_all(header); err != 0) {
     return output_error(fmt::format("cannot write to '{}'{} (is the disk full?)", path.string(),
-                                    errno_reason(errno)));
+                                    errno_reason(err)));
   }
   return {};
 }
 
-Status write_line(std::ofstream& out, const fs::path& path, const std::string& line) {
+Status write_line(OutputFile& out, const fs::path& path, const std::string& line) {
   if (!out.is_open()) {
     return make_error(ErrorKind::Internal,
                       fmt::format("'{}' was written after it was closed", path.string()));
   }
-  errno = 0;
-  out.write(line.data(), static_cast<std::streamsize>(line.size()));
-  out.flush();
-  if (!out) {
+  if (const int err = out.write_all(line); err != 0) {
     return output_error(fmt::format("cannot write to '{}'{} (is the disk full?)", path.string(),
-                                    errno_reason(errno)));
+                                    errno_reason(err)));
   }
   return {};
 }
 
-Status close_stream(std::ofstream& out, const fs::path& path) {
+Status close_stream(OutputFile& out, const fs::path& path) {
   if (!out.is_open())
     return {};
-  const bool was_ok = static_cast<bool>(out);
-  errno = 0;
-  out.close();
-  if (!was_ok || out.fail()) {
+  if (const int err = out.close(); err != 0) {
     return output_error(fmt::format("cannot finish writing '{}'{} (is the disk full?)",
-                                    path.string(), errno_reason(errno)));
+                                    path.string(), errno_reason(err)));
   }
   return {};
 }
@@ -121,8 +113,22 @@ Status prepare_output_dir(const fs::path& dir, bool force) {
     if (force) {
       // Our own files from an earlier run go, so a run that stops early leaves no stale summary
       // next to new frames. Nothing else in the folder is touched.
+      // A link or a non-regular file under one of our names is refused: removing it is not ours to
+      // do, and writing through it would overwrite a file outside the folder.
       for (const char* file : {sf::kFramesCsv, sf::kEpisodesCsv, sf::kSummaryJson}) {
-        for (const fs::path& p : {dir / file, fs::path(dir / file) += sf::kTmpSuffix}) {
+        if (Status s = check_replaceable_file(dir / file); !s)
+          return s;
+      }
+      for (const char* file : {sf::kFramesCsv, sf::kEpisodesCsv, sf::kSummaryJson}) {
+        // The file and the temporaries of write_file_atomically ("<file>.tmp...") that a killed
+        // process left behind; only regular files (links are not followed).
+        std::vector<fs::path> ours{dir / file};
+        const std::string tmp_prefix = fs::path(atomic_temp_prefix(dir / file)).filename().string();
+        for (fs::directory_iterator e(dir, ec), end; !ec && e != end; e.increment(ec)) {
+          if (e->path().filename().string().rfind(tmp_prefix, 0) == 0)
+            ours.push_back(e->path());
+        }
+        for (const fs::path& p : ours) {
           if (fs::is_regular_file(fs::symlink_status(p, ec))) {
             fs::remove(p, ec);
             if (ec) {

@@ -1,5 +1,5 @@
-// summary_json.cpp: summary.json, written and read back. Writing goes through "<path>.tmp", fsync
-// and rename, so readers only ever see a complete file. NaN is written as null (JSON has no NaN)
+// summary_json.cpp: summary.json, written and read back. Writing goes through write_file_atomically
+// (a new temporary, fsync and rename), so readers only ever see a complete file. NaN is written as null (JSON has no NaN)
 // and read back as NaN. Key names are stable and documented in docs/OUTPUT.md; reading and writing
 // live here together so they cannot drift apart.
 #include <fcntl.h>
@@ -339,33 +339,6 @@ Error output_error(const fs::path& path, const std::string& what, int err) {
   return make_error(ErrorKind::Output, std::move(message));
 }
 
-// Writes `text` to `path` (created or truncated) and forces it to disk.
-Status write_file_synced(const fs::path& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return output_error(path, "", errno);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      const int err = errno;
-      ::close(fd);
-      return output_error(path, "", err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {  // EINVAL: e.g. a pipe or /dev/...
-    const int err = errno;
-    ::close(fd);
-    return output_error(path, "", err);
-  }
-  if (::close(fd) != 0)
-    return output_error(path, "", errno);
-  return {};
-}
-
 // ---- reading ------------------------------------------------------------------------------------
 
 // Reads optional fields with type checks; the first problem becomes the error (naming file and
@@ -678,28 +651,6 @@ Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
   if (!text.ok())
     return output_error(path, text.error().message, 0);
   return write_file_atomically(path, text.value());
-}
-
-Status write_file_atomically(const fs::path& path, const std::string& text) {
-  try {
-    fs::path tmp = path;
-    tmp += sf::kTmpSuffix;
-    if (Status s = write_file_synced(tmp, text); !s) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      return s;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      return output_error(path, ec.message(), 0);
-    }
-    return {};
-  } catch (const std::exception& e) {
-    return output_error(path, e.what(), 0);
-  }
 }
 
 Result<SessionSummary> read_summary_json(const fs::path& path) {

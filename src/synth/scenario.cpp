@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/file_write.hpp"
 #include "synth/draw.hpp"
 
 namespace ft {
@@ -980,24 +981,9 @@ Result<GroundTruth> truth_from_json(const nlohmann::json& j) {
 }
 
 Status write_truth(const std::filesystem::path& path, const GroundTruth& t) {
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f)
-      return make_error(ErrorKind::Output, "cannot write " + path.string());
-    f << to_json(t).dump(2) << '\n';
-    f.flush();
-    if (!f)
-      return make_error(ErrorKind::Output, "cannot write " + path.string() + " (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return make_error(ErrorKind::Output, "cannot write " + path.string() + ": " + ec.message());
-  }
-  return {};
+  std::string text = to_json(t).dump(2);
+  text += '\n';
+  return write_file_atomically(path, text);
 }
 
 Result<GroundTruth> read_truth(const std::filesystem::path& path) {

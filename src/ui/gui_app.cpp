@@ -177,6 +177,11 @@ class App {
   TwitchSettings file_twitch_;  // sensitivity as loaded (kept when the command line overrides it)
   bool persist_twitch_ = true;
   bool settings_dirty_ = false;
+  // The user changed a setting in this run (not only the recent files or the browser's folder): only then
+  // is a settings file that could not be read at start moved aside and replaced.
+  bool settings_user_changed_ = false;
+  LoadedSettings settings_file_;  // keep_file: the file could not be read at start
+  std::string settings_note_;     // what the last save did with such a file
   std::optional<Clock::time_point> apply_twitch_at_;
   std::optional<Clock::time_point> dirty_since_;
   std::string settings_message_;
@@ -216,9 +221,9 @@ class App {
 App::App(const GuiOptions& o) : opts_(o), browser_() {
   settings_path_ = opts_.settings_file.empty() ? default_settings_path()
                                                : std::filesystem::path(opts_.settings_file);
-  LoadedSettings loaded = load_settings(settings_path_);
-  settings_ = loaded.settings;
-  settings_message_ = loaded.message;
+  settings_file_ = load_settings(settings_path_);
+  settings_ = settings_file_.settings;
+  settings_message_ = settings_file_.message;
   file_twitch_ = settings_.twitch;
   if (opts_.twitch_override) {
     settings_.twitch = *opts_.twitch_override;
@@ -374,14 +379,23 @@ void App::save_settings_now() {
   if (!persist_twitch_)
     s.twitch = file_twitch_;
   s.browser_dir = browser_.dir().string();
-  if (Status st = save_settings(settings_path_, s); !st) {
+  const bool was_kept = settings_file_.keep_file;
+  std::string note;
+  if (Status st = save_settings_for_window(settings_path_, s, settings_user_changed_, settings_file_, note); !st) {
     settings_message_ = st.error().message;
+  } else if (!note.empty() && was_kept && !settings_file_.keep_file) {
+    settings_message_ = note;  // moved aside: say where
+  }
+  if (!note.empty() && note != settings_note_) {
+    std::fprintf(stderr, "facetwitch: %s\n", note.c_str());
+    settings_note_ = note;
   }
   settings_dirty_ = false;
 }
 
 void App::settings_changed(bool twitch) {
   settings_dirty_ = true;
+  settings_user_changed_ = true;
   if (twitch) {
     persist_twitch_ = true;
     file_twitch_ = settings_.twitch;
@@ -429,6 +443,7 @@ void App::toggle_mirror() {
     settings_.mirror_live = !settings_.mirror_live;
   }
   settings_dirty_ = true;
+  settings_user_changed_ = true;
   notify(
       mirror()
           ? "Mirror view: the picture is flipped; the person's sides are still labelled correctly"
@@ -1959,6 +1974,7 @@ void App::draw_settings_tab() {
     if (opts_.baseline_s <= 0.0) {  // a --baseline-s given on the command line is not saved
       settings_.baseline_s = b;
       settings_dirty_ = true;
+      settings_user_changed_ = true;
     }
   }
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
@@ -1989,8 +2005,10 @@ void App::draw_settings_tab() {
     settings_.plot_window_s = std::round(win);
     d = true;
   }
-  if (d)
+  if (d) {
     settings_dirty_ = true;
+    settings_user_changed_ = true;
+  }
 
   heading("Recording");
   std::string dir = settings_.recordings_dir.empty() ? default_recordings_dir().string()
@@ -1999,6 +2017,7 @@ void App::draw_settings_tab() {
   if (ImGui::InputText("##recdir", &dir)) {
     settings_.recordings_dir = dir;
     settings_dirty_ = true;
+    settings_user_changed_ = true;
   }
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   ImGui::TextDisabled(
@@ -2330,10 +2349,10 @@ int App::run() {
     const auto parent = std::filesystem::path(opts_.counters_json).parent_path();
     if (!parent.empty())
       std::filesystem::create_directories(parent, ec);
-    std::ofstream out(opts_.counters_json, std::ios::binary | std::ios::trunc);
-    out << counters_file().dump(2) << '\n';
-    if (!out)
-      std::fprintf(stderr, "facetwitch: cannot write %s\n", opts_.counters_json.c_str());
+    std::string text = counters_file().dump(2);
+    text += '\n';
+    if (Status st = write_file_atomically(opts_.counters_json, text); !st)
+      std::fprintf(stderr, "facetwitch: %s\n", st.error().message.c_str());
   }
   return 0;
 }

@@ -1,8 +1,6 @@
 // settings_store.cpp: settings.json reading (tolerant) and writing (atomic).
 #include "ui/settings_store.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -11,6 +9,8 @@
 #include <system_error>
 
 #include <nlohmann/json.hpp>
+
+#include "core/file_write.hpp"
 
 namespace ft::ui {
 
@@ -93,19 +93,38 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     return out;
-  const std::string where = "settings file " + path.string();
+  std::string where = "settings file ";
+  where += path.string();
+  // Kept as it is: the window never overwrites a file it could not read (save_settings_for_window).
+  const char* kept =
+      ": using the default settings; the file is left as it is (if you change a setting, it is "
+      "first moved aside to ";
+  auto keep = [&](const char* why) {
+    out.keep_file = true;
+    out.message = where;
+    out.message += why;
+    out.message += kept;
+    out.message += aside_path(path).filename().string();
+    out.message += ")";
+  };
+  // Only a regular file is read: a FIFO would block the window's start, a device never ends.
+  if (const auto st = std::filesystem::status(path, ec); !std::filesystem::is_regular_file(st)) {
+    out.keep_file = true;
+    out.message = where;
+    out.message += std::filesystem::is_directory(st) ? " is a folder" : " is not a regular file (a FIFO or a device?)";
+    out.message += ": using the default settings; it is left as it is and the settings are not saved";
+    return out;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    out.message = where + " cannot be read (permissions?): using the default settings";
+    keep(" cannot be read (permissions?)");
     return out;
   }
   std::stringstream ss;
   ss << in.rdbuf();
   json j = json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    out.message = where +
-                  " is not valid JSON: using the default settings (the file is replaced when a "
-                  "setting is changed)";
+    keep(" is not valid JSON");
     return out;
   }
   UiSettings& s = out.settings;
@@ -188,23 +207,60 @@ Status save_settings(const std::filesystem::path& path, const UiSettings& s) {
     return make_error(ErrorKind::Output, "cannot create " + path.parent_path().string() +
                                              " for the settings: " + ec.message());
   }
-  const auto tmp =
-      path.parent_path() / (path.filename().string() + ".tmp" + std::to_string(getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << j.dump(2) << '\n';
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp, ec);
-      return make_error(ErrorKind::Output, "cannot write the settings to " + tmp.string());
+  std::string text = j.dump(2);
+  text += '\n';
+  return write_file_atomically(path, text);
+}
+
+std::filesystem::path aside_path(const std::filesystem::path& path) {
+  std::filesystem::path p = path;
+  p += ".unreadable";
+  return p;
+}
+
+Status save_settings_for_window(const std::filesystem::path& path, const UiSettings& settings,
+                                bool user_changed, LoadedSettings& loaded, std::string& note) {
+  note.clear();
+  if (loaded.keep_file) {
+    std::string where = "settings file ";
+    where += path.string();
+    if (!user_changed) {
+      note = where;
+      note += " could not be read at start and was left as it is (no setting was changed)";
+      return {};
     }
+    // Moved aside, not overwritten: whatever the user had in it can still be recovered.
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
+      loaded.keep_file = false;  // removed meanwhile: nothing left to keep
+      return save_settings(path, settings);
+    }
+    if (!non_regular_kind(path).empty()) {
+      note = where;
+      note += " could not be read at start and is not a regular file: the changed settings are not saved";
+      return check_replaceable_file(path);
+    }
+    std::filesystem::path aside = aside_path(path);
+    for (int i = 1; std::filesystem::exists(std::filesystem::symlink_status(aside, ec)) && i < 1000; ++i) {
+      aside = aside_path(path);
+      aside += "-";
+      aside += std::to_string(i);
+    }
+    std::filesystem::rename(path, aside, ec);
+    if (ec) {
+      note = where;
+      note += " could not be read at start and cannot be moved aside (";
+      note += ec.message();
+      note += "): the changed settings are not saved";
+      return make_error(ErrorKind::Output, note);
+    }
+    loaded.keep_file = false;
+    note = where;
+    note += " could not be read at start: it was moved to ";
+    note += aside.string();
+    note += " and the changed settings were saved";
   }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return make_error(ErrorKind::Output, "cannot replace " + path.string() + ": " + ec.message());
-  }
-  return {};
+  return save_settings(path, settings);
 }
 
 void add_recent_file(UiSettings& settings, const std::string& file) {

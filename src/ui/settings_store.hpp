@@ -4,8 +4,9 @@
 //
 // Reading never fails: a missing file gives the defaults silently; an unreadable or corrupt file,
 // or a field of the wrong type or out of range, gives the defaults for what could not be used plus
-// a message for the window. Writing goes to a temporary file renamed over the old one (never
-// half-written). No GUI dependency; plain functions, thread-safe (no shared state).
+// a message for the window; a file that could not be read at all is never overwritten by the window
+// (save_settings_for_window). Writing goes to a temporary file renamed over the old one (never
+// half-written, never through a link). No GUI dependency; plain functions, thread-safe (no shared state).
 // Units: as in TwitchSettings (IOD fractions, seconds); plot_window_s in seconds.
 #pragma once
 
@@ -47,10 +48,27 @@ std::filesystem::path default_recordings_dir();
 struct LoadedSettings {
   UiSettings settings;
   std::string message;  // non-empty when something in the file could not be used
+  // The file exists but could not be read as a whole (unreadable, not JSON, not a regular file): the
+  // window must not overwrite it (save_settings_for_window).
+  bool keep_file = false;
 };
+// A FIFO, device or folder is not opened (keep_file, message).
 LoadedSettings load_settings(const std::filesystem::path& path);
-// Creates the folder if needed. ErrorKind::Output on failure.
+// Creates the folder if needed; write_file_atomically (a link or a non-regular file is refused).
+// ErrorKind::Output on failure.
 Status save_settings(const std::filesystem::path& path, const UiSettings& settings);
+
+// Where save_settings_for_window moves a file it could not read: "<path>.unreadable" (then -1, -2...
+// when taken).
+std::filesystem::path aside_path(const std::filesystem::path& path);
+
+// The window's save (on a change, and at exit). As save_settings, except for a file that could not be
+// read at start (`loaded.keep_file`): it is left untouched unless `user_changed` (the user changed a
+// setting, not only the recent files or the browser's folder); then it is first moved to
+// aside_path(path), keep_file is cleared and the new file written. `note`: what happened, for the
+// window and the terminal ("" when the file was simply written).
+Status save_settings_for_window(const std::filesystem::path& path, const UiSettings& settings,
+                                bool user_changed, LoadedSettings& loaded, std::string& note);
 
 // Puts `file` first in the recent list (absolute path, no duplicates, at most kMaxRecentFiles).
 void add_recent_file(UiSettings& settings, const std::string& file);

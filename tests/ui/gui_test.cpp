@@ -332,6 +332,27 @@ TEST(Gui, MissingFileIsAnErrorInTheWindowNotACrash) {
   EXPECT_EQ(img.rows, 700);
 }
 
+// Issue 13: a settings file the window could not read (one trailing comma) is left as it is at exit, even
+// though opening a file changed the recent list; the window says so on stderr.
+TEST(Gui, UnreadableSettingsFileIsLeftAsItIsAtExit) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir)
+    GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_settings_kept");
+  std::filesystem::create_directories(out / "config" / "facetwitch");
+  const auto file = out / "config" / "facetwitch" / "settings.json";
+  const std::string broken = "{\"sensitivity\": {\"threshold_k\": 8.5,}}\n";
+  std::ofstream(file) << broken;
+  const auto r = run_gui({"--source", (*dir / "video.mp4").string(), "--run-for", "0.5", "--replay-speed", "max"},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(file, std::ios::binary);
+  const std::string after{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  EXPECT_EQ(after, broken) << "the window overwrote a settings file it could not read";
+  EXPECT_NE(r.err.find("left as it is"), std::string::npos) << r.err;
+}
+
 TEST(Gui, CorruptSettingsFileGivesDefaultsAndAMessage) {
   const auto out = testing::fresh_dir("gui_settings_run");
   std::filesystem::create_directories(out);
