@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -68,8 +69,18 @@ std::filesystem::path derived_video(const std::string& name, const std::filesyst
   if (from.empty()) return {};
   const fs::path dir = from.parent_path() / "derived";
   const fs::path out = dir / name;
+  // The ffmpeg arguments are kept beside the video: a test whose filter changes makes its video again.
+  const fs::path stamp = dir / (name + ".args");
+  std::string args;
+  for (const auto& a : ffmpeg_args) args += a + '\n';
+  auto stamped = [&] {
+    std::ifstream in(stamp);
+    std::stringstream text;
+    text << in.rdbuf();
+    return in.good() || in.eof() ? text.str() == args : false;
+  };
   std::error_code ec;
-  if (fs::is_regular_file(out, ec) && fs::last_write_time(out) >= fs::last_write_time(from)) return out;
+  if (fs::is_regular_file(out, ec) && fs::last_write_time(out) >= fs::last_write_time(from) && stamped()) return out;
   fs::create_directories(dir);
   // Written under a unique name and renamed: parallel test processes may make the same file.
   const fs::path tmp = dir / (std::to_string(::getpid()) + ".tmp." + name);
@@ -86,6 +97,9 @@ std::filesystem::path derived_video(const std::string& name, const std::filesyst
     return {};
   }
   fs::rename(tmp, out);
+  const fs::path stamp_tmp = dir / (std::to_string(::getpid()) + ".tmp." + name + ".args");
+  std::ofstream(stamp_tmp) << args;
+  fs::rename(stamp_tmp, stamp, ec);
   return out;
 }
 
