@@ -91,6 +91,11 @@ int run(const AnalyseCli& o) {
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
   const auto dirs = output_dirs(o);
+  // The whole --out folder is this run's until it ends: a second run into it is refused instead of
+  // mixing its files with ours (taken before the folder is checked, so two new runs cannot both
+  // find it empty).
+  auto out_lock = OutputDirLock::acquire(o.out);
+  if (!out_lock) return report(out_lock.error());
   if (o.videos.size() > 1) {
     if (Status st = prepare_output_dir(o.out, true); !st) return report(st.error());
   }

@@ -234,6 +234,46 @@ TEST(RobustWrite, AnalyseForceDoesNotWriteThroughLinksInTheFolder) {
   EXPECT_EQ(read_all(victim), "precious\n");
 }
 
+// ---- Output folder lock: two runs into the same --out.
+
+// Another run holds the --out folder (the lock taken here as `analyse` takes it): a second `analyse`
+// into it, even with --force, is refused before anything is written (exit 5, the folder named), and
+// the first run's files are untouched. Once the first run is over the folder can be used again, and
+// a stale lock file left by a killed run (no flock held) is taken over.
+TEST(RobustWrite, SecondAnalyseIntoAFolderInUseIsRefused) {
+  const auto still = testing::still_face_video(2.0);
+  if (still.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path dir = fresh_dir("robust_write_out_lock");
+  const fs::path out = dir / "out";
+  auto first = OutputDirLock::acquire(out);  // creates the new folder, as the first run does
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  write_text(out / "frames.csv", "first run\n");
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+    const auto b = testing::analyse(still, out, extra);
+    EXPECT_EQ(b.exit_code, 5) << b.err;
+    std::string quoted = "'";
+    quoted += out.string();
+    quoted += '\'';
+    EXPECT_TRUE(contains(b.err, quoted)) << b.err;
+    EXPECT_TRUE(contains(b.err, "another facetwitch run is writing there")) << b.err;
+    EXPECT_EQ(read_all(out / "frames.csv"), "first run\n");
+    EXPECT_FALSE(fs::exists(out / "summary.json"));
+    EXPECT_TRUE(fs::exists(out / OutputDirLock::kFileName));  // the first run's lock stays
+  }
+  // In another process the lock is refused too (flock is per open file, not per process).
+  const int child = in_child_with_timeout([&out] { return OutputDirLock::acquire(out).ok() ? 0 : 7; }, 30);
+  EXPECT_EQ(child, 7);
+  first.value().release();
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+  fs::remove(out / "frames.csv");
+  // A stale lock file (its run was killed: no flock on it) does not stop the next run.
+  write_text(out / OutputDirLock::kFileName, "999999\n");
+  const auto c = testing::analyse(still, out);
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_TRUE(read_summary_json(out / "summary.json").ok());
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+}
+
 // ---- Writing files: the session's own files are not a report's output.
 
 TEST(RobustWrite, ReportRefusesToOverwriteTheSessionsOwnFiles) {
