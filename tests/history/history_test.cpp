@@ -4,8 +4,11 @@
 // expected numbers, re-importing updates, list filters, trends, delete, and importing a folder of
 // folders.
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -359,6 +362,47 @@ TEST(HistoryDb, ConcurrentFirstWritersOfANewFileAllSucceed) {
               static_cast<std::int64_t>(kWriters * records[0].metrics.size()))
         << "round " << round;
     EXPECT_EQ(raw_int(file, "PRAGMA user_version"), history::kSchemaVersion) << "round " << round;
+  }
+}
+
+// The same with processes (what really happens: several `facetwitch analyse` at once): 8 children,
+// each opening the new file and adding its session as soon as all are started, several rounds.
+TEST(HistoryDb, ConcurrentFirstWriterProcessesAllSucceed) {
+  constexpr int kWriters = 8;
+  constexpr int kRounds = 4;
+  const fs::path root = fresh("concurrent_processes");
+  std::vector<history::SessionRecord> records;
+  for (int i = 0; i < kWriters; ++i)
+    records.push_back(read_ok(write_session(root / fmt_name(i), "2026-10-02T09:00:00Z", 30.0, {})));
+  for (int round = 0; round < kRounds; ++round) {
+    const fs::path file = root / fmt_name(round, "h", ".sqlite");
+    const fs::path go = root / fmt_name(round, "go");
+    std::vector<pid_t> children;
+    for (int i = 0; i < kWriters; ++i) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        while (!fs::exists(go))  // start together
+          ::usleep(200);
+        auto db = HistoryDb::open(file);
+        if (!db.ok()) {
+          std::fprintf(stderr, "writer %d: %s\n", i, db.error().message.c_str());
+          ::_exit(1);
+        }
+        auto added = db.value()->add(records[static_cast<std::size_t>(i)]);
+        if (!added.ok())
+          std::fprintf(stderr, "writer %d: %s\n", i, added.error().message.c_str());
+        ::_exit(added.ok() ? 0 : 2);
+      }
+      ASSERT_GT(pid, 0);
+      children.push_back(pid);
+    }
+    std::ofstream(go) << "go\n";
+    for (const pid_t pid : children) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
+    }
+    EXPECT_EQ(raw_int(file, "SELECT count(*) FROM sessions"), kWriters) << "round " << round;
   }
 }
 
