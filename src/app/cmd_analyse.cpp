@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -68,19 +69,34 @@ Result<std::optional<ProtocolInput>> load_protocol_input(const AnalyseCli& o) {
   return std::optional<ProtocolInput>{ProtocolInput{std::move(protocol).value(), std::move(timing).value()}};
 }
 
-// One output sub-folder per video when several are given: the file's stem, made unique.
+// A sub-folder name from a video's file name: its stem, with path separators and control characters
+// replaced by '_'; never "", "." or ".." (a file named "...mp4" has the stem ".."), which become "video".
+std::string subfolder_name(const std::string& video) {
+  std::string name = std::filesystem::path(video).stem().string();
+  for (char& c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '/' || c == '\\') c = '_';
+  }
+  if (name.find_first_not_of('.') == std::string::npos) name = "video";
+  return name;
+}
+
+// One output sub-folder per video when several are given: a safe name from the file's stem
+// (subfolder_name), made unique among the run's folders ("clip", "clip_2", ...; a name another video
+// gives itself, such as "clip_2.mp4", is not taken twice), never the output folder's lock file.
 std::vector<std::filesystem::path> output_dirs(const AnalyseCli& o) {
   std::vector<std::filesystem::path> dirs;
   if (o.videos.size() == 1) {
     dirs.emplace_back(o.out);
     return dirs;
   }
-  std::map<std::string, int> used;
+  std::set<std::string> taken{OutputDirLock::kFileName};
   for (const auto& v : o.videos) {
-    std::string stem = std::filesystem::path(v).stem().string();
-    if (stem.empty()) stem = "video";
-    const int n = ++used[stem];
-    dirs.push_back(std::filesystem::path(o.out) / (n == 1 ? stem : fmt::format("{}_{}", stem, n)));
+    const std::string base = subfolder_name(v);
+    std::string name = base;
+    for (int n = 2; taken.count(name) != 0; ++n) name = fmt::format("{}_{}", base, n);
+    taken.insert(name);
+    dirs.push_back(std::filesystem::path(o.out) / name);
   }
   return dirs;
 }
@@ -91,6 +107,11 @@ int run(const AnalyseCli& o) {
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
   const auto dirs = output_dirs(o);
+  // The whole --out folder is this run's until it ends: a second run into it is refused instead of
+  // mixing its files with ours (taken before the folder is checked, so two new runs cannot both
+  // find it empty).
+  auto out_lock = OutputDirLock::acquire(o.out);
+  if (!out_lock) return report(out_lock.error());
   if (o.videos.size() > 1) {
     if (Status st = prepare_output_dir(o.out, true); !st) return report(st.error());
   }

@@ -22,7 +22,7 @@ namespace {
 constexpr std::array<const char*, kSchemaVersion> kMigrations{
     // 1: sessions, per side x region metrics, resting asymmetry per measure.
     R"sql(
-CREATE TABLE sessions (
+CREATE TABLE IF NOT EXISTS sessions (
   id INTEGER PRIMARY KEY,
   folder TEXT NOT NULL UNIQUE,
   patient_id TEXT NOT NULL DEFAULT '',
@@ -38,7 +38,7 @@ CREATE TABLE sessions (
   mouth_corner_height_iod REAL,
   asymmetry_index REAL
 );
-CREATE TABLE side_metrics (
+CREATE TABLE IF NOT EXISTS side_metrics (
   session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   region TEXT NOT NULL CHECK (region IN ('mouth', 'eye')),
   side TEXT NOT NULL CHECK (side IN ('left', 'right', 'bilateral')),
@@ -50,7 +50,7 @@ CREATE TABLE side_metrics (
   peak_amplitude_iod REAL,
   PRIMARY KEY (session_id, region, side)
 );
-CREATE TABLE resting_asymmetry (
+CREATE TABLE IF NOT EXISTS resting_asymmetry (
   session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   measure TEXT NOT NULL,
   left_value REAL,
@@ -64,7 +64,7 @@ CREATE TABLE resting_asymmetry (
     // date.
     R"sql(
 ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '';
-CREATE INDEX sessions_by_patient_date ON sessions (patient_id, created_utc);
+CREATE INDEX IF NOT EXISTS sessions_by_patient_date ON sessions (patient_id, created_utc);
 )sql",
 };
 
@@ -337,44 +337,57 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
   auto version = impl->user_version();
   if (!version)
     return db_error(path, "read its schema version", version.error());
-  if (version.value() > kSchemaVersion) {
+  const auto newer_error = [&path](int found) {
     return make_error(
         ErrorKind::Output,
         fmt::format(
             "session history '{}' was written by a newer facetwitch (schema version {}; this "
             "program knows up to {}): update facetwitch, or choose another file with --history. "
             "The file was not changed.",
-            path.string(), version.value(), kSchemaVersion));
-  }
-  if (version.value() == 0) {
-    // A new file is empty; a SQLite file with tables but no version is someone else's database.
-    auto q = impl->conn->prepare("SELECT count(*) FROM sqlite_master");
-    if (!q)
-      return db_error(path, "read it", q.error());
-    auto row = q->step();
-    if (!row)
-      return db_error(path, "read it", row.error());
-    if (q->column_int(0) > 0) {
-      return make_error(
-          ErrorKind::Output,
-          fmt::format(
-              "'{}' is a SQLite database but not a facetwitch session history: choose another "
-              "file with --history (this one was not changed)",
-              path.string()));
-    }
-  }
+            path.string(), found, kSchemaVersion));
+  };
+  if (version.value() > kSchemaVersion)
+    return newer_error(version.value());
   const int target = std::min(std::max(options.target_version, 1), kSchemaVersion);
-  for (int v = version.value(); v < target; ++v) {
+  if (version.value() < target) {
+    // Creating or upgrading the schema: several facetwitch runs (threads or processes) may open a
+    // new file at the same moment. BEGIN IMMEDIATE takes the write lock (waiting up to the busy
+    // timeout), then the version is read again: whoever came first has already created the
+    // schema, and the others see its version and have nothing left to do.
     auto tx = sql::Transaction::begin(*impl->conn);
     if (!tx)
-      return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), tx.error());
-    Status st = impl->conn->exec(kMigrations[static_cast<std::size_t>(v)]);
-    if (st)
-      st = impl->conn->exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str());
-    if (st)
-      st = tx->commit();
-    if (!st)
-      return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), st.error());
+      return db_error(path, "create or upgrade its schema", tx.error());
+    version = impl->user_version();
+    if (!version)
+      return db_error(path, "read its schema version", version.error());
+    if (version.value() > kSchemaVersion)
+      return newer_error(version.value());
+    if (version.value() == 0) {
+      // A new file is empty; a SQLite file with tables but no version is someone else's database.
+      auto q = impl->conn->prepare("SELECT count(*) FROM sqlite_master");
+      if (!q)
+        return db_error(path, "read it", q.error());
+      auto row = q->step();
+      if (!row)
+        return db_error(path, "read it", row.error());
+      if (q->column_int(0) > 0) {
+        return make_error(
+            ErrorKind::Output,
+            fmt::format(
+                "'{}' is a SQLite database but not a facetwitch session history: choose another "
+                "file with --history (this one was not changed)",
+                path.string()));
+      }
+    }
+    for (int v = version.value(); v < target; ++v) {
+      Status st = impl->conn->exec(kMigrations[static_cast<std::size_t>(v)]);
+      if (st)
+        st = impl->conn->exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str());
+      if (!st)
+        return db_error(path, fmt::format("upgrade it to schema version {}", v + 1), st.error());
+    }
+    if (Status st = tx->commit(); !st)
+      return db_error(path, "create or upgrade its schema", st.error());
   }
   impl->version = std::max(version.value(), target);
   return std::unique_ptr<HistoryDb>(new HistoryDb(path, std::move(impl)));

@@ -1,7 +1,9 @@
 // sqlite.cpp: the RAII wrapper over the sqlite3 C API (see sqlite.hpp).
 #include "history/sqlite.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -11,7 +13,12 @@ namespace ft::sql {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
+// How long a statement waits for another connection (thread or process) holding the file's lock.
+constexpr int kBusyTimeoutMs = 10000;
+
+bool is_busy(int rc) {
+  return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
 
 Error sqlite_error(sqlite3* db, int rc) {
   const char* msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -49,8 +56,20 @@ Connection::~Connection() {
 Status Connection::exec(const char* sql) {
   if (should_fail_step())
     return make_error(ErrorKind::Output, "disk I/O error (injected for a test)");
+  // SQLite returns SQLITE_BUSY without calling the busy handler in a few cases (a journal-mode
+  // change or WAL recovery racing another connection): outside a transaction, where a failed
+  // statement left nothing half done, try again until the busy timeout has passed.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
   char* err = nullptr;
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  while (is_busy(rc) && sqlite3_get_autocommit(db_) != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    sqlite3_free(err);
+    err = nullptr;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  }
   if (rc != SQLITE_OK) {
     std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
     sqlite3_free(err);

@@ -119,7 +119,31 @@ inline constexpr std::size_t kMaxPatientIdChars = 64;
 Status validate_patient_id(std::string_view id);
 
 // Creates the output folder. An existing non-empty folder is refused (ErrorKind::Output) unless `force`.
+// The lock file of OutputDirLock does not count as content.
 Status prepare_output_dir(const std::filesystem::path& dir, bool force);
+
+// A lock on an output folder for a whole run, so that two facetwitch runs never write into the same
+// folder at once: flock(LOCK_EX | LOCK_NB) on `<dir>/.facetwitch.lock` (created, with the folder when
+// it does not exist). The kernel drops the lock when the process ends, so a crashed run leaves at
+// most a stale file, which the next run takes over. The file is removed when the lock is released.
+// A folder locked by another run is refused (ErrorKind::Output) with a message naming it.
+class OutputDirLock {
+ public:
+  static constexpr const char* kFileName = ".facetwitch.lock";
+  static Result<OutputDirLock> acquire(const std::filesystem::path& dir);
+  OutputDirLock() = default;
+  OutputDirLock(OutputDirLock&& o) noexcept;
+  OutputDirLock& operator=(OutputDirLock&& o) noexcept;
+  OutputDirLock(const OutputDirLock&) = delete;
+  OutputDirLock& operator=(const OutputDirLock&) = delete;
+  ~OutputDirLock();
+  void release();
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+  std::filesystem::path file_;
+};
 
 // frames.csv, streaming. Each row is flushed to the OS as it is written, so a killed process leaves
 // every completed row on disk.

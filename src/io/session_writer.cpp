@@ -2,6 +2,9 @@
 // frames.csv (one row per analysed frame) and episodes.csv (one row per closed twitch episode).
 // Every row is flushed to the OS as soon as it is written, so a killed process leaves complete
 // rows.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,6 +84,93 @@ std::string join_header(const auto& names) {
 
 }  // namespace
 
+Result<OutputDirLock> OutputDirLock::acquire(const fs::path& dir) {
+  if (dir.empty())
+    return output_error("no output folder was given: pass --out <folder>");
+  const std::string name = dir.string();
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (st.type() == fs::file_type::not_found) {
+    fs::create_directories(dir, ec);
+    if (ec && !fs::is_directory(dir)) {
+      return output_error(fmt::format("cannot create output folder '{}': {}: choose another --out",
+                                      name, ec.message()));
+    }
+  } else if (ec) {
+    return output_error(fmt::format("cannot use output folder '{}': {}", name, ec.message()));
+  } else if (st.type() != fs::file_type::directory) {
+    return output_error(
+        fmt::format("output folder '{}' exists but is not a folder: choose another --out", name));
+  }
+  OutputDirLock lock;
+  lock.file_ = dir / kFileName;
+  // The file may be removed by the run releasing it between our open() and flock(): then the lock
+  // we got is on a file no longer in the folder, and we try again on the new one.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::open(lock.file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+      const int err = errno;
+      return output_error(fmt::format("cannot lock output folder '{}': cannot create '{}'{}: "
+                                      "choose another --out",
+                                      name, lock.file_.string(), errno_reason(err)));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) {
+        return output_error(fmt::format(
+            "output folder '{}' is in use: another facetwitch run is writing there; wait for it "
+            "to finish, or choose another --out",
+            name));
+      }
+      return output_error(
+          fmt::format("cannot lock output folder '{}'{}: choose another --out", name,
+                      errno_reason(err)));
+    }
+    struct stat held {};
+    struct stat now {};
+    if (::fstat(fd, &held) == 0 && ::lstat(lock.file_.c_str(), &now) == 0 &&
+        held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+      lock.fd_ = fd;
+      // The pid, for a person who finds the file (the lock itself is the flock).
+      const std::string pid = fmt::format("{}\n", ::getpid());
+      if (::ftruncate(fd, 0) == 0 && ::write(fd, pid.data(), pid.size()) < 0) {
+        // informative only
+      }
+      return lock;
+    }
+    ::close(fd);
+  }
+  return output_error(fmt::format("cannot lock output folder '{}': its lock file keeps changing; "
+                                  "another facetwitch run is probably writing there",
+                                  name));
+}
+
+OutputDirLock::OutputDirLock(OutputDirLock&& o) noexcept
+    : fd_(std::exchange(o.fd_, -1)), file_(std::move(o.file_)) {}
+
+OutputDirLock& OutputDirLock::operator=(OutputDirLock&& o) noexcept {
+  if (this != &o) {
+    release();
+    fd_ = std::exchange(o.fd_, -1);
+    file_ = std::move(o.file_);
+  }
+  return *this;
+}
+
+OutputDirLock::~OutputDirLock() {
+  release();
+}
+
+void OutputDirLock::release() {
+  if (fd_ < 0)
+    return;
+  // Removed while still locked, so a run waiting on this file notices it is gone (see acquire).
+  ::unlink(file_.c_str());
+  ::close(fd_);
+  fd_ = -1;
+}
+
 Status prepare_output_dir(const fs::path& dir, bool force) {
   if (dir.empty())
     return output_error("no output folder was given: pass --out <folder>");
@@ -101,6 +191,13 @@ Status prepare_output_dir(const fs::path& dir, bool force) {
         fmt::format("output folder '{}' exists but is not a folder: choose another --out", name));
   } else {
     fs::directory_iterator it(dir, ec);
+    if (ec) {
+      return output_error(fmt::format("cannot read output folder '{}': {}", name, ec.message()));
+    }
+    // The lock of this run (OutputDirLock) is not content.
+    while (!ec && it != fs::directory_iterator() &&
+           it->path().filename() == OutputDirLock::kFileName)
+      it.increment(ec);
     if (ec) {
       return output_error(fmt::format("cannot read output folder '{}': {}", name, ec.message()));
     }

@@ -4,10 +4,15 @@
 // expected numbers, re-importing updates, list filters, trends, delete, and importing a folder of
 // folders.
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +77,14 @@ std::unique_ptr<HistoryDb> open_ok(const fs::path& file, int target = history::k
   auto db = HistoryDb::open(file, o);
   EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
   return db.ok() ? std::move(db).value() : nullptr;
+}
+
+// "<prefix><i><suffix>" (appended, not `"..." + std::string`: GCC 12 warns wrongly on that).
+std::string fmt_name(int i, const char* prefix = "s", const char* suffix = "") {
+  std::string name = prefix;
+  name += std::to_string(i);
+  name += suffix;
+  return name;
 }
 
 history::SessionRecord read_ok(const fs::path& dir) {
@@ -304,6 +317,93 @@ TEST(HistoryDb, DeleteRemovesOnlyTheRow) {
   EXPECT_EQ(raw_int(root / "h.sqlite", "SELECT count(*) FROM side_metrics"), 0);  // cascaded
   EXPECT_TRUE(fs::exists(dir / "summary.json"));
   EXPECT_FALSE(db->remove(added->id).value());
+}
+
+// Issue 13: several facetwitch runs that add their sessions to the same new history file at the
+// same moment each create the schema; the ones that came second used to fail with "table sessions
+// already exists". Eight threads, each with its own connection, start together on a new file,
+// several rounds: every add succeeds and all eight sessions are there.
+TEST(HistoryDb, ConcurrentFirstWritersOfANewFileAllSucceed) {
+  constexpr int kWriters = 8;
+  constexpr int kRounds = 6;
+  const fs::path root = fresh("concurrent");
+  std::vector<history::SessionRecord> records;
+  for (int i = 0; i < kWriters; ++i) {
+    records.push_back(read_ok(write_session(root / fmt_name(i), "2026-10-01T09:00:00Z", 60.0,
+                                            {episode(Region::Mouth, Laterality::Left, 1.0, 3.0, 4,
+                                                     5.0, 0.02)})));
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    const fs::path file = root / fmt_name(round, "h", ".sqlite");
+    std::atomic<int> ready{0};
+    std::vector<std::string> errors(kWriters);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kWriters; ++i) {
+      threads.emplace_back([&, i] {
+        ready.fetch_add(1);
+        while (ready.load() < kWriters)
+          std::this_thread::yield();
+        auto db = HistoryDb::open(file);
+        if (!db.ok()) {
+          errors[static_cast<std::size_t>(i)] = db.error().message;
+          return;
+        }
+        auto added = db.value()->add(records[static_cast<std::size_t>(i)]);
+        if (!added.ok())
+          errors[static_cast<std::size_t>(i)] = added.error().message;
+      });
+    }
+    for (std::thread& t : threads)
+      t.join();
+    for (int i = 0; i < kWriters; ++i)
+      EXPECT_EQ(errors[static_cast<std::size_t>(i)], "") << "round " << round << ", writer " << i;
+    EXPECT_EQ(raw_int(file, "SELECT count(*) FROM sessions"), kWriters) << "round " << round;
+    EXPECT_EQ(raw_int(file, "SELECT count(*) FROM side_metrics"),
+              static_cast<std::int64_t>(kWriters * records[0].metrics.size()))
+        << "round " << round;
+    EXPECT_EQ(raw_int(file, "PRAGMA user_version"), history::kSchemaVersion) << "round " << round;
+  }
+}
+
+// The same with processes (what really happens: several `facetwitch analyse` at once): 8 children,
+// each opening the new file and adding its session as soon as all are started, several rounds.
+TEST(HistoryDb, ConcurrentFirstWriterProcessesAllSucceed) {
+  constexpr int kWriters = 8;
+  constexpr int kRounds = 4;
+  const fs::path root = fresh("concurrent_processes");
+  std::vector<history::SessionRecord> records;
+  for (int i = 0; i < kWriters; ++i)
+    records.push_back(read_ok(write_session(root / fmt_name(i), "2026-10-02T09:00:00Z", 30.0, {})));
+  for (int round = 0; round < kRounds; ++round) {
+    const fs::path file = root / fmt_name(round, "h", ".sqlite");
+    const fs::path go = root / fmt_name(round, "go");
+    std::vector<pid_t> children;
+    for (int i = 0; i < kWriters; ++i) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        while (!fs::exists(go))  // start together
+          ::usleep(200);
+        auto db = HistoryDb::open(file);
+        if (!db.ok()) {
+          std::fprintf(stderr, "writer %d: %s\n", i, db.error().message.c_str());
+          ::_exit(1);
+        }
+        auto added = db.value()->add(records[static_cast<std::size_t>(i)]);
+        if (!added.ok())
+          std::fprintf(stderr, "writer %d: %s\n", i, added.error().message.c_str());
+        ::_exit(added.ok() ? 0 : 2);
+      }
+      ASSERT_GT(pid, 0);
+      children.push_back(pid);
+    }
+    std::ofstream(go) << "go\n";
+    for (const pid_t pid : children) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
+    }
+    EXPECT_EQ(raw_int(file, "SELECT count(*) FROM sessions"), kWriters) << "round " << round;
+  }
 }
 
 TEST(HistoryDb, FailedWriteLeavesTheDatabaseUnchanged) {

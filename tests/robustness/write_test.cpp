@@ -13,6 +13,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -232,6 +233,81 @@ TEST(RobustWrite, AnalyseForceDoesNotWriteThroughLinksInTheFolder) {
   EXPECT_TRUE(contains(b.err, (out / "frames.csv").string())) << b.err;
   EXPECT_TRUE(contains(b.err, "symbolic link")) << b.err;
   EXPECT_EQ(read_all(victim), "precious\n");
+}
+
+// ---- Output folder lock: two runs into the same --out.
+
+// Another run holds the --out folder (the lock taken here as `analyse` takes it): a second `analyse`
+// into it, even with --force, is refused before anything is written (exit 5, the folder named), and
+// the first run's files are untouched. Once the first run is over the folder can be used again, and
+// a stale lock file left by a killed run (no flock held) is taken over.
+TEST(RobustWrite, SecondAnalyseIntoAFolderInUseIsRefused) {
+  const auto still = testing::still_face_video(2.0);
+  if (still.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path dir = fresh_dir("robust_write_out_lock");
+  const fs::path out = dir / "out";
+  auto first = OutputDirLock::acquire(out);  // creates the new folder, as the first run does
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  write_text(out / "frames.csv", "first run\n");
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+    const auto b = testing::analyse(still, out, extra);
+    EXPECT_EQ(b.exit_code, 5) << b.err;
+    std::string quoted = "'";
+    quoted += out.string();
+    quoted += '\'';
+    EXPECT_TRUE(contains(b.err, quoted)) << b.err;
+    EXPECT_TRUE(contains(b.err, "another facetwitch run is writing there")) << b.err;
+    EXPECT_EQ(read_all(out / "frames.csv"), "first run\n");
+    EXPECT_FALSE(fs::exists(out / "summary.json"));
+    EXPECT_TRUE(fs::exists(out / OutputDirLock::kFileName));  // the first run's lock stays
+  }
+  // In another process the lock is refused too (flock is per open file, not per process).
+  const int child = in_child_with_timeout([&out] { return OutputDirLock::acquire(out).ok() ? 0 : 7; }, 30);
+  EXPECT_EQ(child, 7);
+  first.value().release();
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+  fs::remove(out / "frames.csv");
+  // A stale lock file (its run was killed: no flock on it) does not stop the next run.
+  write_text(out / OutputDirLock::kFileName, "999999\n");
+  const auto c = testing::analyse(still, out);
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_TRUE(read_summary_json(out / "summary.json").ok());
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+}
+
+// ---- Sub-folder names of several videos.
+
+// `analyse A B C --out OUT` writes each session to OUT/<stem>. A file named "...mp4" (stem "..") used
+// to be written into OUT's parent; names are now safe ("", ".", ".." become "video"; separators and
+// control characters become '_') and unique ("video", "video_2").
+TEST(RobustWrite, SubFolderNamesOfSeveralVideosStayInsideOut) {
+  const auto still = testing::still_face_video(2.0);
+  if (still.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path dir = fresh_dir("robust_write_subfolders");
+  const fs::path in = dir / "in";
+  fs::create_directories(in);
+  const fs::path dots = in / "...mp4";
+  const fs::path plain = in / "video.mp4";
+  const fs::path control = in / "a\nb.mp4";
+  for (const fs::path& p : {dots, plain, control}) fs::copy_file(still, p);
+  const fs::path out = dir / "out";
+  const auto r = run_limited(
+      {"analyse", dots.string(), plain.string(), control.string(), "--out", out.string(), "--quiet"}, 600);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Nothing in OUT's parent but the inputs and OUT.
+  std::set<std::string> beside;
+  for (const auto& e : fs::directory_iterator(dir)) beside.insert(e.path().filename().string());
+  EXPECT_EQ(beside, (std::set<std::string>{"in", "out"}));
+  std::set<std::string> inside;
+  for (const auto& e : fs::directory_iterator(out)) inside.insert(e.path().filename().string());
+  EXPECT_EQ(inside, (std::set<std::string>{"video", "video_2", "a_b"}));
+  const std::vector<std::pair<std::string, fs::path>> expected{
+      {"video", dots}, {"video_2", plain}, {"a_b", control}};
+  for (const auto& [sub, video] : expected) {
+    auto s = read_summary_json(out / sub / "summary.json");
+    ASSERT_TRUE(s.ok()) << sub << ": " << s.error().message;
+    EXPECT_TRUE(contains(s->video, video.filename().string())) << sub << ": " << s->video;
+  }
 }
 
 // ---- Writing files: the session's own files are not a report's output.
