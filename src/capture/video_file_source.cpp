@@ -18,6 +18,7 @@
 
 #include "capture/capture_util.hpp"
 #include "capture/frame_source.hpp"
+#include "core/file_write.hpp"
 
 namespace ft {
 namespace {
@@ -258,13 +259,9 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::filesystem::path
                        " is a folder, not a video file: pass a video file, or give the folder to "
                        "read its images");
   }
-  if (!std::filesystem::is_regular_file(status)) {
-    // A FIFO would block the open (and a device never ends): only a regular file is read.
-    const char* kind = std::filesystem::is_fifo(status)     ? "a FIFO (named pipe)"
-                       : std::filesystem::is_socket(status) ? "a socket"
-                       : std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status)
-                           ? "a device"
-                           : "not a regular file";
+  // A FIFO would block the open (and a device never ends): only a regular file is read. A link to a
+  // video is fine: its target is judged.
+  if (const std::string kind = non_regular_kind(path, /*follow_links=*/true); !kind.empty()) {
     std::string message = "cannot open video ";
     message += in_quotes(path);
     message += ": it is ";

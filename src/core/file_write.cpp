@@ -93,9 +93,9 @@ int write_fd(int fd, std::string_view data) {
 
 }  // namespace
 
-std::string non_regular_kind(const fs::path& path) {
+std::string non_regular_kind(const fs::path& path, bool follow_links) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0)
+  if ((follow_links ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) != 0)
     return {};
   return kind_of_mode(st.st_mode);
 }

@@ -18,8 +18,8 @@ namespace ft {
 
 // What is at `path` when it is not a regular file: "a symbolic link", "a folder", "a FIFO (named pipe)",
 // "a device", "a socket", "not a regular file"; "" when `path` is absent or a regular file (links not
-// followed).
-std::string non_regular_kind(const std::filesystem::path& path);
+// followed, unless `follow_links`: then a link is judged by its target, for files that are read).
+std::string non_regular_kind(const std::filesystem::path& path, bool follow_links = false);
 
 // {} when `path` is absent or a regular file, else an ErrorKind::Output error saying what it is and
 // that facetwitch will not replace it.
