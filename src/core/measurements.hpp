@@ -93,6 +93,7 @@ struct SignalSample {
   double value_iod = kNaN;     // displacement (mouth) or closure (eye) from the resting baseline, IOD
   double threshold_iod = kNaN; // detection threshold in force at this sample, IOD
   bool active = false;         // inside a detected twitch event
+  double movement_iod = kNaN;  // mouth: the corner's distance from its resting baseline in any direction
 };
 
 struct FrameSignals {
@@ -138,6 +139,9 @@ struct Episode {
   // The brow-lift sign ("other Babinski sign"): the brow rises by at least kBrowLiftMinIod while the
   // eye closes. Frontalis contracting with orbicularis oculi; voluntary closure lowers the brow.
   bool brow_lift = false;
+  // The recording ended while the episode's last contraction was still going on: its end, duration and
+  // last twitch are where the recording stopped (signal/event_detector.hpp, StreamDetector::flush).
+  bool cut_by_end = false;
   std::vector<double> twitch_times_s;  // the twitches' peak times (kept in memory, not written)
   double duration_s() const { return end_s - start_s; }
   double peak_amplitude_mm() const { return peak_amplitude_iod * kAssumedIodMm; }

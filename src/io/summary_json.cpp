@@ -296,6 +296,7 @@ Json summary_json(const SessionSummary& s) {
         {"co_contraction", e.co_contraction},
         {"brow_change_iod", num(e.brow_change_iod, sf::kIodDecimals)},
         {"brow_lift", e.region == Region::Eye ? Json(e.brow_lift) : Json(nullptr)},
+        {"cut_by_end", e.cut_by_end},
     });
   }
   j["episodes"] = std::move(episodes);
@@ -588,6 +589,7 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
       if (item.contains("co_contraction")) r.get(item, "co_contraction", where, e.co_contraction);
       if (item.contains("brow_change_iod")) r.get(item, "brow_change_iod", where, e.brow_change_iod);
       if (item.contains("brow_lift") && !item["brow_lift"].is_null()) r.get(item, "brow_lift", where, e.brow_lift);
+      if (item.contains("cut_by_end")) r.get(item, "cut_by_end", where, e.cut_by_end);  // since session 8
       s.episodes.push_back(e);
     }
   }

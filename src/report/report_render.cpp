@@ -431,6 +431,7 @@ void episodes_section(std::ostringstream& o, const Report& r) {
     std::string signs;
     if (e.co_contraction) signs += "eye and mouth together";
     if (e.brow_lift) signs += std::string(signs.empty() ? "" : "; ") + "brow lift";
+    if (e.cut_by_end) signs += std::string(signs.empty() ? "" : "; ") + "still going on when the recording ended";
     o << "<tr><td>" << i + 1 << "</td><td>" << fnum(e.start_s, 2) << "</td><td>" << fnum(e.end_s, 2) << "</td><td>"
       << fnum(e.duration_s(), 2) << "</td><td class=\"l\">" << swatch(e.side) << "</td><td class=\"l\">" << to_string(e.region)
       << "</td><td>" << e.twitch_count << "</td><td>" << fnum(e.frequency_hz, 2) << "</td><td>" << fnum(100.0 * e.peak_amplitude_iod, 2)
@@ -640,7 +641,8 @@ std::string report_json(const Report& r) {
                             {"peak_amplitude_mm", jnum(e.peak_amplitude_mm(), 3)},
                             {"type", std::string(episode_type_name(e.region, e.pattern))},
                             {"co_contraction", e.co_contraction},
-                            {"brow_lift", e.brow_lift}});
+                            {"brow_lift", e.brow_lift},
+                            {"cut_by_end", e.cut_by_end}});
   }
   j["episodes"] = std::move(episodes);
   Json frames = Json::array();

@@ -15,6 +15,7 @@ Episode EpisodeBuilder::make() const {
   ep.frequency_hz = twitch_frequency_hz(twitch_times_);
   ep.peak_amplitude_iod = peak_;
   ep.twitch_times_s = twitch_times_;
+  ep.cut_by_end = cut_by_end_;
   return ep;
 }
 
@@ -25,8 +26,10 @@ void EpisodeBuilder::add(const TwitchEvent& e, std::vector<Episode>& closed) {
     start_s_ = e.onset_s;
     end_s_ = e.offset_s;
     peak_ = 0.0;
+    cut_by_end_ = false;
     twitch_times_.clear();
   }
+  cut_by_end_ = cut_by_end_ || e.cut_by_end;
   end_s_ = std::max(end_s_, e.offset_s);
   peak_ = std::max(peak_, e.peak_iod);
   twitch_times_.insert(twitch_times_.end(), e.twitch_times_s.begin(), e.twitch_times_s.end());

@@ -32,6 +32,7 @@ class EpisodeBuilder {
   double merge_gap_s_;
   bool open_ = false;
   double start_s_ = 0.0, end_s_ = 0.0, peak_ = 0.0;
+  bool cut_by_end_ = false;
   std::vector<double> twitch_times_;
 };
 

@@ -2,10 +2,12 @@
 //
 // Per sample: the resting baseline is the median of the trailing baseline window of samples taken while
 // no event was active (so a sustained contraction does not become the new rest); the value is the
-// displacement from it (mouth: 2-D distance of the corner from its resting point; eye: resting lid
-// aperture minus the current one, positive when closing). The noise floor is the median and robust sigma
-// (1.4826 MAD) of the value over the trailing noise window, again outside events; the threshold is
-// max(noise median + k * sigma, minimum amplitude). An event starts when the value exceeds the
+// displacement from it (mouth: the component of the corner's displacement from its resting point along
+// the pull of the muscles that lift it, 30 degrees above the outward horizontal, where positive; eye:
+// resting lid aperture minus the current one, positive when closing). The noise floor is the median and
+// robust sigma (1.4826 MAD) of the value's size (mouth: the pull component either way) over the
+// trailing noise window, again outside events; the threshold is max(noise median + k * sigma, minimum
+// amplitude). An event starts when the value exceeds the
 // threshold and ends when it falls below half of it (hysteresis). Inside an event, twitches are the peaks
 // of the value separated by dips of at least max(threshold, 30% of the event's peak) (a peak/valley
 // detector), so a fast train that never returns to rest is still counted twitch by twitch.
@@ -37,6 +39,7 @@ struct TwitchEvent {
   double threshold_iod = 0.0; // threshold at the onset
   std::vector<double> twitch_times_s;  // one per twitch (peak times, sub-sample interpolated)
   std::vector<double> sample_t, sample_v;  // the event's samples (for the episode's spectrum)
+  bool cut_by_end = false;  // still open when the recording ended (see StreamDetector::flush)
 };
 
 class StreamDetector {
@@ -51,7 +54,10 @@ class StreamDetector {
 
   bool active() const { return active_; }
   double active_onset_s() const { return onset_s_; }
-  void flush(std::vector<TwitchEvent>& finished);  // end of stream: close an open event
+  // End of the recording: an open event is kept (marked cut_by_end) only if it already holds a
+  // complete twitch, a peak above the threshold followed by a fall of the peak-separation dip; an event
+  // that has only risen so far (the first tenths of a second of a smile) is no twitch and is dropped.
+  void flush(std::vector<TwitchEvent>& finished);
   void set_settings(const TwitchSettings& s) { settings_ = s; }
 
  private:
@@ -68,6 +74,7 @@ class StreamDetector {
 
   Region region_;
   Side side_;
+  cv::Point2d pull_;  // mouth: the unit direction of the muscles' pull (canonical frame)
   TwitchSettings settings_;
   WindowedStats base_x_, base_y_, base_s_;  // baseline windows (mouth x/y, eye aperture)
   WindowedStats anchor_x_, anchor_y_;  // mouth: the baseline's recent history (kAnchorS)

@@ -82,6 +82,11 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
       out[r][s] = stream(r, s).push(m.t, valid, p, aperture, finished_);
       auto& h = history_[static_cast<std::size_t>(pidx(r, s))];
       if (out[r][s].valid) h.emplace_back(m.t, out[r][s].value_iod);
+      if (r == Region::Mouth) {
+        auto& mv = movement_history_[s];
+        if (out[r][s].valid) mv.emplace_back(m.t, out[r][s].movement_iod);
+        while (!mv.empty() && mv.front().first < m.t - kHistoryS) mv.pop_front();
+      }
       while (!h.empty() && h.front().first < m.t - kHistoryS) h.pop_front();
       for (auto& e : finished_) pending_[static_cast<std::size_t>(pidx(r, s))].push_back(std::move(e));
     }
@@ -153,7 +158,7 @@ bool TwitchAnalyser::during_speech(double onset_s, double offset_s) const {
 bool TwitchAnalyser::one_sided_in_speech(const TwitchEvent& e) const {
   if (e.peak_iod < kSpeechTwitchMinIod) return false;
   double other = 0.0;
-  for (const auto& [t, x] : history_[static_cast<std::size_t>(pidx(e.region, other_side(e.side)))]) {
+  for (const auto& [t, x] : movement_history_[other_side(e.side)]) {
     if (t >= e.onset_s && t <= e.offset_s && std::isfinite(x)) other = std::max(other, x);
   }
   return other < kSpeechTwitchRatio * e.peak_iod;
@@ -452,6 +457,7 @@ void TwitchAnalyser::resolve(Region r, bool final) {
     TwitchEvent both = strong;
     both.onset_s = start;
     both.offset_s = end;
+    both.cut_by_end = e.cut_by_end || o.cut_by_end;
     emit(both, Laterality::Bilateral);
     remember(Kind::Bilateral);
   }

@@ -106,6 +106,7 @@ class TwitchAnalyser {
   std::vector<EpisodeBuilder> builders_;           // (mouth, eye) x (L, R, bilateral)
   std::vector<TwitchEvent> finished_;              // scratch
   std::array<std::deque<std::pair<double, double>>, 4> history_;  // (t, value) of the last 60 s
+  PerSide<std::deque<std::pair<double, double>>> movement_history_;  // mouth: (t, movement) of the last 60 s
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
   std::vector<Episode> held_;

@@ -1738,16 +1738,18 @@ void App::draw_episodes_table(float height) {
       ImGui::SetTooltip("Longest contraction %.2f s, median %.2f s\n(tonic / spasm: 1 s or more)",
                         e.longest_contraction_s, e.median_contraction_s);
     ImGui::TableNextColumn();
-    if (!e.co_contraction && !e.brow_lift) {
+    if (!e.co_contraction && !e.brow_lift && !e.cut_by_end) {
       ImGui::TextDisabled("\xE2\x80\x94");
     } else {
       std::string signs;
       if (e.co_contraction) signs += "E+M";
       if (e.brow_lift) signs += signs.empty() ? "brow" : ", brow";
+      if (e.cut_by_end) signs += signs.empty() ? "cut" : ", cut";
       ImGui::TextColored(to_vec4(colour::kAlert), "%s", signs.c_str());
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("%s%s", e.co_contraction ? "Eye and mouth of this side twitched together (co-contraction)\n" : "",
-                          e.brow_lift ? "The brow rose while the eye closed (brow-lift sign)" : "");
+        ImGui::SetTooltip("%s%s%s", e.co_contraction ? "Eye and mouth of this side twitched together (co-contraction)\n" : "",
+                          e.brow_lift ? "The brow rose while the eye closed (brow-lift sign)\n" : "",
+                          e.cut_by_end ? "Still going on when the recording ended: its end is where the recording stopped" : "");
     }
     ImGui::TableNextColumn();
     ImGui::Text("%.2f", e.duration_s());

@@ -441,3 +441,45 @@ TEST(TwitchAnalyser, TheReleaseOfAHeldOneSidedSmileIsNoTwitch) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// The mouth signal is the corner's movement along the muscles' pull (up and outward): the same train
+// pulling the corner down and inward (speech, the jaw, puckering) is no twitch (session 8).
+TEST(TwitchAnalyser, ACornerPulledDownAndInwardIsNoTwitch) {
+  Motion down;
+  down.mouth_left = [](double t) { return pulse_train(t, 3.0, 5.0, 8, -0.04); };
+  EXPECT_TRUE(run(down, 8.0).episodes().empty());
+  Motion up;
+  up.mouth_left = [](double t) { return pulse_train(t, 3.0, 5.0, 8, 0.04); };
+  const TwitchAnalyser a = run(up, 8.0);
+  ASSERT_EQ(a.episodes().size(), 1u);
+  EXPECT_EQ(a.episodes()[0].side, Laterality::Left);
+}
+
+// A recording that ends while a movement is still rising (the first tenths of a second of a smile or
+// of a one-sided pull) has no twitch there: nothing has come back down yet (issue 13: cuts of the demo
+// at 7.6-7.9 s reported a twitch at the end). A train whose earlier twitches are complete is kept, and
+// says that the recording cut it off.
+TEST(TwitchAnalyser, AMovementStillRisingWhenTheRecordingEndsIsNoTwitch) {
+  for (double lead : {0.1, 0.2, 0.3}) {
+    Motion m;
+    m.mouth_left = [lead](double t) { return tonic(t, 10.0 - lead, 20.0, 0.05); };
+    const TwitchAnalyser a = run(m, 10.0);
+    EXPECT_TRUE(a.episodes().empty()) << lead << " s before the end: " << a.episodes().size() << " episodes";
+  }
+  // A contraction with twitches on it from 9 s (the first rising with it), going on past the end at 10 s.
+  Motion train;
+  train.mouth_left = [](double t) { return tonic(t, 9.0, 20.0, 0.03) + pulse_train(t, 9.0, 5.0, 6, 0.03); };
+  const TwitchAnalyser a = run(train, 10.0);
+  ASSERT_EQ(a.episodes().size(), 1u);
+  EXPECT_TRUE(a.episodes()[0].cut_by_end);
+  EXPECT_GE(a.episodes()[0].twitch_count, 3);
+  Motion done;
+  done.mouth_left = [](double t) { return pulse_train(t, 6.0, 4.0, 8, 0.04); };  // over by 8 s
+  const TwitchAnalyser b = run(done, 10.0);
+  ASSERT_EQ(b.episodes().size(), 1u);
+  EXPECT_FALSE(b.episodes()[0].cut_by_end);
+}
+
+}  // namespace ft
