@@ -305,15 +305,15 @@ class VideoFileSource final : public FrameSource {
     message += size_text(stored_width_, stored_height_);
     message += " to ";
     message += change ? size_text(change->width, change->height) : std::string("another size");
-    message += ". The frames after it cannot be measured against the ones before (the decoder returns "
-               "garbled or frozen pictures), so the analysis stops there. Re-encode the video to one size "
-               "first, e.g. ffmpeg -i ";
+    message += "; the frames after it cannot be measured against the ones before (the decoder returns "
+               "garbled or frozen pictures), so the analysis stops there; to analyse all of it, re-encode it "
+               "to one size first (ffmpeg -i ";
     message += in_quotes(path_);
     message += " -vf scale=";
     message += std::to_string(info_.width);  // ffmpeg turns the picture upright first, as shown here
     message += ":";
     message += std::to_string(info_.height);
-    message += ",setsar=1 -c:v libx264 -crf 18 one-size.mp4";
+    message += ",setsar=1 -c:v libx264 -crf 18 one-size.mp4)";
     return message;
   }
 
