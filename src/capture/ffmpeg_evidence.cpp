@@ -1,6 +1,7 @@
 // ffmpeg_evidence.cpp: see ffmpeg_evidence.hpp.
 #include "capture/ffmpeg_evidence.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstring>
@@ -61,13 +62,11 @@ PacketScan scan_packets(const std::filesystem::path& path) {
   scan.file_size = static_cast<std::int64_t>(size);
   FormatPtr fc = open_format(path);
   if (!fc) return scan;
-  const int video = av_find_best_stream(fc.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   PacketPtr pkt(av_packet_alloc());
   if (!pkt) return scan;
   while (av_read_frame(fc.get(), pkt.get()) >= 0) {
     scan.packet_bytes += pkt->size;
     if (pkt->pos >= 0) scan.last_byte = std::max<std::int64_t>(scan.last_byte, pkt->pos + pkt->size);
-    if (pkt->stream_index == video) ++scan.video_packets;
     av_packet_unref(pkt.get());
   }
   scan.ok = true;

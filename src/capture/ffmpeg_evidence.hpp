@@ -18,8 +18,7 @@ struct PacketScan {
   bool ok = false;                 // the file could be opened and read by libavformat
   std::int64_t file_size = 0;      // bytes
   std::int64_t packet_bytes = 0;   // the sum of all packets' sizes, every stream
-  std::int64_t last_byte = 0;      // one past the last byte of the last packet read (its position)
-  std::int64_t video_packets = 0;  // packets of the best video stream
+  std::int64_t last_byte = 0;      // one past the furthest packet's last byte (0: no positions known)
 };
 PacketScan scan_packets(const std::filesystem::path& path);
 

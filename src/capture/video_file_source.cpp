@@ -271,7 +271,9 @@ class VideoFileSource final : public FrameSource {
     message += std::to_string(decoded);
     message += " frames (";
     message += seconds_text(last_t_);
-    if (unread_tail >= kUnreadTailMinBytes && static_cast<double>(unread_tail) > kUnreadTailMinFraction * size &&
+    // (A demuxer that gives no byte positions leaves last_byte at 0: no evidence then.)
+    if (scan.last_byte > 0 && unread_tail >= kUnreadTailMinBytes &&
+        static_cast<double>(unread_tail) > kUnreadTailMinFraction * size &&
         static_cast<double>(scan.packet_bytes) < kMinPacketShare * size) {
       message += " s), but the video's data ends ";
       message += std::to_string(static_cast<int>(std::lround(100.0 * static_cast<double>(scan.last_byte) / size)));
@@ -279,13 +281,6 @@ class VideoFileSource final : public FrameSource {
       message += std::to_string((unread_tail + 512) / 1024);
       message += " KiB hold frames that cannot be read: a damaged part of the file ends the stream there; was it "
                  "copied completely?)";
-      return message;
-    }
-    if (scan.video_packets > 0 && decoded < kTruncatedFraction * static_cast<double>(scan.video_packets) &&
-        scan.video_packets - decoded >= kTruncatedMinMissing) {
-      message += " s) of the ";
-      message += std::to_string(scan.video_packets);
-      message += " frames the file holds; the rest cannot be read (was it copied completely?)";
       return message;
     }
     return {};
