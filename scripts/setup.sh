@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${1:-$ROOT/build}"; shift || true
 
 PACKAGES=(cmake ninja-build g++ pkg-config git ca-certificates
-  libopencv-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
+  libopencv-dev libavformat-dev libavcodec-dev libavutil-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
   libimgui-dev libglfw3-dev libgl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev nettle-dev
   ffmpeg xvfb xauth fonts-dejavu-core libgl1-mesa-dri chromium

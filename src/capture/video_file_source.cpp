@@ -2,13 +2,16 @@
 // handing it to OpenCV (so the user gets "file not found" rather than "cannot decode"), decodes the
 // first frame at open to prove the file is readable, takes each frame's time from the container's
 // presentation timestamps (falling back to the nominal frame rate where they are missing), tells a
-// truncated file from a normal end, and seeks to the frame at or just before a time.
+// truncated file from a normal end, and seeks to the frame at or just before a time. What OpenCV does
+// not tell (a stream cut short by a damaged fragment header, a frame size that changes mid-stream) comes
+// from FFmpeg itself (ffmpeg_evidence.hpp); both stop the video with a partial result.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <deque>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -17,6 +20,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "capture/capture_util.hpp"
+#include "capture/ffmpeg_evidence.hpp"
 #include "capture/frame_source.hpp"
 #include "core/file_write.hpp"
 
@@ -32,6 +36,16 @@ using capture_detail::seconds_text;
 // truncated when it stops clearly short of the declared count.
 constexpr double kTruncatedFraction = 0.9;
 constexpr std::int64_t kTruncatedMinMissing = 4;
+// A stream whose packets end this far before the end of the file, and account for less than
+// kMinPacketShare of its bytes, stopped early: a damaged fragment header (or index) ends the demuxer's
+// stream without an error, and shrinks the frame count and duration the container reports with it.
+// Normal files measured (MP4 with its index at either end, fragmented MP4, MKV, MPEG-TS): packets
+// account for 94-99.9% of the bytes and end in the last 0.5%; a 160x120 MP4 of 11 KB, 79% (its index).
+constexpr std::int64_t kUnreadTailMinBytes = 256 * 1024;
+constexpr double kUnreadTailMinFraction = 0.1;
+constexpr double kMinPacketShare = 0.9;
+
+std::string size_text(int w, int h) { return std::to_string(w) + "x" + std::to_string(h); }
 
 class VideoFileSource final : public FrameSource {
  public:
@@ -42,6 +56,7 @@ class VideoFileSource final : public FrameSource {
   Status open() {
     if (!cap_.open(path_.string(), cv::CAP_FFMPEG) || !cap_.isOpened())
       return undecodable();
+    capture_detail::converter_errors_in_this_thread();  // installs FFmpeg's log watch before reading
     // Phone videos store the picture sideways with a rotation in the container's metadata: turn the
     // frames upright as players do. Done here, not by OpenCV: OpenCV 4.6's own rotation (on by
     // default) turns 90 and 270 degrees the wrong way with Debian 12's FFmpeg 5.1 (the picture comes
@@ -65,6 +80,8 @@ class VideoFileSource final : public FrameSource {
     info_.description = "video file " + path_.string();
     info_.width = first.image.cols;
     info_.height = first.image.rows;
+    stored_width_ = stored_last_width_;
+    stored_height_ = stored_last_height_;
     pending_.push_back(std::move(first));
     return {};
   }
@@ -97,6 +114,7 @@ class VideoFileSource final : public FrameSource {
     pending_.clear();
     finished_ = ReadStatus::Frame;
     error_ = {};
+    size_change_t_.reset();
     // A time past the end means the last frame (the frame at or just before t).
     double target = t;
     if (info_.frame_count > 0) {
@@ -157,8 +175,21 @@ class VideoFileSource final : public FrameSource {
   // Decodes the next frame into `image` and gives it a timestamp and its position in the file.
   // False at the end of the stream or when the decoder fails.
   bool decode(cv::Mat& image, double& t, std::int64_t& position) {
+    const std::uint64_t converter_errors = capture_detail::converter_errors_in_this_thread();
     if (!cap_.read(image) || image.empty())
       return false;
+    // A frame of another size than the first: OpenCV 4.6 cannot convert it (FFmpeg logs "Slice
+    // parameters ... are invalid") and returns the previous picture again; a later OpenCV may return
+    // it at its own size. Either way the frames from here on are not comparable: stop (finish()).
+    stored_last_width_ = image.cols;
+    stored_last_height_ = image.rows;
+    if (capture_detail::converter_errors_in_this_thread() != converter_errors ||
+        (stored_width_ > 0 && (image.cols != stored_width_ || image.rows != stored_height_))) {
+      const double raw_ms = cap_.get(cv::CAP_PROP_POS_MSEC);
+      const double at = (std::isfinite(raw_ms) ? raw_ms - origin_ms_ : 0.0) / 1000.0;
+      size_change_t_ = (have_last_ && at <= last_t_) ? last_t_ + step_ : std::max(at, 0.0);
+      return false;
+    }
     // The metadata's angle (FFmpeg's display matrix) is counter-clockwise.
     if (rotation_deg_ == 90) {
       cv::rotate(image, image, cv::ROTATE_90_COUNTERCLOCKWISE);
@@ -205,6 +236,11 @@ class VideoFileSource final : public FrameSource {
   ReadStatus finish() {
     const std::int64_t decoded = have_last_ ? last_position_ + 1 : 0;
     const std::int64_t declared = info_.frame_count;
+    if (size_change_t_) {
+      finished_ = ReadStatus::Failed;
+      error_ = input_error(size_change_message(decoded));
+      return finished_;
+    }
     if (declared > 0 && decoded < kTruncatedFraction * static_cast<double>(declared) &&
         declared - decoded >= kTruncatedMinMissing) {
       error_ =
@@ -213,10 +249,67 @@ class VideoFileSource final : public FrameSource {
                       " s) of the " + std::to_string(declared) +
                       " it declares; the rest cannot be read (was it copied completely?)");
       finished_ = ReadStatus::Failed;
+    } else if (std::string why = stopped_early(decoded); !why.empty()) {
+      error_ = input_error(std::move(why));
+      finished_ = ReadStatus::Failed;
     } else {
       finished_ = ReadStatus::End;
     }
     return finished_;
+  }
+
+  // FFmpeg's evidence that the stream ended before the file does (the whole file's packets read once,
+  // no decoding): a message for a truncated file, or empty.
+  std::string stopped_early(std::int64_t decoded) const {
+    const capture_detail::PacketScan scan = capture_detail::scan_packets(path_);
+    if (!scan.ok || scan.file_size <= 0)
+      return {};
+    const double size = static_cast<double>(scan.file_size);
+    const std::int64_t unread_tail = scan.file_size - scan.last_byte;
+    std::string message = in_quotes(path_);
+    message += " appears truncated or corrupt: decoding stopped after ";
+    message += std::to_string(decoded);
+    message += " frames (";
+    message += seconds_text(last_t_);
+    // (A demuxer that gives no byte positions leaves last_byte at 0: no evidence then.)
+    if (scan.last_byte > 0 && unread_tail >= kUnreadTailMinBytes &&
+        static_cast<double>(unread_tail) > kUnreadTailMinFraction * size &&
+        static_cast<double>(scan.packet_bytes) < kMinPacketShare * size) {
+      message += " s), but the video's data ends ";
+      message += std::to_string(static_cast<int>(std::lround(100.0 * static_cast<double>(scan.last_byte) / size)));
+      message += "% into the file (the remaining ";
+      message += std::to_string((unread_tail + 512) / 1024);
+      message += " KiB hold frames that cannot be read: a damaged part of the file ends the stream there; was it "
+                 "copied completely?)";
+      return message;
+    }
+    return {};
+  }
+
+  std::string size_change_message(std::int64_t decoded) const {
+    // OpenCV's time for the frame it could not convert can lag behind by the decoder's delay: FFmpeg
+    // finds the frame where the size really changes.
+    const auto change =
+        capture_detail::next_size_change(path_, *size_change_t_, stored_width_, stored_height_);
+    std::string message = in_quotes(path_);
+    message += " changes its frame size at ";
+    message += seconds_text(change ? change->t : *size_change_t_);
+    message += " s (after ";
+    message += std::to_string(decoded);
+    message += " frames): from ";
+    message += size_text(stored_width_, stored_height_);
+    message += " to ";
+    message += change ? size_text(change->width, change->height) : std::string("another size");
+    message += "; the frames after it cannot be measured against the ones before (the decoder returns "
+               "garbled or frozen pictures), so the analysis stops there; to analyse all of it, re-encode it "
+               "to one size first (ffmpeg -i ";
+    message += in_quotes(path_);
+    message += " -vf scale=";
+    message += std::to_string(info_.width);  // ffmpeg turns the picture upright first, as shown here
+    message += ":";
+    message += std::to_string(info_.height);
+    message += ",setsar=1 -c:v libx264 -crf 18 one-size.mp4)";
+    return message;
   }
 
   bool fail_seek() {
@@ -238,6 +331,9 @@ class VideoFileSource final : public FrameSource {
   bool have_last_ = false;  // false at the start and right after a seek
   double last_t_ = 0.0;
   std::int64_t last_position_ = -1;
+  int stored_width_ = 0, stored_height_ = 0;            // the first frame's size, before rotation
+  int stored_last_width_ = 0, stored_last_height_ = 0;  // the last frame's, before rotation
+  std::optional<double> size_change_t_;                 // when the frame size changed (stop there)
   int rotation_deg_ = 0;  // from the container's metadata, counter-clockwise degrees: 0, 90, 180, 270
 };
 

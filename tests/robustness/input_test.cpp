@@ -2,7 +2,10 @@
 // docs/ROBUSTNESS.md): each case checks the exit code, that the message names the problem and says
 // what to do, that partial results are kept and marked, and that nothing is invented (no episode on a
 // still face).
+#include <cstdint>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -136,6 +139,97 @@ TEST(RobustInput, TruncatedMp4WithoutItsIndexIsAnInputError) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_TRUE(contains(r.err, "could not be decoded")) << r.err;
   EXPECT_TRUE(contains(r.err, "is it complete?")) << r.err;
+}
+
+// Damage that shrinks what the container declares (issue 13): random bytes over the header of the
+// fragmented MP4's second fragment (its "moof" box) end the demuxer's stream there without an error, and
+// the frame count and duration OpenCV reports shrink with it (60 of 120 frames, 2 of 4 s, "complete").
+// FFmpeg's packets then account for half of the file's bytes: the frames before the damage are kept,
+// marked partial with the truncated file's message, exit code 3.
+TEST(RobustInput, DamagedFragmentHeaderIsMarkedPartialNotACompleteShortVideo) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const std::string whole = testing::slurp_text(still);
+  std::vector<std::size_t> moofs;  // box starts (the size field, 4 bytes before the type)
+  for (auto p = whole.find("moof"); p != std::string::npos; p = whole.find("moof", p + 4)) moofs.push_back(p - 4);
+  ASSERT_GE(moofs.size(), 2u) << "the still video is expected to be a fragmented MP4";
+  struct Case {
+    const char* name;
+    std::size_t bytes;
+  };
+  // 584 bytes: one fragment header and a little more; 256 KiB: a block of random bytes in the middle.
+  for (const Case c : {Case{"fragment_header.mp4", 584}, Case{"random_block.mp4", 256 * 1024}}) {
+    SCOPED_TRACE(c.name);
+    std::string bytes = whole;
+    std::uint32_t x = 12345;  // a fixed xorshift sequence: the same damage every run
+    for (std::size_t i = 0; i < c.bytes && moofs[1] + i < bytes.size(); ++i) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      bytes[moofs[1] + i] = static_cast<char>(x & 0xff);
+    }
+    const auto dir = fresh_dir("robust_damaged_fragment");
+    fs::create_directories(dir);
+    std::ofstream(dir / c.name, std::ios::binary) << bytes;
+    const auto r = analyse(dir / c.name, dir / "out");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, c.name)) << r.err;
+    EXPECT_TRUE(contains(r.err, "appears truncated or corrupt")) << r.err;
+    EXPECT_TRUE(contains(r.err, "into the file")) << r.err;
+    EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
+    auto s = read_summary_json(dir / "out" / "summary.json");
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(s->partial);
+    EXPECT_TRUE(contains(s->partial_reason, "truncated")) << s->partial_reason;
+    EXPECT_GT(s->frames, 20);
+    EXPECT_LE(s->frames, 60);
+    EXPECT_EQ(s->episodes.size(), 0u);
+  }
+}
+
+// A video whose frame size changes partway through (two recordings joined without re-encoding, as the
+// concat demuxer does; issue 13): OpenCV 4.6 cannot convert the frames of the second size and returns
+// the last picture of the first size again and again, which was analysed as a complete, "100%
+// measurable" video. The analysis stops at the change, keeps the frames before it marked partial, exit
+// code 3, and the message names the time, both sizes and an ffmpeg command that makes one size.
+TEST(RobustInput, FrameSizeChangeMidStreamStopsThereMarkedPartial) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto first = derived_video("first_2s_640.mp4", still, {"-t", "2", "-c:v", "libx264", "-crf", "18"});
+  const auto second = derived_video("last_2s_1280.mp4", still,
+                                    {"-ss", "2", "-vf", "scale=1280:960", "-c:v", "libx264", "-crf", "18"});
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  for (const std::string ext : {"mp4", "mkv"}) {
+    SCOPED_TRACE(ext);
+    const auto dir = fresh_dir("robust_size_change_" + ext);
+    fs::create_directories(dir);
+    std::ofstream(dir / "parts.txt") << "file '" << first.string() << "'\nfile '" << second.string() << "'\n";
+    const auto joined = dir / ("joined." + ext);
+    std::string log;
+    ASSERT_EQ(testing::run_program({"ffmpeg", "-nostdin", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i",
+                                    (dir / "parts.txt").string(), "-c", "copy", joined.string()},
+                                   &log),
+              0)
+        << log;
+    const auto r = analyse(joined, dir / "out");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "joined." + ext)) << r.err;
+    EXPECT_TRUE(contains(r.err, "changes its frame size at 2.00 s")) << r.err;
+    EXPECT_TRUE(contains(r.err, "from 640x480 to 1280x960")) << r.err;
+    EXPECT_TRUE(contains(r.err, "ffmpeg -i")) << r.err;
+    EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
+    auto s = read_summary_json(dir / "out" / "summary.json");
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(s->partial);
+    EXPECT_TRUE(contains(s->partial_reason, "changes its frame size")) << s->partial_reason;
+    EXPECT_GE(s->frames, 50);
+    EXPECT_LE(s->frames, 60);
+    EXPECT_EQ(s->width, 640);
+    auto frames = read_frames_csv(dir / "out" / "frames.csv");
+    ASSERT_TRUE(frames.ok());
+    EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  }
 }
 
 // A stream whose codec no decoder knows (the sample entry's four-character code overwritten).
