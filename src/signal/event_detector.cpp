@@ -372,14 +372,12 @@ void StreamDetector::flush(std::vector<TwitchEvent>& finished) {
       break;
     }
   }
-  if (!complete) {
-    active_ = false;
-    event_.clear();
-    pre_roll_.clear();
-    return;
-  }
+  const std::size_t before = finished.size();
   close_event(finished);
-  if (!finished.empty()) finished.back().cut_by_end = true;
+  if (finished.size() > before) {
+    finished.back().cut_by_end = true;
+    finished.back().holds_complete_twitch = complete;
+  }
 }
 
 }  // namespace ft

@@ -40,6 +40,9 @@ struct TwitchEvent {
   std::vector<double> twitch_times_s;  // one per twitch (peak times, sub-sample interpolated)
   std::vector<double> sample_t, sample_v;  // the event's samples (for the episode's spectrum)
   bool cut_by_end = false;  // still open when the recording ended (see StreamDetector::flush)
+  // Holds a complete twitch: a peak above the threshold followed by a fall of the peak-separation dip.
+  // Only decided for an event cut by the end (a closed event has fallen back anyway).
+  bool holds_complete_twitch = true;
 };
 
 class StreamDetector {
@@ -54,9 +57,10 @@ class StreamDetector {
 
   bool active() const { return active_; }
   double active_onset_s() const { return onset_s_; }
-  // End of the recording: an open event is kept (marked cut_by_end) only if it already holds a
-  // complete twitch, a peak above the threshold followed by a fall of the peak-separation dip; an event
-  // that has only risen so far (the first tenths of a second of a smile) is no twitch and is dropped.
+  // End of the recording: an open event is closed and marked cut_by_end, with whether it already holds
+  // a complete twitch (a peak above the threshold followed by a fall of the peak-separation dip). The
+  // analyser still pairs it with the other side (a blink cut by the end stays a blink) but makes no
+  // twitch of one that has only risen so far (the first tenths of a second of a smile).
   void flush(std::vector<TwitchEvent>& finished);
   void set_settings(const TwitchSettings& s) { settings_ = s; }
 

@@ -338,6 +338,8 @@ void TwitchAnalyser::refine_new_episodes() {
 }
 
 void TwitchAnalyser::emit(const TwitchEvent& e, Laterality lat) {
+  // A movement the recording cut off while it was still rising is no twitch (StreamDetector::flush).
+  if (e.cut_by_end && !e.holds_complete_twitch) return;
   builder(e.region, lat).add(e, held_);
 }
 
@@ -458,6 +460,7 @@ void TwitchAnalyser::resolve(Region r, bool final) {
     both.onset_s = start;
     both.offset_s = end;
     both.cut_by_end = e.cut_by_end || o.cut_by_end;
+    both.holds_complete_twitch = e.holds_complete_twitch || o.holds_complete_twitch;
     emit(both, Laterality::Bilateral);
     remember(Kind::Bilateral);
   }
