@@ -243,11 +243,8 @@ class VideoFileSource final : public FrameSource {
     }
     if (declared > 0 && decoded < kTruncatedFraction * static_cast<double>(declared) &&
         declared - decoded >= kTruncatedMinMissing) {
-      error_ =
-          input_error(in_quotes(path_) + " appears truncated or corrupt: decoding stopped after " +
-                      std::to_string(decoded) + " frames (" + seconds_text(last_t_) +
-                      " s) of the " + std::to_string(declared) +
-                      " it declares; the rest cannot be read (was it copied completely?)");
+      error_ = input_error(stopped_after(decoded) + " of the " + std::to_string(declared) +
+                           " it declares; the rest cannot be read (was it copied completely?)");
       finished_ = ReadStatus::Failed;
     } else if (std::string why = stopped_early(decoded); !why.empty()) {
       error_ = input_error(std::move(why));
@@ -258,6 +255,13 @@ class VideoFileSource final : public FrameSource {
     return finished_;
   }
 
+  // The start of the truncated file's message: "'PATH' appears truncated or corrupt: decoding stopped
+  // after N frames (T s)".
+  std::string stopped_after(std::int64_t decoded) const {
+    return in_quotes(path_) + " appears truncated or corrupt: decoding stopped after " + std::to_string(decoded) +
+           " frames (" + seconds_text(last_t_) + " s)";
+  }
+
   // FFmpeg's evidence that the stream ended before the file does (the whole file's packets read once,
   // no decoding): a message for a truncated file, or empty.
   std::string stopped_early(std::int64_t decoded) const {
@@ -266,24 +270,19 @@ class VideoFileSource final : public FrameSource {
       return {};
     const double size = static_cast<double>(scan.file_size);
     const std::int64_t unread_tail = scan.file_size - scan.last_byte;
-    std::string message = in_quotes(path_);
-    message += " appears truncated or corrupt: decoding stopped after ";
-    message += std::to_string(decoded);
-    message += " frames (";
-    message += seconds_text(last_t_);
     // (A demuxer that gives no byte positions leaves last_byte at 0: no evidence then.)
-    if (scan.last_byte > 0 && unread_tail >= kUnreadTailMinBytes &&
-        static_cast<double>(unread_tail) > kUnreadTailMinFraction * size &&
-        static_cast<double>(scan.packet_bytes) < kMinPacketShare * size) {
-      message += " s), but the video's data ends ";
-      message += std::to_string(static_cast<int>(std::lround(100.0 * static_cast<double>(scan.last_byte) / size)));
-      message += "% into the file (the remaining ";
-      message += std::to_string((unread_tail + 512) / 1024);
-      message += " KiB hold frames that cannot be read: a damaged part of the file ends the stream there; was it "
-                 "copied completely?)";
-      return message;
-    }
-    return {};
+    if (scan.last_byte <= 0 || unread_tail < kUnreadTailMinBytes ||
+        !(static_cast<double>(unread_tail) > kUnreadTailMinFraction * size) ||
+        !(static_cast<double>(scan.packet_bytes) < kMinPacketShare * size))
+      return {};
+    std::string message = stopped_after(decoded);
+    message += ", but the video's data ends ";
+    message += std::to_string(static_cast<int>(std::lround(100.0 * static_cast<double>(scan.last_byte) / size)));
+    message += "% into the file (the remaining ";
+    message += std::to_string((unread_tail + 512) / 1024);
+    message += " KiB hold frames that cannot be read: a damaged part of the file ends the stream there; was it "
+               "copied completely?)";
+    return message;
   }
 
   std::string size_change_message(std::int64_t decoded) const {

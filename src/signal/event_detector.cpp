@@ -186,6 +186,10 @@ void StreamDetector::feed_baseline(double t, cv::Point2f point, double scalar) {
   }
 }
 
+double StreamDetector::separation_dip(double event_peak) const {
+  return std::max(onset_threshold_, 0.3 * event_peak);
+}
+
 double StreamDetector::current_threshold() const {
   const double min_amp = region_ == Region::Mouth ? settings_.min_amplitude_iod : settings_.eye_min_amplitude_iod;
   const double m = noise_.median();
@@ -214,7 +218,7 @@ void StreamDetector::close_event(std::vector<TwitchEvent>& finished) {
     e.sample_v.push_back(s.v);
   }
   // Twitches: peaks above the threshold separated by dips of max(threshold, 30% of the peak).
-  const double delta = std::max(onset_threshold_, 0.3 * e.peak_iod);
+  const double delta = separation_dip(e.peak_iod);
   const auto peaks = find_peak_indices(e.sample_t, e.sample_v, delta, onset_threshold_);
   e.twitch_times_s = find_twitch_peaks(e.sample_t, e.sample_v, delta, onset_threshold_);
   // Rise time of the FIRST twitch, from max(20% of its peak, half the threshold) to 80% of its peak
@@ -359,10 +363,10 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
 void StreamDetector::flush(std::vector<TwitchEvent>& finished) {
   if (!active_) return;
   // A complete twitch: some peak above the threshold that the signal later fell below by the
-  // peak-separation dip (close_event's delta).
+  // peak-separation dip.
   double peak = 0.0;
   for (const auto& s : event_) peak = std::max(peak, s.v);
-  const double delta = std::max(onset_threshold_, 0.3 * peak);
+  const double delta = separation_dip(peak);
   bool complete = false;
   double high = -1.0;
   for (const auto& s : event_) {

@@ -71,6 +71,8 @@ class StreamDetector {
   };
   void close_event(std::vector<TwitchEvent>& finished);
   double current_threshold() const;
+  // The dip that separates two twitches of the open event: max(its onset threshold, 30% of its peak).
+  double separation_dip(double event_peak) const;
   void feed_baseline(double t, cv::Point2f point, double scalar);  // one sample into the baseline window(s)
   // An onset candidate that moves back toward where the stream rested before its baseline followed a
   // held expression (see kAnchorS in the .cpp).

@@ -4,7 +4,9 @@
 // still face).
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -51,6 +53,22 @@ void expect_analysed_as_still(const fs::path& video, const std::string& out_name
     EXPECT_EQ(s->width, width);
     EXPECT_EQ(s->height, height);
   }
+}
+
+// A partial result (exit code 3) in `out`: the message names each of `says` and says the results are
+// kept "marked partial"; summary.json is partial with `reason` in its reason. Returns the summary
+// (nothing when summary.json cannot be read, which fails the test).
+std::optional<SessionSummary> expect_partial(const testing::CommandResult& r, const fs::path& out,
+                                             const std::vector<std::string>& says, const std::string& reason) {
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  for (const std::string& part : says) EXPECT_TRUE(contains(r.err, part)) << r.err;
+  EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
+  auto s = read_summary_json(out / "summary.json");
+  EXPECT_TRUE(s.ok());
+  if (!s.ok()) return std::nullopt;
+  EXPECT_TRUE(s->partial);
+  EXPECT_TRUE(contains(s->partial_reason, reason)) << s->partial_reason;
+  return std::move(s.value());
 }
 
 // ---- Files that are not videos, or not whole ones.
@@ -108,14 +126,8 @@ TEST(RobustInput, TruncatedMp4KeepsTheFramesBeforeTheCutMarkedPartial) {
     const auto cut = dir / "cut.mp4";
     fs::copy_file(whole, cut);
     fs::resize_file(cut, fs::file_size(whole) / 2);
-    const auto r = analyse(cut, dir / "out");
-    EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_TRUE(contains(r.err, "appears truncated or corrupt")) << r.err;
-    EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
-    auto s = read_summary_json(dir / "out" / "summary.json");
-    ASSERT_TRUE(s.ok());
-    EXPECT_TRUE(s->partial);
-    EXPECT_TRUE(contains(s->partial_reason, "truncated")) << s->partial_reason;
+    const auto s = expect_partial(analyse(cut, dir / "out"), dir / "out", {"appears truncated or corrupt"}, "truncated");
+    ASSERT_TRUE(s);
     EXPECT_GT(s->frames, 20);
     EXPECT_LT(s->frames, 120);
     EXPECT_EQ(s->episodes.size(), 0u);
@@ -171,16 +183,9 @@ TEST(RobustInput, DamagedFragmentHeaderIsMarkedPartialNotACompleteShortVideo) {
     const auto dir = fresh_dir("robust_damaged_fragment");
     fs::create_directories(dir);
     std::ofstream(dir / c.name, std::ios::binary) << bytes;
-    const auto r = analyse(dir / c.name, dir / "out");
-    EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_TRUE(contains(r.err, c.name)) << r.err;
-    EXPECT_TRUE(contains(r.err, "appears truncated or corrupt")) << r.err;
-    EXPECT_TRUE(contains(r.err, "into the file")) << r.err;
-    EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
-    auto s = read_summary_json(dir / "out" / "summary.json");
-    ASSERT_TRUE(s.ok());
-    EXPECT_TRUE(s->partial);
-    EXPECT_TRUE(contains(s->partial_reason, "truncated")) << s->partial_reason;
+    const auto s = expect_partial(analyse(dir / c.name, dir / "out"), dir / "out",
+                                  {c.name, "appears truncated or corrupt", "into the file"}, "truncated");
+    ASSERT_TRUE(s);
     EXPECT_GT(s->frames, 20);
     EXPECT_LE(s->frames, 60);
     EXPECT_EQ(s->episodes.size(), 0u);
@@ -212,17 +217,10 @@ TEST(RobustInput, FrameSizeChangeMidStreamStopsThereMarkedPartial) {
                                    &log),
               0)
         << log;
-    const auto r = analyse(joined, dir / "out");
-    EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_TRUE(contains(r.err, "joined." + ext)) << r.err;
-    EXPECT_TRUE(contains(r.err, "changes its frame size at 2.00 s")) << r.err;
-    EXPECT_TRUE(contains(r.err, "from 640x480 to 1280x960")) << r.err;
-    EXPECT_TRUE(contains(r.err, "ffmpeg -i")) << r.err;
-    EXPECT_TRUE(contains(r.err, "marked partial")) << r.err;
-    auto s = read_summary_json(dir / "out" / "summary.json");
-    ASSERT_TRUE(s.ok());
-    EXPECT_TRUE(s->partial);
-    EXPECT_TRUE(contains(s->partial_reason, "changes its frame size")) << s->partial_reason;
+    const auto s = expect_partial(analyse(joined, dir / "out"), dir / "out",
+                                  {"joined." + ext, "changes its frame size at 2.00 s", "from 640x480 to 1280x960", "ffmpeg -i"},
+                                  "changes its frame size");
+    ASSERT_TRUE(s);
     EXPECT_GE(s->frames, 50);
     EXPECT_LE(s->frames, 60);
     EXPECT_EQ(s->width, 640);
