@@ -23,15 +23,6 @@ std::string utc_now() {
 }
 
 
-// 1.4826 * median absolute deviation from the median (sigma for Gaussian data); NaN when empty.
-double robust_sigma_of(const std::vector<double>& v) {
-  const double m = median_of(v);
-  std::vector<double> dev;
-  dev.reserve(v.size());
-  for (double x : v) dev.push_back(std::fabs(x - m));
-  return 1.4826 * median_of(std::move(dev));
-}
-
 std::size_t stream_index(Region r, Side s) {
   return 2 * static_cast<std::size_t>(r) + static_cast<std::size_t>(s);
 }
@@ -72,7 +63,8 @@ void SummaryAccumulator::add(const FrameResult& r) {
       any_active = any_active || x.active;
       if (!x.valid || !std::isfinite(x.value_iod)) continue;
       streams_[stream_index(reg, side)].push_back(
-          {m.t, static_cast<float>(x.value_iod), static_cast<float>(x.threshold_iod), x.active});
+          {m.t, static_cast<float>(x.value_iod), static_cast<float>(x.threshold_iod),
+           static_cast<float>(x.noise_sigma_iod), x.active});
     }
   }
   if (frame_is_measurable(m)) {
@@ -189,16 +181,19 @@ void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary
   // Smallest detectable twitch and noise floor per stream.
   for (Region reg : kRegions) {
     for (Side side : kSides) {
-      std::vector<double> thresholds, values;
+      // Both are the detector's own: the threshold and the noise sigma it was made from, at each sample.
+      std::vector<double> thresholds, sigmas;
+      std::int64_t samples = 0;
       for (const StreamSample& x : streams_[stream_index(reg, side)]) {
         if (baseline ? !in_baseline(x.t) : x.active) continue;
-        values.push_back(x.value);
+        ++samples;
         if (std::isfinite(x.threshold)) thresholds.push_back(x.threshold);
+        if (std::isfinite(x.noise_sigma)) sigmas.push_back(x.noise_sigma);
       }
       StreamDetectability& d = a.detect(reg)[side];
-      d.samples = static_cast<std::int64_t>(values.size());
+      d.samples = samples;
       d.smallest_twitch_iod = median_of(thresholds);
-      d.noise_sigma_iod = robust_sigma_of(values);
+      d.noise_sigma_iod = median_of(sigmas);
     }
   }
 }

@@ -47,7 +47,8 @@ class SummaryAccumulator {
   struct StreamSample {
     double t = 0.0;
     float value = 0.0f;
-    float threshold = 0.0f;  // NaN before the detector's warm-up
+    float threshold = 0.0f;    // NaN before the detector's warm-up
+    float noise_sigma = 0.0f;  // the detector's noise sigma behind that threshold (NaN likewise)
     bool active = false;
   };
   bool in_baseline(double t) const;

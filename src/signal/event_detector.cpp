@@ -299,6 +299,7 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
   }
   const bool warm = (t - valid_since_s_) >= settings_.warmup_s;
   const double thr = current_threshold();
+  const double sigma = noise_.robust_sigma();  // the one thr was made from
 
   if (!active_) {
     // An event starts on a crossing seen from below: a signal already above the threshold when the
@@ -308,6 +309,7 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
     if (warm && armed_ && v > thr) {
       active_ = true;
       onset_threshold_ = thr;
+      onset_sigma_ = sigma;
       // Interpolate the crossing between the previous sample and this one.
       const double frac = (prev_.t > t - 1.0 && v > prev_.v) ? std::clamp((thr - prev_.v) / (v - prev_.v), 0.0, 1.0) : 1.0;
       onset_s_ = prev_.t > t - 1.0 ? prev_.t + frac * (t - prev_.t) : t;
@@ -352,9 +354,11 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
   }
   prev_ = {t, v};
   threshold_ = active_ ? onset_threshold_ : thr;
+  threshold_sigma_ = active_ ? onset_sigma_ : sigma;
   out.valid = true;
   out.value_iod = v;
   out.threshold_iod = warm ? threshold_ : kNaN;
+  out.noise_sigma_iod = warm ? threshold_sigma_ : kNaN;
   out.active = active_;
   out.movement_iod = movement;
   return out;

@@ -97,6 +97,8 @@ class StreamDetector {
   double last_above_s_ = 0.0;         // last sample of the open event above its onset threshold
   double sustained_since_s_ = -1.0;   // since when the value has stayed >= half of event_peak_
   double threshold_ = kNaN;
+  double onset_sigma_ = kNaN;      // the noise sigma behind onset_threshold_
+  double threshold_sigma_ = kNaN;  // the noise sigma behind threshold_
   Sample prev_{-1e9, 0.0};
   std::vector<Sample> pre_roll_;     // recent samples before an event (for the rise time)
   std::vector<Sample> event_;        // samples of the open event

@@ -220,7 +220,7 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
   hi = std::min(hi * 1.12, 40.0);  // headroom: peaks do not touch the episode bars
   lo = region == Region::Mouth ? 0.0 : std::max(lo * 1.12, -20.0);
   const char* title = region == Region::Mouth
-                          ? "Mouth corners \xE2\x80\x94 movement from rest, % IOD"
+                          ? "Mouth corners \xE2\x80\x94 pull up and outward from rest, % IOD"
                           : "Eyelids \xE2\x80\x94 closing from rest, % IOD";
   const std::vector<LegendItem> legend{
       {LegendItem::Line, colour::kLeft, "person's left"},

@@ -2,7 +2,7 @@
 // smallest detectable twitch from synthetic per-frame results with known values (no video, no model):
 // the baseline window holds exactly the first N seconds of measurable frames, the resting medians and
 // the weaker side follow the frames chosen, events are left out without a baseline, and the
-// detectability is the median threshold and the robust sigma of the window's samples.
+// detectability is the median of the detector's threshold and of its noise sigma over the window.
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -38,6 +38,8 @@ FrameResult frame(int i) {
   s.valid = true;
   s.value_iod = (i % 2 == 0) ? 0.001 : -0.001;
   s.threshold_iod = m.t >= 1.0 ? 0.012 : kNaN;
+  // The detector's noise sigma behind the threshold: 0.002 up to 1.5 s, then 0.003.
+  s.noise_sigma_iod = m.t >= 1.0 ? (m.t < 1.5 ? 0.002 : 0.003) : kNaN;
   s.active = m.t >= 10.0 && m.t < 11.0;
   return r;
 }
@@ -74,12 +76,13 @@ TEST(SummaryAccumulator, BaselineWindowIsTheFirstSecondsOfMeasurableFrames) {
   EXPECT_EQ(e.weaker, Side::Right);
   EXPECT_EQ(region(s, AsymmetryMeasure::PalpebralFissure).weaker, Side::Left);  // the wider eye
   EXPECT_EQ(region(s, AsymmetryMeasure::BrowHeight).weaker, Side::Left);
-  // Detectability over the baseline: the first second has no threshold, the rest 0.012; the noise
-  // alternates +-0.001, so median 0, MAD 0.001, robust sigma 0.0014826.
+  // Detectability over the baseline (60 frames): the first second has no threshold, the rest 0.012;
+  // the noise sigma is the detector's own, its median over the window: 15 samples of 0.002 and 15 of
+  // 0.003 -> 0.0025 (not the spread of the recorded value, +-0.001).
   const StreamDetectability& d = a.mouth_detect.left;
   EXPECT_EQ(d.samples, 60);
   EXPECT_NEAR(d.smallest_twitch_iod, 0.012, 1e-9);
-  EXPECT_NEAR(d.noise_sigma_iod, 1.4826 * 0.001, 1e-9);
+  EXPECT_NEAR(d.noise_sigma_iod, 0.0025, 1e-7);
   EXPECT_EQ(a.eye_detect.left.samples, 0);
   EXPECT_TRUE(std::isnan(a.eye_detect.left.smallest_twitch_iod));
 }
