@@ -5,8 +5,6 @@
 // killed process leaves a playable video and every completed CSV row. Ctrl-C / SIGTERM end the
 // recording cleanly. With --stats-every it prints resident memory and latency over time (the soak
 // benchmark, docs/ROBUSTNESS.md).
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +19,7 @@
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
 #include "app/history_options.hpp"
+#include "app/stop_signals.hpp"
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/bench.hpp"
@@ -43,9 +42,6 @@ struct RecordCli {
   AnalysisCli analysis;
   HistoryCli history;
 };
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted = true; }
 
 bool is_camera_spec(const std::string& s) {
   if (s.rfind("camera:", 0) == 0 || s.rfind("/dev/video", 0) == 0) return true;
@@ -84,11 +80,7 @@ int run(const RecordCli& o) {
   if (!source) return report(source.error());
   const std::string description = source.value()->info().description;
 
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  catch_stop_signals();  // Ctrl-C / SIGTERM end the recording: closed cleanly, exit 0
 
   LivePipeline live(model->model, o.analysis.resolved(), model->path);
   // Requested before start(): the recording begins with the very first frame.
@@ -108,7 +100,7 @@ int run(const RecordCli& o) {
                 "dropped", "vid_lost");
     std::fflush(stdout);
   }
-  while (!g_interrupted) {
+  while (!stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const double elapsed = seconds_since(t0);
     if (o.stats_every_s > 0) {
