@@ -159,27 +159,27 @@ int run(const AnalyseCli& o) {
         const SessionSummary& s = results[i].value();
         std::fputs(format_summary_table(s).c_str(), stdout);
         std::fputs(format_gaps(gaps[i]).c_str(), stdout);
-        std::fputs(fmt::format("  written to {}\n\n", dirs[i].string()).c_str(), stdout);
+        std::fputs(fmt::format("  written to {}\n\n", printable(dirs[i].string())).c_str(), stdout);
         std::fflush(stdout);
         // Said on stderr too, so that --quiet scripts see it.
         if (s.partial && stop_signal() != 0 && s.partial_reason.rfind("interrupted", 0) == 0) {
           std::fputs(fmt::format("facetwitch: {} after {} frames ({:.1f} s of the video): results up to there are kept "
                                  "in {}, marked partial in summary.json\n",
-                                 s.partial_reason, s.frames, s.duration_s, dirs[i].string())
+                                 s.partial_reason, s.frames, s.duration_s, printable(dirs[i].string()))
                          .c_str(),
                      stderr);
         } else if (s.partial) {
           std::fprintf(stderr, "facetwitch: %s: results up to there are kept in %s, marked partial in summary.json\n",
-                       s.partial_reason.c_str(), dirs[i].string().c_str());
+                       printable(s.partial_reason).c_str(), printable(dirs[i].string()).c_str());
         }
         if (s.frames > 0 && s.frames_with_face == 0) {
           std::fprintf(stderr,
                        "facetwitch: no face found in any frame of %s: nothing was measured; the face must be in view, "
                        "facing the camera, at least ~80 pixels wide and lit\n",
-                       o.videos[i].c_str());
+                       printable(o.videos[i]).c_str());
         }
       } else {
-        std::fprintf(stderr, "facetwitch: %s\n", results[i].error().message.c_str());
+        std::fprintf(stderr, "facetwitch: %s\n", printable(results[i].error().message).c_str());
       }
     }
   };
@@ -214,14 +214,14 @@ int run(const AnalyseCli& o) {
     if (Status st = write_protocol_result(dirs[0] / "protocol.json", *scored); !st) return report(st.error());
     if (Status st = write_timing(dirs[0] / "protocol_timing.json", pi.timing); !st) return report(st.error());
     std::fputs(protocol_table(*scored).c_str(), stdout);
-    std::fputs(fmt::format("  protocol written to {}\n", (dirs[0] / "protocol.json").string()).c_str(), stdout);
+    std::fputs(fmt::format("  protocol written to {}\n", printable((dirs[0] / "protocol.json").string())).c_str(), stdout);
   }
   for (const auto& r : results) {
     if (r.value().partial) return exit_code(ErrorKind::Input);  // results kept, marked partial
   }
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i].value().frames_good_quality == 0) {
-      std::fprintf(stderr, "facetwitch: nothing could be measured in %s (exit code %d)\n", o.videos[i].c_str(), kExitNothingMeasured);
+      std::fprintf(stderr, "facetwitch: nothing could be measured in %s (exit code %d)\n", printable(o.videos[i]).c_str(), kExitNothingMeasured);
       return kExitNothingMeasured;
     }
   }

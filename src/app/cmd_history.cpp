@@ -41,7 +41,7 @@ struct HistoryCmdCli {
 };
 
 int fail(const Error& e) {
-  std::fprintf(stderr, "facetwitch: %s\n", e.message.c_str());
+  std::fprintf(stderr, "facetwitch: %s\n", printable(e.message).c_str());
   return exit_code(e.kind);
 }
 
@@ -167,7 +167,7 @@ int run_list(const HistoryCmdCli& o) {
   }
   if (sessions->empty()) {
     std::printf(
-        "No sessions in the history %s%s.\n", h->db->path().c_str(),
+        "No sessions in the history %s%s.\n", printable(h->db->path().string()).c_str(),
         (h->filter.patient || !o.since.empty() || !o.until.empty()) ? " match these filters" : "");
     std::printf(
         "Sessions are added by `facetwitch analyse`, `facetwitch record` and recordings in the "
@@ -175,7 +175,7 @@ int run_list(const HistoryCmdCli& o) {
     return 0;
   }
   std::printf("Session history %s: %zu session%s (twitches per minute by the person's side)\n",
-              h->db->path().c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
+              printable(h->db->path().string()).c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
   std::printf("%5s  %-16s %8s  %7s %7s  %7s %7s  %9s  %s\n", "id", "date (UTC)", "length",
               "mouth L", "mouth R", "eye L", "eye R", "corner mm", "folder");
   for (const SessionRecord& s : sessions.value()) {
@@ -185,9 +185,9 @@ int run_list(const HistoryCmdCli& o) {
                 num(per_min(s, Region::Mouth, Laterality::Right), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Left), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Right), 1).c_str(),
-                num(s.mouth_corner_height_iod * kAssumedIodMm, 2).c_str(), s.folder.c_str(),
+                num(s.mouth_corner_height_iod * kAssumedIodMm, 2).c_str(), printable(s.folder).c_str(),
                 s.partial ? "  (partial)" : "",
-                s.patient_id.empty() ? "" : fmt::format("  [{}]", s.patient_id).c_str());
+                s.patient_id.empty() ? "" : fmt::format("  [{}]", printable(s.patient_id)).c_str());
   }
   std::printf(
       "corner mm: resting mouth-corner height, left - right (+: the person's left corner higher), "
@@ -206,21 +206,21 @@ int run_import(const HistoryCmdCli& o) {
     switch (it.outcome) {
       case history::ImportItem::Outcome::Imported:
         ++imported;
-        std::printf("imported  #%lld  %s\n", static_cast<long long>(it.id), it.folder.c_str());
+        std::printf("imported  #%lld  %s\n", static_cast<long long>(it.id), printable(it.folder.string()).c_str());
         break;
       case history::ImportItem::Outcome::Updated:
         ++updated;
         std::printf("updated   #%lld  %s (already in the history: refreshed from its files)\n",
-                    static_cast<long long>(it.id), it.folder.c_str());
+                    static_cast<long long>(it.id), printable(it.folder.string()).c_str());
         break;
       case history::ImportItem::Outcome::Skipped:
         ++skipped;
-        std::printf("skipped        %s: %s\n", it.folder.c_str(), it.reason.c_str());
+        std::printf("skipped        %s: %s\n", printable(it.folder.string()).c_str(), printable(it.reason).c_str());
         break;
     }
   }
   std::printf("%d imported, %d updated, %d skipped, into %s\n", imported, updated, skipped,
-              db.value()->path().c_str());
+              printable(db.value()->path().string()).c_str());
   return skipped > 0 ? exit_code(ErrorKind::Input) : 0;
 }
 
@@ -264,7 +264,7 @@ int run_trend(const HistoryCmdCli& o) {
   std::printf("%s%s\n", measure->label.c_str(),
               measure->unit.empty() ? "" : fmt::format(" ({})", measure->unit).c_str());
   if (points->empty()) {
-    std::printf("No session in the history %s has this measure yet.\n", h->db->path().c_str());
+    std::printf("No session in the history %s has this measure yet.\n", printable(h->db->path().string()).c_str());
     return 0;
   }
   std::printf("%5s  %-16s %10s\n", "id", "date (UTC)", "value");
@@ -327,16 +327,16 @@ int run_show(const HistoryCmdCli& o) {
   std::printf("Session #%lld  %s%s\n", static_cast<long long>(r.id),
               short_date(r.created_utc).c_str(),
               r.partial ? "  (partial: the recording stopped early)" : "");
-  std::printf("  folder     %s\n  video      %s (%s)\n", r.folder.c_str(), r.video.c_str(),
-              r.source.c_str());
+  std::printf("  folder     %s\n  video      %s (%s)\n", printable(r.folder).c_str(), printable(r.video).c_str(),
+              printable(r.source).c_str());
   if (!r.patient_id.empty())
-    std::printf("  patient    %s\n", r.patient_id.c_str());
+    std::printf("  patient    %s\n", printable(r.patient_id).c_str());
   std::printf("  length     %.1f s, %lld frames (%lld measurable), %.1f fps\n", r.duration_s,
               static_cast<long long>(r.frames), static_cast<long long>(r.frames_good_quality),
               r.fps);
   std::printf("  added      %s\n", short_date(r.added_utc).c_str());
   if (!r.notes.empty())
-    std::printf("  notes      %s\n", r.notes.c_str());
+    std::printf("  notes      %s\n", printable(r.notes).c_str());
   std::printf("\n  %-16s %8s %8s %9s %9s %8s %8s\n", "(person's side)", "episodes", "twitches",
               "per min", "spasm %", "freq Hz", "peak mm");
   for (const auto& m : r.metrics) {
@@ -383,7 +383,7 @@ int run_delete(const HistoryCmdCli& o) {
               "from the history (the folder itself is never deleted)",
               what)));
     }
-    std::printf("Delete %s from the history? The folder itself is kept. [y/N] ", what.c_str());
+    std::printf("Delete %s from the history? The folder itself is kept. [y/N] ", printable(what).c_str());
     std::fflush(stdout);
     std::string answer;
     if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes")) {
@@ -398,7 +398,7 @@ int run_delete(const HistoryCmdCli& o) {
       "Deleted %s from the history. The session folder was not touched; `facetwitch history import "
       "%s` "
       "adds it back.\n",
-      what.c_str(), s->folder.c_str());
+      printable(what).c_str(), printable(s->folder).c_str());
   return 0;
 }
 
@@ -421,7 +421,7 @@ void add_to_history(const HistoryCli& h, const fs::path& folder, bool quiet) {
                  "facetwitch: warning: the session was not added to the history: %s. The session "
                  "folder %s is "
                  "complete; add it later with `facetwitch history import %s`.\n",
-                 why.c_str(), folder.c_str(), folder.c_str());
+                 printable(why).c_str(), printable(folder.string()).c_str(), printable(folder.string()).c_str());
   };
   auto rec = history::read_session_folder(folder);
   if (!rec)
@@ -434,7 +434,7 @@ void add_to_history(const HistoryCli& h, const fs::path& folder, bool quiet) {
     return warn(added.error().message);
   if (!quiet) {
     std::printf("  added to the session history as #%lld (%s; `facetwitch history list`)\n",
-                static_cast<long long>(added->id), file.c_str());
+                static_cast<long long>(added->id), printable(file.string()).c_str());
     std::fflush(stdout);
   }
 }

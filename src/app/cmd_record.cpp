@@ -86,7 +86,7 @@ int run(const RecordCli& o) {
   // Requested before start(): the recording begins with the very first frame.
   if (Status st = live.start_recording(o.out); !st) return report(st.error());
   if (Status st = live.start(std::move(source).value()); !st) return report(st.error());
-  if (!o.quiet) std::fprintf(stderr, "facetwitch: recording %s into %s (Ctrl-C to stop)\n", description.c_str(), o.out.c_str());
+  if (!o.quiet) std::fprintf(stderr, "facetwitch: recording %s into %s (Ctrl-C to stop)\n", printable(description).c_str(), printable(o.out).c_str());
 
   const auto t0 = std::chrono::steady_clock::now();
   double next_stats = o.stats_every_s;
@@ -143,7 +143,7 @@ int run(const RecordCli& o) {
       for (const FrameRecord& r : frames->rows) gaps.add(r.metrics.t, r.metrics.quality);
       std::fputs(format_gaps(gaps).c_str(), stdout);
     }
-    std::fputs(fmt::format("  written to {}\n", o.out).c_str(), stdout);
+    std::fputs(fmt::format("  written to {}\n", printable(o.out)).c_str(), stdout);
     std::fflush(stdout);
   }
   // The session (partial too) goes into the session history; a failure there is only a warning.
@@ -152,14 +152,14 @@ int run(const RecordCli& o) {
     std::fprintf(stderr,
                  "facetwitch: recording stopped: %s. What was recorded until then is kept in %s; free some disk "
                  "space (or choose another --out) and record again.\n",
-                 recording_error.c_str(), o.out.c_str());
+                 printable(recording_error).c_str(), printable(o.out).c_str());
     return exit_code(ErrorKind::Output);
   }
   if (last && last->source_failed) {
     std::fprintf(stderr,
                  "facetwitch: %s. The recording is closed and complete up to that moment (%.1f s, %lld frames), "
                  "marked partial in %s/summary.json; check the camera's cable and record again.\n",
-                 last->status.c_str(), summary.duration_s, static_cast<long long>(summary.frames), o.out.c_str());
+                 printable(last->status).c_str(), summary.duration_s, static_cast<long long>(summary.frames), printable(o.out).c_str());
     return exit_code(ErrorKind::Input);
   }
   return 0;
