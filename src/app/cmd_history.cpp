@@ -49,6 +49,19 @@ Result<std::unique_ptr<HistoryDb>> open_db(const HistoryCli& h) {
   return HistoryDb::open(history::resolve_history_path(h.file));
 }
 
+// The commands that only read the history (list, trend, show, delete) on a path where no file exists:
+// says so and returns true, instead of creating an empty history (and its folders) there.
+bool no_history_here(const HistoryCli& h) {
+  const fs::path file = history::resolve_history_path(h.file);
+  std::error_code ec;
+  if (fs::symlink_status(file, ec).type() != fs::file_type::not_found) return false;  // there, or unknown
+  std::printf("No session history at '%s' (the file does not exist; nothing was created). Sessions are added "
+              "by `facetwitch analyse`, `facetwitch record` and recordings in the window, or with "
+              "`facetwitch history import FOLDER`.\n",
+              printable(file.string()).c_str());
+  return true;
+}
+
 // "2026-11-21T10:00:00Z" -> "2026-11-21 10:00".
 std::string short_date(const std::string& iso) {
   std::string d = iso.substr(0, std::min<std::size_t>(iso.size(), 16));
@@ -152,6 +165,8 @@ Result<Filtered> open_filtered(const HistoryCmdCli& o) {
 }
 
 int run_list(const HistoryCmdCli& o) {
+  if (no_history_here(o.db))
+    return 0;
   auto h = open_filtered(o);
   if (!h)
     return fail(h.error());
@@ -254,6 +269,8 @@ int run_trend(const HistoryCmdCli& o) {
                     "(e.g. mouth-left-per-min, eye-right-spasm-pct, rest-mouth-corner-mm)",
                     o.measure)));
   }
+  if (no_history_here(o.db))
+    return 0;
   auto h = open_filtered(o);
   if (!h)
     return fail(h.error());
@@ -315,6 +332,8 @@ Result<Found> open_and_find(const HistoryCmdCli& o) {
 }
 
 int run_show(const HistoryCmdCli& o) {
+  if (no_history_here(o.db))
+    return 0;
   auto found = open_and_find(o);
   if (!found)
     return fail(found.error());
@@ -368,6 +387,8 @@ int run_show(const HistoryCmdCli& o) {
 }
 
 int run_delete(const HistoryCmdCli& o) {
+  if (no_history_here(o.db))
+    return 0;
   auto found = open_and_find(o);
   if (!found)
     return fail(found.error());

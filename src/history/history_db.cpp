@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/file_write.hpp"
 #include "history/history.hpp"
 #include "history/sqlite.hpp"
 
@@ -319,6 +320,15 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
                       fmt::format("session history '{}' is a folder, not a file: pass a file name "
                                   "such as {}/history.sqlite with --history",
                                   path.string(), path.string()));
+  }
+  // A FIFO, device or socket is refused before SQLite opens it: it would fail there as "disk I/O
+  // error" (or block on a FIFO) and leave a stray -journal file beside it.
+  if (const std::string kind = non_regular_kind(path, true); !kind.empty()) {
+    return make_error(ErrorKind::Output,
+                      fmt::format("session history '{}' is {}, not a regular file: a history is a file "
+                                  "facetwitch creates; pass a file name such as history.sqlite in a "
+                                  "folder of yours with --history (this one was not opened)",
+                                  path.string(), kind));
   }
   if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
     fs::create_directories(path.parent_path(), ec);
