@@ -45,8 +45,12 @@ int fail(const Error& e) {
   return exit_code(e.kind);
 }
 
-Result<std::unique_ptr<HistoryDb>> open_db(const HistoryCli& h) {
-  return HistoryDb::open(history::resolve_history_path(h.file));
+// `read_only` for the commands that only read it (list, trend, show): a history the user may not
+// write can still be read.
+Result<std::unique_ptr<HistoryDb>> open_db(const HistoryCli& h, bool read_only = false) {
+  history::OpenOptions options;
+  options.read_only = read_only;
+  return HistoryDb::open(history::resolve_history_path(h.file), options);
 }
 
 // The commands that only read the history (list, trend, show, delete) on a path where no file exists:
@@ -158,7 +162,7 @@ Result<Filtered> open_filtered(const HistoryCmdCli& o) {
   auto filter = make_filter(o);
   if (!filter)
     return filter.error();
-  auto db = open_db(o.db);
+  auto db = open_db(o.db, true);
   if (!db)
     return db.error();
   return Filtered{std::move(db).value(), std::move(filter).value()};
@@ -321,8 +325,8 @@ struct Found {
   std::unique_ptr<HistoryDb> db;
   SessionRecord session;
 };
-Result<Found> open_and_find(const HistoryCmdCli& o) {
-  auto db = open_db(o.db);
+Result<Found> open_and_find(const HistoryCmdCli& o, bool read_only) {
+  auto db = open_db(o.db, read_only);
   if (!db)
     return db.error();
   auto s = find_session(*db.value(), o.id);
@@ -334,7 +338,7 @@ Result<Found> open_and_find(const HistoryCmdCli& o) {
 int run_show(const HistoryCmdCli& o) {
   if (no_history_here(o.db))
     return 0;
-  auto found = open_and_find(o);
+  auto found = open_and_find(o, true);
   if (!found)
     return fail(found.error());
   const SessionRecord* s = &found->session;
@@ -389,7 +393,7 @@ int run_show(const HistoryCmdCli& o) {
 int run_delete(const HistoryCmdCli& o) {
   if (no_history_here(o.db))
     return 0;
-  auto found = open_and_find(o);
+  auto found = open_and_find(o, false);
   if (!found)
     return fail(found.error());
   const SessionRecord* s = &found->session;

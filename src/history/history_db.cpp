@@ -330,7 +330,7 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
                                   "folder of yours with --history (this one was not opened)",
                                   path.string(), kind));
   }
-  if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
+  if (!options.read_only && path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
       return make_error(ErrorKind::Output,
@@ -339,7 +339,7 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
                                     path.string(), ec.message()));
     }
   }
-  auto conn = sql::Connection::open(path);
+  auto conn = sql::Connection::open(path, options.read_only);
   if (!conn)
     return db_error(path, "open it", conn.error());
   auto impl = std::make_unique<Impl>();
@@ -359,6 +359,15 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
   if (version.value() > kSchemaVersion)
     return newer_error(version.value());
   const int target = std::min(std::max(options.target_version, 1), kSchemaVersion);
+  if (options.read_only && version.value() < target) {
+    return make_error(
+        ErrorKind::Output,
+        fmt::format("session history '{}' has schema version {} and this program reads version {}: it "
+                    "is opened for reading only, so it cannot be upgraded here; run a command that "
+                    "writes it once (e.g. `facetwitch history import`) where it is writable, or choose "
+                    "another file with --history",
+                    path.string(), version.value(), target));
+  }
   if (version.value() < target) {
     // Creating or upgrading the schema: several facetwitch runs (threads or processes) may open a
     // new file at the same moment. BEGIN IMMEDIATE takes the write lock (waiting up to the busy
