@@ -1,5 +1,6 @@
 // analysis_options.cpp: shared options and model loading.
 #include "app/analysis_options.hpp"
+#include "app/terminal.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -112,7 +113,7 @@ Result<LoadedModel> load_model(const std::string& cli_path) {
 }
 
 int report(const Error& e) {
-  std::fprintf(stderr, "facetwitch: %s\n", e.message.c_str());
+  std::fprintf(stderr, "facetwitch: %s\n", printable(e.message).c_str());
   return exit_code(e.kind);
 }
 

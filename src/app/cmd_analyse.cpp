@@ -14,6 +14,7 @@
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
 #include "app/history_options.hpp"
+#include "app/stop_signals.hpp"
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/replay.hpp"
@@ -102,6 +103,9 @@ std::vector<std::filesystem::path> output_dirs(const AnalyseCli& o) {
 }
 
 int run(const AnalyseCli& o) {
+  // Ctrl-C / SIGTERM: the analysis stops reading frames, the session files are finished (partial) and
+  // the run exits with 128 + the signal.
+  catch_stop_signals();
   auto protocol = load_protocol_input(o);
   if (!protocol) return report(protocol.error());
   auto model = load_model(o.analysis.model);
@@ -122,11 +126,14 @@ int run(const AnalyseCli& o) {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t jobs = std::min<std::size_t>(o.videos.size(), o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : hw);
   std::vector<Result<SessionSummary>> results(o.videos.size(), Result<SessionSummary>(Error{}));
+  std::vector<bool> started(o.videos.size(), false);
   std::vector<GapCounts> gaps(o.videos.size());
   std::atomic<std::size_t> next{0};
   std::mutex print_mutex;
   auto worker = [&] {
     for (std::size_t i = next++; i < o.videos.size(); i = next++) {
+      if (stop_requested()) break;  // interrupted: no new video is started
+      started[i] = true;
       ReplayRequest req;
       req.video = o.videos[i];
       req.out_dir = dirs[i];
@@ -134,6 +141,8 @@ int run(const AnalyseCli& o) {
       req.model_path = model->path;
       req.analyser = o.analysis.resolved();
       req.file.mirrored_input = o.mirrored;
+      req.stop = &stop_requested();
+      req.stop_reason = [] { return fmt::format("interrupted by {}", stop_signal_name(stop_signal())); };
       req.on_frame = [&g = gaps[i]](const Frame&, const FrameResult& r) { g.add(r.metrics.t, r.metrics.quality); };
       std::unique_ptr<ProgressBar> bar;
       if (!o.quiet && jobs == 1) {
@@ -150,21 +159,27 @@ int run(const AnalyseCli& o) {
         const SessionSummary& s = results[i].value();
         std::fputs(format_summary_table(s).c_str(), stdout);
         std::fputs(format_gaps(gaps[i]).c_str(), stdout);
-        std::fputs(fmt::format("  written to {}\n\n", dirs[i].string()).c_str(), stdout);
+        std::fputs(fmt::format("  written to {}\n\n", printable(dirs[i].string())).c_str(), stdout);
         std::fflush(stdout);
         // Said on stderr too, so that --quiet scripts see it.
-        if (s.partial) {
+        if (s.partial && stop_signal() != 0 && s.partial_reason.rfind("interrupted", 0) == 0) {
+          std::fputs(fmt::format("facetwitch: {} after {} frames ({:.1f} s of the video): results up to there are kept "
+                                 "in {}, marked partial in summary.json\n",
+                                 s.partial_reason, s.frames, s.duration_s, printable(dirs[i].string()))
+                         .c_str(),
+                     stderr);
+        } else if (s.partial) {
           std::fprintf(stderr, "facetwitch: %s: results up to there are kept in %s, marked partial in summary.json\n",
-                       s.partial_reason.c_str(), dirs[i].string().c_str());
+                       printable(s.partial_reason).c_str(), printable(dirs[i].string()).c_str());
         }
         if (s.frames > 0 && s.frames_with_face == 0) {
           std::fprintf(stderr,
                        "facetwitch: no face found in any frame of %s: nothing was measured; the face must be in view, "
                        "facing the camera, at least ~80 pixels wide and lit\n",
-                       o.videos[i].c_str());
+                       printable(o.videos[i]).c_str());
         }
       } else {
-        std::fprintf(stderr, "facetwitch: %s\n", results[i].error().message.c_str());
+        std::fprintf(stderr, "facetwitch: %s\n", printable(results[i].error().message).c_str());
       }
     }
   };
@@ -172,6 +187,17 @@ int run(const AnalyseCli& o) {
   for (std::size_t j = 1; j < jobs; ++j) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  if (const int sig = stop_signal(); sig != 0) {
+    // Interrupted: the sessions stay as they are (not added to the history, no protocol scored).
+    const auto not_started = std::count(started.begin(), started.end(), false);
+    if (not_started > 0) {
+      std::fputs(fmt::format("facetwitch: interrupted by {}: {} of {} videos were not analysed (no results for them)\n",
+                             stop_signal_name(sig), not_started, o.videos.size())
+                     .c_str(),
+                 stderr);
+    }
+    return stop_exit_code(sig);
+  }
   // Each finished session (partial ones too) goes into the session history; a failure there is a warning.
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i]) add_to_history(o.history, dirs[i], false);
@@ -188,14 +214,14 @@ int run(const AnalyseCli& o) {
     if (Status st = write_protocol_result(dirs[0] / "protocol.json", *scored); !st) return report(st.error());
     if (Status st = write_timing(dirs[0] / "protocol_timing.json", pi.timing); !st) return report(st.error());
     std::fputs(protocol_table(*scored).c_str(), stdout);
-    std::fputs(fmt::format("  protocol written to {}\n", (dirs[0] / "protocol.json").string()).c_str(), stdout);
+    std::fputs(fmt::format("  protocol written to {}\n", printable((dirs[0] / "protocol.json").string())).c_str(), stdout);
   }
   for (const auto& r : results) {
     if (r.value().partial) return exit_code(ErrorKind::Input);  // results kept, marked partial
   }
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i].value().frames_good_quality == 0) {
-      std::fprintf(stderr, "facetwitch: nothing could be measured in %s (exit code %d)\n", o.videos[i].c_str(), kExitNothingMeasured);
+      std::fprintf(stderr, "facetwitch: nothing could be measured in %s (exit code %d)\n", printable(o.videos[i]).c_str(), kExitNothingMeasured);
       return kExitNothingMeasured;
     }
   }

@@ -41,12 +41,29 @@ struct HistoryCmdCli {
 };
 
 int fail(const Error& e) {
-  std::fprintf(stderr, "facetwitch: %s\n", e.message.c_str());
+  std::fprintf(stderr, "facetwitch: %s\n", printable(e.message).c_str());
   return exit_code(e.kind);
 }
 
-Result<std::unique_ptr<HistoryDb>> open_db(const HistoryCli& h) {
-  return HistoryDb::open(history::resolve_history_path(h.file));
+// `read_only` for the commands that only read it (list, trend, show): a history the user may not
+// write can still be read.
+Result<std::unique_ptr<HistoryDb>> open_db(const HistoryCli& h, bool read_only = false) {
+  history::OpenOptions options;
+  options.read_only = read_only;
+  return HistoryDb::open(history::resolve_history_path(h.file), options);
+}
+
+// The commands that only read the history (list, trend, show, delete) on a path where no file exists:
+// says so and returns true, instead of creating an empty history (and its folders) there.
+bool no_history_here(const HistoryCli& h) {
+  const fs::path file = history::resolve_history_path(h.file);
+  std::error_code ec;
+  if (fs::symlink_status(file, ec).type() != fs::file_type::not_found) return false;  // there, or unknown
+  std::printf("No session history at '%s' (the file does not exist; nothing was created). Sessions are added "
+              "by `facetwitch analyse`, `facetwitch record` and recordings in the window, or with "
+              "`facetwitch history import FOLDER`.\n",
+              printable(file.string()).c_str());
+  return true;
 }
 
 // "2026-11-21T10:00:00Z" -> "2026-11-21 10:00".
@@ -145,13 +162,15 @@ Result<Filtered> open_filtered(const HistoryCmdCli& o) {
   auto filter = make_filter(o);
   if (!filter)
     return filter.error();
-  auto db = open_db(o.db);
+  auto db = open_db(o.db, true);
   if (!db)
     return db.error();
   return Filtered{std::move(db).value(), std::move(filter).value()};
 }
 
 int run_list(const HistoryCmdCli& o) {
+  if (no_history_here(o.db))
+    return 0;
   auto h = open_filtered(o);
   if (!h)
     return fail(h.error());
@@ -167,7 +186,7 @@ int run_list(const HistoryCmdCli& o) {
   }
   if (sessions->empty()) {
     std::printf(
-        "No sessions in the history %s%s.\n", h->db->path().c_str(),
+        "No sessions in the history %s%s.\n", printable(h->db->path().string()).c_str(),
         (h->filter.patient || !o.since.empty() || !o.until.empty()) ? " match these filters" : "");
     std::printf(
         "Sessions are added by `facetwitch analyse`, `facetwitch record` and recordings in the "
@@ -175,7 +194,7 @@ int run_list(const HistoryCmdCli& o) {
     return 0;
   }
   std::printf("Session history %s: %zu session%s (twitches per minute by the person's side)\n",
-              h->db->path().c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
+              printable(h->db->path().string()).c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
   std::printf("%5s  %-16s %8s  %7s %7s  %7s %7s  %9s  %s\n", "id", "date (UTC)", "length",
               "mouth L", "mouth R", "eye L", "eye R", "corner mm", "folder");
   for (const SessionRecord& s : sessions.value()) {
@@ -185,9 +204,9 @@ int run_list(const HistoryCmdCli& o) {
                 num(per_min(s, Region::Mouth, Laterality::Right), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Left), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Right), 1).c_str(),
-                num(s.mouth_corner_height_iod * kAssumedIodMm, 2).c_str(), s.folder.c_str(),
+                num(s.mouth_corner_height_iod * kAssumedIodMm, 2).c_str(), printable(s.folder).c_str(),
                 s.partial ? "  (partial)" : "",
-                s.patient_id.empty() ? "" : fmt::format("  [{}]", s.patient_id).c_str());
+                s.patient_id.empty() ? "" : fmt::format("  [{}]", printable(s.patient_id)).c_str());
   }
   std::printf(
       "corner mm: resting mouth-corner height, left - right (+: the person's left corner higher), "
@@ -206,21 +225,21 @@ int run_import(const HistoryCmdCli& o) {
     switch (it.outcome) {
       case history::ImportItem::Outcome::Imported:
         ++imported;
-        std::printf("imported  #%lld  %s\n", static_cast<long long>(it.id), it.folder.c_str());
+        std::printf("imported  #%lld  %s\n", static_cast<long long>(it.id), printable(it.folder.string()).c_str());
         break;
       case history::ImportItem::Outcome::Updated:
         ++updated;
         std::printf("updated   #%lld  %s (already in the history: refreshed from its files)\n",
-                    static_cast<long long>(it.id), it.folder.c_str());
+                    static_cast<long long>(it.id), printable(it.folder.string()).c_str());
         break;
       case history::ImportItem::Outcome::Skipped:
         ++skipped;
-        std::printf("skipped        %s: %s\n", it.folder.c_str(), it.reason.c_str());
+        std::printf("skipped        %s: %s\n", printable(it.folder.string()).c_str(), printable(it.reason).c_str());
         break;
     }
   }
   std::printf("%d imported, %d updated, %d skipped, into %s\n", imported, updated, skipped,
-              db.value()->path().c_str());
+              printable(db.value()->path().string()).c_str());
   return skipped > 0 ? exit_code(ErrorKind::Input) : 0;
 }
 
@@ -254,6 +273,8 @@ int run_trend(const HistoryCmdCli& o) {
                     "(e.g. mouth-left-per-min, eye-right-spasm-pct, rest-mouth-corner-mm)",
                     o.measure)));
   }
+  if (no_history_here(o.db))
+    return 0;
   auto h = open_filtered(o);
   if (!h)
     return fail(h.error());
@@ -264,7 +285,7 @@ int run_trend(const HistoryCmdCli& o) {
   std::printf("%s%s\n", measure->label.c_str(),
               measure->unit.empty() ? "" : fmt::format(" ({})", measure->unit).c_str());
   if (points->empty()) {
-    std::printf("No session in the history %s has this measure yet.\n", h->db->path().c_str());
+    std::printf("No session in the history %s has this measure yet.\n", printable(h->db->path().string()).c_str());
     return 0;
   }
   std::printf("%5s  %-16s %10s\n", "id", "date (UTC)", "value");
@@ -304,8 +325,8 @@ struct Found {
   std::unique_ptr<HistoryDb> db;
   SessionRecord session;
 };
-Result<Found> open_and_find(const HistoryCmdCli& o) {
-  auto db = open_db(o.db);
+Result<Found> open_and_find(const HistoryCmdCli& o, bool read_only) {
+  auto db = open_db(o.db, read_only);
   if (!db)
     return db.error();
   auto s = find_session(*db.value(), o.id);
@@ -315,7 +336,9 @@ Result<Found> open_and_find(const HistoryCmdCli& o) {
 }
 
 int run_show(const HistoryCmdCli& o) {
-  auto found = open_and_find(o);
+  if (no_history_here(o.db))
+    return 0;
+  auto found = open_and_find(o, true);
   if (!found)
     return fail(found.error());
   const SessionRecord* s = &found->session;
@@ -327,16 +350,16 @@ int run_show(const HistoryCmdCli& o) {
   std::printf("Session #%lld  %s%s\n", static_cast<long long>(r.id),
               short_date(r.created_utc).c_str(),
               r.partial ? "  (partial: the recording stopped early)" : "");
-  std::printf("  folder     %s\n  video      %s (%s)\n", r.folder.c_str(), r.video.c_str(),
-              r.source.c_str());
+  std::printf("  folder     %s\n  video      %s (%s)\n", printable(r.folder).c_str(), printable(r.video).c_str(),
+              printable(r.source).c_str());
   if (!r.patient_id.empty())
-    std::printf("  patient    %s\n", r.patient_id.c_str());
+    std::printf("  patient    %s\n", printable(r.patient_id).c_str());
   std::printf("  length     %.1f s, %lld frames (%lld measurable), %.1f fps\n", r.duration_s,
               static_cast<long long>(r.frames), static_cast<long long>(r.frames_good_quality),
               r.fps);
   std::printf("  added      %s\n", short_date(r.added_utc).c_str());
   if (!r.notes.empty())
-    std::printf("  notes      %s\n", r.notes.c_str());
+    std::printf("  notes      %s\n", printable(r.notes).c_str());
   std::printf("\n  %-16s %8s %8s %9s %9s %8s %8s\n", "(person's side)", "episodes", "twitches",
               "per min", "spasm %", "freq Hz", "peak mm");
   for (const auto& m : r.metrics) {
@@ -368,7 +391,9 @@ int run_show(const HistoryCmdCli& o) {
 }
 
 int run_delete(const HistoryCmdCli& o) {
-  auto found = open_and_find(o);
+  if (no_history_here(o.db))
+    return 0;
+  auto found = open_and_find(o, false);
   if (!found)
     return fail(found.error());
   const SessionRecord* s = &found->session;
@@ -383,7 +408,7 @@ int run_delete(const HistoryCmdCli& o) {
               "from the history (the folder itself is never deleted)",
               what)));
     }
-    std::printf("Delete %s from the history? The folder itself is kept. [y/N] ", what.c_str());
+    std::printf("Delete %s from the history? The folder itself is kept. [y/N] ", printable(what).c_str());
     std::fflush(stdout);
     std::string answer;
     if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes")) {
@@ -398,7 +423,7 @@ int run_delete(const HistoryCmdCli& o) {
       "Deleted %s from the history. The session folder was not touched; `facetwitch history import "
       "%s` "
       "adds it back.\n",
-      what.c_str(), s->folder.c_str());
+      printable(what).c_str(), printable(s->folder).c_str());
   return 0;
 }
 
@@ -421,7 +446,7 @@ void add_to_history(const HistoryCli& h, const fs::path& folder, bool quiet) {
                  "facetwitch: warning: the session was not added to the history: %s. The session "
                  "folder %s is "
                  "complete; add it later with `facetwitch history import %s`.\n",
-                 why.c_str(), folder.c_str(), folder.c_str());
+                 printable(why).c_str(), printable(folder.string()).c_str(), printable(folder.string()).c_str());
   };
   auto rec = history::read_session_folder(folder);
   if (!rec)
@@ -434,7 +459,7 @@ void add_to_history(const HistoryCli& h, const fs::path& folder, bool quiet) {
     return warn(added.error().message);
   if (!quiet) {
     std::printf("  added to the session history as #%lld (%s; `facetwitch history list`)\n",
-                static_cast<long long>(added->id), file.c_str());
+                static_cast<long long>(added->id), printable(file.string()).c_str());
     std::fflush(stdout);
   }
 }

@@ -5,8 +5,6 @@
 // killed process leaves a playable video and every completed CSV row. Ctrl-C / SIGTERM end the
 // recording cleanly. With --stats-every it prints resident memory and latency over time (the soak
 // benchmark, docs/ROBUSTNESS.md).
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +19,7 @@
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
 #include "app/history_options.hpp"
+#include "app/stop_signals.hpp"
 #include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "pipeline/bench.hpp"
@@ -43,9 +42,6 @@ struct RecordCli {
   AnalysisCli analysis;
   HistoryCli history;
 };
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted = true; }
 
 bool is_camera_spec(const std::string& s) {
   if (s.rfind("camera:", 0) == 0 || s.rfind("/dev/video", 0) == 0) return true;
@@ -84,17 +80,13 @@ int run(const RecordCli& o) {
   if (!source) return report(source.error());
   const std::string description = source.value()->info().description;
 
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  catch_stop_signals();  // Ctrl-C / SIGTERM end the recording: closed cleanly, exit 0
 
   LivePipeline live(model->model, o.analysis.resolved(), model->path);
   // Requested before start(): the recording begins with the very first frame.
   if (Status st = live.start_recording(o.out); !st) return report(st.error());
   if (Status st = live.start(std::move(source).value()); !st) return report(st.error());
-  if (!o.quiet) std::fprintf(stderr, "facetwitch: recording %s into %s (Ctrl-C to stop)\n", description.c_str(), o.out.c_str());
+  if (!o.quiet) std::fprintf(stderr, "facetwitch: recording %s into %s (Ctrl-C to stop)\n", printable(description).c_str(), printable(o.out).c_str());
 
   const auto t0 = std::chrono::steady_clock::now();
   double next_stats = o.stats_every_s;
@@ -108,7 +100,7 @@ int run(const RecordCli& o) {
                 "dropped", "vid_lost");
     std::fflush(stdout);
   }
-  while (!g_interrupted) {
+  while (!stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const double elapsed = seconds_since(t0);
     if (o.stats_every_s > 0) {
@@ -151,7 +143,7 @@ int run(const RecordCli& o) {
       for (const FrameRecord& r : frames->rows) gaps.add(r.metrics.t, r.metrics.quality);
       std::fputs(format_gaps(gaps).c_str(), stdout);
     }
-    std::fputs(fmt::format("  written to {}\n", o.out).c_str(), stdout);
+    std::fputs(fmt::format("  written to {}\n", printable(o.out)).c_str(), stdout);
     std::fflush(stdout);
   }
   // The session (partial too) goes into the session history; a failure there is only a warning.
@@ -160,14 +152,14 @@ int run(const RecordCli& o) {
     std::fprintf(stderr,
                  "facetwitch: recording stopped: %s. What was recorded until then is kept in %s; free some disk "
                  "space (or choose another --out) and record again.\n",
-                 recording_error.c_str(), o.out.c_str());
+                 printable(recording_error).c_str(), printable(o.out).c_str());
     return exit_code(ErrorKind::Output);
   }
   if (last && last->source_failed) {
     std::fprintf(stderr,
                  "facetwitch: %s. The recording is closed and complete up to that moment (%.1f s, %lld frames), "
                  "marked partial in %s/summary.json; check the camera's cable and record again.\n",
-                 last->status.c_str(), summary.duration_s, static_cast<long long>(summary.frames), o.out.c_str());
+                 printable(last->status).c_str(), summary.duration_s, static_cast<long long>(summary.frames), printable(o.out).c_str());
     return exit_code(ErrorKind::Input);
   }
   return 0;

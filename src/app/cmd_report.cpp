@@ -11,6 +11,7 @@
 
 #include "app/analysis_options.hpp"
 #include "app/commands.hpp"
+#include "app/terminal.hpp"
 #include "io/session.hpp"
 #include "report/protocol_result.hpp"
 #include "report/report.hpp"
@@ -107,7 +108,7 @@ int run(const ReportCli& o) {
   const Report r = make_report(std::move(session).value(), options, std::move(other));
   if (Status st = write_file_atomically(html_path, report_html(r)); !st) return report(st.error());
   if (Status st = write_file_atomically(json_path, report_json(r)); !st) return report(st.error());
-  std::printf("report written to %s\n     and data to %s\n", html_path.string().c_str(), json_path.string().c_str());
+  std::printf("report written to %s\n     and data to %s\n", printable(html_path.string()).c_str(), printable(json_path.string()).c_str());
   for (const KeyFrame& k : r.key_frames) {
     if (options.face_images && !k.image_note.empty()) {
       std::printf("  note: key frame %lld: %s\n", static_cast<long long>(k.frame), k.image_note.c_str());

@@ -1,4 +1,6 @@
 // main.cpp: the `facetwitch` executable: command-line parsing and wiring only.
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -58,6 +60,10 @@ std::string command_list(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) is met like a full disk: without this its signal, SIGXFSZ, would kill
+  // the process mid-write without a word; ignored, the write fails with EFBIG and the command reports
+  // "cannot write to 'F': File too large (is the disk full?)" and exits 5, its files closed.
+  ::signal(SIGXFSZ, SIG_IGN);
   // FFmpeg's and OpenCV's own log lines ("[h264 @ 0x...] Invalid NAL unit size") mean nothing to the
   // user next to our messages, which say what happened and what to do. Set these variables to see them.
   ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);

@@ -9,7 +9,7 @@
 
 namespace ft::app {
 
-ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+ProgressBar::ProgressBar(std::string label) : label_(printable(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
 
 ProgressBar::~ProgressBar() { done(); }
 
@@ -34,6 +34,24 @@ void ProgressBar::done() {
   finished_ = true;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const bool c1 = u == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+    if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else if (c1) {
+      out += fmt::format("\\xc2\\x{:02x}", static_cast<unsigned char>(text[++i]));
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string format_amplitude(double iod) {
   if (std::isnan(iod)) return "-";
   return fmt::format("{:.1f}% IOD (~{:.1f} mm)", 100.0 * iod, iod * kAssumedIodMm);
@@ -44,8 +62,8 @@ std::string format_summary_table(const SessionSummary& s) {
   const double face_pct = s.frames ? 100.0 * static_cast<double>(s.frames_with_face) / static_cast<double>(s.frames) : 0.0;
   const double good_pct = s.frames ? 100.0 * static_cast<double>(s.frames_good_quality) / static_cast<double>(s.frames) : 0.0;
   out += fmt::format("{}\n  {:.1f} s, {} frames at {:.1f} fps; face found in {:.1f}% of frames, measurable in {:.1f}%\n",
-                     s.video, s.duration_s, s.frames, s.fps, face_pct, good_pct);
-  if (s.partial) out += fmt::format("  PARTIAL: {}\n", s.partial_reason);
+                     printable(s.video), s.duration_s, s.frames, s.fps, face_pct, good_pct);
+  if (s.partial) out += fmt::format("  PARTIAL: {}\n", printable(s.partial_reason));
   if (s.episodes.empty()) {
     out += "  no twitch episodes\n";
   } else {

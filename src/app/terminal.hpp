@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "io/session.hpp"
 
@@ -42,6 +43,13 @@ struct GapCounts {
 // "" when every frame was measurable; else lines such as
 // "  measurement paused in 30 of 120 frames (1.0 s): no face 30 (...what to do...)".
 std::string format_gaps(const GapCounts& g);
+
+// User-supplied text (a file or folder name, a patient identifier or other text read from a file) made
+// safe to print on a terminal: control characters (bytes below 0x20, DEL, and the C1 controls
+// U+0080-U+009F in UTF-8) become \xNN escapes, so an escape sequence in a name cannot change colours,
+// the window title or what the terminal shows; other text, UTF-8 included, is kept. Every line the
+// command line prints that holds such text goes through it (error messages through report()).
+std::string printable(std::string_view text);
 
 // "left"/"right"/"bilateral" and friends, for messages.
 std::string format_amplitude(double iod);

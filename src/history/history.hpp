@@ -111,6 +111,10 @@ struct AddResult {
 struct OpenOptions {
   // Migrate up to this version only (tests: write an old file). Never above kSchemaVersion.
   int target_version = kSchemaVersion;
+  // The commands that only read (history list, show, trend): open the file read-only, so a history the
+  // user may not write can be read; it is never created, its folder never made, its schema never
+  // upgraded (an older one is an error saying so).
+  bool read_only = false;
 };
 
 class HistoryDb {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/file_write.hpp"
 #include "history/history.hpp"
 #include "history/sqlite.hpp"
 
@@ -320,7 +321,16 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
                                   "such as {}/history.sqlite with --history",
                                   path.string(), path.string()));
   }
-  if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
+  // A FIFO, device or socket is refused before SQLite opens it: it would fail there as "disk I/O
+  // error" (or block on a FIFO) and leave a stray -journal file beside it.
+  if (const std::string kind = non_regular_kind(path, true); !kind.empty()) {
+    return make_error(ErrorKind::Output,
+                      fmt::format("session history '{}' is {}, not a regular file: a history is a file "
+                                  "facetwitch creates; pass a file name such as history.sqlite in a "
+                                  "folder of yours with --history (this one was not opened)",
+                                  path.string(), kind));
+  }
+  if (!options.read_only && path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
       return make_error(ErrorKind::Output,
@@ -329,7 +339,7 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
                                     path.string(), ec.message()));
     }
   }
-  auto conn = sql::Connection::open(path);
+  auto conn = sql::Connection::open(path, options.read_only);
   if (!conn)
     return db_error(path, "open it", conn.error());
   auto impl = std::make_unique<Impl>();
@@ -349,6 +359,15 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
   if (version.value() > kSchemaVersion)
     return newer_error(version.value());
   const int target = std::min(std::max(options.target_version, 1), kSchemaVersion);
+  if (options.read_only && version.value() < target) {
+    return make_error(
+        ErrorKind::Output,
+        fmt::format("session history '{}' has schema version {} and this program reads version {}: it "
+                    "is opened for reading only, so it cannot be upgraded here; run a command that "
+                    "writes it once (e.g. `facetwitch history import`) where it is writable, or choose "
+                    "another file with --history",
+                    path.string(), version.value(), target));
+  }
   if (version.value() < target) {
     // Creating or upgrading the schema: several facetwitch runs (threads or processes) may open a
     // new file at the same moment. BEGIN IMMEDIATE takes the write lock (waiting up to the busy

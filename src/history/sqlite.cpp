@@ -1,6 +1,7 @@
 // sqlite.cpp: the RAII wrapper over the sqlite3 C API (see sqlite.hpp).
 #include "history/sqlite.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -27,25 +28,49 @@ Error sqlite_error(sqlite3* db, int rc) {
 
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    Error e = sqlite_error(db, rc);
-    sqlite3_close(db);
-    return e;
+namespace {
+
+// "file:" URI of `path` with `query`; every byte but unreserved ones percent-encoded.
+std::string file_uri(const std::filesystem::path& path, const char* query) {
+  std::string uri = "file:";
+  for (const char c : path.string()) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri += c;
+    } else {
+      uri += fmt::format("%{:02X}", u);
+    }
   }
-  std::unique_ptr<Connection> conn(new Connection(db));
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  sqlite3_extended_result_codes(db, 1);
-  // The first statement that reads the file: a damaged file or a non-database fails here.
-  if (Status st = conn->exec(
-          "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-      !st) {
-    return st.error();
+  return uri + query;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path, bool read_only) {
+  // A read-only open of a WAL file needs its -shm file, which SQLite cannot create in a folder the
+  // user may not write: then the file is read as immutable (nobody can be writing it through this
+  // user's rights; a reader never changes it).
+  for (const bool immutable : {false, true}) {
+    if (immutable && !read_only) break;
+    sqlite3* db = nullptr;
+    const int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const std::string name = immutable ? file_uri(path, "?immutable=1") : read_only ? file_uri(path, "?mode=ro") : path.string();
+    const int rc = sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      Error e = sqlite_error(db, rc);
+      sqlite3_close(db);
+      return e;
+    }
+    std::unique_ptr<Connection> conn(new Connection(db));
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    sqlite3_extended_result_codes(db, 1);
+    // The first statement that reads the file: a damaged file or a non-database fails here.
+    Status st = conn->exec(read_only ? "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;"
+                                     : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    if (st) return conn;
+    if (!read_only || immutable) return st.error();
   }
-  return conn;
+  return make_error(ErrorKind::Internal, "unreachable");
 }
 
 Connection::~Connection() {

@@ -25,7 +25,9 @@ class Statement;
 class Connection {
  public:
   // Opens or creates `path` (read-write), sets a busy timeout, WAL journal, foreign keys on.
-  static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path);
+  // `read_only`: opens an existing file for reading only (SQLITE_OPEN_READONLY; the journal mode is
+  // left as it is), so a file the user may not write can still be read.
+  static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path, bool read_only = false);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -183,5 +183,9 @@ struct FramesCsvContents {
 Result<FramesCsvContents> read_frames_csv(const std::filesystem::path& path);
 Result<std::vector<Episode>> read_episodes_csv(const std::filesystem::path& path);
 Result<SessionSummary> read_summary_json(const std::filesystem::path& path);
+// read_summary_json for a session to be shown as one (`facetwitch report`): also refuses (Input) a file
+// without the numbers every session has: `frames` and `duration_s`, of the right types, not negative,
+// and frame counts that do not exceed `frames` (`{}` is not a session with 0 frames).
+Result<SessionSummary> read_session_summary_json(const std::filesystem::path& path);
 
 }  // namespace ft

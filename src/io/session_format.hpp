@@ -17,6 +17,14 @@ inline constexpr const char* kFramesCsv = "frames.csv";
 inline constexpr const char* kEpisodesCsv = "episodes.csv";
 inline constexpr const char* kSummaryJson = "summary.json";
 
+// Every file facetwitch writes into a session folder: the three above, the protocol's results
+// (protocol.json, protocol_timing.json: analyse --protocol, src/report/protocol_result.hpp) and the
+// report (report.html, report.json: facetwitch report, src/report/report.hpp). `analyse --force`
+// removes all of them (and their left-over temporaries) before a new run, so that no file of the
+// previous run is left beside the new one; nothing else in the folder is touched.
+inline constexpr std::array<const char*, 7> kSessionFiles{
+    kFramesCsv, kEpisodesCsv, kSummaryJson, "protocol.json", "protocol_timing.json", "report.html", "report.json"};
+
 // Digits after the decimal point, per unit.
 inline constexpr int kTimeDecimals = 4;  // seconds
 inline constexpr int kIodDecimals = 5;   // fractions of the inter-ocular distance

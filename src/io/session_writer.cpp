@@ -208,15 +208,16 @@ Status prepare_output_dir(const fs::path& dir, bool force) {
           name));
     }
     if (force) {
-      // Our own files from an earlier run go, so a run that stops early leaves no stale summary
-      // next to new frames. Nothing else in the folder is touched.
+      // Our own files from an earlier run go (sf::kSessionFiles: also its protocol results and
+      // report), so no file of the previous run is left beside the new ones. Nothing else in the
+      // folder is touched.
       // A link or a non-regular file under one of our names is refused: removing it is not ours to
       // do, and writing through it would overwrite a file outside the folder.
-      for (const char* file : {sf::kFramesCsv, sf::kEpisodesCsv, sf::kSummaryJson}) {
+      for (const char* file : sf::kSessionFiles) {
         if (Status s = check_replaceable_file(dir / file); !s)
           return s;
       }
-      for (const char* file : {sf::kFramesCsv, sf::kEpisodesCsv, sf::kSummaryJson}) {
+      for (const char* file : sf::kSessionFiles) {
         // The file and the temporaries of write_file_atomically ("<file>.tmp...") that a killed
         // process left behind; only regular files (links are not followed).
         std::vector<fs::path> ours{dir / file};

@@ -655,7 +655,10 @@ Status write_summary_json(const fs::path& path, const SessionSummary& summary) {
   return write_file_atomically(path, text.value());
 }
 
-Result<SessionSummary> read_summary_json(const fs::path& path) {
+namespace {
+
+// summary.json's text parsed as JSON; Input errors name the file.
+Result<Json> read_json_file(const fs::path& path) {
   try {
     errno = 0;
     std::ifstream in(path, std::ios::binary);
@@ -669,19 +672,79 @@ Result<SessionSummary> read_summary_json(const fs::path& path) {
     if (in.bad()) {
       return make_error(ErrorKind::Input, fmt::format("cannot read '{}'", path.string()));
     }
-    Json j;
     try {
-      j = Json::parse(text);
+      return Json::parse(text);
     } catch (const Json::parse_error& e) {
       return make_error(ErrorKind::Input, fmt::format("'{}' is not valid JSON (damaged?): {}",
                                                       path.string(), e.what()));
     }
-    return parse_summary(j, path);
   } catch (const std::exception& e) {
     return make_error(ErrorKind::Input,
                       fmt::format("cannot read '{}': {}", path.string(), e.what()));
   } catch (...) {
     return make_error(ErrorKind::Input, fmt::format("cannot read '{}'", path.string()));
+  }
+}
+
+// The numbers every session's summary.json has had since the first version: "" when they are there with
+// the right types and agree with each other, else what is wrong.
+std::string session_fields_problem(const Json& j) {
+  if (!j.is_object()) return "it is not a JSON object";
+  for (const char* key : {"frames", "frames_with_face", "frames_good_quality"}) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) continue;
+    if (!it->is_number_integer()) return fmt::format("its '{}' must be a whole number, not {}", key, it->dump());
+    if (it->get<std::int64_t>() < 0) return fmt::format("its '{}' must not be negative (it is {})", key, it->dump());
+  }
+  if (const auto d = j.find("duration_s"); d != j.end() && !d->is_null()) {
+    if (!d->is_number()) return fmt::format("its 'duration_s' must be a number of seconds, not {}", d->dump());
+    if (!(d->get<double>() >= 0.0)) return fmt::format("its 'duration_s' must not be negative (it is {})", d->dump());
+  }
+  std::vector<std::string> missing;
+  for (const char* key : {"frames", "duration_s"}) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) missing.push_back(fmt::format("'{}'", key));
+  }
+  if (!missing.empty()) {
+    return fmt::format("it lacks {} (the number of frames and the duration in seconds that every session has)",
+                       fmt::join(missing, " and "));
+  }
+  const std::int64_t frames = j["frames"].get<std::int64_t>();
+  for (const char* key : {"frames_with_face", "frames_good_quality"}) {
+    const auto it = j.find(key);
+    if (it != j.end() && it->is_number_integer() && it->get<std::int64_t>() > frames)
+      return fmt::format("its '{}' ({}) is more than its 'frames' ({})", key, it->dump(), frames);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<SessionSummary> read_summary_json(const fs::path& path) {
+  Result<Json> j = read_json_file(path);
+  if (!j) return j.error();
+  try {
+    return parse_summary(j.value(), path);
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::Input,
+                      fmt::format("cannot read '{}': {}", path.string(), e.what()));
+  }
+}
+
+Result<SessionSummary> read_session_summary_json(const fs::path& path) {
+  Result<Json> j = read_json_file(path);
+  if (!j) return j.error();
+  if (const std::string problem = session_fields_problem(j.value()); !problem.empty()) {
+    return make_error(ErrorKind::Input,
+                      fmt::format("'{}' is not a facetwitch session summary: {}; give the folder written by "
+                                  "`facetwitch analyse --out` or by a recording, or analyse the video again",
+                                  path.string(), problem));
+  }
+  try {
+    return parse_summary(j.value(), path);
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::Input,
+                      fmt::format("cannot read '{}': {}", path.string(), e.what()));
   }
 }
 

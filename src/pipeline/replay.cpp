@@ -72,16 +72,20 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   bool write_failed = false;
   ReplayProgress progress;
   progress.duration_s = info.duration_s;
+  auto stopped = [&] {
+    if (!req.stop || !req.stop->load()) return false;
+    partial = true;
+    reason = req.stop_reason ? req.stop_reason() : std::string("stopped by the user");
+    return true;
+  };
   while (true) {
     std::optional<Decoded> d = full.pop();
     if (!d) {
-      if (req.stop && req.stop->load()) {
-        partial = true;
-        reason = "stopped by the user";
-      }
+      stopped();
       break;
     }
     if (d->status == ReadStatus::Failed) {
+      if (stopped()) break;  // a read cut short by the stop is not damage in the file
       partial = true;
       reason = read_error.message;
       break;

@@ -32,10 +32,14 @@ struct ReplayRequest {
   std::function<void(const ReplayProgress&)> on_progress;                 // optional, analysis thread
   std::function<void(const Frame&, const FrameResult&)> on_frame;        // optional, analysis thread
   const std::atomic<bool>* stop = nullptr;                               // optional: stop early
+  // summary.json's partial reason when `stop` ended the analysis; empty: "stopped by the user".
+  std::function<std::string()> stop_reason;
 };
 
 // Errors: the video cannot be opened (Input), output cannot be written (Output). A read failure in the
-// middle of the file is not an error: the summary is returned with partial = true and the reason.
+// middle of the file is not an error: the summary is returned with partial = true and the reason. When
+// `stop` is set the decoding stops, the frames already decoded are analysed, and the session's files are
+// finished as at the end of the video (frames.csv holds every frame the summary counts), partial.
 Result<SessionSummary> analyse_video(const ReplayRequest& request);
 
 }  // namespace ft

@@ -179,7 +179,7 @@ Result<SessionData> load_session(const fs::path& dir) {
                                                     "analysis did not finish (run `facetwitch analyse` again)",
                                                     dir.string()));
   }
-  auto summary = read_summary_json(summary_path);
+  auto summary = read_session_summary_json(summary_path);
   if (!summary) return summary.error();
   s.summary = std::move(summary).value();
 

@@ -287,6 +287,38 @@ TEST(Report, ProtocolTableFromProtocolJson) {
   EXPECT_EQ(report({dir.string()}).exit_code, 3);
 }
 
+// A summary.json without the numbers every session has (issue 13): `{}` used to give a "0 frames" report,
+// exit 0. Now the session folder is refused as bad input, naming what is missing or wrong.
+TEST(Report, SummaryWithoutTheSessionFieldsIsRefused) {
+  const fs::path root = testing::fresh_dir("report_not_a_session");
+  struct Case {
+    const char* json;
+    std::vector<std::string> says;
+  };
+  const std::vector<Case> cases = {
+      {"{}", {"lacks", "'frames'", "'duration_s'", "not a facetwitch session summary", "analyse"}},
+      {"{\"frames\": 300}", {"lacks", "'duration_s'"}},
+      {"{\"frames\": 2.5, \"duration_s\": 1.0}", {"'frames'", "a whole number"}},
+      {"{\"frames\": -3, \"duration_s\": 1.0}", {"'frames'", "must not be negative"}},
+      {"{\"frames\": 10, \"duration_s\": -1.0}", {"'duration_s'", "must not be negative"}},
+      {"{\"frames\": 10, \"duration_s\": 1.0, \"frames_with_face\": 20}", {"'frames_with_face'", "more than"}},
+      {"[]", {"not a facetwitch session summary"}},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    const fs::path dir = root / fmt::format("s{}", n++);
+    fs::create_directories(dir);
+    spit(dir / "summary.json", c.json);
+    const auto r = report({dir.string()});
+    EXPECT_EQ(r.exit_code, 3) << c.json << "\n" << r.err;
+    EXPECT_NE(r.err.find((dir / "summary.json").string()), std::string::npos) << c.json << "\n" << r.err;
+    for (const std::string& part : c.says) EXPECT_NE(r.err.find(part), std::string::npos) << c.json << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "report.html")) << c.json;
+    EXPECT_FALSE(fs::exists(dir / "report.json")) << c.json;
+  }
+}
+
 TEST(Report, CompareShowsBeforeAfterAndChange) {
   SESSION_OR_SKIP(a, "report_a", scenario_a(), "report_compare_a");
   SESSION_OR_SKIP(b, "report_b", scenario_b(), "report_compare_b");

@@ -235,6 +235,31 @@ TEST(RobustWrite, AnalyseForceDoesNotWriteThroughLinksInTheFolder) {
   EXPECT_EQ(read_all(victim), "precious\n");
 }
 
+// analyse --force replaces the whole set of files facetwitch writes in a session folder (issue 13): the
+// previous run's protocol.json, protocol_timing.json, report.html and report.json (and their left-over
+// temporaries) used to stay, so `report` showed an old protocol table next to new measurements. Files
+// facetwitch does not own stay.
+TEST(RobustWrite, AnalyseForceReplacesEveryFileOfThePreviousRun) {
+  const auto still = testing::still_face_video(2.0);
+  if (still.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path out = fresh_dir("robust_write_force_set") / "out";
+  const auto first = testing::analyse(still, out);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::vector<std::string> stale = {"protocol.json", "protocol_timing.json", "report.html", "report.json",
+                                          "report.html.tmp4242-1-1", "protocol.json.tmp4242-2-2"};
+  for (const auto& f : stale) write_text(out / f, "from the previous run\n");
+  const std::vector<std::string> not_ours = {"notes.txt", "report.html.bak", "my protocol.json", "protocol.json.orig"};
+  for (const auto& f : not_ours) write_text(out / f, "mine\n");
+  const auto again = testing::analyse(still, out, {"--force"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (const auto& f : stale) EXPECT_FALSE(fs::exists(out / f)) << f << " of the previous run is still there";
+  for (const auto& f : not_ours) EXPECT_EQ(read_all(out / f), "mine\n") << f << " is not facetwitch's and must stay";
+  EXPECT_TRUE(read_summary_json(out / "summary.json").ok());
+  // `report` now shows the new run only: no protocol table from the old files.
+  const auto rep = run_facetwitch({"report", out.string()});
+  EXPECT_EQ(rep.exit_code, 0) << rep.err;
+}
+
 // ---- Output folder lock: two runs into the same --out.
 
 // Another run holds the --out folder (the lock taken here as `analyse` takes it): a second `analyse`

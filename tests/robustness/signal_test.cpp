@@ -1,0 +1,111 @@
+// signal_test.cpp: `facetwitch analyse` stopped from outside (issue 13, docs/ROBUSTNESS.md): Ctrl-C
+// (SIGINT) or SIGTERM in the middle of a video finish the session folder consistently (frames.csv holds
+// as many rows as summary.json counts, summary.json is final and marked partial "interrupted"), say
+// where the partial results are and exit 128 + the signal; a file-size limit (SIGXFSZ) is a full disk.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "io/session.hpp"
+#include "robustness/robust_videos.hpp"
+
+namespace ft {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fresh_dir;
+using testing::still_face_video;
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+#define REQUIRE_VIDEO(v) \
+  if ((v).empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)"
+
+// A still face for 60 s (the 4-s video looped 15 times): long enough that the analysis is still
+// running when the test stops it.
+fs::path long_still_video() {
+  const auto still = still_face_video();
+  if (still.empty()) return {};
+  return testing::derived_video("still_60s.mp4", still,
+                                {"-vf", "loop=loop=14:size=120:start=0", "-c:v", "libx264", "-preset", "ultrafast"});
+}
+
+std::size_t rows_on_disk(const fs::path& csv) {
+  auto f = read_frames_csv(csv);
+  return f ? f->rows.size() : 0;
+}
+
+// Starts `analyse` on the long video, sends `sig` once frames.csv has rows, and checks what is left.
+void expect_interrupted_cleanly(int sig, int expected_exit, const std::string& signal_name, const std::string& name) {
+  const auto video = long_still_video();
+  ASSERT_FALSE(video.empty());
+  const auto dir = fresh_dir(name);
+  const auto out = dir / "session";
+  const pid_t pid =
+      testing::spawn_facetwitch({"analyse", video.string(), "--out", out.string(), "--quiet", "--no-history"}, dir / "logs");
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (rows_on_disk(out / "frames.csv") < 20 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_GE(rows_on_disk(out / "frames.csv"), 20u) << testing::slurp_text(dir / "logs" / "err.txt");
+  ASSERT_EQ(::kill(pid, sig), 0);
+  const int code = testing::wait_child(pid, 60);
+  const std::string err = testing::slurp_text(dir / "logs" / "err.txt");
+  EXPECT_EQ(code, expected_exit) << err;
+  EXPECT_TRUE(contains(err, "interrupted by " + signal_name)) << err;
+  EXPECT_TRUE(contains(err, out.string())) << err;
+  EXPECT_TRUE(contains(err, "marked partial in summary.json")) << err;
+  // One line on stderr.
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->partial);
+  EXPECT_TRUE(contains(s->partial_reason, "interrupted")) << s->partial_reason;
+  EXPECT_FALSE(contains(s->partial_reason, "in progress")) << s->partial_reason;
+  auto frames = read_frames_csv(out / "frames.csv");
+  ASSERT_TRUE(frames.ok());
+  EXPECT_FALSE(frames->truncated);
+  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  EXPECT_GE(s->frames, 20);
+  EXPECT_LT(s->frames, 1800);
+  // No lock file or temporary left behind.
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string f = e.path().filename().string();
+    EXPECT_TRUE(f == "frames.csv" || f == "episodes.csv" || f == "summary.json") << f;
+  }
+}
+
+TEST(RobustSignals, CtrlCDuringAnalyseFinishesTheFilesMarkedPartial) {
+  REQUIRE_VIDEO(still_face_video());
+  expect_interrupted_cleanly(SIGINT, 130, "SIGINT", "robust_sigint");
+}
+
+TEST(RobustSignals, SigtermDuringAnalyseFinishesTheFilesMarkedPartial) {
+  REQUIRE_VIDEO(still_face_video());
+  expect_interrupted_cleanly(SIGTERM, 143, "SIGTERM", "robust_sigterm");
+}
+
+// A file-size limit (ulimit -f, as a shell sets it) stops the writes with SIGXFSZ: facetwitch ignores the
+// signal, so the write fails with EFBIG and is reported as a full disk (exit 5), not killed by it.
+TEST(RobustSignals, FileSizeLimitDuringAnalyseIsReportedAsAFullDisk) {
+  const auto video = long_still_video();
+  REQUIRE_VIDEO(video);
+  const auto dir = fresh_dir("robust_sigxfsz");
+  const auto out = dir / "session";
+  std::string log;
+  // 64 KiB: frames.csv reaches it after a few hundred rows.
+  const std::string script = "ulimit -f 64; exec '" + std::string(FT_FACETWITCH_EXE) + "' analyse '" + video.string() +
+                             "' --out '" + out.string() + "' --quiet --no-history";
+  const int code = testing::run_program({"bash", "-c", script}, &log);
+  EXPECT_EQ(code, 5) << log;
+  EXPECT_TRUE(contains(log, "cannot write to '" + (out / "frames.csv").string() + "': File too large (is the disk full?)"))
+      << log;
+  EXPECT_TRUE(fs::exists(out / "frames.csv"));
+}
+
+}  // namespace
+}  // namespace ft
