@@ -1446,13 +1446,11 @@ void App::draw_results_tab() {
   }
   if (view_.mode == SourceMode::Replay && c.analysis_done &&
       std::isfinite(c.asymmetry_height_iod)) {
-    const double h = 100.0 * c.asymmetry_height_iod;
+    // The resting value, as in the terminal, the Asymmetry tab, summary.json and the report.
     ImGui::TextDisabled("Asymmetry at rest:");
     ImGui::SameLine();
-    ImGui::TextWrapped(
-        "corners differ by %.2f%% IOD (~%.1f mm), %s higher; mirror index %.2f%% IOD", std::abs(h),
-        std::abs(h) * kAssumedIodMm / 100.0, h >= 0 ? "person's left" : "person's right",
-        100.0 * c.asymmetry_index_iod);
+    ImGui::TextWrapped("mouth corners L-R %s", describe_corner_height_diff(c.asymmetry_height_iod).c_str());
+    ImGui::TextDisabled("Mirror asymmetry index at rest: %.2f%% IOD", 100.0 * c.asymmetry_index_iod);
   }
   ImGui::Spacing();
   ImGui::Separator();
@@ -1554,7 +1552,10 @@ void App::draw_asymmetry_tab() {
                        "events (%lld frames).",
                        static_cast<long long>(a->rest_frames));
   }
-  ImGui::TextDisabled("Person's sides. L-R signed; mm assume an IOD of %.0f mm.", kAssumedIodMm);
+  // The headline value: the same text as the Results tab and the terminal (one definition: resting
+  // frames; AsymmetrySummary::mouth_corner_height_iod).
+  ImGui::TextWrapped("Mouth-corner height, L-R: %s.", describe_corner_height_diff(a->mouth_corner_height_iod()).c_str());
+  ImGui::TextDisabled("Person's sides. L-R signed; mm approximate (IOD of %.0f mm).", kAssumedIodMm);
   const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuterH |
                              ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
   auto side_cell = [](const RegionalAsymmetry& r) {
@@ -1592,13 +1593,16 @@ void App::draw_asymmetry_tab() {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(std::isfinite(v) ? fmt(f, k * v).c_str() : "\xE2\x80\x94");
       }
+      // L-R in the band's unit (mm, or degrees), 2 decimals as in the report; the % IOD on hover (and
+      // for the corner height in the line above the table).
       ImGui::TableNextColumn();
       if (!std::isfinite(r.diff)) {
         ImGui::TextDisabled("\xE2\x80\x94");
       } else if (info.angle) {
-        ImGui::Text("%+.1f\xC2\xB0", r.diff);
+        ImGui::Text("%+.2f\xC2\xB0", r.diff);
       } else {
-        ImGui::Text("%+.1fmm", r.diff_mm);
+        ImGui::Text("%+.2fmm", r.diff_mm);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%+.2f%% IOD (%+.2f mm)", 100.0 * r.diff, r.diff_mm);
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(std::isfinite(r.percent) ? fmt("%.1f", r.percent).c_str() : "\xE2\x80\x94");
