@@ -142,6 +142,7 @@ class App {
   void draw_source_tab();
   void draw_settings_tab();
   void draw_asymmetry_tab();
+  void draw_mirrored_file_setting();
   void draw_help();
   bool timeline(float width, float height);
 
@@ -414,6 +415,8 @@ void App::open_spec(SourceSpec spec, const std::filesystem::path& record_dir) {
     add_recent_file(settings_, spec.path);
     settings_dirty_ = true;
   }
+  // The file's own "recorded as a mirror image" setting, remembered per file.
+  spec.mirrored_input = spec.kind == SourceSpec::Kind::File && file_is_mirrored(settings_, spec.path);
   sources_->clear_error();
   sources_->open(spec, record_dir);
 }
@@ -1521,6 +1524,30 @@ void App::draw_results_tab() {
   }
 }
 
+// The opened file's "recorded as a mirror image (selfie)" setting: remembered per file (settings.json,
+// by absolute path) and applied to the analysis, not only to the picture: changing it analyses the
+// file again, flipped back (as `analyse --mirrored-input`), so that sides are the person's.
+void App::draw_mirrored_file_setting() {
+  const SourceSpec& spec = sources_->spec();
+  if (view_.mode != SourceMode::Replay || spec.kind != SourceSpec::Kind::File)
+    return;
+  bool mirrored = spec.mirrored_input;
+  std::string label = std::filesystem::path(spec.path).filename().string();
+  label += " was recorded as a mirror image (selfie)";
+  if (ImGui::Checkbox(label.c_str(), &mirrored)) {
+    set_file_mirrored(settings_, spec.path, mirrored);
+    settings_dirty_ = true;
+    settings_user_changed_ = true;
+    open_spec(spec);  // analysed again with the file's new setting
+    select_tab_ = 0;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A selfie camera may save the picture as the screen showed it, mirrored: the person's "
+                      "left then looks like a right. Tick it for such a file: it is flipped back before the "
+                      "analysis (like analyse --mirrored-input), so left and right are the person's. "
+                      "Remembered for this file.");
+}
+
 // The regional asymmetry (docs/METRICS.md): resting values per region against their normal bands,
 // the smallest twitch the recording could have shown, and the asymmetry over time. Replay: from the
 // analysis summary (the same numbers as summary.json, complete when the analysis is done).
@@ -1860,6 +1887,7 @@ void App::draw_source_tab() {
     select_tab_ = 0;
   }
   ImGui::Checkbox("play it as a live camera (real time, frames may be dropped)", &open_as_live_);
+  draw_mirrored_file_setting();
   if (!settings_.recent_files.empty()) {
     ImGui::TextDisabled("Recent");
     for (std::size_t i = 0; i < settings_.recent_files.size() && i < 5; ++i) {
@@ -2162,6 +2190,7 @@ nlohmann::json App::counters_file() const {
   j["source"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().path;
   j["source_label"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().label();
   j["mirror"] = mirror();
+  j["mirrored_input"] = sources_->mode() == SourceMode::Replay && sources_->spec().mirrored_input;
   j["ui_fps"] = ui_fps_;
   j["font_size"] = fonts_.size;
   j["font_warning"] = fonts_.warning;
