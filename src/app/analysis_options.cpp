@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "core/fraction.hpp"
 #include "face/model_locator.hpp"
 #include "io/session.hpp"
 
@@ -20,6 +23,27 @@ AnalyserOptions AnalysisCli::resolved() const {
   return o;
 }
 
+CLI::Option* add_percent_option(CLI::App* cmd, const std::string& name, double& value, const std::string& what,
+                               FractionRange range) {
+  const CLI::Validator percent(
+      [range](std::string& text) -> std::string {
+        const Result<double> v = parse_fraction_or_percent(text, range.min, range.max);
+        if (!v) return v.error().message;  // CLI11 puts the option's name before it
+        text = fmt::format("{:.17g}", v.value());  // what the option's own conversion then reads
+        return {};
+      },
+      "", "percent or fraction");
+  std::ostringstream def;
+  def << 100.0 * value << "%";
+  return cmd
+      ->add_option(name, value,
+                   fmt::format("{}: a percentage (e.g. {}) or the fraction ({:g}), from {:g}% to {:g}%", what,
+                               def.str(), value, 100.0 * range.min, 100.0 * range.max))
+      ->transform(percent)
+      ->type_name("PERCENT")
+      ->default_str(def.str());
+}
+
 void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
   cmd->add_option("--model", o.model,
                   "dlib 68-point landmark model (default: $FACETWITCH_MODEL, models/, then "
@@ -28,12 +52,10 @@ void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
   cmd->add_option("--threshold-k", t.threshold_k, "detection threshold in multiples of the robust noise sigma")
       ->check(CLI::Range(2.0, 50.0))
       ->capture_default_str();
-  cmd->add_option("--min-amplitude", t.min_amplitude_iod, "smallest mouth-corner twitch counted, fraction of IOD")
-      ->check(CLI::Range(0.002, 0.2))
-      ->capture_default_str();
-  cmd->add_option("--eye-min-amplitude", t.eye_min_amplitude_iod, "smallest eyelid twitch counted, fraction of IOD")
-      ->check(CLI::Range(0.002, 0.2))
-      ->capture_default_str();
+  add_percent_option(cmd, "--min-amplitude", t.min_amplitude_iod, "smallest mouth-corner twitch counted, of the IOD",
+                     kMinAmplitudeRange);
+  add_percent_option(cmd, "--eye-min-amplitude", t.eye_min_amplitude_iod, "smallest eyelid twitch counted, of the IOD",
+                     kMinAmplitudeRange);
   cmd->add_option("--min-face-iod", o.analyser.quality.min_iod_px,
                   "smallest face measured: frames with a smaller inter-ocular distance (px) are flagged 'face too "
                   "small' and not measured (docs/METRICS.md, 'Face size')")

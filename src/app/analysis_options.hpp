@@ -28,6 +28,18 @@ inline constexpr double kMaxBaselineS = 600.0;
 
 void add_analysis_options(CLI::App* cmd, AnalysisCli& o);
 
+// An option that is a share of a whole (a fraction of the IOD: the window shows it as "% IOD"): it
+// accepts "1.2%" and the fraction "0.012" alike (parse_fraction_or_percent, core/fraction.hpp), refuses
+// garbage, NaN, infinities and values outside `range` (fractions, inclusive) as a usage error naming
+// the option (exit 2), and stores the fraction. Every percent option is added through this.
+struct FractionRange {
+  double min = 0.0;
+  double max = 1.0;
+};
+inline constexpr FractionRange kMinAmplitudeRange{0.002, 0.2};  // --min-amplitude, --eye-min-amplitude
+CLI::Option* add_percent_option(CLI::App* cmd, const std::string& name, double& value, const std::string& what,
+                                FractionRange range);
+
 // --patient ID: the patient identifier (validated by validate_patient_id: a bad one is a usage error).
 // `where`: what the identifier goes into, for the help text.
 void add_patient_option(CLI::App* cmd, std::string& patient_id, const char* where = "summary.json");

@@ -284,7 +284,7 @@ int run_real(const AccuracyCli& o) {
     r.duration_s = s->duration_s;
     r.frames = s->frames;
     r.frames_good_quality = s->frames_good_quality;
-    r.mouth_corner_height_iod = s->asymmetry.mouth_corner_height_iod;
+    r.mouth_corner_height_iod = s->asymmetry.mouth_corner_height_iod();
     auto noise_of = [](const PerSide<StreamDetectability>& d) {
       const double l = d[Side::Left].noise_sigma_iod, rr = d[Side::Right].noise_sigma_iod;
       return std::isnan(l) ? rr : std::isnan(rr) ? l : 0.5 * (l + rr);

@@ -195,22 +195,22 @@ int run_list(const HistoryCmdCli& o) {
   }
   std::printf("Session history %s: %zu session%s (twitches per minute by the person's side)\n",
               printable(h->db->path().string()).c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
-  std::printf("%5s  %-16s %8s  %7s %7s  %7s %7s  %9s  %s\n", "id", "date (UTC)", "length",
-              "mouth L", "mouth R", "eye L", "eye R", "corner mm", "folder");
+  std::printf("%5s  %-16s %8s  %7s %7s  %7s %7s  %-22s  %s\n", "id", "date (UTC)", "length",
+              "mouth L", "mouth R", "eye L", "eye R", "corners at rest, L-R", "folder");
   for (const SessionRecord& s : sessions.value()) {
-    std::printf("%5lld  %-16s %7.0fs  %7s %7s  %7s %7s  %9s  %s%s%s\n",
+    std::printf("%5lld  %-16s %7.0fs  %7s %7s  %7s %7s  %-22s  %s%s%s\n",
                 static_cast<long long>(s.id), short_date(s.created_utc).c_str(), s.duration_s,
                 num(per_min(s, Region::Mouth, Laterality::Left), 1).c_str(),
                 num(per_min(s, Region::Mouth, Laterality::Right), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Left), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Right), 1).c_str(),
-                num(s.mouth_corner_height_iod * kAssumedIodMm, 2).c_str(), printable(s.folder).c_str(),
+                format_corner_height_diff(s.mouth_corner_height_iod).c_str(), printable(s.folder).c_str(),
                 s.partial ? "  (partial)" : "",
                 s.patient_id.empty() ? "" : fmt::format("  [{}]", printable(s.patient_id)).c_str());
   }
   std::printf(
-      "corner mm: resting mouth-corner height, left - right (+: the person's left corner higher), "
-      "approximate.\n");
+      "corners at rest: resting mouth-corner height, left - right (+: the person's left corner "
+      "higher), mm approximate.\n");
   return 0;
 }
 
@@ -371,11 +371,14 @@ int run_show(const HistoryCmdCli& o) {
                 num(m.peak_amplitude_iod * kAssumedIodMm, 2).c_str());
   }
   std::printf("\n  Asymmetry, the person's left - right (mm approximate)\n");
-  std::printf("  %-44s %9s mm\n", "Mouth-corner height, all frames",
-              num(r.mouth_corner_height_iod * kAssumedIodMm, 2).c_str());
-  std::printf("  %-44s %9s IOD\n", "Asymmetry index, all frames",
-              num(r.asymmetry_index, 4).c_str());
+  // The resting mouth-corner height as everywhere else; the table below has the other measures.
+  std::printf("  %-44s %s\n", "Mouth-corner height, at rest",
+              describe_corner_height_diff(r.mouth_corner_height_iod).c_str());
+  std::printf("  %-44s %9s %% IOD\n", "Mirror asymmetry index, at rest",
+              num(100.0 * r.asymmetry_index, 2).c_str());
   for (const auto& d : r.regions) {
+    if (d.key == "mouth_corner_height")
+      continue;
     std::string label = d.key, unit = "mm";
     for (AsymmetryMeasure m : kAsymmetryMeasures) {
       if (measure_info(m).key == d.key) {

@@ -79,13 +79,14 @@ std::string format_summary_table(const SessionSummary& s) {
     }
   }
   out += fmt::format("  blinks: {}   voluntary movements (smile, speech, eye closure): {}\n", s.blinks.size(), s.voluntary_movements.size());
-  const double h = s.asymmetry.mouth_corner_height_iod;
+  const double h = s.asymmetry.mouth_corner_height_iod();
   if (std::isnan(h)) {
-    out += "  asymmetry: not measured (no frame of good quality)\n";
+    out += "  asymmetry at rest: not measured (no measurable frame outside twitches, blinks and movements)\n";
   } else {
-    out += fmt::format("  asymmetry at rest: mouth corners differ in height by {:.2f}% IOD (~{:.1f} mm), the person's {} corner higher; "
+    // The resting values (summary.json asymmetry.regions, the report, the window): one definition.
+    out += fmt::format("  asymmetry at rest ({} frames): mouth-corner height, left - right {} (mm approximate); "
                        "mirror index {:.2f}% IOD\n",
-                       100.0 * std::abs(h), std::abs(h) * kAssumedIodMm, h >= 0 ? "left" : "right", 100.0 * s.asymmetry.index);
+                       s.asymmetry.rest_frames, describe_corner_height_diff(h), 100.0 * s.asymmetry.index);
   }
   return out;
 }

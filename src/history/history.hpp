@@ -66,9 +66,11 @@ struct SessionRecord {
   bool partial = false;
   std::string added_utc;  // when it entered the history
   std::string notes;      // schema 2
-  double mouth_corner_height_iod =
-      kNaN;  // resting asymmetry: signed, + when the person's left corner is higher
-  double asymmetry_index = kNaN;
+  // The resting mouth-corner height difference (summary.json's asymmetry.regions.mouth_corner_height
+  // diff, the same value the terminal, window and report show): signed, + when the person's left corner
+  // is higher. IOD.
+  double mouth_corner_height_iod = kNaN;
+  double asymmetry_index = kNaN;  // the mirror asymmetry index over the resting frames, IOD
   std::vector<SideRegionMetrics> metrics;  // 2 regions x (left, right, bilateral)
   std::vector<RegionDiff> regions;         // one per summary.json asymmetry.regions key
 

@@ -200,6 +200,10 @@ struct HistoryDb::Impl {
       s.regions.push_back(RegionDiff{a->column_text(0), a->column_double(1), a->column_double(2),
                                      a->column_double(3), a->column_double(4)});
     }
+    // One value for the resting mouth-corner height difference: the resting table's. Rows added by
+    // older versions hold the median over every good frame in sessions.mouth_corner_height_iod.
+    if (const RegionDiff* h = s.region("mouth_corner_height"); h != nullptr && std::isfinite(h->diff))
+      s.mouth_corner_height_iod = h->diff;
     return {};
   }
 

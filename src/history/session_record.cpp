@@ -210,7 +210,7 @@ Result<SessionRecord> read_session_folder(const fs::path& folder) {
   r.frames_good_quality = s.frames_good_quality;
   r.fps = s.fps;
   r.partial = s.partial;
-  r.mouth_corner_height_iod = s.asymmetry.mouth_corner_height_iod;
+  r.mouth_corner_height_iod = s.asymmetry.mouth_corner_height_iod();
   r.asymmetry_index = s.asymmetry.index;
   for (Region reg : kRegions) {
     for (Laterality l : kLateralities)

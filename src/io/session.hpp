@@ -52,11 +52,17 @@ struct StreamDetectability {
 inline constexpr double kAsymmetryBlockS = 10.0;
 
 struct AsymmetrySummary {
-  // Median over frames with good quality of FaceMetrics::mouth_corner_height_diff_iod (signed, positive
-  // when the person's left corner is higher) and of the asymmetry index. NaN when no frame qualified.
-  double mouth_corner_height_iod = kNaN;
+  // The resting mouth-corner height difference, left - right (IOD, signed, positive when the person's
+  // left corner is higher): the one value of this quantity, resting[MouthCornerHeight].diff (the
+  // difference of the two corners' medians over the resting frames, below). Every place that shows it
+  // (terminal, window, summary.json's mouth_corner_height_iod, report, history) reads it from here.
+  // NaN when no resting frame was measured.
+  double mouth_corner_height_iod() const {
+    return resting[static_cast<std::size_t>(AsymmetryMeasure::MouthCornerHeight)].diff;
+  }
+  // Median of the mirror asymmetry index (FaceMetrics::asymmetry_index_iod) over the same resting
+  // frames, IOD. NaN when none.
   double index = kNaN;
-  std::int64_t frames_used = 0;
 
   // The personal baseline: the first `baseline_requested_s` seconds of measurable frames (from the
   // first measurable frame on). 0: none requested; resting values then come from every measurable
@@ -171,6 +177,22 @@ class EpisodesCsvWriter {
 
 // summary.json: written to a temporary file then renamed over the old one (never half-written).
 Status write_summary_json(const std::filesystem::path& path, const SessionSummary& summary);
+// A measured value as summary.json stores it: rounded to `decimals` (no "-0"). The summariser rounds
+// the resting medians so at the source (resting_value_as_written: IOD or degrees), so that the terminal
+// and the window (in memory) and every reader of summary.json (report, history) compare the same two
+// numbers and show the same difference.
+double rounded_as_written(double v, int decimals);
+double resting_value_as_written(double v, bool angle);
+// compare_sides of the two resting medians as written (each side's value and the difference rounded as
+// summary.json stores them; diff_mm from that difference): what the summariser makes and what reading
+// summary.json gives back, bit for bit.
+RegionalAsymmetry compare_resting_sides(AsymmetryMeasure m, double left, double right);
+// The resting mouth-corner height difference as people read it, everywhere it is shown (terminal,
+// window, report, history): "+1.57% IOD (+0.99 mm)", signed left - right, % IOD and mm (approximate,
+// kAssumedIodMm) with 2 decimals, from the value rounded as written; "not measured" when NaN.
+std::string format_corner_height_diff(double iod);
+// The same with its meaning: "+1.57% IOD (+0.99 mm), the person's left corner higher" ("level" at 0).
+std::string describe_corner_height_diff(double iod);
 std::string summary_to_json_string(const SessionSummary& summary);
 // write_file_atomically (core/file_write.hpp): a temporary file renamed over the target; links and
 // non-regular targets are refused.

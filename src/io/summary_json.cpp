@@ -80,6 +80,47 @@ Status validate_patient_id(std::string_view id) {
   return {};
 }
 
+double rounded_as_written(double v, int decimals) {
+  if (!std::isfinite(v) || std::fabs(v) >= 1e12)
+    return v;
+  const double scale = std::pow(10.0, decimals);
+  v = std::round(v * scale) / scale;
+  return v == 0.0 ? 0.0 : v;  // no "-0.0"
+}
+
+double resting_value_as_written(double v, bool angle) {
+  return rounded_as_written(v, angle ? sf::kDegDecimals : sf::kIodDecimals);
+}
+
+RegionalAsymmetry compare_resting_sides(AsymmetryMeasure m, double left, double right) {
+  const bool angle = measure_info(m).angle;
+  RegionalAsymmetry r =
+      compare_sides(m, resting_value_as_written(left, angle), resting_value_as_written(right, angle));
+  r.diff = resting_value_as_written(r.diff, angle);
+  if (!angle)
+    r.diff_mm = r.diff * kAssumedIodMm;
+  return r;
+}
+
+std::string format_corner_height_diff(double iod) {
+  if (!std::isfinite(iod))
+    return "not measured";
+  // From the value as written, so an in-memory value and the one read back from summary.json (equal
+  // after rounding) give the same text.
+  const double v = resting_value_as_written(iod, false);
+  return fmt::format("{:+.2f}% IOD ({:+.2f} mm)", 100.0 * v, v * kAssumedIodMm);
+}
+
+std::string describe_corner_height_diff(double iod) {
+  if (!std::isfinite(iod))
+    return "not measured";
+  const double v = resting_value_as_written(iod, false);
+  const char* which = v > 0.0 ? ", the person's left corner higher"
+                      : v < 0.0 ? ", the person's right corner higher"
+                                : ", level";
+  return fmt::format("{}{}", format_corner_height_diff(v), which);
+}
+
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -88,13 +129,7 @@ using Json = nlohmann::ordered_json;
 Json num(double v, int decimals) {
   if (!std::isfinite(v))
     return nullptr;
-  if (std::fabs(v) < 1e12) {
-    const double scale = std::pow(10.0, decimals);
-    v = std::round(v * scale) / scale;
-    if (v == 0.0)
-      v = 0.0;  // no "-0.0"
-  }
-  return v;
+  return rounded_as_written(v, decimals);
 }
 
 // A setting: kept exactly, so the run can be reproduced; null when not finite.
@@ -262,11 +297,13 @@ Json summary_json(const SessionSummary& s) {
   };
   j["assumed_iod_mm"] = kAssumedIodMm;
   j["asymmetry"] = Json{
-      {"mouth_corner_height_iod", num(s.asymmetry.mouth_corner_height_iod, sf::kIodDecimals)},
+      // The resting values (regions.mouth_corner_height.diff, diff_mm), repeated at the top for readers
+      // of older files; frames_used is rest_frames.
+      {"mouth_corner_height_iod", num(s.asymmetry.mouth_corner_height_iod(), sf::kIodDecimals)},
       {"mouth_corner_height_mm",
-       num(s.asymmetry.mouth_corner_height_iod * kAssumedIodMm, sf::kMmDecimals)},
+       num(s.asymmetry.mouth_corner_height_iod() * kAssumedIodMm, sf::kMmDecimals)},
       {"index", num(s.asymmetry.index, sf::kIodDecimals)},
-      {"frames_used", s.asymmetry.frames_used},
+      {"frames_used", s.asymmetry.rest_frames},
       {"baseline_requested_s", exact(s.asymmetry.baseline_requested_s)},
       {"rest_basis", s.asymmetry.rest_basis},
       {"rest_start_s", num(s.asymmetry.rest_start_s, sf::kTimeDecimals)},
@@ -502,9 +539,10 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
   r.get(j, "partial", "", s.partial);
   r.get(j, "partial_reason", "", s.partial_reason);
   if (const Json* a = r.object(j, "asymmetry", "")) {
-    r.get(*a, "mouth_corner_height_iod", "asymmetry", s.asymmetry.mouth_corner_height_iod);
+    // mouth_corner_height_iod and frames_used are not read: they are regions.mouth_corner_height.diff
+    // and rest_frames (older files held the median over every good frame there, a second definition
+    // that is no longer shown anywhere).
     r.get(*a, "index", "asymmetry", s.asymmetry.index);
-    r.get(*a, "frames_used", "asymmetry", s.asymmetry.frames_used);
     AsymmetrySummary& as = s.asymmetry;
     r.get(*a, "baseline_requested_s", "asymmetry", as.baseline_requested_s);
     r.get(*a, "rest_basis", "asymmetry", as.rest_basis);
@@ -519,8 +557,8 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
           double left = kNaN, right = kNaN;
           r.get(*m, "left", fmt::format("{}.{}", where, key), left);
           r.get(*m, "right", fmt::format("{}.{}", where, key), right);
-          // The derived fields follow from the two values and the band table.
-          as.resting[i] = compare_sides(kAsymmetryMeasures[i], left, right);
+          // The derived fields follow from the two values and the band table, as the summariser made them.
+          as.resting[i] = compare_resting_sides(kAsymmetryMeasures[i], left, right);
         }
       }
     }

@@ -69,12 +69,11 @@ void SummaryAccumulator::add(const FrameResult& r) {
   }
   if (frame_is_measurable(m)) {
     ++s_.frames_good_quality;
-    height_diff_.push_back(m.mouth_corner_height_diff_iod);
-    index_.push_back(m.asymmetry_index_iod);
     if (!std::isfinite(first_measurable_t_)) first_measurable_t_ = m.t;
     RegionalRow row;
     row.t = m.t;
     row.active = any_active;
+    row.index = static_cast<float>(m.asymmetry_index_iod);
     for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
       const PerSide<double> v = side_values(m, kAsymmetryMeasures[i]);
       row.v[2 * i] = static_cast<float>(v.left);
@@ -97,9 +96,6 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool 
   s.voluntary_movements = twitch.voluntary_movements();
   s.settings = twitch.settings();
   AsymmetrySummary& a = s.asymmetry;
-  a.frames_used = static_cast<std::int64_t>(height_diff_.size());
-  a.mouth_corner_height_iod = median_of(height_diff_);
-  a.index = median_of(index_);
 
   const std::size_t rows = regional_.size();
   if (!final && regional_cache_valid_ && rows * 10 < regional_cache_rows_ * 11) {
@@ -109,6 +105,7 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool 
     a.rest_end_s = c.rest_end_s;
     a.rest_frames = c.rest_frames;
     a.resting = c.resting;
+    a.index = c.index;
     a.over_time = c.over_time;
     a.mouth_detect = c.mouth_detect;
     a.eye_detect = c.eye_detect;
@@ -132,6 +129,7 @@ void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary
            !inside_any(s.voluntary_movements, t);
   };
   std::array<std::vector<double>, 2 * kAsymmetryMeasureCount> rest;
+  std::vector<double> rest_index;
   a.rest_frames = 0;
   a.rest_start_s = kNaN;
   a.rest_end_s = kNaN;
@@ -143,10 +141,13 @@ void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary
     for (std::size_t k = 0; k < row.v.size(); ++k) {
       if (std::isfinite(row.v[k])) rest[k].push_back(row.v[k]);
     }
+    if (std::isfinite(row.index)) rest_index.push_back(row.index);
   }
-  for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
-    a.resting[i] = compare_sides(kAsymmetryMeasures[i], median_of(rest[2 * i]), median_of(rest[2 * i + 1]));
-  }
+  // Each side's median as summary.json stores it, so that the difference shown from memory (terminal,
+  // window) and the one recomputed from the file (report, history) are the same number.
+  for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i)
+    a.resting[i] = compare_resting_sides(kAsymmetryMeasures[i], median_of(rest[2 * i]), median_of(rest[2 * i + 1]));
+  a.index = resting_value_as_written(median_of(rest_index), false);
 
   // Over time: per-frame differences, medians per block from the recording's first frame.
   a.over_time.clear();

@@ -30,6 +30,8 @@ class SummaryAccumulator {
   explicit SummaryAccumulator(SessionSummary header) : s_(std::move(header)) {}
   void add(const FrameResult& r);
   // Fills the totals and copies episodes, blinks and voluntary movements (sorted by start) from `twitch`.
+  // The resting asymmetry (every measure, the mouth-corner height difference and the mirror index) is
+  // made here and only here, from the resting frames (docs/METRICS.md 4.3).
   // `final` false (a summary while the analysis runs): the regional asymmetry, blocks and detectability
   // (medians over every frame so far) are recomputed only when the frames grew by 10% since they were
   // last computed, else the last ones are reused, so that frequent in-progress summaries cost O(1)
@@ -41,6 +43,7 @@ class SummaryAccumulator {
   struct RegionalRow {
     double t = 0.0;
     std::array<float, 2 * kAsymmetryMeasureCount> v{};
+    float index = 0.0f;   // the mirror asymmetry index, IOD
     bool active = false;  // some signal stream was inside a detected event
   };
   // One valid signal sample of a stream.
@@ -56,7 +59,6 @@ class SummaryAccumulator {
   SessionSummary s_;
   double first_t_ = 0.0, last_t_ = 0.0;
   double first_measurable_t_ = kNaN;
-  std::vector<double> height_diff_, index_;
   std::vector<RegionalRow> regional_;
   std::array<std::vector<StreamSample>, 4> streams_;  // mouth L, R, eye L, R
   mutable AsymmetrySummary regional_cache_;  // the last regional computation (see summarise)

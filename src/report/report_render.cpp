@@ -342,6 +342,9 @@ void twitch_section(std::ostringstream& o, const Report& r) {
 void asymmetry_section(std::ostringstream& o, const Report& r) {
   const AsymmetrySummary& a = r.session.summary.asymmetry;
   o << "<section id=\"asymmetry\" class=\"keep\"><h2>Resting asymmetry per region</h2>\n";
+  // The headline value in the words the terminal and the window use (one definition, one text).
+  o << "<p>Mouth-corner height at rest, left &#8722; right: "
+    << esc(describe_corner_height_diff(a.mouth_corner_height_iod())) << " (mm approximate).</p>\n";
   o << "<table><thead><tr><th class=\"l\">Measure</th><th>Left</th><th>Right</th><th>Left &#8722; right</th><th>~mm</th>"
        "<th>Difference, % of stronger</th><th class=\"l\">Weaker side</th><th class=\"l\">Normal band</th>"
        "<th class=\"l\">Verdict</th></tr></thead><tbody>\n";

@@ -142,6 +142,7 @@ class App {
   void draw_source_tab();
   void draw_settings_tab();
   void draw_asymmetry_tab();
+  void draw_mirrored_file_setting();
   void draw_help();
   bool timeline(float width, float height);
 
@@ -414,6 +415,8 @@ void App::open_spec(SourceSpec spec, const std::filesystem::path& record_dir) {
     add_recent_file(settings_, spec.path);
     settings_dirty_ = true;
   }
+  // The file's own "recorded as a mirror image" setting, remembered per file.
+  spec.mirrored_input = spec.kind == SourceSpec::Kind::File && file_is_mirrored(settings_, spec.path);
   sources_->clear_error();
   sources_->open(spec, record_dir);
 }
@@ -1446,13 +1449,11 @@ void App::draw_results_tab() {
   }
   if (view_.mode == SourceMode::Replay && c.analysis_done &&
       std::isfinite(c.asymmetry_height_iod)) {
-    const double h = 100.0 * c.asymmetry_height_iod;
+    // The resting value, as in the terminal, the Asymmetry tab, summary.json and the report.
     ImGui::TextDisabled("Asymmetry at rest:");
     ImGui::SameLine();
-    ImGui::TextWrapped(
-        "corners differ by %.2f%% IOD (~%.1f mm), %s higher; mirror index %.2f%% IOD", std::abs(h),
-        std::abs(h) * kAssumedIodMm / 100.0, h >= 0 ? "person's left" : "person's right",
-        100.0 * c.asymmetry_index_iod);
+    ImGui::TextWrapped("mouth corners L-R %s", describe_corner_height_diff(c.asymmetry_height_iod).c_str());
+    ImGui::TextDisabled("Mirror asymmetry index at rest: %.2f%% IOD", 100.0 * c.asymmetry_index_iod);
   }
   ImGui::Spacing();
   ImGui::Separator();
@@ -1523,6 +1524,30 @@ void App::draw_results_tab() {
   }
 }
 
+// The opened file's "recorded as a mirror image (selfie)" setting: remembered per file (settings.json,
+// by absolute path) and applied to the analysis, not only to the picture: changing it analyses the
+// file again, flipped back (as `analyse --mirrored-input`), so that sides are the person's.
+void App::draw_mirrored_file_setting() {
+  const SourceSpec& spec = sources_->spec();
+  if (view_.mode != SourceMode::Replay || spec.kind != SourceSpec::Kind::File)
+    return;
+  bool mirrored = spec.mirrored_input;
+  std::string label = std::filesystem::path(spec.path).filename().string();
+  label += " was recorded as a mirror image (selfie)";
+  if (ImGui::Checkbox(label.c_str(), &mirrored)) {
+    set_file_mirrored(settings_, spec.path, mirrored);
+    settings_dirty_ = true;
+    settings_user_changed_ = true;
+    open_spec(spec);  // analysed again with the file's new setting
+    select_tab_ = 0;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A selfie camera may save the picture as the screen showed it, mirrored: the person's "
+                      "left then looks like a right. Tick it for such a file: it is flipped back before the "
+                      "analysis (like analyse --mirrored-input), so left and right are the person's. "
+                      "Remembered for this file.");
+}
+
 // The regional asymmetry (docs/METRICS.md): resting values per region against their normal bands,
 // the smallest twitch the recording could have shown, and the asymmetry over time. Replay: from the
 // analysis summary (the same numbers as summary.json, complete when the analysis is done).
@@ -1554,7 +1579,10 @@ void App::draw_asymmetry_tab() {
                        "events (%lld frames).",
                        static_cast<long long>(a->rest_frames));
   }
-  ImGui::TextDisabled("Person's sides. L-R signed; mm assume an IOD of %.0f mm.", kAssumedIodMm);
+  // The headline value: the same text as the Results tab and the terminal (one definition: resting
+  // frames; AsymmetrySummary::mouth_corner_height_iod).
+  ImGui::TextWrapped("Mouth-corner height, L-R: %s.", describe_corner_height_diff(a->mouth_corner_height_iod()).c_str());
+  ImGui::TextDisabled("Person's sides. L-R signed; mm approximate (IOD of %.0f mm).", kAssumedIodMm);
   const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuterH |
                              ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
   auto side_cell = [](const RegionalAsymmetry& r) {
@@ -1592,13 +1620,16 @@ void App::draw_asymmetry_tab() {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(std::isfinite(v) ? fmt(f, k * v).c_str() : "\xE2\x80\x94");
       }
+      // L-R in the band's unit (mm, or degrees), 2 decimals as in the report; the % IOD on hover (and
+      // for the corner height in the line above the table).
       ImGui::TableNextColumn();
       if (!std::isfinite(r.diff)) {
         ImGui::TextDisabled("\xE2\x80\x94");
       } else if (info.angle) {
-        ImGui::Text("%+.1f\xC2\xB0", r.diff);
+        ImGui::Text("%+.2f\xC2\xB0", r.diff);
       } else {
-        ImGui::Text("%+.1fmm", r.diff_mm);
+        ImGui::Text("%+.2fmm", r.diff_mm);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%+.2f%% IOD (%+.2f mm)", 100.0 * r.diff, r.diff_mm);
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(std::isfinite(r.percent) ? fmt("%.1f", r.percent).c_str() : "\xE2\x80\x94");
@@ -1856,6 +1887,7 @@ void App::draw_source_tab() {
     select_tab_ = 0;
   }
   ImGui::Checkbox("play it as a live camera (real time, frames may be dropped)", &open_as_live_);
+  draw_mirrored_file_setting();
   if (!settings_.recent_files.empty()) {
     ImGui::TextDisabled("Recent");
     for (std::size_t i = 0; i < settings_.recent_files.size() && i < 5; ++i) {
@@ -2158,6 +2190,7 @@ nlohmann::json App::counters_file() const {
   j["source"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().path;
   j["source_label"] = sources_->mode() == SourceMode::None ? "" : sources_->spec().label();
   j["mirror"] = mirror();
+  j["mirrored_input"] = sources_->mode() == SourceMode::Replay && sources_->spec().mirrored_input;
   j["ui_fps"] = ui_fps_;
   j["font_size"] = fonts_.size;
   j["font_warning"] = fonts_.warning;

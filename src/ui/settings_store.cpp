@@ -175,6 +175,17 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
       problems.push_back("files.recent is not a list");
     }
   }
+  if (j.contains("files") && j.at("files").is_object() && j.at("files").contains("mirrored")) {
+    const json& mir = j.at("files").at("mirrored");
+    if (mir.is_array()) {
+      for (const json& f : mir) {
+        if (f.is_string() && !f.get<std::string>().empty() && s.mirrored_files.size() < kMaxMirroredFiles)
+          s.mirrored_files.push_back(f.get<std::string>());
+      }
+    } else {
+      problems.push_back("files.mirrored is not a list");
+    }
+  }
   if (!problems.empty()) {
     out.message = where + ": ignored ";
     for (std::size_t i = 0; i < problems.size(); ++i)
@@ -200,7 +211,8 @@ Status save_settings(const std::filesystem::path& path, const UiSettings& s) {
                   {"arrow_gain", s.arrow_gain}};
   j["files"] = {{"recordings_dir", s.recordings_dir},
                 {"browser_dir", s.browser_dir},
-                {"recent", s.recent_files}};
+                {"recent", s.recent_files},
+                {"mirrored", s.mirrored_files}};
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) {
@@ -263,11 +275,30 @@ Status save_settings_for_window(const std::filesystem::path& path, const UiSetti
   return save_settings(path, settings);
 }
 
-void add_recent_file(UiSettings& settings, const std::string& file) {
+std::string file_key(const std::string& file) {
   std::error_code ec;
   std::string abs = std::filesystem::absolute(file, ec).lexically_normal().string();
-  if (ec)
-    abs = file;
+  return ec ? file : abs;
+}
+
+bool file_is_mirrored(const UiSettings& settings, const std::string& file) {
+  const std::string key = file_key(file);
+  return std::find(settings.mirrored_files.begin(), settings.mirrored_files.end(), key) !=
+         settings.mirrored_files.end();
+}
+
+void set_file_mirrored(UiSettings& settings, const std::string& file, bool mirrored) {
+  const std::string key = file_key(file);
+  auto& m = settings.mirrored_files;
+  m.erase(std::remove(m.begin(), m.end(), key), m.end());
+  if (mirrored)
+    m.insert(m.begin(), key);
+  if (m.size() > kMaxMirroredFiles)
+    m.resize(kMaxMirroredFiles);
+}
+
+void add_recent_file(UiSettings& settings, const std::string& file) {
+  const std::string abs = file_key(file);
   auto& r = settings.recent_files;
   r.erase(std::remove(r.begin(), r.end(), abs), r.end());
   r.insert(r.begin(), abs);

@@ -1,6 +1,7 @@
 // settings_store.hpp: the window's settings persisted between runs in
 // $XDG_CONFIG_HOME/facetwitch/settings.json (default ~/.config/facetwitch/settings.json): the
-// sensitivity of the twitch detector, display preferences, the recordings folder, recent files.
+// sensitivity of the twitch detector, display preferences, the recordings folder, recent files, and
+// which video files were recorded as a mirror image (selfie), remembered per file.
 //
 // Reading never fails: a missing file gives the defaults silently; an unreadable or corrupt file,
 // or a field of the wrong type or out of range, gives the defaults for what could not be used plus
@@ -36,7 +37,13 @@ struct UiSettings {
   std::string recordings_dir;  // empty: ~/facetwitch-sessions
   std::vector<std::string> recent_files;  // most recent first
   std::string browser_dir;                // last folder shown by the file browser
+  // Video files recorded as a mirror image (a selfie camera that saved what the screen showed), by
+  // absolute path (file_key): they are analysed flipped back, as `analyse --mirrored-input`, so that
+  // sides are the person's. Most recently set first, at most kMaxMirroredFiles.
+  std::vector<std::string> mirrored_files;
 };
+
+inline constexpr std::size_t kMaxMirroredFiles = 500;
 
 inline constexpr std::size_t kMaxRecentFiles = 10;
 
@@ -72,5 +79,11 @@ Status save_settings_for_window(const std::filesystem::path& path, const UiSetti
 
 // Puts `file` first in the recent list (absolute path, no duplicates, at most kMaxRecentFiles).
 void add_recent_file(UiSettings& settings, const std::string& file);
+
+// The key a file is remembered by: its absolute, normalised path (as in the recent list).
+std::string file_key(const std::string& file);
+// Whether `file` was marked as recorded as a mirror image (selfie); set or clear the mark.
+bool file_is_mirrored(const UiSettings& settings, const std::string& file);
+void set_file_mirrored(UiSettings& settings, const std::string& file, bool mirrored);
 
 }  // namespace ft::ui

@@ -241,12 +241,13 @@ void SourceController::run_job(Job& job, const std::shared_future<Loaded>& model
     o.model = m.model;
     o.model_path = m.path;
     o.analyser = analyser;
+    o.file.mirrored_input = spec.kind == SourceSpec::Kind::File && spec.mirrored_input;
     auto session = ReplaySession::start(o);
     if (!session) {
       job.error = session.error().message;
       return;
     }
-    auto player = ReplayPlayer::open(spec.path);
+    auto player = ReplayPlayer::open(spec.path, o.file);
     if (!player) {
       job.error = player.error().message;
       return;

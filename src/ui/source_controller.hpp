@@ -43,6 +43,9 @@ struct SourceSpec {
   double fail_after_s = -1.0;  // Paced: fail like an unplugged camera once t passes this
   bool loop = false;           // Paced: play the file in a loop
   double paced_speed = 1.0;    // Paced: multiple of real time
+  // File: recorded as a mirror image (selfie): analysed and shown flipped back, as `analyse
+  // --mirrored-input`, so that sides are the person's (the window sets it from the per-file setting).
+  bool mirrored_input = false;
   bool live() const { return kind == Kind::Paced || kind == Kind::Camera; }
   std::string label() const;  // short, for the window
 };

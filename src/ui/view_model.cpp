@@ -110,7 +110,7 @@ Counters counters_from_replay(const ReplayAnalysisSnapshot& s) {
     c.measurable_percent =
         100.0 * static_cast<double>(sum.frames_good_quality) / static_cast<double>(sum.frames);
   }
-  c.asymmetry_height_iod = sum.asymmetry.mouth_corner_height_iod;
+  c.asymmetry_height_iod = sum.asymmetry.mouth_corner_height_iod();
   c.asymmetry_index_iod = sum.asymmetry.index;
   c.analysis_progress = s.progress;
   c.analysis_done = s.done;

@@ -1,7 +1,8 @@
 // analyse_e2e_test.cpp: the real `facetwitch analyse` on ground-truth videos generated from the astronaut
 // portrait: every injected episode is found on the correct side with its frequency within 0.5 Hz,
 // nothing is found where only blinks, smiles, head motion, lighting drift and noise happen, sides survive
-// a mirrored video, a drooping corner shows in the asymmetry, and the output is deterministic.
+// a mirrored video, a drooping corner shows in the asymmetry, the resting asymmetry is one value in the
+// terminal, summary.json and the report, and the output is deterministic.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <opencv2/core.hpp>
 
 #include "io/session.hpp"
+#include "signal/running_stats.hpp"
 #include "support/test_videos.hpp"
 #include "synth/evaluation.hpp"
 
@@ -161,6 +163,84 @@ TEST(AnalyseE2E, SidesAreThePersonsInAMirroredVideo) {
   EXPECT_GT(lm[54].x, lm[48].x);
 }
 
+// One truth for the resting mouth-corner asymmetry: on a video with a left mouth-corner twitch episode,
+// an eyelid episode and a blink (so every-frame and resting medians differ), the terminal line of
+// `analyse`, summary.json (top-level and regions) and `report`'s report.json and report.html carry the
+// same value, and it is the resting one recomputed here from frames.csv.
+TEST(AnalyseE2E, RestingCornerAsymmetryIsOneValueInTerminalSummaryAndReport) {
+  const Case c = twitch_cases()[0];  // e2e_a
+  std::string why;
+  auto dir = testing::ensure_video(c.name, c.scenario, &why);
+  if (!dir) GTEST_SKIP() << why;
+  const std::filesystem::path out = testing::fresh_dir("e2e_one_truth");
+  const auto cmd = testing::run_facetwitch({"analyse", (*dir / "video.mp4").string(), "--out", out.string()});
+  ASSERT_EQ(cmd.exit_code, 0) << cmd.err;
+  const auto rep = testing::run_facetwitch({"report", out.string(), "--no-face-images"});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+
+  const nlohmann::json summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  const nlohmann::json report = nlohmann::json::parse(slurp(out / "report.json"));
+  const nlohmann::json& sa = summary["asymmetry"];
+  const double top = sa["mouth_corner_height_iod"].get<double>();
+  const double region = sa["regions"]["mouth_corner_height"]["diff"].get<double>();
+  EXPECT_DOUBLE_EQ(top, region);
+  EXPECT_DOUBLE_EQ(sa["mouth_corner_height_mm"].get<double>(),
+                   sa["regions"]["mouth_corner_height"]["diff_mm"].get<double>());
+  EXPECT_EQ(sa["frames_used"], sa["rest_frames"]);
+  double in_report = kNaN;
+  for (const auto& r : report["resting_asymmetry"]["regions"]) {
+    if (r["key"] == "mouth_corner_height") {
+      in_report = r["diff"].get<double>();
+      EXPECT_DOUBLE_EQ(r["diff_mm"].get<double>(), sa["regions"]["mouth_corner_height"]["diff_mm"].get<double>());
+    }
+  }
+  EXPECT_DOUBLE_EQ(in_report, top);
+  EXPECT_DOUBLE_EQ(report["resting_asymmetry"]["index_iod"].get<double>(), sa["index"].get<double>());
+
+  // The terminal and report.html say it in the same words, with the same digits.
+  const std::string text = describe_corner_height_diff(top);
+  EXPECT_NE(cmd.out.find(fmt::format("asymmetry at rest ({} frames): mouth-corner height, left - right {}",
+                                     sa["rest_frames"].get<long>(), text)),
+            std::string::npos)
+      << cmd.out << "\nexpected: " << text;
+  EXPECT_NE(cmd.out.find(fmt::format("mirror index {:.2f}% IOD", 100.0 * sa["index"].get<double>())), std::string::npos)
+      << cmd.out;
+  const std::string html = slurp(out / "report.html");
+  std::string text_html = text;  // the page escapes the apostrophe
+  text_html.replace(text_html.find('\''), 1, "&#39;");
+  EXPECT_NE(html.find(text_html), std::string::npos) << text_html;
+
+  // It is the resting value: recomputed from frames.csv over the measurable frames outside every
+  // detected event (no signal active, not inside an episode, blink or voluntary movement).
+  auto rows = read_frames_csv(out / "frames.csv");
+  ASSERT_TRUE(rows.ok());
+  auto sum = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(sum.ok());
+  const auto inside = [](const auto& events, double t) {
+    return std::any_of(events.begin(), events.end(), [t](const auto& e) { return t >= e.start_s && t <= e.end_s; });
+  };
+  std::vector<double> left, right, every;
+  for (const FrameRecord& f : rows->rows) {
+    const FaceMetrics& m = f.metrics;
+    if (!m.face_found || m.quality != kQualityOk) continue;
+    every.push_back(m.mouth_corner_height_diff_iod);
+    const bool active = f.signals.mouth.left.active || f.signals.mouth.right.active || f.signals.eye.left.active ||
+                        f.signals.eye.right.active;
+    if (active || inside(sum->episodes, m.t) || inside(sum->blinks, m.t) || inside(sum->voluntary_movements, m.t))
+      continue;
+    const PerSide<double> v = side_values(m, AsymmetryMeasure::MouthCornerHeight);
+    left.push_back(v.left);
+    right.push_back(v.right);
+  }
+  ASSERT_FALSE(sum->episodes.empty());
+  EXPECT_EQ(static_cast<long>(left.size()), sa["rest_frames"].get<long>());
+  EXPECT_NEAR(top, median_of(left) - median_of(right), 2e-5);
+  std::printf("resting mouth-corner height L-R %s over %zu frames (every measurable frame: %+.2f%% IOD over %zu); "
+              "terminal: %s\n",
+              text.c_str(), left.size(), 100.0 * median_of(every), every.size(),
+              cmd.out.substr(cmd.out.find("asymmetry at rest")).c_str());
+}
+
 TEST(AnalyseE2E, ADroopingCornerShowsInTheAsymmetry) {
   Scenario level = base_scenario(5.0, 606);
   Scenario droop = level;
@@ -175,7 +255,7 @@ TEST(AnalyseE2E, ADroopingCornerShowsInTheAsymmetry) {
   ASSERT_TRUE(dir_droop);
   const Analysed a = analyse(*dir_level, "e2e_level");
   const Analysed b = analyse(*dir_droop, "e2e_droop");
-  const double change = b.summary.asymmetry.mouth_corner_height_iod - a.summary.asymmetry.mouth_corner_height_iod;
+  const double change = b.summary.asymmetry.mouth_corner_height_iod() - a.summary.asymmetry.mouth_corner_height_iod();
   // The person's left corner 4% IOD lower: the signed height difference (left - right) drops by about that.
   // dlib's landmarks read 60-65% of a static droop (measured on the synth videos).
   EXPECT_LT(change, -0.02);

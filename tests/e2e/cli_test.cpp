@@ -1,6 +1,6 @@
 // cli_test.cpp: the command line's contract: one exit code per error class and messages that say what
 // to do; several videos go to one sub-folder each; an existing output folder is never overwritten
-// silently.
+// silently; percent options take "1.2%" or "0.012".
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -173,6 +173,34 @@ TEST(Cli, SummaryHasTheDocumentedFields) {
                           "\"brow_height\"", "\"percent_of_stronger\"", "\"weaker_side\"", "\"normal_band\"",
                           "\"over_time\"", "\"detectability\"", "\"smallest_twitch_mm\"", "\"rest_basis\""}) {
     EXPECT_NE(text.find(key), std::string::npos) << key;
+  }
+}
+
+// A percent option (--min-amplitude, --eye-min-amplitude: "% IOD" in the window) takes "1.5%" and the
+// fraction "0.015" alike, and the analysis uses it (summary.json's settings); a bare "1.5" (150%),
+// garbage and NaN are usage errors (exit 2) naming the option, before anything is written.
+TEST(Cli, PercentOptionsTakeAPercentageOrAFraction) {
+  const auto video = small_video();
+  if (video.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  for (const std::vector<std::string>& given : {std::vector<std::string>{"--min-amplitude", "1.5%", "--eye-min-amplitude", "0.8 %"},
+                                                std::vector<std::string>{"--min-amplitude", "0.015", "--eye-min-amplitude", "0.008"}}) {
+    const auto out = testing::fresh_dir("cli_percent");
+    std::vector<std::string> args{"analyse", video.string(), "--out", out.string(), "--quiet"};
+    args.insert(args.end(), given.begin(), given.end());
+    const auto r = testing::run_facetwitch(args);
+    ASSERT_EQ(r.exit_code, 0) << given[1] << "\n" << r.err;
+    auto s = read_summary_json(out / "summary.json");
+    ASSERT_TRUE(s.ok());
+    EXPECT_NEAR(s->settings.min_amplitude_iod, 0.015, 1e-12) << given[1];
+    EXPECT_NEAR(s->settings.eye_min_amplitude_iod, 0.008, 1e-12) << given[3];
+  }
+  for (const char* bad : {"1.5", "abc", "nan", "-1%", "30%", ""}) {
+    const auto out = testing::fresh_dir("cli_percent_bad");
+    const auto r = testing::run_facetwitch({"analyse", video.string(), "--out", (out / "o").string(), "--min-amplitude", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.err;
+    EXPECT_NE(r.err.find("--min-amplitude"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("0.2% to 20%"), std::string::npos) << bad << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "o")) << bad;
   }
 }
 

@@ -56,9 +56,10 @@ fs::path write_session(const fs::path& dir, const std::string& created, double d
   s.frames_good_quality = s.frames - 3;
   s.fps = 30.0;
   s.episodes = std::move(episodes);
-  s.asymmetry.mouth_corner_height_iod = corner_iod;
   s.asymmetry.index = 0.02;
-  s.asymmetry.resting[0] = compare_sides(AsymmetryMeasure::MouthCornerHeight, -0.50, -0.52);
+  // The resting corner heights: the person's left corner `corner_iod` higher (the one value of the
+  // resting mouth-corner height difference).
+  s.asymmetry.resting[0] = compare_resting_sides(AsymmetryMeasure::MouthCornerHeight, -0.50 + corner_iod, -0.50);
   EXPECT_TRUE(write_summary_json(dir / "summary.json", s).ok());
   return dir;
 }
@@ -212,8 +213,18 @@ TEST(HistoryDb, StoresAndReadsBackEveryField) {
   }
   EXPECT_NEAR(s.metric(Region::Eye, Laterality::Left)->twitches_per_min, 3.0, 1e-9);
   ASSERT_EQ(s.regions.size(), rec.regions.size());
-  EXPECT_NEAR(s.region("mouth_corner_height")->diff, 0.02, 1e-5);
+  EXPECT_NEAR(s.region("mouth_corner_height")->diff, 0.01, 1e-5);
+  EXPECT_DOUBLE_EQ(s.mouth_corner_height_iod, s.region("mouth_corner_height")->diff);
   EXPECT_TRUE(std::isnan(s.region("brow_height")->diff));  // not measured -> NULL -> NaN
+  // A row added by an older version holds the every-frame median in sessions.mouth_corner_height_iod:
+  // the resting value of its resting_asymmetry table is the one read.
+  db.reset();
+  raw_exec(root / "h.sqlite", "UPDATE sessions SET mouth_corner_height_iod = 0.5");
+  db = open_ok(root / "h.sqlite");
+  ASSERT_TRUE(db);
+  auto old = db->get(added->id);
+  ASSERT_TRUE(old.ok() && old.value().has_value());
+  EXPECT_NEAR(old.value()->mouth_corner_height_iod, 0.01, 1e-5);
   auto none = db->get(added->id + 100);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none.value().has_value());

@@ -86,6 +86,10 @@ TEST(RegionalSummaryJson, AnOldSummaryWithoutTheNewFieldsStillReads) {
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->asymmetry.rest_basis, "outside_events");
   EXPECT_TRUE(std::isnan(back->asymmetry.resting[0].diff));
+  // The old top-level value was the median over every good frame, another definition: it is not
+  // shown as the resting value.
+  EXPECT_TRUE(std::isnan(back->asymmetry.mouth_corner_height_iod()));
+  EXPECT_DOUBLE_EQ(back->asymmetry.index, 0.03);
   EXPECT_TRUE(back->asymmetry.over_time.empty());
 }
 

@@ -619,9 +619,10 @@ SessionSummary sample_summary() {
   s.episodes = sample_episodes();
   s.blinks = {Blink{3.0, 3.2, 0.18}, Blink{7.5, 7.7, 0.2}};
   s.voluntary_movements = {VoluntaryMovement{40.0, 42.5, Region::Mouth}};
-  s.asymmetry.mouth_corner_height_iod = 0.0234;  // the person's left corner is higher
+  // The person's left corner is higher at rest (the one value of the mouth-corner height difference).
+  s.asymmetry.resting[0] = compare_resting_sides(AsymmetryMeasure::MouthCornerHeight, -0.4766, -0.5);
   s.asymmetry.index = 0.041;
-  s.asymmetry.frames_used = 3300;
+  s.asymmetry.rest_frames = 3300;
   s.settings.threshold_k = 5.5;
   s.settings.eye_enabled = false;
   s.settings.merge_gap_s = 0.6;
@@ -656,7 +657,8 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   EXPECT_GT(j["asymmetry"]["mouth_corner_height_mm"].get<double>(), 0.0);
   EXPECT_NEAR(j["asymmetry"]["mouth_corner_height_mm"].get<double>(), 0.0234 * 63, 0.0005);
   EXPECT_DOUBLE_EQ(j["asymmetry"]["index"].get<double>(), 0.041);
-  EXPECT_EQ(j["asymmetry"]["frames_used"], 3300);
+  EXPECT_EQ(j["asymmetry"]["frames_used"], 3300);  // = rest_frames
+  EXPECT_DOUBLE_EQ(j["asymmetry"]["regions"]["mouth_corner_height"]["diff"].get<double>(), 0.0234);
   EXPECT_EQ(j["blink_count"], 2);
   EXPECT_EQ(j["blinks"][1]["peak_closure_iod"], 0.2);
   EXPECT_EQ(j["voluntary_movements"][0]["region"], "mouth");
@@ -724,9 +726,10 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   ASSERT_EQ(g.voluntary_movements.size(), 1u);
   EXPECT_DOUBLE_EQ(g.voluntary_movements[0].end_s, 42.5);
   EXPECT_EQ(g.voluntary_movements[0].region, Region::Mouth);
-  EXPECT_DOUBLE_EQ(g.asymmetry.mouth_corner_height_iod, 0.0234);
+  EXPECT_DOUBLE_EQ(g.asymmetry.mouth_corner_height_iod(), 0.0234);
+  EXPECT_DOUBLE_EQ(g.asymmetry.mouth_corner_height_iod(), s.asymmetry.mouth_corner_height_iod());
   EXPECT_DOUBLE_EQ(g.asymmetry.index, 0.041);
-  EXPECT_EQ(g.asymmetry.frames_used, 3300);
+  EXPECT_EQ(g.asymmetry.rest_frames, 3300);
   EXPECT_DOUBLE_EQ(g.settings.threshold_k, 5.5);
   EXPECT_FALSE(g.settings.eye_enabled);
   EXPECT_TRUE(g.settings.mouth_enabled);
@@ -738,7 +741,7 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
 
 TEST_F(SessionIoTest, SummaryNaNIsNullAndSignIsKept) {
   SessionSummary s = sample_summary();
-  s.asymmetry.mouth_corner_height_iod = -0.0123;  // the person's right corner is higher
+  s.asymmetry.resting[0] = compare_resting_sides(AsymmetryMeasure::MouthCornerHeight, -0.5123, -0.5);  // right higher
   s.asymmetry.index = kNaN;
   s.fps = kNaN;
   s.duration_s = 0.0;
@@ -761,7 +764,7 @@ TEST_F(SessionIoTest, SummaryNaNIsNullAndSignIsKept) {
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_TRUE(std::isnan(got->asymmetry.index));
   EXPECT_TRUE(std::isnan(got->fps));
-  EXPECT_DOUBLE_EQ(got->asymmetry.mouth_corner_height_iod, -0.0123);
+  EXPECT_DOUBLE_EQ(got->asymmetry.mouth_corner_height_iod(), -0.0123);
   EXPECT_TRUE(std::isnan(got->episodes[1].frequency_hz));
 }
 

@@ -61,7 +61,7 @@ void write_session(const fs::path& dir, const std::string& created, int left_mou
   r.start_s = 40.0;
   r.end_s = 40.5;
   s.episodes = {e, r};
-  s.asymmetry.mouth_corner_height_iod = corner_iod;
+  s.asymmetry.resting[0] = compare_resting_sides(AsymmetryMeasure::MouthCornerHeight, -0.50 + corner_iod, -0.50);
   ASSERT_TRUE(write_summary_json(dir / "summary.json", s).ok());
 }
 

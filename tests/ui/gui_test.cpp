@@ -11,7 +11,8 @@
 //  closed
 //      and marked partial;
 //  (d) a missing file is an error shown in the window, not a crash;
-//  (e) a corrupt settings file gives the defaults and a message, not a crash.
+//  (e) a corrupt settings file gives the defaults and a message, not a crash;
+//  (f) a file's "recorded as a mirror image" setting gives the person's sides, as analyse --mirrored-input.
 // Each test runs with its own XDG_CONFIG_HOME so saved settings never leak in.
 #include <cmath>
 #include <fstream>
@@ -280,6 +281,59 @@ TEST(Gui, SavedPersonalBaselineAppliesToTheFileOpened) {
   ASSERT_FALSE(c.is_discarded());
   EXPECT_EQ(c["asymmetry"]["rest_basis"], "baseline");
   EXPECT_EQ(c["asymmetry"]["baseline_requested_s"], 3.0);
+}
+
+// Issue 14: a selfie (mirrored) video replayed in the window. With the file's "recorded as a mirror
+// image" setting (remembered per file in settings.json, by absolute path) the window analyses it
+// flipped back and reports the side `analyse --mirrored-input` reports (the person's left); without
+// it, the mirror image's side (right), as `analyse` without the option.
+TEST(Gui, MirroredFileSettingGivesThePersonsSidesAsAnalyseMirroredInput) {
+  Scenario sc = webcam_scenario(8.0, 505, 2.2);  // as AnalyseE2E.SidesAreThePersonsInAMirroredVideo
+  sc.twitches = {twitch_spec(Region::Mouth, Side::Left, 3.0, 1.5, 5.0, 0.035)};
+  sc.mirrored = true;
+  std::string why;
+  auto dir = testing::ensure_video("e2e_mirrored", sc, &why);
+  if (!dir)
+    GTEST_SKIP() << why;
+  const std::string video = std::filesystem::absolute(*dir / "video.mp4").lexically_normal().string();
+  const auto ref_dir = testing::fresh_dir("gui_mirrored_analyse");
+  const auto a = testing::run_facetwitch({"analyse", video, "--out", ref_dir.string(), "--quiet", "--mirrored-input"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto ref = read_summary_json(ref_dir / "summary.json");
+  ASSERT_TRUE(ref.ok());
+  ASSERT_EQ(ref->episodes.size(), 1u);
+  ASSERT_EQ(ref->episodes[0].side, Laterality::Left);
+
+  for (const bool mirrored : {true, false}) {
+    const auto out = testing::fresh_dir(mirrored ? "gui_mirrored_on" : "gui_mirrored_off");
+    const auto settings = out / "config" / "facetwitch" / "settings.json";
+    std::filesystem::create_directories(settings.parent_path());
+    nlohmann::json cfg = {{"version", 1}, {"files", {{"mirrored", nlohmann::json::array()}}}};
+    if (mirrored)
+      cfg["files"]["mirrored"].push_back(video);
+    std::ofstream(settings) << cfg.dump();
+    const auto json = out / "counters.json";
+    const auto png = out / "window.png";
+    const auto r = run_gui({"--source", video, "--run-for", "0.5", "--replay-speed", "max", "--size", "1600x1000",
+                            "--panel", "source", "--no-history", "--screenshot", png.string(), "--counters-json",
+                            json.string()},
+                           out / "config");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json c = read_json(json);
+    ASSERT_FALSE(c.is_discarded());
+    EXPECT_EQ(c["mirrored_input"], mirrored);
+    ASSERT_EQ(c["episodes"].size(), 1u) << c["episodes"].dump();
+    EXPECT_EQ(c["episodes"][0]["region"], "mouth");
+    EXPECT_EQ(c["episodes"][0]["side"], mirrored ? "left" : "right") << "mirrored setting " << mirrored;
+    if (mirrored) {
+      // The same episode as analyse --mirrored-input, and the setting is still there after the window saved.
+      EXPECT_NEAR(c["episodes"][0]["start_s"].get<double>(), ref->episodes[0].start_s, 1e-4);  // file: 4 decimals
+      EXPECT_EQ(c["episodes"][0]["twitch_count"].get<int>(), ref->episodes[0].twitch_count);
+      const nlohmann::json saved = read_json(settings);
+      ASSERT_FALSE(saved.is_discarded());
+      EXPECT_EQ(saved["files"]["mirrored"], nlohmann::json::array({video}));
+    }
+  }
 }
 
 TEST(Gui, AsymmetryTabShowsWhatAnalyseWrites) {

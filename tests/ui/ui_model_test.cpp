@@ -66,6 +66,35 @@ TEST(SettingsStore, RoundTripAndDefaults) {
   EXPECT_EQ(s.recent_files.size(), kMaxRecentFiles);
 }
 
+// The per-file "recorded as a mirror image" setting: keyed by the absolute path (a relative name and
+// its absolute path are one file), saved and read back, cleared again; another file is not affected.
+TEST(SettingsStore, MirroredFilesAreRememberedPerFileByAbsolutePath) {
+  const auto dir = testing::fresh_dir("ui_settings_mirrored");
+  const auto path = dir / "facetwitch" / "settings.json";
+  UiSettings s;
+  const std::string rel = "clips/../selfie.mp4";
+  const std::string abs = (std::filesystem::current_path() / "selfie.mp4").string();
+  EXPECT_FALSE(file_is_mirrored(s, rel));
+  set_file_mirrored(s, rel, true);
+  set_file_mirrored(s, "/videos/other.mp4", false);
+  EXPECT_TRUE(file_is_mirrored(s, abs));
+  EXPECT_FALSE(file_is_mirrored(s, "/videos/other.mp4"));
+  ASSERT_EQ(s.mirrored_files, std::vector<std::string>{abs});
+  ASSERT_TRUE(save_settings(path, s).ok());
+  LoadedSettings back = load_settings(path);
+  EXPECT_TRUE(back.message.empty()) << back.message;
+  EXPECT_TRUE(file_is_mirrored(back.settings, abs));
+  set_file_mirrored(back.settings, abs, false);
+  EXPECT_FALSE(file_is_mirrored(back.settings, rel));
+  EXPECT_TRUE(back.settings.mirrored_files.empty());
+  // A wrong type is reported and ignored, the rest of the file is used.
+  std::ofstream(path) << R"({"version": 1, "files": {"mirrored": "/a.mp4"}, "display": {"plot_window_s": 12}})";
+  LoadedSettings bad = load_settings(path);
+  EXPECT_NE(bad.message.find("files.mirrored"), std::string::npos) << bad.message;
+  EXPECT_TRUE(bad.settings.mirrored_files.empty());
+  EXPECT_EQ(bad.settings.plot_window_s, 12);
+}
+
 TEST(SettingsStore, CorruptOrOutOfRangeGivesDefaultsAndAMessage) {
   const auto dir = testing::fresh_dir("ui_settings_corrupt");
   std::filesystem::create_directories(dir);
