@@ -92,9 +92,9 @@ struct SignalSample {
   bool valid = false;          // false when the frame had no usable face (a gap)
   double value_iod = kNaN;     // displacement (mouth) or closure (eye) from the resting baseline, IOD
   double threshold_iod = kNaN; // detection threshold in force at this sample, IOD
-  double noise_sigma_iod = kNaN;  // the noise sigma that threshold was made from (NaN before warm-up)
   bool active = false;         // inside a detected twitch event
   double movement_iod = kNaN;  // mouth: the corner's distance from its resting baseline in any direction
+  double noise_sigma_iod = kNaN;  // the noise sigma that threshold was made from (NaN before warm-up)
 };
 
 struct FrameSignals {
