@@ -19,7 +19,7 @@ using testing::derived_video;
 using testing::fresh_dir;
 using testing::still_face_video;
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+using testing::contains;
 
 struct Analysed {
   testing::CommandResult run;

@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::fresh_dir;
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+using testing::contains;
 
 TEST(RobustHistory, ReadingANewHistoryPathSaysThereIsNoneAndCreatesNothing) {
   const auto dir = fresh_dir("robust_history_new");

@@ -23,10 +23,7 @@ using testing::derived_video;
 using testing::fresh_dir;
 using testing::still_face_video;
 
-#define REQUIRE_VIDEO(v) \
-  if ((v).empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)"
-
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+using testing::contains;
 
 // A successful analysis of a still face: every frame read, the face found, nothing invented.
 void expect_still_face_measured(const fs::path& out, std::int64_t frames, double min_face_fraction = 0.9) {

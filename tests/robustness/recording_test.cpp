@@ -22,10 +22,7 @@ namespace fs = std::filesystem;
 using testing::fresh_dir;
 using testing::still_face_video;
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
-#define REQUIRE_VIDEO(v) \
-  if ((v).empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)"
+using testing::contains;
 
 // Rows of frames.csv on disk now (0 when missing).
 std::size_t rows_on_disk(const fs::path& csv) {

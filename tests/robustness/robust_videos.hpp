@@ -16,6 +16,10 @@
 #include "io/session.hpp"
 #include "support/test_videos.hpp"
 
+// Skips the test when the synth videos could not be made (the astronaut photo is missing).
+#define REQUIRE_VIDEO(v) \
+  if ((v).empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)"
+
 namespace ft::testing {
 
 // A still face, 640x480 at 30 fps, `seconds` long (no twitch, no blink, no smile; sensor noise only):
@@ -39,6 +43,9 @@ pid_t spawn_facetwitch(const std::vector<std::string>& args, const std::filesyst
 int wait_child(pid_t pid, double timeout_s);
 
 std::string slurp_text(const std::filesystem::path& path);
+
+// Does `text` hold `what`? (The messages and files the robustness tests look into.)
+inline bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 // What a video file really holds, decoded by OpenCV: frames and the last frame's time (s).
 struct DecodedVideo {

@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 using testing::fresh_dir;
 using testing::still_face_video;
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
-#define REQUIRE_VIDEO(v) \
-  if ((v).empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)"
+using testing::contains;
 
 // A still face for 60 s (the 4-s video looped 15 times): long enough that the analysis is still
 // running when the test stops it.

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 using testing::fresh_dir;
 using testing::still_face_video;
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+using testing::contains;
 
 // No byte below 0x20 but the line ends, no DEL.
 void expect_no_control_characters(const std::string& text, const std::string& what) {

@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 using testing::fresh_dir;
 using testing::run_facetwitch;
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+using testing::contains;
 
 std::string read_all(const fs::path& p) { return testing::slurp_text(p); }
 
