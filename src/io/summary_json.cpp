@@ -756,17 +756,22 @@ std::string session_fields_problem(const Json& j) {
   return {};
 }
 
+// parse_summary, with a JSON type error (a field of an unexpected kind) as an Input error naming the file.
+Result<SessionSummary> parse_summary_of(const Json& j, const fs::path& path) {
+  try {
+    return parse_summary(j, path);
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::Input,
+                      fmt::format("cannot read '{}': {}", path.string(), e.what()));
+  }
+}
+
 }  // namespace
 
 Result<SessionSummary> read_summary_json(const fs::path& path) {
   Result<Json> j = read_json_file(path);
   if (!j) return j.error();
-  try {
-    return parse_summary(j.value(), path);
-  } catch (const std::exception& e) {
-    return make_error(ErrorKind::Input,
-                      fmt::format("cannot read '{}': {}", path.string(), e.what()));
-  }
+  return parse_summary_of(j.value(), path);
 }
 
 Result<SessionSummary> read_session_summary_json(const fs::path& path) {
@@ -778,12 +783,7 @@ Result<SessionSummary> read_session_summary_json(const fs::path& path) {
                                   "`facetwitch analyse --out` or by a recording, or analyse the video again",
                                   path.string(), problem));
   }
-  try {
-    return parse_summary(j.value(), path);
-  } catch (const std::exception& e) {
-    return make_error(ErrorKind::Input,
-                      fmt::format("cannot read '{}': {}", path.string(), e.what()));
-  }
+  return parse_summary_of(j.value(), path);
 }
 
 }  // namespace ft
