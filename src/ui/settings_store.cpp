@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/file_write.hpp"
@@ -164,28 +165,22 @@ LoadedSettings load_settings(const std::filesystem::path& path) {
     r.text("recordings_dir", s.recordings_dir);
     r.text("browser_dir", s.browser_dir);
   });
-  if (j.contains("files") && j.at("files").is_object() && j.at("files").contains("recent")) {
-    const json& rec = j.at("files").at("recent");
-    if (rec.is_array()) {
-      for (const json& f : rec) {
-        if (f.is_string() && s.recent_files.size() < kMaxRecentFiles)
-          s.recent_files.push_back(f.get<std::string>());
-      }
-    } else {
-      problems.push_back("files.recent is not a list");
+  // files.recent and files.mirrored: lists of file paths, at most `cap` kept.
+  auto file_list = [&](const char* key, std::vector<std::string>& out_list, std::size_t cap, bool skip_empty) {
+    if (!(j.contains("files") && j.at("files").is_object() && j.at("files").contains(key)))
+      return;
+    const json& list = j.at("files").at(key);
+    if (!list.is_array()) {
+      problems.push_back(fmt::format("files.{} is not a list", key));
+      return;
     }
-  }
-  if (j.contains("files") && j.at("files").is_object() && j.at("files").contains("mirrored")) {
-    const json& mir = j.at("files").at("mirrored");
-    if (mir.is_array()) {
-      for (const json& f : mir) {
-        if (f.is_string() && !f.get<std::string>().empty() && s.mirrored_files.size() < kMaxMirroredFiles)
-          s.mirrored_files.push_back(f.get<std::string>());
-      }
-    } else {
-      problems.push_back("files.mirrored is not a list");
+    for (const json& f : list) {
+      if (f.is_string() && !(skip_empty && f.get<std::string>().empty()) && out_list.size() < cap)
+        out_list.push_back(f.get<std::string>());
     }
-  }
+  };
+  file_list("recent", s.recent_files, kMaxRecentFiles, false);
+  file_list("mirrored", s.mirrored_files, kMaxMirroredFiles, true);
   if (!problems.empty()) {
     out.message = where + ": ignored ";
     for (std::size_t i = 0; i < problems.size(); ++i)
@@ -287,23 +282,24 @@ bool file_is_mirrored(const UiSettings& settings, const std::string& file) {
          settings.mirrored_files.end();
 }
 
-void set_file_mirrored(UiSettings& settings, const std::string& file, bool mirrored) {
+namespace {
+// `file`'s key taken out of `list`, then put first when `keep`; the list cut to `cap`.
+void put_first(std::vector<std::string>& list, const std::string& file, bool keep, std::size_t cap) {
   const std::string key = file_key(file);
-  auto& m = settings.mirrored_files;
-  m.erase(std::remove(m.begin(), m.end(), key), m.end());
-  if (mirrored)
-    m.insert(m.begin(), key);
-  if (m.size() > kMaxMirroredFiles)
-    m.resize(kMaxMirroredFiles);
+  list.erase(std::remove(list.begin(), list.end(), key), list.end());
+  if (keep)
+    list.insert(list.begin(), key);
+  if (list.size() > cap)
+    list.resize(cap);
+}
+}  // namespace
+
+void set_file_mirrored(UiSettings& settings, const std::string& file, bool mirrored) {
+  put_first(settings.mirrored_files, file, mirrored, kMaxMirroredFiles);
 }
 
 void add_recent_file(UiSettings& settings, const std::string& file) {
-  const std::string abs = file_key(file);
-  auto& r = settings.recent_files;
-  r.erase(std::remove(r.begin(), r.end(), abs), r.end());
-  r.insert(r.begin(), abs);
-  if (r.size() > kMaxRecentFiles)
-    r.resize(kMaxRecentFiles);
+  put_first(settings.recent_files, file, true, kMaxRecentFiles);
 }
 
 }  // namespace ft::ui
