@@ -78,6 +78,7 @@ std::string format_summary_table(const SessionSummary& s) {
                          100.0 * e.peak_amplitude_iod, e.peak_amplitude_mm());
     }
   }
+  out += fmt::format("  {}\n", describe_isolated_twitches(s.isolated_twitches));
   out += fmt::format("  blinks: {}   voluntary movements (smile, speech, eye closure): {}\n", s.blinks.size(), s.voluntary_movements.size());
   const double h = s.asymmetry.mouth_corner_height_iod();
   if (std::isnan(h)) {

@@ -57,6 +57,21 @@ std::string_view episode_type_name(Region region, EpisodePattern pattern) {
   return "clonic";
 }
 
+bool forms_episode(const Episode& e) {
+  return e.twitch_count >= kMinEpisodeTwitches || e.pattern != EpisodePattern::Clonic;
+}
+
+IsolatedTwitch isolated_twitch_of(const Episode& e) {
+  IsolatedTwitch t;
+  t.time_s = e.twitch_times_s.empty() ? e.start_s : e.twitch_times_s.front();
+  t.start_s = e.start_s;
+  t.end_s = e.end_s;
+  t.side = e.side;
+  t.region = e.region;
+  t.peak_amplitude_iod = e.peak_amplitude_iod;
+  return t;
+}
+
 std::optional<EpisodePattern> episode_pattern_from_name(std::string_view name) {
   if (name == "clonic" || name == "flutter") return EpisodePattern::Clonic;
   if (name == "tonic" || name == "spasm") return EpisodePattern::Tonic;

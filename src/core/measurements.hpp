@@ -150,6 +150,25 @@ struct Episode {
 inline constexpr double kCoContractionS = 0.15;
 inline constexpr double kBrowLiftMinIod = 0.01;
 
+// An isolated twitch: one brief (clonic) twitch with no other twitch of the same region and side within
+// merge_gap_s. Not an episode: an episode needs at least kMinEpisodeTwitches twitches, or a sustained
+// contraction (tonic, clonic-tonic). On real resting faces most single fast movements are not twitches
+// (a glance, a swallow, a compression artefact), so single twitches are counted apart and never hidden
+// (docs/METRICS.md, "Isolated twitches").
+struct IsolatedTwitch {
+  double time_s = 0.0;   // the twitch's peak
+  double start_s = 0.0;  // the movement's start and end (the episode it would have been)
+  double end_s = 0.0;
+  Laterality side = Laterality::Left;
+  Region region = Region::Mouth;
+  double peak_amplitude_iod = 0.0;  // largest displacement from baseline, IOD
+  double peak_amplitude_mm() const { return peak_amplitude_iod * kAssumedIodMm; }
+};
+inline constexpr int kMinEpisodeTwitches = 2;
+// Whether a classified cluster of twitches is an episode (else an isolated twitch).
+bool forms_episode(const Episode& e);
+IsolatedTwitch isolated_twitch_of(const Episode& e);
+
 // The clinical name of an episode's pattern: mouth "clonic", "tonic", "clonic-tonic"; eye
 // "flutter" (no contraction of 1 s or more) or "spasm" (the Jankovic Rating Scale's distinction).
 std::string_view episode_type_name(Region region, EpisodePattern pattern);

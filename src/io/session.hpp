@@ -112,6 +112,7 @@ struct SessionSummary {
   double min_face_iod_px = 40.0;   // faces smaller than this (IOD, px) were not measured (QualityLimits)
   bool partial = false;            // the source ended early (error, camera lost, interrupted)
   std::string partial_reason;
+  std::vector<IsolatedTwitch> isolated_twitches;  // single brief twitches, not episodes (in time order)
 };
 
 // Time in spasm: the percentage of `duration_s` spent inside an episode of `region` that involves
@@ -193,6 +194,11 @@ RegionalAsymmetry compare_resting_sides(AsymmetryMeasure m, double left, double 
 std::string format_corner_height_diff(double iod);
 // The same with its meaning: "+1.57% IOD (+0.99 mm), the person's left corner higher" ("level" at 0).
 std::string describe_corner_height_diff(double iod);
+// Isolated twitches of `region` on `side` (Laterality::Bilateral: those of both sides together).
+std::size_t count_isolated_twitches(const std::vector<IsolatedTwitch>& list, Region region, Laterality side);
+// One line for people: "isolated twitches (single, not in an episode): 3 (mouth: left 2, right 1)", or
+// "...: none". Sides are the person's.
+std::string describe_isolated_twitches(const std::vector<IsolatedTwitch>& list);
 std::string summary_to_json_string(const SessionSummary& summary);
 // write_file_atomically (core/file_write.hpp): a temporary file renamed over the target; links and
 // non-regular targets are refused.

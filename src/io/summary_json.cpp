@@ -121,6 +121,32 @@ std::string describe_corner_height_diff(double iod) {
   return fmt::format("{}{}", format_corner_height_diff(v), which);
 }
 
+std::size_t count_isolated_twitches(const std::vector<IsolatedTwitch>& list, Region region, Laterality side) {
+  return static_cast<std::size_t>(std::count_if(list.begin(), list.end(), [&](const IsolatedTwitch& t) {
+    return t.region == region && t.side == side;
+  }));
+}
+
+std::string describe_isolated_twitches(const std::vector<IsolatedTwitch>& list) {
+  std::string out = "isolated twitches (single, not in an episode): ";
+  if (list.empty())
+    return out + "none";
+  out += std::to_string(list.size());
+  std::string parts;
+  for (Region r : kRegions) {
+    std::string sides;
+    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
+      const std::size_t n = count_isolated_twitches(list, r, l);
+      if (n == 0)
+        continue;
+      sides += fmt::format("{}{} {}", sides.empty() ? "" : ", ", to_string(l), n);
+    }
+    if (!sides.empty())
+      parts += fmt::format("{}{}: {}", parts.empty() ? "" : "; ", to_string(r), sides);
+  }
+  return fmt::format("{} ({})", out, parts);
+}
+
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -137,7 +163,7 @@ Json exact(double v) {
   return std::isfinite(v) ? Json(v) : Json(nullptr);
 }
 
-Json counts_json(const std::vector<Episode>& episodes, double duration_s) {
+Json counts_json(const std::vector<Episode>& episodes, const std::vector<IsolatedTwitch>& isolated, double duration_s) {
   Json counts = Json::object();
   const double minutes = (std::isfinite(duration_s) && duration_s > 0.0) ? duration_s / 60.0 : 0.0;
   for (Region r : kRegions) {
@@ -166,7 +192,8 @@ Json counts_json(const std::vector<Episode>& episodes, double duration_s) {
                 {"twitches", twitches},
                 {"twitches_per_min", num(per_min, 3)},
                 {"episodes_by_pattern", std::move(by_type)},
-                {"co_contraction_episodes", co}};
+                {"co_contraction_episodes", co},
+                {"isolated_twitches", count_isolated_twitches(isolated, r, l)}};
       if (r == Region::Eye) item["brow_lift_episodes"] = brow;
       if (l != Laterality::Bilateral) {
         // Time in spasm: the share of the recording inside an episode of this region that involves
@@ -313,7 +340,7 @@ Json summary_json(const SessionSummary& s) {
       {"over_time", over_time_json(s.asymmetry)},
   };
   j["detectability"] = detectability_json(s.asymmetry, s.settings);
-  j["counts"] = counts_json(s.episodes, s.duration_s);
+  j["counts"] = counts_json(s.episodes, s.isolated_twitches, s.duration_s);
   Json episodes = Json::array();
   for (const Episode& e : s.episodes) {
     episodes.push_back(Json{
@@ -345,6 +372,17 @@ Json summary_json(const SessionSummary& s) {
   }
   j["blinks"] = std::move(blinks);
   j["blink_count"] = s.blinks.size();
+  Json isolated = Json::array();
+  for (const IsolatedTwitch& t : s.isolated_twitches) {
+    isolated.push_back(Json{{"time_s", num(t.time_s, sf::kTimeDecimals)},
+                            {"start_s", num(t.start_s, sf::kTimeDecimals)},
+                            {"end_s", num(t.end_s, sf::kTimeDecimals)},
+                            {"side", std::string(to_string(t.side))},
+                            {"region", std::string(to_string(t.region))},
+                            {"peak_amplitude_iod", num(t.peak_amplitude_iod, sf::kIodDecimals)},
+                            {"peak_amplitude_mm", num(t.peak_amplitude_mm(), sf::kMmDecimals)}});
+  }
+  j["isolated_twitches"] = std::move(isolated);
   Json voluntary = Json::array();
   for (const VoluntaryMovement& v : s.voluntary_movements) {
     voluntary.push_back(Json{{"start_s", num(v.start_s, sf::kTimeDecimals)},
@@ -642,6 +680,23 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
       r.get(item, "end_s", where, b.end_s);
       r.get(item, "peak_closure_iod", where, b.peak_closure_iod);
       s.blinks.push_back(b);
+    }
+  }
+  // Since session 10; absent in older files.
+  if (const Json* list = r.array(j, "isolated_twitches", "")) {
+    for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+      const std::string where = fmt::format("isolated_twitches[{}]", i);
+      const Json& item = (*list)[i];
+      if (!r.require_object(item, where))
+        break;
+      IsolatedTwitch t;
+      r.get(item, "time_s", where, t.time_s);
+      r.get(item, "start_s", where, t.start_s);
+      r.get(item, "end_s", where, t.end_s);
+      r.get(item, "side", where, t.side);
+      r.get(item, "region", where, t.region);
+      r.get(item, "peak_amplitude_iod", where, t.peak_amplitude_iod);
+      s.isolated_twitches.push_back(t);
     }
   }
   if (const Json* list = r.array(j, "voluntary_movements", "")) {

@@ -608,6 +608,7 @@ void LivePipeline::analyse_loop() {
       snap->open_episodes = analyser->twitch().open_episodes();
       snap->blink_count = analyser->twitch().blinks().size();
       snap->voluntary_count = analyser->twitch().voluntary_movements().size();
+      snap->isolated_twitches = analyser->twitch().isolated_twitches();
       auto& st = snap->stats;
       st.captured = shared_->captured.load() - captured_base;
       st.dropped = shared_->slot.dropped() - dropped_base;

@@ -64,6 +64,7 @@ struct LiveSnapshot {
   std::vector<Episode> open_episodes;
   std::size_t blink_count = 0;
   std::size_t voluntary_count = 0;
+  std::vector<IsolatedTwitch> isolated_twitches;  // single twitches that formed no episode
   LiveStats stats;
   bool running = true;
   bool source_failed = false;

@@ -93,6 +93,9 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool 
   std::stable_sort(s.episodes.begin(), s.episodes.end(),
                    [](const Episode& a, const Episode& b) { return a.start_s < b.start_s; });
   s.blinks = twitch.blinks();
+  s.isolated_twitches = twitch.isolated_twitches();
+  std::stable_sort(s.isolated_twitches.begin(), s.isolated_twitches.end(),
+                   [](const IsolatedTwitch& a, const IsolatedTwitch& b) { return a.time_s < b.time_s; });
   s.voluntary_movements = twitch.voluntary_movements();
   s.settings = twitch.settings();
   AsymmetrySummary& a = s.asymmetry;
@@ -126,7 +129,7 @@ void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary
   auto at_rest = [&](double t, bool active) {
     if (baseline) return in_baseline(t);
     return !active && !inside_any(s.episodes, t) && !inside_any(s.blinks, t) &&
-           !inside_any(s.voluntary_movements, t);
+           !inside_any(s.isolated_twitches, t) && !inside_any(s.voluntary_movements, t);
   };
   std::array<std::vector<double>, 2 * kAsymmetryMeasureCount> rest;
   std::vector<double> rest_index;

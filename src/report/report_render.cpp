@@ -336,7 +336,10 @@ void twitch_section(std::ostringstream& o, const Report& r) {
     << (r.session.episodes.size() == 1 ? " episode" : " episodes") << " in total; " << s.blinks.size()
     << (s.blinks.size() == 1 ? " blink" : " blinks") << " and " << s.voluntary_movements.size() << " voluntary movement"
     << (s.voluntary_movements.size() == 1 ? "" : "s")
-    << " (smile, speech, deliberate eye closure) were recognised and are not counted as twitches.</p></section>\n";
+    << " (smile, speech, deliberate eye closure) were recognised and are not counted as twitches. "
+    << "Counted apart, " << esc(describe_isolated_twitches(s.isolated_twitches))
+    << ": one brief twitch with no other within " << fnum(s.settings.merge_gap_s, 2)
+    << " s is not counted as an episode (on real faces most are glances, swallows or video artefacts).</p></section>\n";
 }
 
 void asymmetry_section(std::ostringstream& o, const Report& r) {
@@ -605,7 +608,9 @@ std::string report_json(const Report& r) {
                             {"median_frequency_hz", jnum(t.median_frequency_hz, 4)},
                             {"peak_amplitude_iod", jnum(t.peak_amplitude_iod, 5)},
                             {"peak_amplitude_mm", jnum(t.peak_amplitude_iod * kAssumedIodMm, 3)},
-                            {"types", std::move(types)}});
+                            {"types", std::move(types)},
+                            {"isolated_twitches",
+                             count_isolated_twitches(r.session.summary.isolated_twitches, t.region, t.side)}});
   }
   j["twitch_summary"] = std::move(twitches);
   Json asym = Json::array();

@@ -308,6 +308,11 @@ void TwitchAnalyser::release_held(bool final) {
       continue;
     }
     classify(ep);
+    if (!forms_episode(ep)) {  // a single brief twitch: counted apart, not an episode
+      isolated_.push_back(isolated_twitch_of(ep));
+      held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
     decide_co_contraction(ep);
     episodes_.push_back(std::move(ep));
     held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -488,10 +493,15 @@ void TwitchAnalyser::finish() {
 }
 
 std::vector<Episode> TwitchAnalyser::open_episodes() const {
+  // Closed ones whose type is still being decided, and open ones; a single twitch shows only once it
+  // lasts long enough to be a sustained contraction (else it may end as an isolated twitch).
   std::vector<Episode> out;
-  out = held_;  // closed, their type still being decided
+  auto add = [&out](const Episode& e) {
+    if (e.twitch_count >= kMinEpisodeTwitches || e.duration_s() >= kTonicMinS) out.push_back(e);
+  };
+  for (const Episode& e : held_) add(e);
   for (const auto& b : builders_) {
-    if (auto e = b.open_episode()) out.push_back(*e);
+    if (auto e = b.open_episode()) add(*e);
   }
   return out;
 }

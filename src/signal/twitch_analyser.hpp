@@ -22,8 +22,9 @@
 //    still a twitch. Mouth events are decided 0.3 s after they end (the opening after them must be
 //    known).
 // Classified events are merged into episodes (signal/episode_builder.hpp). Each episode then gets
-// its pattern (clonic / tonic / clonic-tonic from the lengths of its contractions), the
-// co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same
+// its pattern (clonic / tonic / clonic-tonic from the lengths of its contractions); one holding a single
+// brief twitch (clonic) is no episode and is kept apart as an isolated twitch (core/measurements.hpp).
+// Each remaining episode gets the co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same
 // side) and, for the eye, the brow-lift sign (core/measurements.hpp, docs/METRICS.md).
 // Frequency: twitches per second from the peak times. Above fps/5 a sampled train starts to merge
 // neighbouring peaks (12 Hz at 30 fps is 2.5 samples per twitch), so there the frequency is refined by
@@ -57,6 +58,8 @@ class TwitchAnalyser {
   // Append-only lists, in the order items were closed.
   const std::vector<Episode>& episodes() const { return episodes_; }
   const std::vector<Blink>& blinks() const { return blinks_; }
+  // Single brief twitches that formed no episode (core/measurements.hpp, IsolatedTwitch).
+  const std::vector<IsolatedTwitch>& isolated_twitches() const { return isolated_; }
   const std::vector<VoluntaryMovement>& voluntary_movements() const { return voluntary_; }
   // Episodes still open (live display).
   std::vector<Episode> open_episodes() const;
@@ -113,6 +116,7 @@ class TwitchAnalyser {
   PerSide<std::deque<std::pair<double, double>>> brow_history_;  // (t, brow height) of the last 60 s
   std::deque<std::pair<double, double>> opening_history_;        // (t, mouth opening) of the last 60 s
   std::vector<Blink> blinks_;
+  std::vector<IsolatedTwitch> isolated_;
   std::vector<VoluntaryMovement> voluntary_;
   double last_t_ = 0.0;
 };

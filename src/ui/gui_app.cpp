@@ -1360,6 +1360,24 @@ void App::draw_results_tab() {
     };
     row("Mouth corner", c.episodes_mouth, c.twitches_mouth, c.settings.mouth_enabled);
     row("Eyelid", c.episodes_eye, c.twitches_eye, c.settings.eye_enabled);
+    // Single twitches that formed no episode: counted apart, never hidden.
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("Single twitches");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Isolated twitches: one brief twitch with no other on that side within %.2f s.\n"
+                        "Not an episode (an episode has 2 or more twitches, or a sustained contraction);\n"
+                        "on real faces most are glances, swallows or video artefacts.",
+                        c.settings.merge_gap_s);
+    for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
+      ImGui::TableNextColumn();
+      SideCounts m = c.isolated_mouth, e = c.isolated_eye;
+      if (m[l] + e[l] == 0) {
+        ImGui::TextDisabled("0");
+      } else {
+        ImGui::Text("mouth %d, eyelid %d", m[l], e[l]);
+      }
+    }
     // Time in spasm: the share of the session inside an episode involving that side.
     ImGui::TableNextRow();
     ImGui::TableNextColumn();

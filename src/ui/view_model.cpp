@@ -27,6 +27,11 @@ const char* flash_kind_name(FlashKind k) {
 
 namespace {
 
+void count_isolated(Counters& c, const std::vector<IsolatedTwitch>& isolated) {
+  for (const IsolatedTwitch& t : isolated)
+    (t.region == Region::Mouth ? c.isolated_mouth : c.isolated_eye)[t.side] += 1;
+}
+
 void count_episodes(Counters& c) {
   for (const Episode& e : c.episodes) {
     SideCounts& ep = e.region == Region::Mouth ? c.episodes_mouth : c.episodes_eye;
@@ -77,6 +82,7 @@ Counters counters_from_live(const LiveSnapshot& s) {
   c.open_episodes = s.open_episodes;
   c.blinks = static_cast<int>(s.blink_count);
   c.voluntary_movements = static_cast<int>(s.voluntary_count);
+  count_isolated(c, s.isolated_twitches);
   c.session_time_s = s.stats.analysed > 0 ? s.frame.t : 0.0;
   c.frames_analysed = static_cast<std::int64_t>(s.stats.analysed);
   c.frames_dropped = static_cast<std::int64_t>(s.stats.dropped);
@@ -100,6 +106,7 @@ Counters counters_from_replay(const ReplayAnalysisSnapshot& s) {
   c.open_episodes = s.open_episodes;
   c.blinks = static_cast<int>(sum.blinks.size());
   c.voluntary_movements = static_cast<int>(sum.voluntary_movements.size());
+  count_isolated(c, sum.isolated_twitches);
   c.session_time_s = s.done ? sum.duration_s : s.analysed_t;
   c.frames_analysed = s.frames_analysed;
   c.analysis_fps = s.analysis_fps;
@@ -149,6 +156,8 @@ nlohmann::json to_json(const Counters& c) {
            {{"mouth", to_json(c.twitches_mouth)}, {"eye", to_json(c.twitches_eye)}}},
           {"twitches_per_minute", c.twitches_per_minute},
           {"blinks", c.blinks},
+          {"isolated_twitches_by_side",
+           {{"mouth", to_json(c.isolated_mouth)}, {"eye", to_json(c.isolated_eye)}}},
           {"voluntary_movements", c.voluntary_movements},
           {"open_episode", c.open_episode},
           {"open_episode_hz", number_or_null(c.open_episode_hz)},

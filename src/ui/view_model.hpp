@@ -47,6 +47,7 @@ struct Counters {
   double twitches_per_minute = 0.0;  // twitches_total / session minutes
   int blinks = 0;
   int voluntary_movements = 0;
+  SideCounts isolated_mouth, isolated_eye;  // single twitches that formed no episode
   // The episode in progress (live, or replay while the analysis runs); NaN / empty when none.
   double open_episode_hz = kNaN;
   int open_episode_twitches = 0;

@@ -619,6 +619,9 @@ SessionSummary sample_summary() {
   s.episodes = sample_episodes();
   s.blinks = {Blink{3.0, 3.2, 0.18}, Blink{7.5, 7.7, 0.2}};
   s.voluntary_movements = {VoluntaryMovement{40.0, 42.5, Region::Mouth}};
+  s.isolated_twitches = {IsolatedTwitch{12.3, 12.2, 12.5, Laterality::Left, Region::Mouth, 0.031},
+                         IsolatedTwitch{50.1, 50.0, 50.3, Laterality::Right, Region::Eye, 0.024},
+                         IsolatedTwitch{61.0, 60.9, 61.2, Laterality::Left, Region::Mouth, 0.02}};
   // The person's left corner is higher at rest (the one value of the mouth-corner height difference).
   s.asymmetry.resting[0] = compare_resting_sides(AsymmetryMeasure::MouthCornerHeight, -0.4766, -0.5);
   s.asymmetry.index = 0.041;
@@ -678,6 +681,19 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   EXPECT_EQ(j["counts"]["eye"]["right"]["twitches"], 1);
   EXPECT_DOUBLE_EQ(j["counts"]["eye"]["right"]["twitches_per_min"].get<double>(), 0.5);
   EXPECT_EQ(j["counts"]["eye"]["left"]["episodes"], 0);
+  // Isolated twitches: listed apart, counted per region and side, not in the episodes' twitches.
+  ASSERT_EQ(j["isolated_twitches"].size(), 3u);
+  EXPECT_DOUBLE_EQ(j["isolated_twitches"][1]["time_s"].get<double>(), 50.1);
+  EXPECT_EQ(j["isolated_twitches"][1]["side"], "right");
+  EXPECT_EQ(j["isolated_twitches"][1]["region"], "eye");
+  EXPECT_DOUBLE_EQ(j["isolated_twitches"][0]["peak_amplitude_mm"].get<double>(), 1.953);
+  EXPECT_EQ(j["counts"]["mouth"]["left"]["isolated_twitches"], 2);
+  EXPECT_EQ(j["counts"]["mouth"]["right"]["isolated_twitches"], 0);
+  EXPECT_EQ(j["counts"]["eye"]["right"]["isolated_twitches"], 1);
+  EXPECT_EQ(j["counts"]["mouth"]["left"]["twitches"], 5);
+  EXPECT_EQ(describe_isolated_twitches(s.isolated_twitches),
+            "isolated twitches (single, not in an episode): 3 (mouth: left 2; eye: right 1)");
+  EXPECT_EQ(describe_isolated_twitches({}), "isolated twitches (single, not in an episode): none");
   // Every setting, by name.
   const nlohmann::json& set = j["settings"];
   EXPECT_EQ(set.size(), 13u);
@@ -726,6 +742,13 @@ TEST_F(SessionIoTest, SummaryRoundTrip) {
   ASSERT_EQ(g.voluntary_movements.size(), 1u);
   EXPECT_DOUBLE_EQ(g.voluntary_movements[0].end_s, 42.5);
   EXPECT_EQ(g.voluntary_movements[0].region, Region::Mouth);
+  ASSERT_EQ(g.isolated_twitches.size(), 3u);
+  EXPECT_DOUBLE_EQ(g.isolated_twitches[1].time_s, 50.1);
+  EXPECT_DOUBLE_EQ(g.isolated_twitches[1].start_s, 50.0);
+  EXPECT_DOUBLE_EQ(g.isolated_twitches[1].end_s, 50.3);
+  EXPECT_EQ(g.isolated_twitches[1].side, Laterality::Right);
+  EXPECT_EQ(g.isolated_twitches[1].region, Region::Eye);
+  EXPECT_DOUBLE_EQ(g.isolated_twitches[1].peak_amplitude_iod, 0.024);
   EXPECT_DOUBLE_EQ(g.asymmetry.mouth_corner_height_iod(), 0.0234);
   EXPECT_DOUBLE_EQ(g.asymmetry.mouth_corner_height_iod(), s.asymmetry.mouth_corner_height_iod());
   EXPECT_DOUBLE_EQ(g.asymmetry.index, 0.041);

@@ -1,5 +1,6 @@
 // twitch_analyser_test.cpp: the whole streaming analysis on synthetic per-frame metrics with noise:
 // side, region, frequency, onset, blinks, voluntary movements, bilateral twitches, gaps, no false alarms.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -101,6 +102,7 @@ TEST(TwitchAnalyser, NoiseAloneGivesNothing) {
   for (unsigned seed : {1u, 2u, 3u}) {
     const TwitchAnalyser a = run(Motion{}, 120.0, seed);
     EXPECT_TRUE(a.episodes().empty()) << "seed " << seed << ": " << a.episodes().size() << " false episodes";
+    EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
     EXPECT_TRUE(a.blinks().empty());
   }
 }
@@ -138,6 +140,41 @@ TEST(TwitchAnalyser, SeparateBurstsAreSeparateEpisodes) {
   EXPECT_NEAR(a.episodes()[1].start_s, 6.0, 0.1);
 }
 
+TEST(TwitchAnalyser, ASingleBriefTwitchIsIsolatedNotAnEpisode) {
+  // One brief twitch on the left corner at 3 s, one on the right eyelid at 6 s, and a pair of twitches
+  // (0.3 s apart) on the left corner at 8 s: the single ones are isolated twitches, the pair an episode.
+  Motion m;
+  m.mouth_left = [](double t) { return pulse_train(t, 3.0, 5, 1, 0.03) + pulse_train(t, 8.0, 1.0 / 0.3, 2, 0.03); };
+  m.eye_right = [](double t) { return pulse_train(t, 6.0, 5, 1, 0.03); };
+  const TwitchAnalyser a = run(m, 11.0);
+  ASSERT_EQ(a.episodes().size(), 1u);
+  EXPECT_EQ(a.episodes()[0].twitch_count, 2);
+  EXPECT_NEAR(a.episodes()[0].start_s, 8.0, 0.1);
+  ASSERT_EQ(a.isolated_twitches().size(), 2u);
+  std::vector<IsolatedTwitch> iso = a.isolated_twitches();
+  std::sort(iso.begin(), iso.end(), [](const auto& x, const auto& y) { return x.time_s < y.time_s; });
+  EXPECT_EQ(iso[0].region, Region::Mouth);
+  EXPECT_EQ(iso[0].side, Laterality::Left);
+  EXPECT_NEAR(iso[0].time_s, 3.1, 0.05);  // the peak of the 0.2-s Hann pulse
+  EXPECT_NEAR(iso[0].peak_amplitude_iod, 0.03, 0.008);
+  EXPECT_LE(iso[0].start_s, iso[0].time_s);
+  EXPECT_GE(iso[0].end_s, iso[0].time_s);
+  EXPECT_EQ(iso[1].region, Region::Eye);
+  EXPECT_EQ(iso[1].side, Laterality::Right);
+  EXPECT_NEAR(iso[1].time_s, 6.1, 0.05);
+}
+
+TEST(TwitchAnalyser, ASustainedContractionWithOnePeakIsStillAnEpisode) {
+  // A tonic spasm holds one twitch peak: it is an episode (tonic), not an isolated twitch.
+  Motion m;
+  m.mouth_right = [](double t) { return tonic(t, 3.0, 4.6, 0.03); };
+  const TwitchAnalyser a = run(m, 8.0);
+  ASSERT_EQ(a.episodes().size(), 1u);
+  EXPECT_EQ(a.episodes()[0].pattern, EpisodePattern::Tonic);
+  EXPECT_EQ(a.episodes()[0].side, Laterality::Right);
+  EXPECT_TRUE(a.isolated_twitches().empty());
+}
+
 TEST(TwitchAnalyser, SlowSymmetricSmileIsVoluntaryNotATwitch) {
   Motion m;
   auto smile = [](double t) {
@@ -147,6 +184,7 @@ TEST(TwitchAnalyser, SlowSymmetricSmileIsVoluntaryNotATwitch) {
   m.mouth_right = [smile](double t) { return 0.9 * smile(t); };
   const TwitchAnalyser a = run(m, 10.0);
   EXPECT_TRUE(a.episodes().empty());
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
   EXPECT_EQ(a.voluntary_movements().size(), 1u);
 }
 
@@ -175,6 +213,7 @@ TEST(TwitchAnalyser, BlinksAreCountedNeverTwitches) {
   m.eye_right = [blinks](double t) { return blinks(t - 0.03); };
   const TwitchAnalyser a = run(m, 10.0);
   EXPECT_TRUE(a.episodes().empty());
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
   EXPECT_EQ(a.blinks().size(), 3u);
 }
 
@@ -216,6 +255,7 @@ TEST(TwitchAnalyser, AFaceThatLeavesAndComesBackInventsNothing) {
   m.mouth_right = [](double t) { return t > 6.0 ? 0.02 : 0.0; };
   const TwitchAnalyser a = run(m, 12.0);
   EXPECT_TRUE(a.episodes().empty());
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
 }
 
 TEST(TwitchAnalyser, SignalsAreGapsWithoutAFace) {
@@ -324,6 +364,7 @@ TEST(TwitchAnalyser, CornersMovingWithTheMouthOpeningAreSpeechNotTwitches) {
   std::string found;
   for (const auto& e : a.episodes()) found += std::string(to_string(e.side)) + " at " + std::to_string(e.start_s) + "\n";
   EXPECT_TRUE(a.episodes().empty()) << found;
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
   ASSERT_EQ(a.voluntary_movements().size(), 1u);
   EXPECT_NEAR(a.voluntary_movements()[0].start_s, 3.0, 0.3);
   EXPECT_NEAR(a.voluntary_movements()[0].end_s, 8.0, 0.4);
@@ -336,6 +377,7 @@ TEST(TwitchAnalyser, OneCornerMovingWithSpeechIsSpeech) {
   m.mouth_opening = [](double t) { return syllables(t, 3.0, 4.0, 0.06); };
   const TwitchAnalyser a = run(m, 10.0);
   EXPECT_TRUE(a.episodes().empty()) << a.episodes().size() << " episodes";
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
 }
 
 // A one-sided twitch train while talking (the corners hardly move with the speech): still a twitch
@@ -379,6 +421,7 @@ TEST(TwitchAnalyser, ExpressionHeldSinceTheStartIsNoOnset) {
   const TwitchAnalyser a = run(m, 6.0);
   EXPECT_TRUE(a.episodes().empty()) << a.episodes().size() << " episodes, the first at "
                                     << (a.episodes().empty() ? 0.0 : a.episodes()[0].start_s) << " s";
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
 }
 
 // ... while a twitch after the signal has once been seen at rest is found as before.
@@ -437,6 +480,7 @@ TEST(TwitchAnalyser, TheReleaseOfAHeldOneSidedSmileIsNoTwitch) {
   };
   const TwitchAnalyser a = run(m, 15.0);
   EXPECT_TRUE(a.episodes().empty()) << a.episodes().size() << " episodes, the first from " << a.episodes()[0].start_s;
+  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
   for (const auto& v : a.voluntary_movements()) EXPECT_LT(v.end_s, 6.5) << "voluntary movement " << v.start_s << "-" << v.end_s;
 }
 
@@ -449,7 +493,9 @@ namespace ft {
 TEST(TwitchAnalyser, ACornerPulledDownAndInwardIsNoTwitch) {
   Motion down;
   down.mouth_left = [](double t) { return pulse_train(t, 3.0, 5.0, 8, -0.04); };
-  EXPECT_TRUE(run(down, 8.0).episodes().empty());
+  const TwitchAnalyser d = run(down, 8.0);
+  EXPECT_TRUE(d.episodes().empty());
+  EXPECT_TRUE(d.isolated_twitches().empty());
   Motion up;
   up.mouth_left = [](double t) { return pulse_train(t, 3.0, 5.0, 8, 0.04); };
   const TwitchAnalyser a = run(up, 8.0);
@@ -467,6 +513,7 @@ TEST(TwitchAnalyser, AMovementStillRisingWhenTheRecordingEndsIsNoTwitch) {
     m.mouth_left = [lead](double t) { return tonic(t, 10.0 - lead, 20.0, 0.05); };
     const TwitchAnalyser a = run(m, 10.0);
     EXPECT_TRUE(a.episodes().empty()) << lead << " s before the end: " << a.episodes().size() << " episodes";
+    EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
   }
   // A contraction with twitches on it from 9 s (the first rising with it), going on past the end at 10 s.
   Motion train;
