@@ -590,6 +590,8 @@ void LivePipeline::analyse_loop() {
         if (Status st = recorder->add(r, analyser->twitch()); !st) {
           record_error = st.error().message;
           if (requested) request_stop_recording();
+          // summary.json final and partial, counting what frames.csv holds (not left "in progress").
+          (void)recorder->finish_after_write_error(analyser->twitch(), "writing stopped: " + record_error);
           recorder.reset();  // stop recording; what was written stays readable
           requested = false;
         }

@@ -173,5 +173,41 @@ TEST(RobustSignals, FileSizeLimitDuringAnalyseIsReportedAsAFullDisk) {
   EXPECT_TRUE(fs::exists(out / "frames.csv"));
 }
 
+// After that write error the session is closed as far as it was written: summary.json final (not the
+// "in progress" one written while running), marked partial with the error as its reason, counting
+// exactly the rows frames.csv holds; the message says where the results are and what to do. Before:
+// summary.json stayed "in progress", its frame count that of its last refresh (a multiple of 5 s).
+TEST(RobustSignals, WriteErrorDuringAnalyseLeavesAFinalPartialSummary) {
+  const auto video = long_still_video();
+  REQUIRE_VIDEO(video);
+  const auto dir = fresh_dir("robust_write_error_summary");
+  const auto out = dir / "session";
+  std::string log;
+  const std::string script = "ulimit -f 64; exec '" + std::string(FT_FACETWITCH_EXE) + "' analyse '" + video.string() +
+                             "' --out '" + out.string() + "' --quiet --no-history";
+  const int code = testing::run_program({"bash", "-c", script}, &log);
+  EXPECT_EQ(code, 5) << log;
+  EXPECT_TRUE(contains(log, "File too large (is the disk full?): the ")) << log;
+  EXPECT_TRUE(contains(log, "are kept in " + out.string() + ", marked partial in summary.json")) << log;
+  EXPECT_TRUE(contains(log, "free some disk space")) << log;
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE(s->partial);
+  EXPECT_FALSE(contains(s->partial_reason, "in progress")) << s->partial_reason;
+  EXPECT_TRUE(contains(s->partial_reason, "writing stopped: cannot write to")) << s->partial_reason;
+  EXPECT_TRUE(contains(s->partial_reason, "File too large")) << s->partial_reason;
+  auto frames = read_frames_csv(out / "frames.csv");
+  ASSERT_TRUE(frames.ok()) << frames.error().message;
+  ASSERT_GT(frames->rows.size(), 30u);
+  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  EXPECT_LT(s->frames, 1800);
+  EXPECT_NEAR(s->duration_s, frames->rows.back().metrics.t + 1.0 / 30.0, 0.05);
+  // No temporary left behind.
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string f = e.path().filename().string();
+    EXPECT_TRUE(f == "frames.csv" || f == "episodes.csv" || f == "summary.json") << f;
+  }
+}
+
 }  // namespace
 }  // namespace ft
