@@ -75,6 +75,10 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 int run(const RecordCli& o) {
+  // The session folder is this recording's until it ends: a second run into it (record, analyse,
+  // synth) is refused instead of mixing its files with ours (io/session.hpp, OutputDirLock).
+  auto out_lock = OutputDirLock::acquire(o.out);
+  if (!out_lock) return report(out_lock.error());
   if (Status st = prepare_output_dir(o.out, o.force); !st) return report(st.error());
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
