@@ -86,6 +86,8 @@ int run(const DemoCli& o) {
   if (!dir) return report(dir.error());
   const std::filesystem::path video = dir.value() / "video.mp4";
   const std::filesystem::path out = o.out.empty() ? dir.value() / "analysis" : std::filesystem::path(o.out);
+  auto out_lock = OutputDirLock::acquire(out);  // a second run into the same folder is refused
+  if (!out_lock) return report(out_lock.error());
   if (Status st = prepare_output_dir(out, o.out.empty()); !st) return report(st.error());
 
 

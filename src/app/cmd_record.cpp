@@ -3,8 +3,10 @@
 // stand-in camera. The session folder (video.mp4, frames.csv, episodes.csv, summary.json) is written as
 // the live analysis runs, exactly as the window's recording (LivePipeline::start_recording), so a
 // killed process leaves a playable video and every completed CSV row. Ctrl-C / SIGTERM end the
-// recording cleanly. With --stats-every it prints resident memory and latency over time (the soak
-// benchmark, docs/ROBUSTNESS.md).
+// recording cleanly: the files are finished, summary.json is marked partial ("interrupted by ...") and
+// the exit code is 128 + the signal (130, 143), as for `analyse`; --duration ends it with 0. With
+// --stats-every it prints resident memory and latency over time (the soak benchmark,
+// docs/ROBUSTNESS.md).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -73,6 +75,10 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 int run(const RecordCli& o) {
+  // The session folder is this recording's until it ends: a second run into it (record, analyse,
+  // synth) is refused instead of mixing its files with ours (io/session.hpp, OutputDirLock).
+  auto out_lock = OutputDirLock::acquire(o.out);
+  if (!out_lock) return report(out_lock.error());
   if (Status st = prepare_output_dir(o.out, o.force); !st) return report(st.error());
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
@@ -80,7 +86,7 @@ int run(const RecordCli& o) {
   if (!source) return report(source.error());
   const std::string description = source.value()->info().description;
 
-  catch_stop_signals();  // Ctrl-C / SIGTERM end the recording: closed cleanly, exit 0
+  catch_stop_signals();  // Ctrl-C / SIGTERM end the recording: closed cleanly, marked partial, exit 130 / 143
 
   LivePipeline live(model->model, o.analysis.resolved(), model->path);
   // Requested before start(): the recording begins with the very first frame.
@@ -127,7 +133,13 @@ int run(const RecordCli& o) {
     }
     if (o.duration_s > 0 && elapsed >= o.duration_s) break;
   }
-  live.stop();
+  // A signal (not --duration, not the end of the source) closes the recording as interrupted.
+  const int sig = stop_signal();
+  if (sig != 0) {
+    live.stop_interrupted(fmt::format("interrupted by {}", stop_signal_name(sig)));
+  } else {
+    live.stop();
+  }
   auto last = live.snapshot();
   // The session as recorded (the live totals go on after a recording that stopped early).
   auto recorded = read_summary_json(std::filesystem::path(o.out) / "summary.json");
@@ -135,7 +147,8 @@ int run(const RecordCli& o) {
   if (recording_error.empty() && last && last->status.find("recording stopped: ") != std::string::npos) {
     recording_error = last->status.substr(last->status.find("recording stopped: ") + 19);
   }
-  if (!o.quiet || !recording_error.empty() || summary.partial) {
+  const bool interrupted = sig != 0 && summary.partial && summary.partial_reason.rfind("interrupted", 0) == 0;
+  if (!o.quiet || !recording_error.empty() || (summary.partial && !interrupted)) {
     std::fputs(format_summary_table(summary).c_str(), stdout);
     if (auto frames = read_frames_csv(std::filesystem::path(o.out) / "frames.csv")) {
       GapCounts gaps;
@@ -161,6 +174,16 @@ int run(const RecordCli& o) {
                  "marked partial in %s/summary.json; check the camera's cable and record again.\n",
                  printable(last->status).c_str(), summary.duration_s, static_cast<long long>(summary.frames), printable(o.out).c_str());
     return exit_code(ErrorKind::Input);
+  }
+  if (interrupted) {
+    // Said on stderr too, so that --quiet scripts see it. The recording (partial) is in the history.
+    // (A signal that came after the source had ended finds the recording already finished: exit as usual.)
+    std::fputs(fmt::format("facetwitch: {} after {} frames ({:.1f} s recorded): the recording up to there is kept "
+                           "in {} (video.mp4, frames.csv, episodes.csv), marked partial in summary.json\n",
+                           summary.partial_reason, summary.frames, summary.duration_s, printable(o.out))
+                   .c_str(),
+               stderr);
+    return stop_exit_code(sig);
   }
   return 0;
 }

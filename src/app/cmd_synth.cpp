@@ -442,6 +442,10 @@ int run_base_video(const SynthCli& o) {
     return report(st.error());
   if (Status st = check_events_tracked(s, track.value()); !st)
     return report(st.error());
+  // The folder is this run's until it ends: a second run into it is refused (OutputDirLock).
+  auto out_lock = OutputDirLock::acquire(o.out);
+  if (!out_lock)
+    return report(out_lock.error());
   if (Status st = prepare_output_dir(o.out, o.force); !st)
     return report(st.error());
 
@@ -499,6 +503,10 @@ int run(const SynthCli& o) {
   auto model = locate_model(o.model);
   if (!model)
     return report(model.error());
+  // The folder is this run's until it ends: a second run into it is refused (OutputDirLock).
+  auto out_lock = OutputDirLock::acquire(o.out);
+  if (!out_lock)
+    return report(out_lock.error());
   if (Status st = prepare_output_dir(o.out, o.force); !st)
     return report(st.error());
 

@@ -54,8 +54,12 @@ class VideoFileSource final : public FrameSource {
 
   // Opens the file and decodes its first frame (kept to be returned by the first read()).
   Status open() {
-    if (!cap_.open(path_.string(), cv::CAP_FFMPEG) || !cap_.isOpened())
+    try {
+      if (!cap_.open(path_.string(), cv::CAP_FFMPEG) || !cap_.isOpened())
+        return undecodable();
+    } catch (const cv::Exception&) {
       return undecodable();
+    }
     capture_detail::converter_errors_in_this_thread();  // installs FFmpeg's log watch before reading
     // Phone videos store the picture sideways with a rotation in the container's metadata: turn the
     // frames upright as players do. Done here, not by OpenCV: OpenCV 4.6's own rotation (on by
@@ -176,19 +180,33 @@ class VideoFileSource final : public FrameSource {
   // False at the end of the stream or when the decoder fails.
   bool decode(cv::Mat& image, double& t, std::int64_t& position) {
     const std::uint64_t converter_errors = capture_detail::converter_errors_in_this_thread();
-    if (!cap_.read(image) || image.empty())
-      return false;
-    // A frame of another size than the first: OpenCV 4.6 cannot convert it (FFmpeg logs "Slice
-    // parameters ... are invalid") and returns the previous picture again; a later OpenCV may return
-    // it at its own size. Either way the frames from here on are not comparable: stop (finish()).
-    stored_last_width_ = image.cols;
-    stored_last_height_ = image.rows;
-    if (capture_detail::converter_errors_in_this_thread() != converter_errors ||
-        (stored_width_ > 0 && (image.cols != stored_width_ || image.rows != stored_height_))) {
+    const auto size_changed = [this] {
       const double raw_ms = cap_.get(cv::CAP_PROP_POS_MSEC);
       const double at = (std::isfinite(raw_ms) ? raw_ms - origin_ms_ : 0.0) / 1000.0;
       size_change_t_ = (have_last_ && at <= last_t_) ? last_t_ + step_ : std::max(at, 0.0);
       return false;
+    };
+    try {
+      if (!cap_.read(image) || image.empty())
+        return false;
+    } catch (const cv::Exception&) {
+      // OpenCV 4.6 throws from read() ("_step >= minstep" in cv::Mat) when a frame is wider than
+      // the first one by more than its row padding (found by fuzz_video_file: 64x48 then 96x64).
+      // After the first frame that is the size change below; before it, a file it cannot decode.
+      image.release();
+      if (stored_width_ > 0)
+        return size_changed();
+      return false;
+    }
+    // A frame of another size than the first: OpenCV 4.6 cannot convert it (FFmpeg logs "Slice
+    // parameters ... are invalid") and returns the previous picture again; a later OpenCV may return
+    // it at its own size, or throw (above). Either way the frames from here on are not comparable:
+    // stop (finish()).
+    stored_last_width_ = image.cols;
+    stored_last_height_ = image.rows;
+    if (capture_detail::converter_errors_in_this_thread() != converter_errors ||
+        (stored_width_ > 0 && (image.cols != stored_width_ || image.rows != stored_height_))) {
+      return size_changed();
     }
     // The metadata's angle (FFmpeg's display matrix) is counter-clockwise.
     if (rotation_deg_ == 90) {

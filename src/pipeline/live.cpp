@@ -153,6 +153,7 @@ struct LivePipeline::RecordControl {
   std::shared_ptr<RawVideoWriter> video;
   std::vector<std::shared_ptr<RawVideoWriter>> closing;  // finishing their files; joined by stop()
   std::uint64_t generation_at_start = 0;  // `generation` when the threads were started
+  std::string interrupt_reason;  // stop_interrupted(): the recording is closed as partial with it
 };
 
 struct LivePipeline::Shared {
@@ -193,6 +194,7 @@ Status LivePipeline::start(std::unique_ptr<FrameSource> source, const std::files
     std::lock_guard lock(rec_->m);
     rec_->generation_at_start = rec_->generation;
     rec_->stop_index = -1;
+    rec_->interrupt_reason.clear();
   }
   stop_ = false;
   running_ = true;
@@ -230,6 +232,14 @@ void LivePipeline::stop() {
     // A pending start_request is kept: a recording requested before start() begins with its first frame.
   }
   for (auto& v : closing) v->join();
+}
+
+void LivePipeline::stop_interrupted(const std::string& reason) {
+  {
+    std::lock_guard lock(rec_->m);
+    rec_->interrupt_reason = reason;
+  }
+  stop();
 }
 
 Status LivePipeline::start_recording(const std::filesystem::path& dir, const LiveRecordingOptions& options) {
@@ -580,6 +590,8 @@ void LivePipeline::analyse_loop() {
         if (Status st = recorder->add(r, analyser->twitch()); !st) {
           record_error = st.error().message;
           if (requested) request_stop_recording();
+          // summary.json final and partial, counting what frames.csv holds (not left "in progress").
+          (void)recorder->finish_after_write_error(analyser->twitch(), "writing stopped: " + record_error);
           recorder.reset();  // stop recording; what was written stays readable
           requested = false;
         }
@@ -648,16 +660,25 @@ void LivePipeline::analyse_loop() {
     }
     const bool partial = failed || stop_;
     const std::string reason = failed ? status : (stop_ ? "stopped by the user" : "");
+    // A recording still running is closed as partial when the source failed or the pipeline was
+    // stopped by stop_interrupted() (a signal); a plain stop() ends it normally.
+    std::string interrupted;
+    {
+      std::lock_guard lock(rec_->m);
+      interrupted = rec_->interrupt_reason;
+    }
+    const bool rec_partial = failed || !interrupted.empty();
+    const std::string rec_reason = failed ? status : interrupted;
     std::uint64_t final_dropped = shared_->slot.dropped() - dropped_base;
     if (recorder && requested) {
       {
         std::lock_guard lock(rec_->m);
         if (rec_->generation == recording_generation) rec_captured = rec_->captured;
       }
-      finish_requested(failed, failed ? status : "", true);
+      finish_requested(rec_partial, rec_reason, true);
       final_dropped = static_cast<std::uint64_t>(final_.frames_dropped);
     } else if (recorder) {
-      auto fin = recorder->finish(analyser->twitch(), failed, failed ? status : "", static_cast<std::int64_t>(shared_->slot.dropped()));
+      auto fin = recorder->finish(analyser->twitch(), rec_partial, rec_reason, static_cast<std::int64_t>(shared_->slot.dropped()));
       if (fin) final_ = fin.value();
     } else {
       final_ = totals->summarise(analyser->twitch());

@@ -99,6 +99,10 @@ class LivePipeline {
   Status start(std::unique_ptr<FrameSource> source, const std::filesystem::path& record_dir = {});
   // Stops and joins; closes the recording (summary says how many frames were dropped). Idempotent.
   void stop();
+  // Stops as stop() does, but a recording still running is closed as partial, with `reason` as its
+  // summary.json's partial_reason (`facetwitch record` stopped by Ctrl-C: "interrupted by SIGINT
+  // (Ctrl-C)"). A source that failed first keeps its own reason.
+  void stop_interrupted(const std::string& reason);
 
   // Starts recording into `dir` (which must exist) at the next captured frame, before or while the
   // pipeline runs: the raw video (video.mp4, every captured frame, written by a writer thread through a

@@ -5,6 +5,8 @@
 
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "pipeline/bounded_queue.hpp"
 #include "pipeline/session_recorder.hpp"
 
@@ -109,7 +111,21 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   free_frames.close();
   full.close();
   decoder.join();
-  if (write_failed) return write_error;
+  if (write_failed) {
+    // The session is closed as far as it was written (summary.json final, partial, counts equal to
+    // frames.csv), and the run still fails with the write error, which says where the results are.
+    auto closed = recorder->finish_after_write_error(analyser.twitch(), "writing stopped: " + write_error.message);
+    if (closed) {
+      write_error.message += fmt::format(": the {} frames written before it ({:.1f} s) are kept in {}, marked partial in "
+                                         "summary.json; free some disk space (or choose another --out) and analyse again",
+                                         closed->frames, closed->duration_s, req.out_dir.string());
+    } else {
+      write_error.message += fmt::format("; summary.json could not be finished either ({}): the files in {} are incomplete; "
+                                         "free some disk space (or choose another --out) and analyse again",
+                                         closed.error().message, req.out_dir.string());
+    }
+    return write_error;
+  }
 
   analyser.finish();
   if (req.on_progress) req.on_progress(progress);

@@ -223,8 +223,9 @@ Status SessionRecorder::write_new_episodes(const TwitchAnalyser& twitch) {
 }
 
 Status SessionRecorder::add(const FrameResult& r, const TwitchAnalyser& twitch) {
-  acc_.add(r);
+  // Counted once its row is written, so that a write error leaves the totals equal to frames.csv.
   if (Status st = frames_->write({r.metrics, r.signals}); !st) return st;
+  acc_.add(r);
   if (Status st = write_new_episodes(twitch); !st) return st;
   if (r.metrics.t - last_summary_t_ >= kSummaryEveryS) {
     last_summary_t_ = r.metrics.t;
@@ -245,6 +246,27 @@ Result<SessionSummary> SessionRecorder::finish(const TwitchAnalyser& twitch, boo
   s.frames_dropped = frames_dropped;
   if (Status st = frames_->close(); !st) return st.error();
   if (Status st = episodes_->close(); !st) return st.error();
+  if (Status st = write_summary_json(dir_ / "summary.json", s); !st) return st.error();
+  return s;
+}
+
+Result<SessionSummary> SessionRecorder::finish_after_write_error(const TwitchAnalyser& twitch,
+                                                                 const std::string& reason) {
+  // The CSV files are closed as they are (a row cut by the error is skipped by their readers).
+  if (frames_) (void)frames_->close();
+  if (episodes_) (void)episodes_->close();
+  SessionSummary s = acc_.summarise(twitch);
+  // Only the episodes that reached episodes.csv: those closed later were not written.
+  const auto& all = twitch.episodes();
+  for (std::size_t i = episodes_written_; i < all.size(); ++i) {
+    const Episode& lost = all[i];
+    auto same = [&lost](const Episode& e) {
+      return e.start_s == lost.start_s && e.end_s == lost.end_s && e.side == lost.side && e.region == lost.region;
+    };
+    if (auto it = std::find_if(s.episodes.begin(), s.episodes.end(), same); it != s.episodes.end()) s.episodes.erase(it);
+  }
+  s.partial = true;
+  s.partial_reason = reason;
   if (Status st = write_summary_json(dir_ / "summary.json", s); !st) return st.error();
   return s;
 }

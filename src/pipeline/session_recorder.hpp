@@ -74,6 +74,11 @@ class SessionRecorder {
   // Writes the remaining episodes and the final summary.json.
   Result<SessionSummary> finish(const TwitchAnalyser& twitch, bool partial, const std::string& reason,
                                 std::int64_t frames_dropped = 0);
+  // After add() failed (a write error: disk full), closes the session as far as it was written:
+  // summary.json final, marked partial with `reason`, counting exactly the frames whose rows are in
+  // frames.csv and the episodes in episodes.csv; nothing more is written to the CSV files. An error
+  // when summary.json itself cannot be written (then the last one written while running stays).
+  Result<SessionSummary> finish_after_write_error(const TwitchAnalyser& twitch, const std::string& reason);
   const std::filesystem::path& dir() const { return dir_; }
 
  private:

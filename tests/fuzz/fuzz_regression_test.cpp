@@ -15,6 +15,7 @@ FT_FUZZ_DECLARE(frames_csv);
 FT_FUZZ_DECLARE(episodes_csv);
 FT_FUZZ_DECLARE(summary_json);
 FT_FUZZ_DECLARE(settings);
+FT_FUZZ_DECLARE(video_file);
 
 namespace {
 
@@ -43,3 +44,5 @@ TEST(FuzzRegression, FramesCsv) { EXPECT_GE(run_corpus("frames_csv", ft_fuzz_fra
 TEST(FuzzRegression, EpisodesCsv) { EXPECT_GE(run_corpus("episodes_csv", ft_fuzz_episodes_csv), 2u); }
 TEST(FuzzRegression, SummaryJson) { EXPECT_GE(run_corpus("summary_json", ft_fuzz_summary_json), 2u); }
 TEST(FuzzRegression, Settings) { EXPECT_GE(run_corpus("settings", ft_fuzz_settings), 2u); }
+// MP4 (plain, index first, fragmented, cut), MKV (also with a frame size change) and AVI seeds.
+TEST(FuzzRegression, VideoFile) { EXPECT_GE(run_corpus("video_file", ft_fuzz_video_file), 8u); }

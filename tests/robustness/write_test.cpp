@@ -3,6 +3,7 @@
 // expected. Every case that could hang runs with a time limit, so a regression fails instead of blocking
 // the suite.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -297,6 +298,96 @@ TEST(RobustWrite, SecondAnalyseIntoAFolderInUseIsRefused) {
   const auto c = testing::analyse(still, out);
   EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_TRUE(read_summary_json(out / "summary.json").ok());
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+}
+
+// Two `facetwitch record` runs into one session folder at once: the second (with or without --force)
+// is refused before it writes anything (exit 5, the folder named), and the first records on; stopped
+// with Ctrl-C, its files are complete and consistent. Before: without --force the second said "already
+// exists and is not empty"; with --force it emptied the folder and wrote its own files into it.
+TEST(RobustWrite, SecondRecordIntoASessionFolderInUseIsRefused) {
+  const auto still = testing::still_face_video();
+  if (still.empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path dir = fresh_dir("robust_write_record_lock");
+  const fs::path out = dir / "session";
+  auto rows = [&out] {
+    auto f = read_frames_csv(out / "frames.csv");
+    return f ? f->rows.size() : 0;
+  };
+  const pid_t first = testing::spawn_facetwitch(
+      {"record", still.string(), "--loop", "--out", out.string(), "--duration", "120", "--quiet", "--no-history"},
+      dir / "logs");
+  ASSERT_GT(first, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (rows() < 10 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_GE(rows(), 10u) << read_all(dir / "logs" / "err.txt");
+  std::string quoted = "output folder '";
+  quoted += out.string();
+  quoted += "' is in use: another facetwitch run is writing there";
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+    std::vector<std::string> args{"record", still.string(), "--out", out.string(), "--duration", "2", "--quiet",
+                                  "--no-history"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto b = run_limited(args);
+    EXPECT_EQ(b.exit_code, 5) << b.err;
+    EXPECT_TRUE(contains(b.err, quoted)) << b.err;
+    EXPECT_TRUE(contains(b.err, "wait for it to finish, or choose another --out")) << b.err;
+  }
+  // The first run goes on recording into its files.
+  const std::size_t before = rows();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_GT(rows(), before + 10);
+  ASSERT_EQ(::kill(first, SIGINT), 0);
+  const int code = testing::wait_child(first, 60);
+  EXPECT_EQ(code, 130) << read_all(dir / "logs" / "err.txt");
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto frames = read_frames_csv(out / "frames.csv");
+  ASSERT_TRUE(frames.ok()) << frames.error().message;
+  EXPECT_FALSE(frames->truncated);
+  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  // One recording from its start: frame times rise from 0 without a restart.
+  ASSERT_FALSE(frames->rows.empty());
+  EXPECT_LT(frames->rows.front().metrics.t, 0.1);
+  for (std::size_t i = 1; i < frames->rows.size(); ++i) {
+    ASSERT_GT(frames->rows[i].metrics.t, frames->rows[i - 1].metrics.t) << "row " << i;
+  }
+  const auto video = testing::decode_video(out / "video.mp4");
+  ASSERT_TRUE(video.opened);
+  EXPECT_GE(video.frames, s->frames);
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+}
+
+// Two `facetwitch synth --out` runs into one folder at once: the second (with --force) is refused and
+// the first's video is complete. Before: the second wrote its own video.mp4 and truth.json over the
+// first's while it was being written.
+TEST(RobustWrite, SecondSynthIntoAFolderInUseIsRefused) {
+  if (testing::still_face_video().empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path dir = fresh_dir("robust_write_synth_lock");
+  const fs::path out = dir / "out";
+  const pid_t first = testing::spawn_facetwitch(
+      {"synth", "--preset", "none", "--duration", "20", "--seed", "3", "--out", out.string()}, dir / "logs");
+  ASSERT_GT(first, 0);
+  // Once the first run writes its video, the second starts.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(out / "video.mp4") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(fs::exists(out / "video.mp4")) << read_all(dir / "logs" / "err.txt");
+  EXPECT_TRUE(fs::exists(out / OutputDirLock::kFileName));  // held while it runs
+  const auto b = run_limited({"synth", "--preset", "none", "--duration", "1", "--seed", "4", "--out", out.string(),
+                              "--force"});
+  EXPECT_EQ(b.exit_code, 5) << b.err;
+  std::string quoted = "output folder '";
+  quoted += out.string();
+  quoted += "' is in use: another facetwitch run is writing there";
+  EXPECT_TRUE(contains(b.err, quoted)) << b.err;
+  const int code = testing::wait_child(first, 300);
+  EXPECT_EQ(code, 0) << read_all(dir / "logs" / "err.txt");
+  const auto video = testing::decode_video(out / "video.mp4");
+  ASSERT_TRUE(video.opened);
+  EXPECT_EQ(video.frames, 600);  // the first run's 20 s at 30 fps, not the second's 1 s
+  EXPECT_TRUE(fs::exists(out / "truth.json"));
   EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
 }
 
