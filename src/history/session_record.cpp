@@ -2,6 +2,8 @@
 // src/io), the measures whose trend can be followed, and importing folders.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <system_error>
 
@@ -162,6 +164,60 @@ const RegionDiff* SessionRecord::region(const std::string& key) const {
   return nullptr;
 }
 
+double utc_seconds(const std::string& iso) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6 || mo < 1 ||
+      mo > 12 || d < 1 || d > 31)
+    return kNaN;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<double>(timegm(&tm));
+}
+
+std::vector<double> spread_trend_positions(const std::vector<double>& t, double min_gap) {
+  std::vector<double> out(t.size(), kNaN);
+  // Groups of consecutive sessions placed `min_gap` apart around the mean of their times; a group
+  // that reaches into the one before it is merged with it (and re-centred), until none overlap.
+  struct Group {
+    double sum = 0.0;  // of the members' times
+    std::size_t n = 0;
+    std::vector<std::size_t> members;  // indices into t
+    double first() const { return sum / static_cast<double>(n) - 0.5 * static_cast<double>(n - 1) * gap; }
+    double last() const { return sum / static_cast<double>(n) + 0.5 * static_cast<double>(n - 1) * gap; }
+    double gap = 0.0;
+  };
+  const double gap = std::isfinite(min_gap) && min_gap > 0.0 ? min_gap : 0.0;
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!std::isfinite(t[i]))
+      continue;
+    Group g;
+    g.sum = t[i];
+    g.n = 1;
+    g.members = {i};
+    g.gap = gap;
+    while (!groups.empty() && groups.back().last() + gap > g.first() + 1e-9 * std::max(1.0, gap)) {
+      Group& prev = groups.back();
+      prev.sum += g.sum;
+      prev.n += g.n;
+      prev.members.insert(prev.members.end(), g.members.begin(), g.members.end());
+      g = std::move(prev);
+      groups.pop_back();
+    }
+    groups.push_back(std::move(g));
+  }
+  for (const Group& g : groups) {
+    for (std::size_t k = 0; k < g.members.size(); ++k)
+      out[g.members[k]] = g.first() + static_cast<double>(k) * gap;
+  }
+  return out;
+}
+
 Result<SessionRecord> read_session_folder(const fs::path& folder) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
@@ -203,6 +259,11 @@ Result<SessionRecord> read_session_folder(const fs::path& folder) {
     r.folder.pop_back();
   r.patient_id = s.patient_id;
   r.created_utc = s.created_utc;
+  // Folders written before summary.json had recorded_at only know when they were analysed.
+  r.recorded_at = s.recorded_at.empty() ? s.created_utc : s.recorded_at;
+  r.recorded_at_source = s.recorded_at.empty() || s.recorded_at_source.empty()
+                             ? std::string("analysis time")
+                             : s.recorded_at_source;
   r.source = s.source;
   r.video = s.video;
   r.duration_s = s.duration_s;
