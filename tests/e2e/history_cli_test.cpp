@@ -55,6 +55,7 @@ TEST(HistoryCli, AnalyseDatesTheSessionByTheVideosCreationTime) {
   if (std::system("ffmpeg -version >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "ffmpeg is not installed";
   const fs::path root = testing::fresh_dir("history_cli_recorded");
+  fs::create_directories(root);
   const fs::path dated = root / "oct1.mp4";
   const std::string cmd = "ffmpeg -nostdin -y -v error -i '" + video.string() +
                           "' -c copy -metadata creation_time=2026-10-01T09:30:00Z '" +
