@@ -43,15 +43,19 @@ std::string patient_label(const std::string& id) {
   return id.empty() ? std::string("(no patient id)") : id;
 }
 
-// "21 Nov" (with the year and time when `full`).
-std::string nice_date(const std::string& iso, bool full) {
+// "21 Nov" (with the year and time when `full`; "21 Nov 10:00", the time without the year, when
+// `time_only`).
+std::string nice_date(const std::string& iso, bool full, bool time_only = false) {
   std::tm tm{};
   std::istringstream in(iso);
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   if (in.fail() || tm.tm_mon < 0 || tm.tm_mon > 11)
     return iso;
   char buf[48];
-  if (full) {
+  if (time_only) {
+    std::snprintf(buf, sizeof buf, "%d %s %02d:%02d", tm.tm_mday, kMonths[tm.tm_mon], tm.tm_hour,
+                  tm.tm_min);
+  } else if (full) {
     std::snprintf(buf, sizeof buf, "%d %s %d %02d:%02d", tm.tm_mday, kMonths[tm.tm_mon],
                   tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
   } else {
@@ -471,6 +475,9 @@ void HistoryPanel::draw_sessions_table() {
   const ImGuiTableFlags tf = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
   const float rows = static_cast<float>(std::min<std::size_t>(sessions_.size(), 6) + 1);
+  // The recording time in the narrow column; the year too when the sessions span more than one.
+  const bool one_year = sessions_.empty() || sessions_.front().recorded_at.substr(0, 4) ==
+                                                 sessions_.back().recorded_at.substr(0, 4);
   const float row_h = ImGui::GetFrameHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
   if (!ImGui::BeginTable("##sessions", 7, tf, ImVec2(0, rows * row_h + fs * 0.3f)))
     return;
@@ -494,10 +501,11 @@ void HistoryPanel::draw_sessions_table() {
     if (ImGui::RadioButton("##b", compare_[1] == s.id))
       compare_[1] = s.id;
     ImGui::TableNextColumn();
-    ImGui::Text("#%lld  %s%s", static_cast<long long>(s.id), nice_date(s.recorded_at, true).c_str(),
-                s.partial ? " (partial)" : "");
+    // The session's id (`facetwitch history show ID`) is in the tooltip: the column is narrow.
+    ImGui::Text("%s%s", nice_date(s.recorded_at, true, one_year).c_str(), s.partial ? " (partial)" : "");
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("%s\n%s\nrecorded %s (%s)\nanalysed %s%s%s", s.folder.c_str(), s.video.c_str(),
+      ImGui::SetTooltip("Session #%lld\n%s\n%s\nrecorded %s (%s)\nanalysed %s%s%s",
+                        static_cast<long long>(s.id), s.folder.c_str(), s.video.c_str(),
                         nice_date(s.recorded_at, true).c_str(), s.recorded_at_source.c_str(),
                         nice_date(s.created_utc, true).c_str(), s.patient_id.empty() ? "" : "\npatient ",
                         s.patient_id.c_str());
