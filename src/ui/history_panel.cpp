@@ -479,8 +479,13 @@ void HistoryPanel::draw_sessions_table() {
   const bool one_year = sessions_.empty() || sessions_.front().recorded_at.substr(0, 4) ==
                                                  sessions_.back().recorded_at.substr(0, 4);
   const float row_h = ImGui::GetFrameHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
-  if (!ImGui::BeginTable("##sessions", 7, tf, ImVec2(0, rows * row_h + fs * 0.3f)))
+  // Seven columns in the side panel: half the usual room between them, so the recording time fits.
+  ImGui::PushStyleVar(ImGuiStyleVar_CellPadding,
+                      ImVec2(ImGui::GetStyle().CellPadding.x * 0.5f, ImGui::GetStyle().CellPadding.y));
+  if (!ImGui::BeginTable("##sessions", 7, tf, ImVec2(0, rows * row_h + fs * 0.3f))) {
+    ImGui::PopStyleVar();
     return;
+  }
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("A");
   ImGui::TableSetupColumn("B");
@@ -532,6 +537,7 @@ void HistoryPanel::draw_sessions_table() {
     ImGui::PopID();
   }
   ImGui::EndTable();
+  ImGui::PopStyleVar();
   ImGui::TextColored(to_vec4(colour::kTextDim),
                      "Mouth, Eye: twitches per minute, the person's left / right.");
 }
