@@ -188,6 +188,12 @@ TEST(HistoryCli, RecordAddsItsSession) {
   const nlohmann::json summary = read_json(out / "summary.json");
   EXPECT_EQ(list[0]["frames"], summary["frames"]);
   EXPECT_EQ(list[0]["source"], summary["source"]);
+  // A live recording is dated by its start (before its summary was written), whatever the file's own date.
+  EXPECT_EQ(summary["recorded_at_source"], "recording start");
+  EXPECT_EQ(list[0]["recorded_at_source"], "recording start");
+  EXPECT_EQ(list[0]["recorded_at"], summary["recorded_at"]);
+  EXPECT_EQ(summary["recorded_at"].get<std::string>().size(), 20u) << summary["recorded_at"];
+  EXPECT_LE(summary["recorded_at"].get<std::string>(), summary["created_utc"].get<std::string>());
 }
 
 TEST(HistoryCli, NoHistoryWritesNothing) {
