@@ -183,28 +183,23 @@ std::vector<double> spread_trend_positions(const std::vector<double>& t, double 
   std::vector<double> out(t.size(), kNaN);
   // Groups of consecutive sessions placed `min_gap` apart around the mean of their times; a group
   // that reaches into the one before it is merged with it (and re-centred), until none overlap.
-  struct Group {
-    double sum = 0.0;  // of the members' times
-    std::size_t n = 0;
-    std::vector<std::size_t> members;  // indices into t
-    double first() const { return sum / static_cast<double>(n) - 0.5 * static_cast<double>(n - 1) * gap; }
-    double last() const { return sum / static_cast<double>(n) + 0.5 * static_cast<double>(n - 1) * gap; }
-    double gap = 0.0;
-  };
   const double gap = std::isfinite(min_gap) && min_gap > 0.0 ? min_gap : 0.0;
+  struct Group {
+    double sum = 0.0;                  // of the members' times
+    std::vector<std::size_t> members;  // indices into t, in order
+    double half_width(double gap) const { return 0.5 * static_cast<double>(members.size() - 1) * gap; }
+    double mean() const { return sum / static_cast<double>(members.size()); }
+  };
+  const double tolerance = 1e-9 * std::max(1.0, gap);
   std::vector<Group> groups;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!std::isfinite(t[i]))
       continue;
-    Group g;
-    g.sum = t[i];
-    g.n = 1;
-    g.members = {i};
-    g.gap = gap;
-    while (!groups.empty() && groups.back().last() + gap > g.first() + 1e-9 * std::max(1.0, gap)) {
+    Group g{t[i], {i}};
+    while (!groups.empty() && groups.back().mean() + groups.back().half_width(gap) + gap >
+                                  g.mean() - g.half_width(gap) + tolerance) {
       Group& prev = groups.back();
       prev.sum += g.sum;
-      prev.n += g.n;
       prev.members.insert(prev.members.end(), g.members.begin(), g.members.end());
       g = std::move(prev);
       groups.pop_back();
@@ -212,8 +207,9 @@ std::vector<double> spread_trend_positions(const std::vector<double>& t, double 
     groups.push_back(std::move(g));
   }
   for (const Group& g : groups) {
+    const double first = g.mean() - g.half_width(gap);
     for (std::size_t k = 0; k < g.members.size(); ++k)
-      out[g.members[k]] = g.first() + static_cast<double>(k) * gap;
+      out[g.members[k]] = first + static_cast<double>(k) * gap;
   }
   return out;
 }
