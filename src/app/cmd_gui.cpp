@@ -35,6 +35,8 @@ struct GuiCli {
   std::string panel;
   std::string history;
   bool no_history = false;
+  std::string history_patient;
+  bool history_patient_given = false;
   std::string settings;
   std::string protocol;
   std::string patient;
@@ -114,6 +116,9 @@ void register_gui(CLI::App& root, int& exit_code) {
                   "$XDG_DATA_HOME/facetwitch/history.sqlite)");
   cmd->add_flag("--no-history", o->no_history,
                 "do not add recordings made in the window to the session history");
+  cmd->add_option("--history-patient", o->history_patient,
+                  "the History tab shows this patient's sessions only (its Patient filter)")
+      ->each([o](const std::string&) { o->history_patient_given = true; });
   cmd->add_option(
       "--settings", o->settings,
       "settings file (default $XDG_CONFIG_HOME/facetwitch/settings.json, ~/.config/...)");
@@ -162,6 +167,7 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.patient = o->patient;
     g.history_file = o->history;
     g.no_history = o->no_history;
+    if (o->history_patient_given) g.history_patient = o->history_patient;
     g.model = o->analysis.model;
     g.settings_file = o->settings;
     g.baseline_s = o->analysis.analyser.baseline_s;

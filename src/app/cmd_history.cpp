@@ -118,6 +118,8 @@ nlohmann::ordered_json session_json(const SessionRecord& s) {
   nlohmann::ordered_json j{{"id", s.id},
                            {"folder", s.folder},
                            {"patient_id", s.patient_id},
+                           {"recorded_at", s.recorded_at},
+                           {"recorded_at_source", s.recorded_at_source},
                            {"created_utc", s.created_utc},
                            {"source", s.source},
                            {"video", s.video},
@@ -195,11 +197,16 @@ int run_list(const HistoryCmdCli& o) {
   }
   std::printf("Session history %s: %zu session%s (twitches per minute by the person's side)\n",
               printable(h->db->path().string()).c_str(), sessions->size(), sessions->size() == 1 ? "" : "s");
-  std::printf("%5s  %-16s %8s  %7s %7s  %7s %7s  %-22s  %s\n", "id", "date (UTC)", "length",
-              "mouth L", "mouth R", "eye L", "eye R", "corners at rest, L-R", "folder");
+  std::printf("%5s  %-16s %-16s %8s  %7s %7s  %7s %7s  %-22s  %s\n", "id", "recorded (UTC)",
+              "analysed (UTC)", "length", "mouth L", "mouth R", "eye L", "eye R", "corners at rest, L-R",
+              "folder");
+  bool undated = false;  // a session dated by its analysis only
   for (const SessionRecord& s : sessions.value()) {
-    std::printf("%5lld  %-16s %7.0fs  %7s %7s  %7s %7s  %-22s  %s%s%s\n",
-                static_cast<long long>(s.id), short_date(s.created_utc).c_str(), s.duration_s,
+    const bool by_analysis = s.recorded_at_source == "analysis time";
+    undated = undated || by_analysis;
+    std::printf("%5lld  %-16s%s%-16s %7.0fs  %7s %7s  %7s %7s  %-22s  %s%s%s\n",
+                static_cast<long long>(s.id), short_date(s.recorded_at).c_str(), by_analysis ? "*" : " ",
+                short_date(s.created_utc).c_str(), s.duration_s,
                 num(per_min(s, Region::Mouth, Laterality::Left), 1).c_str(),
                 num(per_min(s, Region::Mouth, Laterality::Right), 1).c_str(),
                 num(per_min(s, Region::Eye, Laterality::Left), 1).c_str(),
@@ -211,6 +218,8 @@ int run_list(const HistoryCmdCli& o) {
   std::printf(
       "corners at rest: resting mouth-corner height, left - right (+: the person's left corner "
       "higher), mm approximate.\n");
+  std::printf("recorded: the video's own creation time, else its file time, or a recording's start%s\n",
+              undated ? "; *: not known, the analysis time instead" : ".");
   return 0;
 }
 
@@ -288,11 +297,11 @@ int run_trend(const HistoryCmdCli& o) {
     std::printf("No session in the history %s has this measure yet.\n", printable(h->db->path().string()).c_str());
     return 0;
   }
-  std::printf("%5s  %-16s %10s\n", "id", "date (UTC)", "value");
+  std::printf("%5s  %-16s %-16s %10s\n", "id", "recorded (UTC)", "analysed (UTC)", "value");
   std::vector<double> values;
   for (const auto& p : points.value()) {
-    std::printf("%5lld  %-16s %10s\n", static_cast<long long>(p.id),
-                short_date(p.created_utc).c_str(), num(p.value, 2).c_str());
+    std::printf("%5lld  %-16s %-16s %10s\n", static_cast<long long>(p.id),
+                short_date(p.recorded_at).c_str(), short_date(p.created_utc).c_str(), num(p.value, 2).c_str());
     values.push_back(p.value);
   }
   const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
@@ -348,8 +357,10 @@ int run_show(const HistoryCmdCli& o) {
   }
   const SessionRecord& r = *s;
   std::printf("Session #%lld  %s%s\n", static_cast<long long>(r.id),
-              short_date(r.created_utc).c_str(),
+              short_date(r.recorded_at).c_str(),
               r.partial ? "  (partial: the recording stopped early)" : "");
+  std::printf("  recorded   %s (%s)\n  analysed   %s\n", short_date(r.recorded_at).c_str(),
+              printable(r.recorded_at_source).c_str(), short_date(r.created_utc).c_str());
   std::printf("  folder     %s\n  video      %s (%s)\n", printable(r.folder).c_str(), printable(r.video).c_str(),
               printable(r.source).c_str());
   if (!r.patient_id.empty())
@@ -401,7 +412,7 @@ int run_delete(const HistoryCmdCli& o) {
     return fail(found.error());
   const SessionRecord* s = &found->session;
   const std::string what =
-      fmt::format("session {} ({}, {})", o.id, short_date(s->created_utc), s->folder);
+      fmt::format("session {} (recorded {}, {})", o.id, short_date(s->recorded_at), s->folder);
   if (!o.yes) {
     if (::isatty(STDIN_FILENO) == 0) {
       return fail(make_error(
@@ -476,11 +487,14 @@ void register_history(CLI::App& root, int& exit_code) {
   auto filters = [&o](CLI::App* sub) {
     sub->add_option("--patient", o->patient, "only this patient_id (summary.json)")
         ->each([o](const std::string&) { o->patient_given = true; });
-    sub->add_option("--since", o->since, "only sessions on or after this day (YYYY-MM-DD, UTC)");
-    sub->add_option("--until", o->until, "only sessions on or before this day (YYYY-MM-DD, UTC)");
+    sub->add_option("--since", o->since,
+                    "only sessions recorded on or after this day (YYYY-MM-DD, UTC)");
+    sub->add_option("--until", o->until,
+                    "only sessions recorded on or before this day (YYYY-MM-DD, UTC)");
   };
 
-  CLI::App* list = cmd->add_subcommand("list", "list the sessions, oldest first");
+  CLI::App* list =
+      cmd->add_subcommand("list", "list the sessions by the date they were recorded, oldest first");
   filters(list);
   list->add_flag("--json", o->json, "print JSON instead of a table");
   add_history_options(list, o->db, false);

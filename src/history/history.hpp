@@ -26,8 +26,9 @@
 namespace ft::history {
 
 // The schema this program writes (PRAGMA user_version). 1: the first; 2: sessions.notes and the
-// (patient_id, created_utc) index.
-inline constexpr int kSchemaVersion = 2;
+// (patient_id, created_utc) index; 3: sessions.recorded_at and recorded_at_source (when the video was
+// recorded; rows of older versions get their analysis time, source "analysis time").
+inline constexpr int kSchemaVersion = 3;
 
 // Counts and sizes of one region x laterality of a session (as summary.json's `counts`).
 struct SideRegionMetrics {
@@ -73,6 +74,11 @@ struct SessionRecord {
   double asymmetry_index = kNaN;  // the mirror asymmetry index over the resting frames, IOD
   std::vector<SideRegionMetrics> metrics;  // 2 regions x (left, right, bilateral)
   std::vector<RegionDiff> regions;         // one per summary.json asymmetry.regions key
+  // Schema 3: when the video was recorded (summary.json recorded_at; created_utc for older folders) and
+  // how that is known ("video metadata", "file time", "recording start", "analysis time"). Sessions are
+  // listed, filtered and plotted by it.
+  std::string recorded_at;
+  std::string recorded_at_source;
 
   const SideRegionMetrics* metric(Region r, Laterality l) const;
   const RegionDiff* region(const std::string& key) const;
@@ -93,16 +99,28 @@ const Measure* find_measure(const std::string& name);
 // The value of `measure` in `s` (NaN when not measured).
 double measure_value(const SessionRecord& s, const Measure& measure);
 
+// An ISO 8601 UTC time ("2026-10-01T09:30:00Z", as recorded_at and created_utc) -> seconds since
+// 1970; NaN when it does not parse.
+double utc_seconds(const std::string& iso);
+
+// Where the sessions go on the time axis of a trend plot: `t` are their times (seconds, oldest first,
+// e.g. utc_seconds(recorded_at)). Each session stays at its own time, except that sessions closer than
+// `min_gap` to the next one (several sessions of one day on a plot of weeks) are spread out evenly,
+// `min_gap` apart, around their mean time, so that each one can be seen. The order is kept; the result
+// has one position per input. A NaN time keeps its NaN and is skipped.
+std::vector<double> spread_trend_positions(const std::vector<double>& t, double min_gap);
+
 struct ListFilter {
   std::optional<std::string> patient;  // exact patient_id
-  std::string since;  // "YYYY-MM-DD" (or any ISO prefix): created_utc on or after; "" = any
-  std::string until;  // created on or before this day; "" = any
+  std::string since;  // "YYYY-MM-DD" (or any ISO prefix): recorded_at on or after; "" = any
+  std::string until;  // recorded on or before this day; "" = any
 };
 
 struct TrendPoint {
   std::int64_t id = 0;
   std::string created_utc;
   double value = kNaN;
+  std::string recorded_at;
 };
 
 struct AddResult {
@@ -134,7 +152,7 @@ class HistoryDb {
 
   // Adds a session, or replaces it when its folder is already there (one transaction).
   Result<AddResult> add(const SessionRecord& session);
-  // Sessions in created_utc order (oldest first), with their metrics.
+  // Sessions in recorded_at order (oldest first; then created_utc, id), with their metrics.
   Result<std::vector<SessionRecord>> list(const ListFilter& filter = {}) const;
   // nullopt when there is no such id.
   Result<std::optional<SessionRecord>> get(std::int64_t id) const;

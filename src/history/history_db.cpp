@@ -67,6 +67,14 @@ CREATE TABLE IF NOT EXISTS resting_asymmetry (
 ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS sessions_by_patient_date ON sessions (patient_id, created_utc);
 )sql",
+    // 3: when the video was recorded (the sessions are dated by it); rows already there only know
+    // when they were analysed.
+    R"sql(
+ALTER TABLE sessions ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN recorded_at_source TEXT NOT NULL DEFAULT '';
+UPDATE sessions SET recorded_at = created_utc, recorded_at_source = 'analysis time';
+CREATE INDEX IF NOT EXISTS sessions_by_patient_recorded ON sessions (patient_id, recorded_at);
+)sql",
 };
 
 std::string now_utc() {
@@ -118,7 +126,7 @@ Laterality parse_side(const std::string& s) {
 constexpr const char* kSessionColumns =
     "id, folder, patient_id, created_utc, source, video, duration_s, frames, frames_good_quality, "
     "fps, partial, "
-    "added_utc, notes, mouth_corner_height_iod, asymmetry_index";
+    "added_utc, notes, mouth_corner_height_iod, asymmetry_index, recorded_at, recorded_at_source";
 
 SessionRecord session_from_row(const sql::Statement& q) {
   SessionRecord s;
@@ -137,6 +145,8 @@ SessionRecord session_from_row(const sql::Statement& q) {
   s.notes = q.column_text(12);
   s.mouth_corner_height_iod = q.column_double(13);
   s.asymmetry_index = q.column_double(14);
+  s.recorded_at = q.column_text(15);
+  s.recorded_at_source = q.column_text(16);
   return s;
 }
 
@@ -232,13 +242,15 @@ struct HistoryDb::Impl {
                         "= ?5, duration_s = ?6, "
                         "frames = ?7, frames_good_quality = ?8, fps = ?9, partial = ?10, "
                         "mouth_corner_height_iod = ?11, "
-                        "asymmetry_index = ?12 WHERE id = ?1")
+                        "asymmetry_index = ?12, recorded_at = ?15, recorded_at_source = ?16 "
+                        "WHERE id = ?1")
                   : conn->prepare(
                         "INSERT INTO sessions (folder, patient_id, created_utc, source, video, "
                         "duration_s, frames, "
                         "frames_good_quality, fps, partial, mouth_corner_height_iod, "
-                        "asymmetry_index, added_utc, notes) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+                        "asymmetry_index, added_utc, notes, recorded_at, recorded_at_source) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                        "?16)");
     if (!up)
       return up.error();
     if (out.updated) {
@@ -258,7 +270,9 @@ struct HistoryDb::Impl {
         .bind(9, s.fps)
         .bind(10, s.partial ? 1 : 0)
         .bind(11, s.mouth_corner_height_iod)
-        .bind(12, s.asymmetry_index);
+        .bind(12, s.asymmetry_index)
+        .bind(15, s.recorded_at.empty() ? s.created_utc : s.recorded_at)
+        .bind(16, s.recorded_at.empty() ? std::string("analysis time") : s.recorded_at_source);
     if (Status st = up->run(); !st)
       return st.error();
     if (!out.updated)
@@ -438,9 +452,10 @@ Result<AddResult> HistoryDb::add(const SessionRecord& session) {
 Result<std::vector<SessionRecord>> HistoryDb::list(const ListFilter& filter) const {
   std::vector<SessionRecord> out;
   auto q = impl_->conn->prepare(fmt::format(
-      "SELECT {} FROM sessions WHERE (?1 IS NULL OR patient_id = ?1) AND (?2 = '' OR created_utc "
+      "SELECT {} FROM sessions WHERE (?1 IS NULL OR patient_id = ?1) AND (?2 = '' OR recorded_at "
       ">= ?2) "
-      "AND (?3 = '' OR substr(created_utc, 1, length(?3)) <= ?3) ORDER BY created_utc, id",
+      "AND (?3 = '' OR substr(recorded_at, 1, length(?3)) <= ?3) ORDER BY recorded_at, created_utc, "
+      "id",
       kSessionColumns));
   if (!q)
     return db_error(path_, "list the sessions", q.error());
@@ -491,7 +506,7 @@ Result<std::vector<TrendPoint>> HistoryDb::trend(const Measure& measure,
   for (const SessionRecord& s : sessions.value()) {
     const double v = measure_value(s, measure);
     if (std::isfinite(v))
-      out.push_back(TrendPoint{s.id, s.created_utc, v});
+      out.push_back(TrendPoint{s.id, s.created_utc, v, s.recorded_at});
   }
   return out;
 }

@@ -2,6 +2,8 @@
 // src/io), the measures whose trend can be followed, and importing folders.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <system_error>
 
@@ -162,6 +164,56 @@ const RegionDiff* SessionRecord::region(const std::string& key) const {
   return nullptr;
 }
 
+double utc_seconds(const std::string& iso) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6 || mo < 1 ||
+      mo > 12 || d < 1 || d > 31)
+    return kNaN;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<double>(timegm(&tm));
+}
+
+std::vector<double> spread_trend_positions(const std::vector<double>& t, double min_gap) {
+  std::vector<double> out(t.size(), kNaN);
+  // Groups of consecutive sessions placed `min_gap` apart around the mean of their times; a group
+  // that reaches into the one before it is merged with it (and re-centred), until none overlap.
+  const double gap = std::isfinite(min_gap) && min_gap > 0.0 ? min_gap : 0.0;
+  struct Group {
+    double sum = 0.0;                  // of the members' times
+    std::vector<std::size_t> members;  // indices into t, in order
+    double half_width(double gap) const { return 0.5 * static_cast<double>(members.size() - 1) * gap; }
+    double mean() const { return sum / static_cast<double>(members.size()); }
+  };
+  const double tolerance = 1e-9 * std::max(1.0, gap);
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!std::isfinite(t[i]))
+      continue;
+    Group g{t[i], {i}};
+    while (!groups.empty() && groups.back().mean() + groups.back().half_width(gap) + gap >
+                                  g.mean() - g.half_width(gap) + tolerance) {
+      Group& prev = groups.back();
+      prev.sum += g.sum;
+      prev.members.insert(prev.members.end(), g.members.begin(), g.members.end());
+      g = std::move(prev);
+      groups.pop_back();
+    }
+    groups.push_back(std::move(g));
+  }
+  for (const Group& g : groups) {
+    const double first = g.mean() - g.half_width(gap);
+    for (std::size_t k = 0; k < g.members.size(); ++k)
+      out[g.members[k]] = first + static_cast<double>(k) * gap;
+  }
+  return out;
+}
+
 Result<SessionRecord> read_session_folder(const fs::path& folder) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
@@ -203,6 +255,11 @@ Result<SessionRecord> read_session_folder(const fs::path& folder) {
     r.folder.pop_back();
   r.patient_id = s.patient_id;
   r.created_utc = s.created_utc;
+  // Folders written before summary.json had recorded_at only know when they were analysed.
+  r.recorded_at = s.recorded_at.empty() ? s.created_utc : s.recorded_at;
+  r.recorded_at_source = s.recorded_at.empty() || s.recorded_at_source.empty()
+                             ? std::string("analysis time")
+                             : s.recorded_at_source;
   r.source = s.source;
   r.video = s.video;
   r.duration_s = s.duration_s;

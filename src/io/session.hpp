@@ -113,6 +113,11 @@ struct SessionSummary {
   bool partial = false;            // the source ended early (error, camera lost, interrupted)
   std::string partial_reason;
   std::vector<IsolatedTwitch> isolated_twitches;  // single brief twitches, not episodes (in time order)
+  // When the video was recorded (ISO 8601 UTC) and how that is known: "video metadata" (the container's
+  // creation time), "file time" (the file's modification time), "recording start" (a live recording) or
+  // "analysis time" (nothing better: created_utc). The session history dates sessions by it.
+  std::string recorded_at;
+  std::string recorded_at_source;
 };
 
 // Time in spasm: the percentage of `duration_s` spent inside an episode of `region` that involves

@@ -304,6 +304,8 @@ Json summary_json(const SessionSummary& s) {
   j["source"] = s.source;
   j["mirrored_input"] = s.mirrored_input;
   j["created_utc"] = s.created_utc;
+  j["recorded_at"] = s.recorded_at;
+  j["recorded_at_source"] = s.recorded_at_source;
   j["facetwitch_version"] = s.facetwitch_version;
   j["model_path"] = s.model_path;
   j["width"] = s.width;
@@ -564,6 +566,8 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
   r.get(j, "source", "", s.source);
   r.get(j, "mirrored_input", "", s.mirrored_input);  // absent in older files: false
   r.get(j, "created_utc", "", s.created_utc);
+  r.get(j, "recorded_at", "", s.recorded_at);                // absent in older files: ""
+  r.get(j, "recorded_at_source", "", s.recorded_at_source);
   r.get(j, "facetwitch_version", "", s.facetwitch_version);
   r.get(j, "model_path", "", s.model_path);
   r.get(j, "width", "", s.width);

@@ -431,6 +431,13 @@ void LivePipeline::analyse_loop() {
     header.model_path = model_path_;
     header.facetwitch_version = FACETWITCH_VERSION;
     record_options(header, options_);
+    {
+      // A file played here (not as a stand-in camera): its description is "video file PATH".
+      const std::string& d = source_->info().description;
+      const std::string prefix = "video file ";
+      record_date(header, d.rfind(prefix, 0) == 0 ? d.substr(prefix.size()) : std::string(),
+                  source_->info().live);
+    }
     if (!record_dir_.empty()) {
       auto rec = SessionRecorder::open(record_dir_, header);
       if (rec) {
@@ -564,6 +571,7 @@ void LivePipeline::analyse_loop() {
         rec_analysed = 0;
         rec_dir = begin_dir;
         header.created_utc.clear();
+        if (source_->info().live) record_date(header, {}, true);  // this recording's start
         header.patient_id = begin_patient.value_or(options_.patient_id);
         auto opened = SessionRecorder::open(begin_dir, header);
         if (opened) {

@@ -36,6 +36,7 @@ Result<SessionSummary> analyse_video(const ReplayRequest& req) {
   header.facetwitch_version = FACETWITCH_VERSION;
   record_options(header, req.analyser);
   header.mirrored_input = req.file.mirrored_input;
+  record_date(header, req.video, false);
 
   std::unique_ptr<SessionRecorder> recorder;
   if (!req.out_dir.empty()) {

@@ -24,6 +24,7 @@ SessionSummary header_for(const ReplaySessionOptions& o, const SourceInfo& info)
   header.facetwitch_version = FACETWITCH_VERSION;
   record_options(header, o.analyser);
   header.mirrored_input = o.file.mirrored_input;
+  record_date(header, o.video, false);
   return header;
 }
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "capture/recording_date.hpp"
 #include "signal/running_stats.hpp"
 
 namespace ft {
@@ -43,6 +44,17 @@ void record_options(SessionSummary& header, const AnalyserOptions& options) {
   header.min_face_iod_px = options.quality.min_iod_px;
   header.asymmetry.baseline_requested_s = options.baseline_s;
   header.patient_id = options.patient_id;
+}
+
+void record_date(SessionSummary& header, const std::filesystem::path& video, bool live) {
+  if (live) {
+    header.recorded_at = utc_now();
+    header.recorded_at_source = kRecordedFromStart;
+    return;
+  }
+  const RecordingDate d = video_recording_date(video);
+  header.recorded_at = d.utc;
+  header.recorded_at_source = d.source;
 }
 
 bool SummaryAccumulator::in_baseline(double t) const {
@@ -86,6 +98,10 @@ void SummaryAccumulator::add(const FrameResult& r) {
 SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool final) const {
   SessionSummary s = s_;
   if (s.created_utc.empty()) s.created_utc = utc_now();
+  if (s.recorded_at.empty()) {
+    s.recorded_at = s.created_utc;
+    s.recorded_at_source = kRecordedFromAnalysis;
+  }
   const double span = last_t_ - first_t_;
   s.fps = (s.frames > 1 && span > 0) ? static_cast<double>(s.frames - 1) / span : 0.0;
   s.duration_s = s.frames == 0 ? 0.0 : span + (s.fps > 0 ? 1.0 / s.fps : 0.0);

@@ -20,6 +20,11 @@ namespace ft {
 // replay, the window's replay session and live capture.
 void record_options(SessionSummary& header, const AnalyserOptions& options);
 
+// When the session was recorded (header.recorded_at, recorded_at_source): a live recording by its start
+// (now), a video file by its container's creation time, else the file's modification time
+// (capture/recording_date.hpp). A session left undated is dated by its analysis (summarise()).
+void record_date(SessionSummary& header, const std::filesystem::path& video, bool live);
+
 // Accumulates the totals of a session; no files. Used by the recorder and by analyses without output.
 // The regional asymmetry and the detectability follow header.asymmetry.baseline_requested_s (0: no
 // personal baseline); docs/METRICS.md says how each summary number is made.

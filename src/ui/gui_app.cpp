@@ -244,6 +244,8 @@ App::App(const GuiOptions& o) : opts_(o), browser_() {
   sources_ = std::make_unique<SourceController>(cfg);
   history_panel_ = std::make_unique<HistoryPanel>(history::resolve_history_path(opts_.history_file),
                                                   !opts_.no_history);
+  if (opts_.history_patient)
+    history_panel_->set_patient_filter(opts_.history_patient);
   if (!settings_.recent_files.empty())
     path_field_ = settings_.recent_files.front();
   ProtocolPanel::Hooks hooks;
@@ -2195,8 +2197,16 @@ nlohmann::json App::counters_file() const {
   j["video_rect"] = {
       {"x", video_rect_[0]}, {"y", video_rect_[1]}, {"w", video_rect_[2]}, {"h", video_rect_[3]}};
   j["protocol"] = protocol_->state_json();
+  nlohmann::json trend_x = nlohmann::json::array();
+  for (const auto& [id, x] : history_panel_->trend_positions())
+    trend_x.push_back({{"id", id}, {"x", x}});
+  const auto& patient = history_panel_->patient_filter();
   j["history"] = {{"file", history_panel_->file().string()},
                   {"sessions", history_panel_->session_count()},
+                  {"total_sessions", history_panel_->total_count()},
+                  {"patient", patient ? nlohmann::json(*patient) : nlohmann::json(nullptr)},
+                  {"patients", history_panel_->patients()},
+                  {"trend_x", std::move(trend_x)},
                   {"compare", {history_panel_->compare_a(), history_panel_->compare_b()}},
                   {"error", history_panel_->error()}};
   std::string error = sources_->error();

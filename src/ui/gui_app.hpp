@@ -37,6 +37,8 @@ struct GuiOptions {
   std::optional<TwitchSettings> twitch_override;  // sensitivity from the command line (not saved)
   std::string settings_file;  // empty: $XDG_CONFIG_HOME/facetwitch/settings.json
   double baseline_s = 0.0;    // --baseline-s: personal baseline for the summary (0: none)
+  // --history-patient: the History tab shows this patient's sessions only (nullopt: all).
+  std::optional<std::string> history_patient;
 };
 
 // Runs the window until it is closed (or --run-for elapses). Returns the process exit code: 0, or

@@ -36,25 +36,26 @@ constexpr int kFamilyCount = static_cast<int>(sizeof kFamilies / sizeof kFamilie
 const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-// created_utc (ISO 8601 UTC) -> seconds since 1970; NaN when it does not parse.
-double utc_seconds(const std::string& iso) {
-  std::tm tm{};
-  std::istringstream in(iso);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail())
-    return kNaN;
-  return static_cast<double>(timegm(&tm));
+using history::utc_seconds;
+
+// The patient filter's label for a patient id.
+std::string patient_label(const std::string& id) {
+  return id.empty() ? std::string("(no patient id)") : id;
 }
 
-// "21 Nov" (with the year and time when `full`).
-std::string nice_date(const std::string& iso, bool full) {
+// "21 Nov" (with the year and time when `full`; "21 Nov 10:00", the time without the year, when
+// `time_only`).
+std::string nice_date(const std::string& iso, bool full, bool time_only = false) {
   std::tm tm{};
   std::istringstream in(iso);
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   if (in.fail() || tm.tm_mon < 0 || tm.tm_mon > 11)
     return iso;
   char buf[48];
-  if (full) {
+  if (time_only) {
+    std::snprintf(buf, sizeof buf, "%d %s %02d:%02d", tm.tm_mday, kMonths[tm.tm_mon], tm.tm_hour,
+                  tm.tm_min);
+  } else if (full) {
     std::snprintf(buf, sizeof buf, "%d %s %d %02d:%02d", tm.tm_mday, kMonths[tm.tm_mon],
                   tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
   } else {
@@ -146,6 +147,7 @@ void HistoryPanel::load() {
   loaded_ = true;
   error_.clear();
   sessions_.clear();
+  all_.clear();
   if (!db_) {
     auto db = history::HistoryDb::open(file_);
     if (!db) {
@@ -159,7 +161,31 @@ void HistoryPanel::load() {
     error_ = list.error().message;
     return;
   }
-  sessions_ = std::move(list).value();
+  all_ = std::move(list).value();
+  apply_filter();
+}
+
+std::vector<std::string> HistoryPanel::patients() const {
+  std::vector<std::string> out;
+  for (const auto& s : all_)
+    out.push_back(s.patient_id);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void HistoryPanel::set_patient_filter(std::optional<std::string> patient) {
+  patient_ = std::move(patient);
+  if (loaded_)
+    apply_filter();
+}
+
+void HistoryPanel::apply_filter() {
+  sessions_.clear();
+  for (const auto& s : all_) {
+    if (!patient_ || s.patient_id == *patient_)
+      sessions_.push_back(s);
+  }
   // Keep the compared sessions that still exist; fill the others with the newest ones (older as A).
   for (std::int64_t& id : compare_) {
     if (find(id) == nullptr)
@@ -179,7 +205,7 @@ void HistoryPanel::load() {
   }
   if (compare_[0] == 0 || compare_[1] == 0) {
     compare_[0] = compare_[1] = 0;  // fewer than two sessions
-  } else if (filled && find(compare_[0])->created_utc > find(compare_[1])->created_utc) {
+  } else if (filled && find(compare_[0])->recorded_at > find(compare_[1])->recorded_at) {
     std::swap(compare_[0], compare_[1]);  // a session picked here: the older one is A
   }
 }
@@ -197,8 +223,13 @@ void HistoryPanel::draw(const Fonts& fonts) {
     load();
   const float fs = fonts.size;
   ImGui::PushFont(fonts.small);
-  ImGui::TextColored(to_vec4(colour::kTextDim), "%zu session%s in %s", sessions_.size(),
-                     sessions_.size() == 1 ? "" : "s", file_.filename().c_str());
+  if (patient_) {
+    ImGui::TextColored(to_vec4(colour::kTextDim), "%zu of %zu session%s in %s", sessions_.size(),
+                       all_.size(), all_.size() == 1 ? "" : "s", file_.filename().c_str());
+  } else {
+    ImGui::TextColored(to_vec4(colour::kTextDim), "%zu session%s in %s", sessions_.size(),
+                       sessions_.size() == 1 ? "" : "s", file_.filename().c_str());
+  }
   ImGui::PopFont();
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", file_.c_str());
@@ -220,6 +251,13 @@ void HistoryPanel::draw(const Fonts& fonts) {
     ImGui::TextColored(to_vec4(message_warn_ ? colour::kWarn : colour::kOk), "%s",
                        message_.c_str());
     ImGui::PopTextWrapPos();
+  }
+  if (!all_.empty())
+    draw_patient_filter();
+  if (sessions_.empty() && !all_.empty()) {
+    ImGui::Spacing();
+    ImGui::TextWrapped("No sessions of this patient. Choose another one, or All patients, above.");
+    return;
   }
   if (sessions_.empty()) {
     ImGui::Spacing();
@@ -256,6 +294,26 @@ void HistoryPanel::draw(const Fonts& fonts) {
   draw_delete_popup();
 }
 
+void HistoryPanel::draw_patient_filter() {
+  const std::vector<std::string> ids = patients();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Patient");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1.0f);
+  const std::string current = patient_ ? patient_label(*patient_) : std::string("All patients");
+  if (ImGui::BeginCombo("##patient", current.c_str())) {
+    if (ImGui::Selectable("All patients", !patient_))
+      set_patient_filter(std::nullopt);
+    for (const std::string& id : ids) {
+      ImGui::PushID(id.c_str());
+      if (ImGui::Selectable(patient_label(id).c_str(), patient_ && *patient_ == id))
+        set_patient_filter(id);
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+}
+
 void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
   const Family& fam = kFamilies[family_];
   const Region region = region_ == 0 ? Region::Mouth : Region::Eye;
@@ -272,11 +330,39 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
   } else {
     lines.push_back({colour::kBoth, "left - right", {}, {}});
   }
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float sfs = fonts.small->FontSize;
+  const float left = fonts.small->CalcTextSizeA(sfs, 1e9f, 0.0f, "-000.0").x + 8.0f;
+  const float plot_w = std::max(1.0f, w - left - sfs * 1.2f);
+
+  // Each session at its recording time; sessions of one day (closer than ~1.6 font sizes on this
+  // axis) spread apart so that each point is seen.
+  std::vector<double> times;
+  times.reserve(sessions_.size());
+  double t0 = 1e300, t1 = -1e300;
+  for (const auto& s : sessions_) {
+    times.push_back(utc_seconds(s.recorded_at));
+    if (std::isfinite(times.back())) {
+      t0 = std::min(t0, times.back());
+      t1 = std::max(t1, times.back());
+    }
+  }
+  const double span = t0 <= t1 ? (t1 - t0) + 2.0 * std::max(43200.0, (t1 - t0) * 0.04) : 86400.0;
+  const std::vector<double> xs =
+      history::spread_trend_positions(times, span * (sfs * 1.6) / static_cast<double>(plot_w));
+  trend_x_.clear();
+  for (std::size_t i = 0; i < sessions_.size(); ++i) {
+    if (std::isfinite(xs[i]))
+      trend_x_.emplace_back(sessions_[i].id, xs[i]);
+  }
+
   double x0 = 1e300, x1 = -1e300, y0 = 0.0, y1 = 0.0;
   for (std::size_t li = 0; li < lines.size(); ++li) {
     const std::string name = measure_name(fam, region, li == 0 ? Side::Left : Side::Right);
-    for (const auto& s : sessions_) {
-      const double t = utc_seconds(s.created_utc);
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
+      const auto& s = sessions_[i];
+      const double t = xs[i];
       const double v = value_of(s, name);
       if (!std::isfinite(t) || !std::isfinite(v))
         continue;
@@ -289,12 +375,9 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
     }
   }
 
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  const float w = ImGui::GetContentRegionAvail().x;
   ImGui::Dummy(ImVec2(w, height));
   const ImVec2 p1(p0.x + w, p0.y + height);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float sfs = fonts.small->FontSize;
   const float title_h = fonts.bold->FontSize * 1.5f;
   std::string title =
       std::string(fam.label) + (fam.unit[0] != '\0' ? std::string(" (") + fam.unit + ")" : "");
@@ -311,7 +394,6 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
     dl->AddText(fonts.small, sfs, ImVec2(lx, ly - sfs * 0.55f), colour::kTextDim, l.name);
     lx += fonts.small->CalcTextSizeA(sfs, 1e9f, 0.0f, l.name).x + sfs;
   }
-  const float left = fonts.small->CalcTextSizeA(sfs, 1e9f, 0.0f, "-000.0").x + 8.0f;
   const ImVec2 a0(p0.x + left, p0.y + title_h + sfs * 1.4f),
       a1(p1.x - sfs * 1.2f, p1.y - sfs - 8.0f);
   dl->AddRectFilled(a0, a1, colour::kPlotBg, 3.0f);
@@ -348,13 +430,20 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
     const float tw = fonts.small->CalcTextSizeA(sfs, 1e9f, 0.0f, buf).x;
     dl->AddText(fonts.small, sfs, ImVec2(a0.x - tw - 5, yy - sfs * 0.5f), colour::kTextDim, buf);
   }
-  // Date labels under the sessions, skipping those that would overlap.
+  // Date labels under the sessions (once per day), skipping those that would overlap.
   float last_right = -1e9f;
-  for (const auto& s : sessions_) {
-    const double t = utc_seconds(s.created_utc);
+  std::string last_day;
+  for (std::size_t i = 0; i < sessions_.size(); ++i) {
+    const auto& s = sessions_[i];
+    const double t = xs[i];
     if (!std::isfinite(t))
       continue;
-    const std::string d = nice_date(s.created_utc, false);
+    const std::string d = nice_date(s.recorded_at, false);
+    if (d == last_day) {
+      dl->AddLine(ImVec2(X(t), a1.y), ImVec2(X(t), a1.y + 3), colour::kTextDim);
+      continue;
+    }
+    last_day = d;
     const float tw = fonts.small->CalcTextSizeA(sfs, 1e9f, 0.0f, d.c_str()).x;
     const float x = std::clamp(X(t) - tw * 0.5f, a0.x - left * 0.5f, p1.x - tw);
     dl->AddLine(ImVec2(X(t), a1.y), ImVec2(X(t), a1.y + 3), colour::kTextDim);
@@ -381,17 +470,27 @@ void HistoryPanel::draw_trend(const Fonts& fonts, float height) {
 
 void HistoryPanel::draw_sessions_table() {
   const float fs = ImGui::GetFontSize();
-  ImGui::TextColored(to_vec4(colour::kTextDim), "Sessions, newest first (A and B: compared below)");
+  ImGui::TextColored(to_vec4(colour::kTextDim),
+                     "Sessions by recording date, newest first (A and B: compared below)");
   const ImGuiTableFlags tf = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
   const float rows = static_cast<float>(std::min<std::size_t>(sessions_.size(), 6) + 1);
+  // The recording time in the narrow column; the year too when the sessions span more than one.
+  const bool one_year = sessions_.empty() || sessions_.front().recorded_at.substr(0, 4) ==
+                                                 sessions_.back().recorded_at.substr(0, 4);
   const float row_h = ImGui::GetFrameHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
-  if (!ImGui::BeginTable("##sessions", 6, tf, ImVec2(0, rows * row_h + fs * 0.3f)))
+  // Seven columns in the side panel: half the usual room between them, so the recording time fits.
+  ImGui::PushStyleVar(ImGuiStyleVar_CellPadding,
+                      ImVec2(ImGui::GetStyle().CellPadding.x * 0.5f, ImGui::GetStyle().CellPadding.y));
+  if (!ImGui::BeginTable("##sessions", 7, tf, ImVec2(0, rows * row_h + fs * 0.3f))) {
+    ImGui::PopStyleVar();
     return;
+  }
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("A");
   ImGui::TableSetupColumn("B");
-  ImGui::TableSetupColumn("Date", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("Recorded", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("Analysed");
   ImGui::TableSetupColumn("Mouth L/R");
   ImGui::TableSetupColumn("Eye L/R");
   ImGui::TableSetupColumn("");
@@ -407,10 +506,17 @@ void HistoryPanel::draw_sessions_table() {
     if (ImGui::RadioButton("##b", compare_[1] == s.id))
       compare_[1] = s.id;
     ImGui::TableNextColumn();
-    ImGui::Text("#%lld  %s%s", static_cast<long long>(s.id), nice_date(s.created_utc, true).c_str(),
-                s.partial ? " (partial)" : "");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s\n%s", s.folder.c_str(), s.video.c_str());
+    // The session's id (`facetwitch history show ID`) is in the tooltip: the column is narrow.
+    ImGui::Text("%s%s", nice_date(s.recorded_at, true, one_year).c_str(), s.partial ? " (partial)" : "");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Session #%lld\n%s\n%s\nrecorded %s (%s)\nanalysed %s%s%s",
+                        static_cast<long long>(s.id), s.folder.c_str(), s.video.c_str(),
+                        nice_date(s.recorded_at, true).c_str(), s.recorded_at_source.c_str(),
+                        nice_date(s.created_utc, true).c_str(), s.patient_id.empty() ? "" : "\npatient ",
+                        s.patient_id.c_str());
+    }
+    ImGui::TableNextColumn();
+    ImGui::TextColored(to_vec4(colour::kTextDim), "%s", nice_date(s.created_utc, false).c_str());
     for (Region r : kRegions) {
       ImGui::TableNextColumn();
       const auto* l = s.metric(r, Laterality::Left);
@@ -431,6 +537,7 @@ void HistoryPanel::draw_sessions_table() {
     ImGui::PopID();
   }
   ImGui::EndTable();
+  ImGui::PopStyleVar();
   ImGui::TextColored(to_vec4(colour::kTextDim),
                      "Mouth, Eye: twitches per minute, the person's left / right.");
 }
@@ -446,8 +553,8 @@ void HistoryPanel::draw_compare() {
       ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("##compare", 4, tf))
     return;
-  const std::string ha = "A  " + nice_date(a->created_utc, false),
-                    hb = "B  " + nice_date(b->created_utc, false);
+  const std::string ha = "A  " + nice_date(a->recorded_at, false),
+                    hb = "B  " + nice_date(b->recorded_at, false);
   ImGui::TableSetupColumn("Left / right", ImGuiTableColumnFlags_WidthStretch, 1.9f);
   ImGui::TableSetupColumn(ha.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableSetupColumn(hb.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.1f);
@@ -521,7 +628,7 @@ void HistoryPanel::draw_delete_popup() {
     return;
   }
   ImGui::TextWrapped("Delete session %lld (%s, %s) from the history?",
-                     static_cast<long long>(s->id), nice_date(s->created_utc, true).c_str(),
+                     static_cast<long long>(s->id), nice_date(s->recorded_at, true).c_str(),
                      s->folder.c_str());
   ImGui::TextColored(to_vec4(colour::kTextDim),
                      "The session folder itself is kept; it can be imported again.");

@@ -45,6 +45,69 @@ nlohmann::json list_json(const fs::path& db) {
   return nlohmann::json::parse(r.out, nullptr, false);
 }
 
+// A video whose container says it was made on 1 October 2026 (copied with ffmpeg -metadata
+// creation_time) is dated 1 October by `analyse`, in summary.json and in the history, whenever it is
+// analysed; `history list --patient` and `history trend --patient` keep one patient's sessions.
+TEST(HistoryCli, AnalyseDatesTheSessionByTheVideosCreationTime) {
+  const fs::path video = history_video();
+  if (video.empty())
+    GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  if (std::system("ffmpeg -version >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "ffmpeg is not installed";
+  const fs::path root = testing::fresh_dir("history_cli_recorded");
+  fs::create_directories(root);
+  const fs::path dated = root / "oct1.mp4";
+  const std::string cmd = "ffmpeg -nostdin -y -v error -i '" + video.string() +
+                          "' -c copy -metadata creation_time=2026-10-01T09:30:00Z '" +
+                          dated.string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const fs::path db = root / "history.sqlite";
+  const auto a = testing::run_facetwitch({"analyse", dated.string(), "--out", (root / "s1").string(),
+                                          "--patient", "P1", "--quiet"},
+                                         env_for(db));
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const nlohmann::json summary = read_json(root / "s1" / "summary.json");
+  ASSERT_FALSE(summary.is_discarded());
+  EXPECT_EQ(summary["recorded_at"], "2026-10-01T09:30:00Z");
+  EXPECT_EQ(summary["recorded_at_source"], "video metadata");
+  EXPECT_NE(summary["created_utc"].get<std::string>().substr(0, 10), "2026-10-01");  // analysed today
+
+  // An undated copy (made now), for another patient: dated by its file time.
+  const fs::path plain = root / "plain.mp4";
+  fs::copy_file(video, plain);
+  const auto b = testing::run_facetwitch({"analyse", plain.string(), "--out", (root / "s2").string(),
+                                          "--patient", "P2", "--quiet"},
+                                         env_for(db));
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const nlohmann::json summary2 = read_json(root / "s2" / "summary.json");
+  EXPECT_EQ(summary2["recorded_at_source"], "file time");
+
+  const nlohmann::json list = list_json(db);
+  ASSERT_EQ(list.size(), 2u) << list.dump(2);
+  EXPECT_EQ(list[0]["recorded_at"], "2026-10-01T09:30:00Z");  // oldest recording first
+  EXPECT_EQ(list[0]["recorded_at_source"], "video metadata");
+  EXPECT_EQ(list[0]["created_utc"], summary["created_utc"]);
+
+  const auto text = testing::run_facetwitch(
+      {"history", "list", "--patient", "P1", "--history", db.string()});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("2026-10-01 09:30"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1 session "), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("[P2]"), std::string::npos) << text.out;
+  const auto until = testing::run_facetwitch(
+      {"history", "list", "--json", "--until", "2026-10-01", "--history", db.string()});
+  ASSERT_EQ(until.exit_code, 0) << until.err;
+  const nlohmann::json u = nlohmann::json::parse(until.out, nullptr, false);
+  ASSERT_EQ(u.size(), 1u) << until.out;
+  EXPECT_EQ(u[0]["patient_id"], "P1");
+
+  const auto trend = testing::run_facetwitch({"history", "trend", "--patient", "P2", "--measure",
+                                              "mouth-left-per-min", "--history", db.string()});
+  ASSERT_EQ(trend.exit_code, 0) << trend.err;
+  EXPECT_EQ(trend.out.find("2026-10-01 09:30"), std::string::npos) << trend.out;
+  EXPECT_NE(trend.out.find("1 sessions"), std::string::npos) << trend.out;
+}
+
 TEST(HistoryCli, AnalyseAddsItsSessionWithTheSummaryNumbers) {
   const fs::path video = history_video();
   if (video.empty())
@@ -125,6 +188,12 @@ TEST(HistoryCli, RecordAddsItsSession) {
   const nlohmann::json summary = read_json(out / "summary.json");
   EXPECT_EQ(list[0]["frames"], summary["frames"]);
   EXPECT_EQ(list[0]["source"], summary["source"]);
+  // A live recording is dated by its start (before its summary was written), whatever the file's own date.
+  EXPECT_EQ(summary["recorded_at_source"], "recording start");
+  EXPECT_EQ(list[0]["recorded_at_source"], "recording start");
+  EXPECT_EQ(list[0]["recorded_at"], summary["recorded_at"]);
+  EXPECT_EQ(summary["recorded_at"].get<std::string>().size(), 20u) << summary["recorded_at"];
+  EXPECT_LE(summary["recorded_at"].get<std::string>(), summary["created_utc"].get<std::string>());
 }
 
 TEST(HistoryCli, NoHistoryWritesNothing) {

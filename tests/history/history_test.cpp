@@ -64,6 +64,15 @@ fs::path write_session(const fs::path& dir, const std::string& created, double d
   return dir;
 }
 
+// Sets when the video of a written summary.json was recorded.
+void set_recorded(const fs::path& dir, const std::string& recorded, const std::string& source) {
+  auto s = read_summary_json(dir / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  s->recorded_at = recorded;
+  s->recorded_at_source = source;
+  ASSERT_TRUE(write_summary_json(dir / "summary.json", *s).ok());
+}
+
 // Sets the patient_id of a written summary.json.
 void set_patient(const fs::path& dir, const std::string& patient) {
   auto s = read_summary_json(dir / "summary.json");
@@ -315,6 +324,142 @@ TEST(HistoryDb, ListFiltersAndTrendInDateOrder) {
   EXPECT_TRUE(db->trend(*history::find_measure("eye-left-frequency-hz")).value().empty());
 }
 
+// A video made on 1 October and analysed on 5 December is listed, filtered and trended under
+// 1 October; the analysis date is kept beside it.
+TEST(HistoryDb, ListsFiltersAndTrendsByTheRecordingDate) {
+  const fs::path root = fresh("recorded");
+  auto db = open_ok(root / "h.sqlite");
+  struct S {
+    const char* name;
+    const char* analysed;
+    const char* recorded;  // "" : an older summary.json without recorded_at
+    const char* patient;
+    int twitches;
+  };
+  const S sessions[] = {
+      {"oct1-late", "2026-12-05T10:00:00Z", "2026-10-01T18:00:00Z", "A", 7},
+      {"nov", "2026-11-10T08:00:00Z", "", "A", 4},
+      {"oct1-early", "2026-12-05T09:00:00Z", "2026-10-01T09:30:00Z", "A", 8},
+      {"oct20-b", "2026-12-04T09:00:00Z", "2026-10-20T12:00:00Z", "B", 3},
+  };
+  for (const S& s : sessions) {
+    const fs::path dir =
+        write_session(root / s.name, s.analysed, 60.0,
+                      {episode(Region::Mouth, Laterality::Left, 1, 3, s.twitches, 2.0, 0.03)});
+    if (s.recorded[0] != '\0')
+      set_recorded(dir, s.recorded, "video metadata");
+    set_patient(dir, s.patient);
+    ASSERT_TRUE(db->add(read_ok(dir)).ok());
+  }
+  auto names = [](const std::vector<history::SessionRecord>& v) {
+    std::vector<std::string> d;
+    for (const auto& s : v)
+      d.push_back(fs::path(s.folder).filename().string());
+    return d;
+  };
+  auto all = db->list();
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(names(all.value()),
+            (std::vector<std::string>{"oct1-early", "oct1-late", "oct20-b", "nov"}));
+  EXPECT_EQ((*all)[0].recorded_at, "2026-10-01T09:30:00Z");
+  EXPECT_EQ((*all)[0].recorded_at_source, "video metadata");
+  EXPECT_EQ((*all)[0].created_utc, "2026-12-05T09:00:00Z");  // the analysis date, kept
+  EXPECT_EQ((*all)[3].recorded_at, "2026-11-10T08:00:00Z");  // no recorded_at: analysed
+  EXPECT_EQ((*all)[3].recorded_at_source, "analysis time");
+
+  history::ListFilter f;
+  f.until = "2026-10-01";  // by the recording date: not December
+  EXPECT_EQ(names(db->list(f).value()), (std::vector<std::string>{"oct1-early", "oct1-late"}));
+  f = {};
+  f.since = "2026-10-02";
+  EXPECT_EQ(names(db->list(f).value()), (std::vector<std::string>{"oct20-b", "nov"}));
+  f = {};
+  f.patient = "A";
+  EXPECT_EQ(names(db->list(f).value()), (std::vector<std::string>{"oct1-early", "oct1-late", "nov"}));
+  f.patient = "B";
+  EXPECT_EQ(names(db->list(f).value()), (std::vector<std::string>{"oct20-b"}));
+
+  f = {};
+  f.patient = "A";
+  auto trend = db->trend(*history::find_measure("mouth-left-per-min"), f);
+  ASSERT_TRUE(trend.ok());
+  ASSERT_EQ(trend->size(), 3u);
+  EXPECT_EQ((*trend)[0].recorded_at, "2026-10-01T09:30:00Z");
+  EXPECT_EQ((*trend)[0].created_utc, "2026-12-05T09:00:00Z");
+  EXPECT_DOUBLE_EQ((*trend)[0].value, 8.0);
+  EXPECT_DOUBLE_EQ((*trend)[1].value, 7.0);
+  EXPECT_DOUBLE_EQ((*trend)[2].value, 4.0);
+
+  // Re-importing a folder whose summary.json gained recorded_at updates the row.
+  set_recorded(root / "nov", "2026-09-30T07:00:00Z", "file time");
+  ASSERT_TRUE(db->add(read_ok(root / "nov")).ok());
+  auto again = db->list();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(names(again.value()).front(), "nov");
+  EXPECT_EQ(again->front().recorded_at_source, "file time");
+}
+
+TEST(HistoryTrend, UtcSeconds) {
+  EXPECT_DOUBLE_EQ(history::utc_seconds("2026-10-01T09:30:00Z"), 1790847000.0);
+  EXPECT_DOUBLE_EQ(history::utc_seconds("1970-01-01T00:00:00Z"), 0.0);
+  EXPECT_TRUE(std::isnan(history::utc_seconds("")));
+  EXPECT_TRUE(std::isnan(history::utc_seconds("1 October")));
+}
+
+// The trend's x positions: sessions at their own times, those of one day spread apart.
+TEST(HistoryTrend, SessionsOfOneDaySpreadApart) {
+  const double day = 86400.0, gap = 0.1 * day;
+  const double oct1 = history::utc_seconds("2026-10-01T00:00:00Z");
+  // Far apart: exactly at their times.
+  {
+    const std::vector<double> t{oct1, oct1 + 7 * day, oct1 + 14 * day};
+    EXPECT_EQ(history::spread_trend_positions(t, gap), t);
+  }
+  // Two sessions 30 min apart on 1 October, one a week later: the pair is spread `gap` apart around
+  // its mean time; the other does not move.
+  {
+    const std::vector<double> t{oct1 + 9 * 3600.0, oct1 + 9.5 * 3600.0, oct1 + 7 * day};
+    const auto x = history::spread_trend_positions(t, gap);
+    ASSERT_EQ(x.size(), 3u);
+    const double mean = oct1 + 9.25 * 3600.0;
+    EXPECT_NEAR(x[0], mean - gap / 2, 1e-6);
+    EXPECT_NEAR(x[1], mean + gap / 2, 1e-6);
+    EXPECT_NEAR(x[1] - x[0], gap, 1e-6);
+    EXPECT_DOUBLE_EQ(x[2], t[2]);
+  }
+  // Three sessions at the same instant (dated to the day only): three distinct positions, in order,
+  // centred on that instant.
+  {
+    const std::vector<double> t{oct1, oct1, oct1};
+    const auto x = history::spread_trend_positions(t, gap);
+    EXPECT_NEAR(x[0], oct1 - gap, 1e-6);
+    EXPECT_NEAR(x[1], oct1, 1e-6);
+    EXPECT_NEAR(x[2], oct1 + gap, 1e-6);
+  }
+  // A spread group that reaches into the next session takes it in too: every neighbour >= gap apart.
+  {
+    const std::vector<double> t{oct1, oct1 + 60.0, oct1 + 120.0, oct1 + 0.12 * day, oct1 + 3 * day};
+    const auto x = history::spread_trend_positions(t, gap);
+    ASSERT_EQ(x.size(), t.size());
+    for (std::size_t i = 0; i + 1 < x.size(); ++i)
+      EXPECT_GE(x[i + 1] - x[i], gap - 1e-6) << i;
+    EXPECT_DOUBLE_EQ(x[4], t[4]);
+    double mean = 0.0;
+    for (int i = 0; i < 4; ++i)
+      mean += t[static_cast<std::size_t>(i)] / 4.0;
+    EXPECT_NEAR((x[0] + x[3]) / 2.0, mean, 1e-6);  // centred on the group's mean time
+  }
+  // A time that does not parse stays NaN and is skipped; no gap: the times themselves.
+  {
+    const std::vector<double> t{oct1, kNaN, oct1 + 10.0};
+    const auto x = history::spread_trend_positions(t, gap);
+    EXPECT_TRUE(std::isnan(x[1]));
+    EXPECT_NEAR(x[2] - x[0], gap, 1e-6);
+    EXPECT_EQ(history::spread_trend_positions(t, 0.0)[2], oct1 + 10.0);
+  }
+  EXPECT_TRUE(history::spread_trend_positions({}, gap).empty());
+}
+
 TEST(HistoryDb, DeleteRemovesOnlyTheRow) {
   const fs::path root = fresh("delete");
   const fs::path dir = write_session(root / "s", "2026-10-01T09:00:00Z", 60.0, {});
@@ -477,8 +622,8 @@ TEST(HistoryDb, UpgradesAVersion1File) {
       raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'notes'"), 0);
   auto db = open_ok(file);
   ASSERT_TRUE(db);
-  EXPECT_EQ(db->schema_version(), 2);
-  EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 2);
+  EXPECT_EQ(db->schema_version(), 3);
+  EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 3);
   EXPECT_EQ(
       raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'notes'"), 1);
   EXPECT_EQ(
@@ -489,10 +634,54 @@ TEST(HistoryDb, UpgradesAVersion1File) {
   ASSERT_TRUE(s.value().has_value());
   EXPECT_EQ(s.value()->folder, "/old/session");
   EXPECT_EQ(s.value()->notes, "");
+  // Schema 3: a row of an older version is dated by its analysis.
+  EXPECT_EQ(s.value()->recorded_at, "2026-09-01T10:00:00Z");
+  EXPECT_EQ(s.value()->recorded_at_source, "analysis time");
   EXPECT_NEAR(s.value()->metric(Region::Mouth, Laterality::Left)->twitches_per_min, 4.0, 1e-12);
   // Opening again changes nothing.
   db.reset();
-  EXPECT_EQ(open_ok(file)->schema_version(), 2);
+  EXPECT_EQ(open_ok(file)->schema_version(), 3);
+}
+
+TEST(HistoryDb, UpgradesAVersion2FileDatingOldRowsByTheirAnalysis) {
+  const fs::path root = fresh("migrate2");
+  const fs::path file = root / "h.sqlite";
+  {
+    auto v2 = open_ok(file, 2);
+    ASSERT_TRUE(v2);
+    EXPECT_EQ(v2->schema_version(), 2);
+  }
+  raw_exec(file,
+           "INSERT INTO sessions (id, folder, created_utc, duration_s, added_utc, notes) VALUES "
+           "(3, '/old/b', '2026-12-05T10:00:00Z', 60, '2026-12-05T10:01:00Z', 'after'),"
+           "(4, '/old/a', '2026-11-20T10:00:00Z', 60, '2026-11-20T10:01:00Z', 'before');");
+  EXPECT_EQ(raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = "
+                          "'recorded_at'"),
+            0);
+  // Read-only (history list): an older file is an error, not upgraded.
+  history::OpenOptions ro;
+  ro.read_only = true;
+  auto refused = HistoryDb::open(file, ro);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("schema version 2"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 2);
+
+  auto db = open_ok(file);
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->schema_version(), 3);
+  EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 3);
+  EXPECT_EQ(raw_int(file, "SELECT count(*) FROM sqlite_master WHERE name = "
+                          "'sessions_by_patient_recorded'"),
+            1);
+  auto all = db->list();
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, 4);  // by recording date = analysis date for old rows
+  EXPECT_EQ((*all)[0].recorded_at, "2026-11-20T10:00:00Z");
+  EXPECT_EQ((*all)[0].recorded_at_source, "analysis time");
+  EXPECT_EQ((*all)[0].notes, "before");
+  EXPECT_EQ((*all)[1].recorded_at, "2026-12-05T10:00:00Z");
 }
 
 TEST(HistoryDb, RefusesANewerFileWithoutChangingIt) {

@@ -100,6 +100,70 @@ TEST(GuiHistory, HistoryTabListsComparesAndPlotsTheTrend) {
       << "no blue (person's right) in the History tab";
 }
 
+// Sets the recording date and patient of a written summary.json.
+void date_session(const fs::path& dir, const std::string& recorded, const std::string& patient) {
+  auto s = read_summary_json(dir / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  s->recorded_at = recorded;
+  s->recorded_at_source = "video metadata";
+  s->patient_id = patient;
+  ASSERT_TRUE(write_summary_json(dir / "summary.json", *s).ok());
+}
+
+// Three sessions recorded on one day (analysed weeks later) and one of another patient: with the
+// patient filter the tab shows that patient's sessions only, by their recording dates, and the trend
+// plot puts the three of one day at three distinct x positions, in order.
+TEST(GuiHistory, PatientFilterAndSessionsOfOneDaySpreadApart) {
+  const fs::path out = testing::fresh_dir("gui_history_patient");
+  const fs::path db = out / "history.sqlite";
+  const struct {
+    const char* name;
+    const char* analysed;
+    const char* recorded;
+    const char* patient;
+    int twitches;
+  } sessions[] = {
+      {"a1", "2026-12-05T10:00:00Z", "2026-10-01T09:00:00Z", "P1", 12},
+      {"a2", "2026-12-05T10:01:00Z", "2026-10-01T13:00:00Z", "P1", 9},
+      {"a3", "2026-12-05T10:02:00Z", "2026-10-01T18:30:00Z", "P1", 7},
+      {"a4", "2026-12-05T10:03:00Z", "2026-10-29T09:00:00Z", "P1", 4},
+      {"b1", "2026-12-05T10:04:00Z", "2026-10-15T09:00:00Z", "P2", 2},
+  };
+  for (const auto& x : sessions) {
+    write_session(out / "sessions" / x.name, x.analysed, x.twitches, 0.02);
+    date_session(out / "sessions" / x.name, x.recorded, x.patient);
+  }
+  const auto imp = testing::run_facetwitch(
+      {"history", "import", (out / "sessions").string(), "--history", db.string()});
+  ASSERT_EQ(imp.exit_code, 0) << imp.out << imp.err;
+
+  const fs::path png = out / "history_patient.png";
+  const fs::path json = out / "counters.json";
+  const auto r = testing::run_gui({"--run-for", "0.5", "--size", "1440x900", "--panel", "history",
+                                   "--history", db.string(), "--history-patient", "P1",
+                                   "--screenshot", png.string(), "--counters-json", json.string()},
+                                  out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = read_json(json);
+  ASSERT_FALSE(c.is_discarded());
+  EXPECT_EQ(c["history"]["total_sessions"], 5);
+  EXPECT_EQ(c["history"]["sessions"], 4);
+  EXPECT_EQ(c["history"]["patient"], "P1");
+  EXPECT_EQ(c["history"]["patients"], (nlohmann::json{"P1", "P2"}));
+  const nlohmann::json& tx = c["history"]["trend_x"];
+  ASSERT_EQ(tx.size(), 4u) << tx.dump();
+  // Oldest recording first; the three of 1 October at distinct, increasing positions within a day or
+  // so of it, the fourth at its own time.
+  const double oct1 = 1790812800.0;  // 2026-10-01T00:00:00Z
+  for (std::size_t i = 0; i + 1 < tx.size(); ++i)
+    EXPECT_GT(tx[i + 1]["x"].get<double>() - tx[i]["x"].get<double>(), 3600.0) << tx.dump();
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_NEAR(tx[i]["x"].get<double>(), oct1 + 43200.0, 3 * 86400.0) << tx.dump();
+  EXPECT_NEAR(tx[3]["x"].get<double>(), oct1 + 28 * 86400.0 + 9 * 3600.0, 1.0) << tx.dump();
+  const cv::Mat img = cv::imread(png.string());
+  ASSERT_FALSE(img.empty());
+}
+
 TEST(GuiHistory, DamagedHistoryIsShownNotACrash) {
   const fs::path out = testing::fresh_dir("gui_history_damaged");
   fs::create_directories(out);
