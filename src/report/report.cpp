@@ -424,8 +424,13 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
       parts += part;
     }
     const std::string what = fmt::format("It found {} twitch episode{}", episodes, episodes == 1 ? "" : "s");
-    if (one_side) {
-      out.push_back(fmt::format("{}, {} on {}: {}.", what, episodes == 1 ? "it" : "all", plain_side(found.front()->side), parts));
+    if (found.size() == 1) {
+      const TwitchRow& t = *found.front();
+      out.push_back(fmt::format("{} at {} on {}{}.", what, plain_region(t.region), plain_side(t.side),
+                                std::isfinite(t.median_frequency_hz) ? fmt::format(" ({:.2f} Hz median)", t.median_frequency_hz)
+                                                                     : std::string()));
+    } else if (one_side) {
+      out.push_back(fmt::format("{}, all on {}: {}.", what, plain_side(found.front()->side), parts));
     } else {
       out.push_back(fmt::format("{}: {}.", what, parts));
     }
@@ -441,7 +446,7 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
       list += c;
     }
     out.push_back(fmt::format("Both eyes were closed for {:g} s or longer {} ({}): {}, counted neither as a blink nor as a twitch.",
-                              kLongEyeClosureS, closures.size() == 1 ? std::string("once") : fmt::format("{} times", closures.size()),
+                              kLongEyeClosureS, closures.size() == 1 ? std::string("once") : closures.size() == 2 ? std::string("twice") : fmt::format("{} times", closures.size()),
                               list, closures.size() == 1 ? "a long eye closure" : "long eye closures"));
   }
   // The resting asymmetry: the headline value, and the measures above their normal band.
@@ -513,11 +518,11 @@ Result<std::vector<std::string>> compare_warnings(const SessionData& a, const Se
   if (!pa.empty() && !pb.empty() && pa != pb) {
     warnings.push_back(fmt::format("These are different people: '{}' is patient '{}', '{}' is patient '{}'. A before / after "
                                    "comparison of two people says nothing about either.",
-                                   a.dir.filename().string(), pa, b.dir.filename().string(), pb));
+                                   a.dir.string(), pa, b.dir.string(), pb));
   } else if (pa.empty() != pb.empty()) {
     warnings.push_back(fmt::format("Only one of the two sessions names a patient ('{}': '{}'; the other: none): check that "
                                    "both are of the same person.",
-                                   (pa.empty() ? b : a).dir.filename().string(), pa.empty() ? pb : pa));
+                                   (pa.empty() ? b : a).dir.string(), pa.empty() ? pb : pa));
   }
   return warnings;
 }

@@ -203,8 +203,17 @@ std::string signal_plot(const SessionData& s, Region region) {
       o << fmt::format("<rect class=\"protocol-step\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"#607d8b\" "
                        "fill-opacity=\"{}\" stroke=\"#607d8b\" stroke-opacity=\"0.5\"/>",
                        xa, box.y0, std::max(1.0, xb - xa), box.h, i % 2 == 0 ? "0.10" : "0.05");
-      o << fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"step\">{}</text>", xa + 3, box.y0 + 11,
-                       esc(step.label.empty() ? step.id : step.label));
+      // The name, cut to the band's width (about 6 SVG units per character at 10 px) so names never overlap.
+      std::string name = step.label.empty() ? step.id : step.label;
+      const auto fits = static_cast<std::size_t>(std::max(0.0, (xb - xa - 6.0) / 6.0));
+      if (name.size() > fits) {
+        std::size_t cut = fits >= 2 ? fits - 1 : 0;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+        name.resize(cut);
+        if (cut > 0) name += "\u2026";
+      }
+      if (!name.empty())
+        o << fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"step\">{}</text>", xa + 3, box.y0 + 11, esc(name));
     }
   }
   // Axes: time ticks (s) and value ticks (% IOD).
