@@ -110,6 +110,7 @@ int run(const ReportCli& o) {
     if (Status st = check_output(p); !st) return report(st.error());
   }
   std::vector<fs::path> inputs = session_files(session.value());
+  if (!o.notes.empty()) inputs.emplace_back(o.notes);
   if (other) {
     for (fs::path& p : session_files(*other))
       inputs.push_back(std::move(p));

@@ -400,8 +400,9 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
   const SessionSummary& s = session.summary;
   std::vector<std::string> out;
   const double measurable = s.frames > 0 ? 100.0 * static_cast<double>(s.frames_good_quality) / static_cast<double>(s.frames) : kNaN;
-  out.push_back(fmt::format("facetwitch measured {} of video ({} of frames measurable){}.", plain_duration(s.duration_s),
-                            std::isfinite(measurable) ? fmt::format("{:.1f}%", measurable) : std::string("none"),
+  const std::string share = s.frames_good_quality > 0 && std::isfinite(measurable) ? fmt::format("{:.1f}% of frames measurable", measurable)
+                                                                                    : std::string("no frame measurable");
+  out.push_back(fmt::format("facetwitch measured {} of video ({}){}.", plain_duration(s.duration_s), share,
                             s.partial ? "; the recording ended early" : ""));
   // What was found: the episodes per region and side.
   std::int64_t episodes = 0;
@@ -411,8 +412,12 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
     episodes += t.episodes;
     found.push_back(&t);
   }
+  std::string off;
+  if (!s.settings.mouth_enabled) off = "mouth-corner";
+  if (!s.settings.eye_enabled) off += off.empty() ? "eyelid" : " and eyelid";
+  if (!off.empty()) off = fmt::format(" ({} twitches were not looked for: detection off)", off);
   if (episodes == 0) {
-    out.push_back("It found no twitch episode.");
+    out.push_back(fmt::format("It found no twitch episode{}.", off));
   } else {
     const bool one_side = std::all_of(found.begin(), found.end(), [&](const TwitchRow* t) { return t->side == found.front()->side; });
     std::string parts;
@@ -470,7 +475,7 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
   std::string reliability = std::isfinite(measurable) && measurable >= 90.0 ? "Reliability: good"
                             : std::isfinite(measurable) && measurable >= 60.0 ? "Reliability: fair"
                                                                                 : "Reliability: limited";
-  reliability += fmt::format(" ({} of frames measurable", std::isfinite(measurable) ? fmt::format("{:.1f}%", measurable) : std::string("none"));
+  reliability += fmt::format(" ({}", share);
   std::string smallest;
   for (Region region : kRegions) {
     double worst = kNaN;

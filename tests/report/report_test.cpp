@@ -534,6 +534,12 @@ TEST(ReportSummary, SentencesComeFromTheSummarysNumbers) {
   v = plain_summary(s, twitch_rows(s.summary, s.episodes));
   EXPECT_EQ(v[1], "It found no twitch episode.");
   EXPECT_EQ(v[3].rfind("Reliability: limited (25.6% of frames measurable", 0), 0u) << v[3];
+  s.summary.settings.eye_enabled = false;
+  s.summary.frames_good_quality = 0;
+  v = plain_summary(s, twitch_rows(s.summary, s.episodes));
+  EXPECT_EQ(v[0], "facetwitch measured 2 min 10 s of video (no frame measurable).");
+  EXPECT_EQ(v[1], "It found no twitch episode (eyelid twitches were not looked for: detection off).");
+  EXPECT_EQ(v[3].rfind("Reliability: limited (no frame measurable", 0), 0u) << v[3];
 }
 
 TEST(Report, PlainSummaryIsAtTheTopOfHtmlAndJson) {
@@ -600,6 +606,9 @@ TEST(Report, NotesFromOptionOrSessionFolderAreEscapedAndKept) {
   // The report never writes over the notes it reads.
   r = report({dir.string(), "--out", (dir / "notes.txt").string()});
   EXPECT_EQ(r.exit_code, 5) << r.err;
+  r = report({dir.string(), "--notes", (root / "my notes.txt").string(), "--json", (root / "my notes.txt").string()});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_EQ(slurp(root / "my notes.txt"), text);
 
   // Bad notes files: input errors (exit 3) that say what is wrong; no report written.
   fs::remove(dir / "report.html");
