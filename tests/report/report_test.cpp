@@ -632,6 +632,10 @@ TEST(Report, NotesFromOptionOrSessionFolderAreEscapedAndKept) {
   r = report({dir.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(slurp(dir / "report.html").find("notes.txt could not be read"), std::string::npos);
+  const UserNotes parsed = parse_notes("\xEF\xBB\xBF medication :  levetiracetam \r\nDose:\rOld Mac line\r\n\r\n", "x");
+  EXPECT_EQ(parsed.text, " medication :  levetiracetam \nDose:\nOld Mac line");  // BOM dropped, CR LF and CR as LF
+  ASSERT_EQ(parsed.fields.size(), 1u);                                           // "Dose:" has no value
+  EXPECT_EQ(parsed.fields[0], std::make_pair(std::string("medication"), std::string("levetiracetam")));
   EXPECT_TRUE(is_valid_utf8("M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong
   EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
