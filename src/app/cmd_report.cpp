@@ -83,12 +83,9 @@ int run(const ReportCli& o) {
     if (!loaded) return report(loaded.error());
     other = std::move(loaded).value();
   }
-  std::vector<std::string> warnings;
+  // The same session twice is refused; two different people (or an unnamed one) are warned about.
   if (other) {
-    // The same session twice is refused; two different people (or an unnamed one) are warned about.
-    auto checked = compare_warnings(session.value(), *other);
-    if (!checked) return report(checked.error());
-    warnings = std::move(checked).value();
+    if (Status st = check_not_same_session(session.value(), *other); !st) return report(st.error());
   }
   std::optional<UserNotes> notes;
   if (!o.notes.empty()) {
@@ -125,7 +122,7 @@ int run(const ReportCli& o) {
   if (Status st = write_file_atomically(html_path, report_html(r)); !st) return report(st.error());
   if (Status st = write_file_atomically(json_path, report_json(r)); !st) return report(st.error());
   std::printf("report written to %s\n     and data to %s\n", printable(html_path.string()).c_str(), printable(json_path.string()).c_str());
-  for (const std::string& w : warnings) std::fprintf(stderr, "warning: %s\n", printable(w).c_str());
+  for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", printable(w).c_str());
   for (const KeyFrame& k : r.key_frames) {
     if (options.face_images && !k.image_note.empty()) {
       std::printf("  note: key frame %lld: %s\n", static_cast<long long>(k.frame), k.image_note.c_str());

@@ -450,9 +450,11 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
       if (!list.empty()) list += ", ";
       list += c;
     }
+    const std::string times = closures.size() == 1   ? std::string("once")
+                              : closures.size() == 2 ? std::string("twice")
+                                                     : fmt::format("{} times", closures.size());
     out.push_back(fmt::format("Both eyes were closed for {:g} s or longer {} ({}): {}, counted neither as a blink nor as a twitch.",
-                              kLongEyeClosureS, closures.size() == 1 ? std::string("once") : closures.size() == 2 ? std::string("twice") : fmt::format("{} times", closures.size()),
-                              list, closures.size() == 1 ? "a long eye closure" : "long eye closures"));
+                              kLongEyeClosureS, times, list, closures.size() == 1 ? "a long eye closure" : "long eye closures"));
   }
   // The resting asymmetry: the headline value, and the measures above their normal band.
   const AsymmetrySummary& a = s.asymmetry;
@@ -492,7 +494,7 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
   return out;
 }
 
-Result<std::vector<std::string>> compare_warnings(const SessionData& a, const SessionData& b) {
+Status check_not_same_session(const SessionData& a, const SessionData& b) {
   std::error_code ec;
   const std::string refuse = "a before / after comparison needs two different sessions: give another session folder to "
                              "--compare";
@@ -517,6 +519,10 @@ Result<std::vector<std::string>> compare_warnings(const SessionData& a, const Se
                                                              same ? "" : fmt::format(", identical to '{}'", vb.string()), refuse));
     }
   }
+  return {};
+}
+
+std::vector<std::string> compare_warnings(const SessionData& a, const SessionData& b) {
   std::vector<std::string> warnings;
   const std::string& pa = a.summary.patient_id;
   const std::string& pb = b.summary.patient_id;
@@ -541,10 +547,7 @@ Report make_report(SessionData session, const ReportOptions& options, std::optio
   r.key_frames = select_key_frames(session, options.key_frames);
   r.plain_summary = plain_summary(session, r.twitches);
   r.notes = options.notes ? *options.notes : session.user_notes;
-  if (other) {
-    // The caller refuses the same session (compare_warnings' error); here only the warnings are kept.
-    if (auto w = compare_warnings(session, *other); w) r.warnings = std::move(w).value();
-  }
+  if (other) r.warnings = compare_warnings(session, *other);  // the same session was refused by the caller
   if (options.face_images) attach_face_images(session, r.key_frames);
   if (other) {
     const double t_this = utc_seconds(session.summary.created_utc);

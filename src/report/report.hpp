@@ -127,10 +127,12 @@ std::string blinks_text(const std::vector<Blink>& blinks);
 // not a diagnosis. Built only from the summary's numbers, formatted as the rest of the report shows them.
 std::vector<std::string> plain_summary(const SessionData& session, const std::vector<TwitchRow>& twitches);
 
-// --compare of `a` with `b`: refused (BadArguments) when they are the same session (the same folder, a
-// byte-identical summary.json, or the same video file content); otherwise the warnings to show (the two
-// summaries name different patients, or only one names a patient).
-Result<std::vector<std::string>> compare_warnings(const SessionData& a, const SessionData& b);
+// --compare of `a` with `b` is refused (BadArguments) when they are the same session: the same folder, a
+// byte-identical summary.json, or the same video file content (SHA-256, computed only for equal sizes).
+Status check_not_same_session(const SessionData& a, const SessionData& b);
+// The warnings to show about comparing `a` with `b`: their summaries name different patients, or only one
+// names a patient. Empty when none.
+std::vector<std::string> compare_warnings(const SessionData& a, const SessionData& b);
 
 // Derives the report (no file access except attach_face_images when options.face_images is set).
 Report make_report(SessionData session, const ReportOptions& options, std::optional<SessionData> other = std::nullopt);
