@@ -20,6 +20,7 @@
 #include "pipeline/replay.hpp"
 #include "protocol/protocol.hpp"
 #include "protocol/protocol_score.hpp"
+#include "report/notes.hpp"
 
 namespace ft::app {
 
@@ -34,6 +35,7 @@ struct AnalyseCli {
   int jobs = 0;
   std::string protocol;        // timing file of a protocol recording
   std::string protocol_steps;  // the step file, overriding the one the timing names
+  std::string notes;           // --notes FILE: copied into each session folder as notes.txt
   AnalysisCli analysis;
   HistoryCli history;
 };
@@ -108,6 +110,12 @@ int run(const AnalyseCli& o) {
   catch_stop_signals();
   auto protocol = load_protocol_input(o);
   if (!protocol) return report(protocol.error());
+  std::optional<UserNotes> notes;
+  if (!o.notes.empty()) {
+    auto read = read_notes_file(o.notes);
+    if (!read) return report(read.error());
+    notes = std::move(read).value();
+  }
   auto model = load_model(o.analysis.model);
   if (!model) return report(model.error());
   const auto dirs = output_dirs(o);
@@ -198,6 +206,11 @@ int run(const AnalyseCli& o) {
     }
     return stop_exit_code(sig);
   }
+  // --notes: a copy in each finished session folder, read by `facetwitch report`.
+  for (std::size_t i = 0; notes && i < results.size(); ++i) {
+    if (!results[i]) continue;
+    if (Status st = write_file_atomically(dirs[i] / kNotesTxt, notes->text + "\n"); !st) return report(st.error());
+  }
   // Each finished session (partial ones too) goes into the session history; a failure there is a warning.
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i]) add_to_history(o.history, dirs[i], false);
@@ -245,6 +258,9 @@ void register_analyse(CLI::App& root, int& exit_code) {
                   "writes protocol.json (docs/PROTOCOL.md)");
   cmd->add_option("--protocol-steps", opts->protocol_steps,
                   "the protocol step file (default: the one the timing file names, else the standard protocol)");
+  cmd->add_option("--notes", opts->notes,
+                  "a text file (UTF-8, at most 64 KiB) of notes (medication, injection dates...), copied into each "
+                  "session folder as notes.txt and shown by `facetwitch report`");
   add_analysis_options(cmd, opts->analysis);
   add_patient_option(cmd, opts->analysis.analyser.patient_id);
   add_history_options(cmd, opts->history, true);

@@ -27,6 +27,7 @@ struct ReportCli {
   std::string out;
   std::string json;
   std::string compare;
+  std::string notes;
   bool no_face_images = false;
   ReportOptions report;
 };
@@ -50,7 +51,7 @@ Status check_output(const fs::path& file) {
 // output): its measurements, its protocol results, and the video it was made from.
 std::vector<fs::path> session_files(const SessionData& s) {
   std::vector<fs::path> files;
-  for (const char* name : {"summary.json", "frames.csv", "episodes.csv", kProtocolJson, "protocol_timing.json"})
+  for (const char* name : {"summary.json", "frames.csv", "episodes.csv", kProtocolJson, "protocol_timing.json", kNotesTxt})
     files.push_back(s.dir / name);
   if (!s.summary.video.empty())
     files.emplace_back(s.summary.video);
@@ -82,6 +83,16 @@ int run(const ReportCli& o) {
     if (!loaded) return report(loaded.error());
     other = std::move(loaded).value();
   }
+  // The same session twice is refused; two different people (or an unnamed one) are warned about.
+  if (other) {
+    if (Status st = check_not_same_session(session.value(), *other); !st) return report(st.error());
+  }
+  std::optional<UserNotes> notes;
+  if (!o.notes.empty()) {
+    auto read = read_notes_file(o.notes);
+    if (!read) return report(read.error());
+    notes = std::move(read).value();
+  }
   const fs::path html_path = o.out.empty() ? fs::path(o.session) / kReportHtml : fs::path(o.out);
   fs::path json_path = fs::path(o.session) / kReportJson;
   if (!o.json.empty()) {
@@ -96,6 +107,7 @@ int run(const ReportCli& o) {
     if (Status st = check_output(p); !st) return report(st.error());
   }
   std::vector<fs::path> inputs = session_files(session.value());
+  if (!o.notes.empty()) inputs.emplace_back(o.notes);
   if (other) {
     for (fs::path& p : session_files(*other))
       inputs.push_back(std::move(p));
@@ -105,10 +117,12 @@ int run(const ReportCli& o) {
     return report(st.error());
   ReportOptions options = o.report;
   options.face_images = !o.no_face_images;
+  options.notes = std::move(notes);
   const Report r = make_report(std::move(session).value(), options, std::move(other));
   if (Status st = write_file_atomically(html_path, report_html(r)); !st) return report(st.error());
   if (Status st = write_file_atomically(json_path, report_json(r)); !st) return report(st.error());
   std::printf("report written to %s\n     and data to %s\n", printable(html_path.string()).c_str(), printable(json_path.string()).c_str());
+  for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", printable(w).c_str());
   for (const KeyFrame& k : r.key_frames) {
     if (options.face_images && !k.image_note.empty()) {
       std::printf("  note: key frame %lld: %s\n", static_cast<long long>(k.frame), k.image_note.c_str());
@@ -132,6 +146,9 @@ void register_report(CLI::App& root, int& exit_code) {
                 "leave out every image of the face: key frames as landmark drawings only (for privacy)");
   cmd->add_option("--compare", opts->compare,
                   "another session folder to compare with, side by side (before / after, ordered by date)");
+  cmd->add_option("--notes", opts->notes,
+                  "a text file (UTF-8, at most 64 KiB) of notes shown in the report: medication, injection dates... "
+                  "(default: the session folder's notes.txt when there is one)");
   cmd->add_option("--title", opts->report.title, "title of the report");
   cmd->add_option("--key-frames", opts->report.key_frames, "key frames shown: the strongest episodes' peaks (default 4)")
       ->check(CLI::Range(0, 12));

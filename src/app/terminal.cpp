@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "report/report.hpp"
+
 namespace ft::app {
 
 ProgressBar::ProgressBar(std::string label) : label_(printable(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
@@ -79,7 +81,20 @@ std::string format_summary_table(const SessionSummary& s) {
     }
   }
   out += fmt::format("  {}\n", describe_isolated_twitches(s.isolated_twitches));
-  out += fmt::format("  blinks: {}   voluntary movements (smile, speech, eye closure): {}\n", s.blinks.size(), s.voluntary_movements.size());
+  // A blink of kLongEyeClosureS or longer is a long eye closure, not a blink (as in the report).
+  std::size_t short_blinks = 0;
+  std::string closures;
+  for (const Blink& b : s.blinks) {
+    if (!is_long_eye_closure(b)) {
+      ++short_blinks;
+      continue;
+    }
+    if (!closures.empty()) closures += ", ";
+    closures += fmt::format("{:.1f} s", b.end_s - b.start_s);
+  }
+  out += fmt::format("  blinks: {}   voluntary movements (smile, speech, eye closure): {}", short_blinks, s.voluntary_movements.size());
+  if (!closures.empty()) out += fmt::format("   long eye closures: {}", closures);
+  out += "\n";
   const double h = s.asymmetry.mouth_corner_height_iod();
   if (std::isnan(h)) {
     out += "  asymmetry at rest: not measured (no measurable frame outside twitches, blinks and movements)\n";

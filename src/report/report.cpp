@@ -14,6 +14,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "capture/frame_source.hpp"
+#include "core/sha256.hpp"
 #include "metrics/regional_asymmetry.hpp"
 
 namespace ft {
@@ -209,6 +210,15 @@ Result<SessionData> load_session(const fs::path& dir) {
     if (!protocol) return protocol.error();
     s.protocol = std::move(protocol).value();
   }
+  const fs::path notes_path = dir / kNotesTxt;
+  if (fs::exists(notes_path, ec)) {
+    auto notes = read_notes_file(notes_path);
+    if (notes) {
+      s.user_notes = std::move(notes).value();
+    } else {
+      s.notes.push_back(fmt::format("{} could not be read ({}): no notes shown", kNotesTxt, notes.error().message));
+    }
+  }
   if (s.summary.partial) {
     s.notes.push_back(fmt::format("the session is partial: {}", s.summary.partial_reason.empty() ? "ended early" : s.summary.partial_reason));
   }
@@ -339,6 +349,195 @@ void attach_face_images(const SessionData& session, std::vector<KeyFrame>& key_f
   }
 }
 
+std::string blinks_text(const std::vector<Blink>& blinks) {
+  std::size_t short_blinks = 0;
+  std::vector<std::string> closures;
+  for (const Blink& b : blinks) {
+    if (is_long_eye_closure(b)) {
+      closures.push_back(fmt::format("{:.1f} s", b.end_s - b.start_s));
+    } else {
+      ++short_blinks;
+    }
+  }
+  std::string out;
+  if (short_blinks > 0 || closures.empty())
+    out = short_blinks == 0 ? std::string("no blink") : fmt::format("{} blink{}", short_blinks, short_blinks == 1 ? "" : "s");
+  if (!closures.empty()) {
+    std::string list;
+    for (const std::string& c : closures) {
+      if (!list.empty()) list += ", ";
+      list += c;
+    }
+    out += fmt::format("{}{} eye closure{} ({})", out.empty() ? "" : ", ", closures.size(), closures.size() == 1 ? "" : "s", list);
+  }
+  return out;
+}
+
+namespace {
+
+// "2 min 10 s", "45 s" (rounded to the second, as the header's m:ss).
+std::string plain_duration(double s) {
+  if (!std::isfinite(s) || s < 0) return "an unknown length";
+  const long total = std::lround(s);
+  if (total < 60) return fmt::format("{} s", total);
+  return total % 60 == 0 ? fmt::format("{} min", total / 60) : fmt::format("{} min {} s", total / 60, total % 60);
+}
+
+std::string plain_side(Laterality l) {
+  return l == Laterality::Bilateral ? std::string("both sides together") : fmt::format("the person's {} side", to_string(l));
+}
+
+std::string plain_region(Region r) { return r == Region::Mouth ? "the mouth corner" : "the eyelid"; }
+
+// "0.90% IOD (0.57 mm)": a smallest detectable twitch, as the asymmetry values are written.
+std::string iod_text(double iod) {
+  return fmt::format("{:.2f}% IOD ({:.2f} mm)", 100.0 * iod, iod * kAssumedIodMm);
+}
+
+}  // namespace
+
+std::vector<std::string> plain_summary(const SessionData& session, const std::vector<TwitchRow>& twitches) {
+  const SessionSummary& s = session.summary;
+  std::vector<std::string> out;
+  const double measurable = s.frames > 0 ? 100.0 * static_cast<double>(s.frames_good_quality) / static_cast<double>(s.frames) : kNaN;
+  const std::string share = s.frames_good_quality > 0 && std::isfinite(measurable) ? fmt::format("{:.1f}% of frames measurable", measurable)
+                                                                                    : std::string("no frame measurable");
+  out.push_back(fmt::format("facetwitch measured {} of video ({}){}.", plain_duration(s.duration_s), share,
+                            s.partial ? "; the recording ended early" : ""));
+  // What was found: the episodes per region and side.
+  std::int64_t episodes = 0;
+  std::vector<const TwitchRow*> found;
+  for (const TwitchRow& t : twitches) {
+    if (t.episodes == 0) continue;
+    episodes += t.episodes;
+    found.push_back(&t);
+  }
+  std::string off;
+  if (!s.settings.mouth_enabled) off = "mouth-corner";
+  if (!s.settings.eye_enabled) off += off.empty() ? "eyelid" : " and eyelid";
+  if (!off.empty()) off = fmt::format(" ({} twitches were not looked for: detection off)", off);
+  if (episodes == 0) {
+    out.push_back(fmt::format("It found no twitch episode{}.", off));
+  } else {
+    const bool one_side = std::all_of(found.begin(), found.end(), [&](const TwitchRow* t) { return t->side == found.front()->side; });
+    std::string parts;
+    for (const TwitchRow* t : found) {
+      std::string part = fmt::format("{} at {}", t->episodes, plain_region(t->region));
+      if (!one_side) part += fmt::format(" on {}", plain_side(t->side));
+      if (std::isfinite(t->median_frequency_hz)) part += fmt::format(" ({:.2f} Hz median)", t->median_frequency_hz);
+      if (!parts.empty()) parts += ", ";
+      parts += part;
+    }
+    const std::string what = fmt::format("It found {} twitch episode{}", episodes, episodes == 1 ? "" : "s");
+    if (found.size() == 1) {
+      const TwitchRow& t = *found.front();
+      out.push_back(fmt::format("{} at {} on {}{}.", what, plain_region(t.region), plain_side(t.side),
+                                std::isfinite(t.median_frequency_hz) ? fmt::format(" ({:.2f} Hz median)", t.median_frequency_hz)
+                                                                     : std::string()));
+    } else if (one_side) {
+      out.push_back(fmt::format("{}, all on {}: {}.", what, plain_side(found.front()->side), parts));
+    } else {
+      out.push_back(fmt::format("{}: {}.", what, parts));
+    }
+  }
+  std::vector<std::string> closures;
+  for (const Blink& b : s.blinks) {
+    if (is_long_eye_closure(b)) closures.push_back(fmt::format("{:.1f} s", b.end_s - b.start_s));
+  }
+  if (!closures.empty()) {
+    std::string list;
+    for (const std::string& c : closures) {
+      if (!list.empty()) list += ", ";
+      list += c;
+    }
+    const std::string times = closures.size() == 1   ? std::string("once")
+                              : closures.size() == 2 ? std::string("twice")
+                                                     : fmt::format("{} times", closures.size());
+    out.push_back(fmt::format("Both eyes were closed for {:g} s or longer {} ({}): {}, counted neither as a blink nor as a twitch.",
+                              kLongEyeClosureS, times, list, closures.size() == 1 ? "a long eye closure" : "long eye closures"));
+  }
+  // The resting asymmetry: the headline value, and the measures above their normal band.
+  const AsymmetrySummary& a = s.asymmetry;
+  std::string above;
+  std::size_t measured = 0;
+  for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
+    if (a.resting[i].verdict == BandVerdict::Unknown) continue;
+    ++measured;
+    if (a.resting[i].verdict != BandVerdict::Above) continue;
+    if (!above.empty()) above += ", ";
+    above += measure_info(kAsymmetryMeasures[i]).label;
+  }
+  std::string asym = fmt::format("Resting mouth-corner asymmetry (left - right): {}.", describe_corner_height_diff(a.mouth_corner_height_iod()));
+  if (measured > 0) {
+    asym += above.empty() ? fmt::format(" All {} resting measures are within their normal band.", measured)
+                          : fmt::format(" Above the normal band at rest: {}.", above);
+  }
+  out.push_back(std::move(asym));
+  // How reliable: the measurable share and the smallest twitch each region could have shown.
+  std::string reliability = std::isfinite(measurable) && measurable >= 90.0 ? "Reliability: good"
+                            : std::isfinite(measurable) && measurable >= 60.0 ? "Reliability: fair"
+                                                                                : "Reliability: limited";
+  reliability += fmt::format(" ({}", share);
+  std::string smallest;
+  for (Region region : kRegions) {
+    double worst = kNaN;
+    for (Side side : kSides) {
+      const double v = s.asymmetry.detect(region)[side].smallest_twitch_iod;
+      if (std::isfinite(v) && (!std::isfinite(worst) || v > worst)) worst = v;
+    }
+    if (std::isfinite(worst)) smallest += fmt::format("{}{} at {}", smallest.empty() ? "" : ", ", iod_text(worst), plain_region(region));
+  }
+  if (!smallest.empty()) reliability += fmt::format("; twitches smaller than about {} could be missed", smallest);
+  reliability += ").";
+  out.push_back(std::move(reliability));
+  out.push_back("This is a measurement, not a diagnosis; show it to your doctor.");
+  return out;
+}
+
+Status check_not_same_session(const SessionData& a, const SessionData& b) {
+  std::error_code ec;
+  const std::string refuse = "a before / after comparison needs two different sessions: give another session folder to "
+                             "--compare";
+  if (fs::equivalent(a.dir, b.dir, ec) && !ec) {
+    return make_error(ErrorKind::BadArguments, fmt::format("--compare '{}' is the same session folder as '{}': {}", b.dir.string(),
+                                                           a.dir.string(), refuse));
+  }
+  const std::string summary_a = summary_to_json_string(a.summary), summary_b = summary_to_json_string(b.summary);
+  if (summary_a == summary_b) {
+    return make_error(ErrorKind::BadArguments, fmt::format("'{}' and '{}' hold the same session (identical summary.json, a "
+                                                           "copy?): {}", a.dir.string(), b.dir.string(), refuse));
+  }
+  const fs::path va(a.summary.video), vb(b.summary.video);
+  if (!va.empty() && !vb.empty() && fs::is_regular_file(va, ec) && fs::is_regular_file(vb, ec) &&
+      fs::file_size(va, ec) == fs::file_size(vb, ec) && !ec) {
+    const bool same = fs::equivalent(va, vb, ec) && !ec;
+    auto ha = same ? Result<std::string>(std::string()) : sha256_file(va);
+    auto hb = same ? Result<std::string>(std::string()) : sha256_file(vb);
+    if (same || (ha && hb && ha.value() == hb.value())) {
+      return make_error(ErrorKind::BadArguments, fmt::format("'{}' and '{}' were both measured from the same video ('{}'{}): {}",
+                                                             a.dir.string(), b.dir.string(), va.string(),
+                                                             same ? "" : fmt::format(", identical to '{}'", vb.string()), refuse));
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> compare_warnings(const SessionData& a, const SessionData& b) {
+  std::vector<std::string> warnings;
+  const std::string& pa = a.summary.patient_id;
+  const std::string& pb = b.summary.patient_id;
+  if (!pa.empty() && !pb.empty() && pa != pb) {
+    warnings.push_back(fmt::format("These are different people: '{}' is patient '{}', '{}' is patient '{}'. A before / after "
+                                   "comparison of two people says nothing about either.",
+                                   a.dir.string(), pa, b.dir.string(), pb));
+  } else if (pa.empty() != pb.empty()) {
+    warnings.push_back(fmt::format("Only one of the two sessions names a patient ('{}': '{}'; the other: none): check that "
+                                   "both are of the same person.",
+                                   (pa.empty() ? b : a).dir.string(), pa.empty() ? pb : pa));
+  }
+  return warnings;
+}
+
 Report make_report(SessionData session, const ReportOptions& options, std::optional<SessionData> other) {
   Report r;
   r.title = options.title.empty() ? std::string(kDefaultReportTitle) : options.title;
@@ -346,6 +545,9 @@ Report make_report(SessionData session, const ReportOptions& options, std::optio
   r.face_images = options.face_images;
   r.twitches = twitch_rows(session.summary, session.episodes);
   r.key_frames = select_key_frames(session, options.key_frames);
+  r.plain_summary = plain_summary(session, r.twitches);
+  r.notes = options.notes ? *options.notes : session.user_notes;
+  if (other) r.warnings = compare_warnings(session, *other);  // the same session was refused by the caller
   if (options.face_images) attach_face_images(session, r.key_frames);
   if (other) {
     const double t_this = utc_seconds(session.summary.created_utc);

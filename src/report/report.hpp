@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/landmarks.hpp"
 #include "io/session.hpp"
+#include "report/notes.hpp"
 #include "report/protocol_result.hpp"
 
 namespace ft {
@@ -40,6 +41,7 @@ struct SessionData {
   std::vector<FrameRecord> frames;  // frames.csv; empty when missing (no plots, no key frames)
   std::optional<ReportedProtocol> protocol;  // protocol.json when present
   std::vector<std::string> notes;   // what was missing or cut off, said in the report
+  UserNotes user_notes;             // notes.txt in the folder when present (report/notes.hpp)
 };
 
 // Errors (ErrorKind::Input): the folder is missing or not a folder, summary.json is missing or damaged,
@@ -88,6 +90,8 @@ struct ReportOptions {
   std::string patient_id;     // "" -> the session's summary.json patient_id
   bool face_images = true;    // false (--no-face-images): landmark drawings only, no pixel of the face
   int key_frames = 4;         // at most this many key frames
+  // --notes FILE, already read (read_notes_file); replaces the session folder's notes.txt when set.
+  std::optional<UserNotes> notes;
 };
 
 struct Report {
@@ -102,7 +106,33 @@ struct Report {
   std::optional<SessionData> before_session;
   std::optional<SessionData> after_session;
   std::vector<CompareRow> compare;
+  // The plain-language summary at the top (plain_summary()), one sentence per entry.
+  std::vector<std::string> plain_summary;
+  // The notes shown (--notes FILE, else the session folder's notes.txt; empty text: none).
+  UserNotes notes;
+  // Warnings about the comparison (compare_warnings()), shown in a box at the top and printed.
+  std::vector<std::string> warnings;
 };
+
+// A blink at least this long (start to end, s) is a long eye closure: reported as "eye closure (3.8 s)",
+// never counted as a blink (docs/OUTPUT.md, report.html).
+inline constexpr double kLongEyeClosureS = 1.0;
+inline bool is_long_eye_closure(const Blink& b) { return b.end_s - b.start_s >= kLongEyeClosureS; }
+// "3 blinks", "1 blink, 1 eye closure (3.8 s)", "2 eye closures (1.2 s, 3.8 s)", "no blink".
+std::string blinks_text(const std::vector<Blink>& blinks);
+
+// The plain-language summary of a session: what was measured (duration, measurable share), what was
+// found (episodes per region and side, the person's sides, median frequency; long eye closures), the
+// resting asymmetry, how reliable it is (measurable share, smallest detectable twitch), and that it is
+// not a diagnosis. Built only from the summary's numbers, formatted as the rest of the report shows them.
+std::vector<std::string> plain_summary(const SessionData& session, const std::vector<TwitchRow>& twitches);
+
+// --compare of `a` with `b` is refused (BadArguments) when they are the same session: the same folder, a
+// byte-identical summary.json, or the same video file content (SHA-256, computed only for equal sizes).
+Status check_not_same_session(const SessionData& a, const SessionData& b);
+// The warnings to show about comparing `a` with `b`: their summaries name different patients, or only one
+// names a patient. Empty when none.
+std::vector<std::string> compare_warnings(const SessionData& a, const SessionData& b);
 
 // Derives the report (no file access except attach_face_images when options.face_images is set).
 Report make_report(SessionData session, const ReportOptions& options, std::optional<SessionData> other = std::nullopt);

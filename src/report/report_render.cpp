@@ -79,6 +79,9 @@ std::string swatch(Laterality l) {
                      side_label(l));
 }
 
+// The file name of a path given as text (the notes' source).
+std::string fs_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
 std::string region_label(Region r) { return r == Region::Mouth ? "Mouth corner" : "Eyelid"; }
 
 std::string duration_text(double s) {
@@ -191,6 +194,28 @@ std::string signal_plot(const SessionData& s, Region region) {
     o << fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.18\"/>", xa, box.y0,
                      std::max(1.0, xb - xa), box.h, side_colour(e.side));
   }
+  // Protocol steps: alternate grey bands with the step's name at the top.
+  if (s.protocol) {
+    for (std::size_t i = 0; i < s.protocol->steps.size(); ++i) {
+      const ReportedStep& step = s.protocol->steps[i];
+      if (!std::isfinite(step.start_s) || !std::isfinite(step.end_s) || step.end_s <= box.t0 || step.start_s >= box.t1) continue;
+      const double xa = box.x(std::max(step.start_s, box.t0)), xb = box.x(std::min(step.end_s, box.t1));
+      o << fmt::format("<rect class=\"protocol-step\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"#607d8b\" "
+                       "fill-opacity=\"{}\" stroke=\"#607d8b\" stroke-opacity=\"0.5\"/>",
+                       xa, box.y0, std::max(1.0, xb - xa), box.h, i % 2 == 0 ? "0.10" : "0.05");
+      // The name, cut to the band's width (about 6 SVG units per character at 10 px) so names never overlap.
+      std::string name = step.label.empty() ? step.id : step.label;
+      const auto fits = static_cast<std::size_t>(std::max(0.0, (xb - xa - 6.0) / 6.0));
+      if (name.size() > fits) {
+        std::size_t cut = fits >= 2 ? fits - 1 : 0;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+        name.resize(cut);
+        if (cut > 0) name += "\u2026";
+      }
+      if (!name.empty())
+        o << fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"step\">{}</text>", xa + 3, box.y0 + 11, esc(name));
+    }
+  }
   // Axes: time ticks (s) and value ticks (% IOD).
   const double tstep = nice_step(box.t1 - box.t0, 10);
   for (double t = std::ceil(box.t0 / tstep) * tstep; t <= box.t1 + 1e-9; t += tstep) {
@@ -223,7 +248,7 @@ std::string signal_plot(const SessionData& s, Region region) {
   o << "</svg><figcaption>" << esc(region_label(region)) << " signals (" << (region == Region::Mouth ? "displacement" : "closure")
     << " from rest, % IOD): " << swatch(Laterality::Left) << " &nbsp;" << swatch(Laterality::Right)
     << " &nbsp;dashed: the detection threshold of that side; shaded: episodes (" << swatch(Laterality::Bilateral)
-    << " = both sides)</figcaption></figure>\n";
+    << " = both sides)" << (s.protocol ? "; grey bands: the protocol's steps, named at the top" : "") << "</figcaption></figure>\n";
   return o.str();
 }
 
@@ -288,6 +313,11 @@ figcaption { font-size: 8.5pt; color: #333; }
 .frames figure { width: 230px; margin: 0; }
 .frames img, .frames svg.face { width: 230px; height: auto; display: block; border: 1px solid #999; }
 .keep { break-inside: avoid; }
+.warnbox { border: 2px solid #b71c1c; background: #fdecea; color: #6b0f0f; padding: 6px 10px; margin: 10px 0; font-weight: bold; }
+.summary { border-left: 4px solid #1b5e20; background: #f1f8f1; padding: 4px 10px; margin: 10px 0; }
+.summary p { margin: 3px 0; }
+.notes { white-space: pre-wrap; font-family: inherit; border: 1px solid #bbb; background: #fafafa; padding: 6px 8px; margin: 4px 0; }
+.step { font-size: 10px; fill: #333; }
 footer { break-inside: avoid; margin-top: 18px; font-size: 8.5pt; color: #333; border-top: 1px solid #999; padding-top: 6px; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 @media print {
@@ -318,6 +348,29 @@ void header_section(std::ostringstream& o, const Report& r) {
     << swatch(Laterality::Right) << "</p></header>\n";
 }
 
+void warnings_section(std::ostringstream& o, const Report& r) {
+  for (const std::string& w : r.warnings) o << "<p class=\"warnbox\" role=\"alert\">Warning: " << esc(w) << "</p>\n";
+}
+
+void summary_section(std::ostringstream& o, const Report& r) {
+  if (r.plain_summary.empty()) return;
+  o << "<section id=\"summary\" class=\"summary keep\"><h2>Summary</h2>\n";
+  for (const std::string& sentence : r.plain_summary) o << "<p>" << esc(sentence) << "</p>\n";
+  o << "</section>\n";
+}
+
+void notes_section(std::ostringstream& o, const Report& r) {
+  if (r.notes.text.empty()) return;
+  o << "<section id=\"notes\" class=\"keep\"><h2>Notes</h2>\n";
+  if (!r.notes.fields.empty()) {
+    o << "<table class=\"meta\">";
+    for (const auto& [key, value] : r.notes.fields) o << "<tr><th>" << esc(key) << "</th><td>" << esc(value) << "</td></tr>";
+    o << "</table>\n";
+  }
+  o << "<div class=\"notes\">" << esc(r.notes.text) << "</div>\n<p class=\"note\">As written in " << esc(fs_name(r.notes.source))
+    << "; not checked by facetwitch.</p></section>\n";
+}
+
 void twitch_section(std::ostringstream& o, const Report& r) {
   const auto& s = r.session.summary;
   o << "<section id=\"twitches\"><h2>Twitches per side and region</h2>\n";
@@ -333,8 +386,8 @@ void twitch_section(std::ostringstream& o, const Report& r) {
       << fnum(t.peak_amplitude_iod * kAssumedIodMm, 2) << "</td><td class=\"l\">" << types_text(t.types) << "</td></tr>\n";
   }
   o << "</tbody></table>\n<p class=\"note\">" << r.session.episodes.size()
-    << (r.session.episodes.size() == 1 ? " episode" : " episodes") << " in total; " << s.blinks.size()
-    << (s.blinks.size() == 1 ? " blink" : " blinks") << " and " << s.voluntary_movements.size() << " voluntary movement"
+    << (r.session.episodes.size() == 1 ? " episode" : " episodes") << " in total; " << blinks_text(s.blinks)
+    << " and " << s.voluntary_movements.size() << " voluntary movement"
     << (s.voluntary_movements.size() == 1 ? "" : "s")
     << " (smile, speech, deliberate eye closure) were recognised and are not counted as twitches. "
     << "Counted apart, " << esc(describe_isolated_twitches(s.isolated_twitches))
@@ -516,6 +569,9 @@ std::string report_html(const Report& r) {
   if (!r.patient_id.empty()) o << " &#8211; " << esc(r.patient_id);
   o << "</title>\n<style>" << kCss << "</style></head>\n<body>\n";
   header_section(o, r);
+  warnings_section(o, r);
+  summary_section(o, r);
+  notes_section(o, r);
   compare_section(o, r);
   twitch_section(o, r);
   asymmetry_section(o, r);
@@ -595,6 +651,29 @@ std::string report_json(const Report& r) {
   j["patient_id"] = r.patient_id;
   j["face_images"] = r.face_images;
   j["session"] = session_json(r.session);
+  j["plain_summary"] = r.plain_summary;
+  j["warnings"] = r.warnings;
+  if (r.notes.text.empty()) {
+    j["notes"] = nullptr;
+  } else {
+    Json fields = Json::array();
+    for (const auto& [key, value] : r.notes.fields) fields.push_back(Json{{"key", key}, {"value", value}});
+    j["notes"] = Json{{"text", r.notes.text}, {"source", r.notes.source}, {"fields", std::move(fields)}};
+  }
+  {
+    const auto& blinks = r.session.summary.blinks;
+    Json closures = Json::array();
+    std::int64_t short_blinks = 0;
+    for (const Blink& b : blinks) {
+      if (!is_long_eye_closure(b)) {
+        ++short_blinks;
+        continue;
+      }
+      closures.push_back(Json{{"start_s", jnum(b.start_s, 4)}, {"end_s", jnum(b.end_s, 4)}, {"duration_s", jnum(b.end_s - b.start_s, 4)}});
+    }
+    j["blinks"] = short_blinks;
+    j["long_eye_closures"] = std::move(closures);
+  }
   Json twitches = Json::array();
   for (const TwitchRow& t : r.twitches) {
     Json types = Json::object();

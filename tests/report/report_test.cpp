@@ -16,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "io/session.hpp"
+#include "report/report.hpp"
 #include "support/test_videos.hpp"
 
 namespace ft {
@@ -268,6 +269,9 @@ TEST(Report, ProtocolTableFromProtocolJson) {
                         "2 steps, 2 with good quality, 1 synkinesis flag.", "1 retake"}) {
     EXPECT_NE(html.find(s), std::string::npos) << "missing: " << s;
   }
+  // The steps are marked on both signal plots (only the ones inside the recording: the smile at 40 s is not).
+  EXPECT_EQ(count_of(html, "class=\"protocol-step\""), 2u);
+  EXPECT_NE(html.find("class=\"step\">Rest</text>"), std::string::npos);
   // The unflagged co-movement (3%) is not shown as a flag.
   EXPECT_EQ(html.find("right eye narrowing"), std::string::npos);
   const Json j = read_json(dir / "report.json");
@@ -470,6 +474,289 @@ TEST(Report, RecordedSessionKeepsThePatientAndShowsItsVideo) {
 }
 
 // ---- rendered by a real browser ---------------------------------------------------------------------
+
+// ---- the plain-language summary, notes, comparison warnings, long eye closures ----------------------
+
+// A session folder holding only summary.json (a report with notes, no plots), for the fixture tests.
+fs::path minimal_session(const fs::path& dir, const Json& summary) {
+  fs::create_directories(dir);
+  spit(dir / "summary.json", summary.dump(2));
+  return dir;
+}
+
+Json minimal_summary() {
+  return Json{{"video", "x.mp4"}, {"duration_s", 130.0}, {"frames", 3900}, {"frames_with_face", 3800},
+              {"frames_good_quality", 3744}, {"created_utc", "2026-05-01T10:00:00Z"}};
+}
+
+Episode episode_at(Region region, Laterality side, double start, double freq) {
+  Episode e;
+  e.region = region;
+  e.side = side;
+  e.start_s = start;
+  e.end_s = start + 1.0;
+  e.twitch_count = 5;
+  e.frequency_hz = freq;
+  e.peak_amplitude_iod = 0.03;
+  return e;
+}
+
+TEST(ReportSummary, SentencesComeFromTheSummarysNumbers) {
+  SessionData s;
+  s.summary.duration_s = 130.0;
+  s.summary.frames = 3900;
+  s.summary.frames_good_quality = 3744;  // 96.0%
+  s.episodes = {episode_at(Region::Mouth, Laterality::Left, 10, 4.0), episode_at(Region::Mouth, Laterality::Left, 40, 4.2),
+                episode_at(Region::Eye, Laterality::Left, 70, 5.5)};
+  s.summary.asymmetry.mouth_detect[Side::Left].smallest_twitch_iod = 0.009;
+  s.summary.asymmetry.mouth_detect[Side::Right].smallest_twitch_iod = 0.011;
+  std::vector<std::string> v = plain_summary(s, twitch_rows(s.summary, s.episodes));
+  ASSERT_GE(v.size(), 4u);
+  EXPECT_EQ(v[0], "facetwitch measured 2 min 10 s of video (96.0% of frames measurable).");
+  EXPECT_EQ(v[1], "It found 3 twitch episodes, all on the person's left side: 2 at the mouth corner (4.10 Hz median), "
+                  "1 at the eyelid (5.50 Hz median).");
+  EXPECT_EQ(v[2], "Resting mouth-corner asymmetry (left - right): not measured.");
+  EXPECT_EQ(v[3], "Reliability: good (96.0% of frames measurable; twitches smaller than about 1.10% IOD (0.69 mm) at the "
+                  "mouth corner could be missed).");
+  EXPECT_EQ(v.back(), "This is a measurement, not a diagnosis; show it to your doctor.");
+  for (std::size_t i = 0; i + 1 < v.size(); ++i) EXPECT_EQ(lower(v[i]).find("diagnos"), std::string::npos) << v[i];
+
+  // Both sides: each group names its side; none: says so; a low measurable share is "limited".
+  s.episodes = {episode_at(Region::Mouth, Laterality::Left, 10, 4.0), episode_at(Region::Eye, Laterality::Right, 70, 5.5)};
+  v = plain_summary(s, twitch_rows(s.summary, s.episodes));
+  EXPECT_EQ(v[1], "It found 2 twitch episodes: 1 at the mouth corner on the person's left side (4.00 Hz median), 1 at the "
+                  "eyelid on the person's right side (5.50 Hz median).");
+  s.episodes = {episode_at(Region::Eye, Laterality::Bilateral, 70, 5.5)};
+  v = plain_summary(s, twitch_rows(s.summary, s.episodes));
+  EXPECT_EQ(v[1], "It found 1 twitch episode at the eyelid on both sides together (5.50 Hz median).");
+  s.episodes.clear();
+  s.summary.frames_good_quality = 1000;
+  v = plain_summary(s, twitch_rows(s.summary, s.episodes));
+  EXPECT_EQ(v[1], "It found no twitch episode.");
+  EXPECT_EQ(v[3].rfind("Reliability: limited (25.6% of frames measurable", 0), 0u) << v[3];
+  s.summary.settings.eye_enabled = false;
+  s.summary.frames_good_quality = 0;
+  v = plain_summary(s, twitch_rows(s.summary, s.episodes));
+  EXPECT_EQ(v[0], "facetwitch measured 2 min 10 s of video (no frame measurable).");
+  EXPECT_EQ(v[1], "It found no twitch episode (eyelid twitches were not looked for: detection off).");
+  EXPECT_EQ(v[3].rfind("Reliability: limited (no frame measurable", 0), 0u) << v[3];
+}
+
+TEST(Report, PlainSummaryIsAtTheTopOfHtmlAndJson) {
+  SESSION_OR_SKIP(dir, "report_a", scenario_a(), "report_summary");
+  const Json summary = read_json(dir / "summary.json");
+  const auto r = report({dir.string(), "--no-face-images"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = slurp(dir / "report.html");
+  const Json j = read_json(dir / "report.json");
+  ASSERT_TRUE(j["plain_summary"].is_array());
+  ASSERT_GE(j["plain_summary"].size(), 4u);
+  const std::size_t at = html.find("<section id=\"summary\"");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_LT(at, html.find("<section id=\"twitches\""));
+  for (const Json& sentence : j["plain_summary"]) {
+    std::string escaped;
+    for (char c : sentence.get<std::string>()) escaped += c == '\'' ? std::string("&#39;") : std::string(1, c);
+    EXPECT_NE(html.find("<p>" + escaped + "</p>"), std::string::npos) << sentence;
+  }
+  const std::string text = j["plain_summary"].dump();
+  const std::size_t n = summary["episodes"].size();
+  EXPECT_NE(text.find(fmt::format("It found {} twitch episode", n)), std::string::npos) << text;
+  EXPECT_NE(text.find("on the person's left side"), std::string::npos) << text;   // the mouth train
+  EXPECT_NE(text.find("on the person's right side"), std::string::npos) << text;  // the eyelid train
+  const double mch = summary["asymmetry"]["regions"]["mouth_corner_height"]["diff"].get<double>();
+  EXPECT_NE(text.find(describe_corner_height_diff(mch)), std::string::npos) << text;
+  EXPECT_NE(text.find("not a diagnosis"), std::string::npos);
+}
+
+TEST(Report, NotesFromOptionOrSessionFolderAreEscapedAndKept) {
+  const fs::path root = testing::fresh_dir("report_notes");
+  const fs::path dir = minimal_session(root / "s", minimal_summary());
+  const std::string text = "Medication: clonazepam 0.5 mg\nBotulinum toxin injection: 2026-09-14\n"
+                           "Worse when tired <script>alert(1)</script> & \"stressed\"\r\nsecond line";
+  spit(root / "my notes.txt", text);
+  auto r = report({dir.string(), "--notes", (root / "my notes.txt").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string html = slurp(dir / "report.html");
+  EXPECT_EQ(lower(html).find("<script"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"notes\""), std::string::npos);
+  EXPECT_NE(html.find("Worse when tired &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;stressed&quot;\nsecond line"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><th>Medication</th><td>clonazepam 0.5 mg</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>Botulinum toxin injection</th><td>2026-09-14</td></tr>"), std::string::npos);
+  Json j = read_json(dir / "report.json");
+  EXPECT_EQ(j["notes"]["text"], "Medication: clonazepam 0.5 mg\nBotulinum toxin injection: 2026-09-14\n"
+                                "Worse when tired <script>alert(1)</script> & \"stressed\"\nsecond line");
+  EXPECT_EQ(j["notes"]["fields"][1]["key"], "Botulinum toxin injection");
+  EXPECT_EQ(j["notes"]["fields"][1]["value"], "2026-09-14");
+
+  // Without --notes: none, then the folder's notes.txt.
+  r = report({dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(read_json(dir / "report.json")["notes"].is_null());
+  EXPECT_EQ(slurp(dir / "report.html").find("<section id=\"notes\""), std::string::npos);
+  spit(dir / "notes.txt", "Free text only, no table.\n\n");
+  r = report({dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = read_json(dir / "report.json");
+  EXPECT_EQ(j["notes"]["text"], "Free text only, no table.");
+  EXPECT_TRUE(j["notes"]["fields"].empty());
+  html = slurp(dir / "report.html");
+  EXPECT_NE(html.find("Free text only, no table."), std::string::npos);
+  // The report never writes over the notes it reads.
+  r = report({dir.string(), "--out", (dir / "notes.txt").string()});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  r = report({dir.string(), "--notes", (root / "my notes.txt").string(), "--json", (root / "my notes.txt").string()});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_EQ(slurp(root / "my notes.txt"), text);
+
+  // Bad notes files: input errors (exit 3) that say what is wrong; no report written.
+  fs::remove(dir / "report.html");
+  r = report({dir.string(), "--notes", (root / "missing.txt").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  r = report({dir.string(), "--notes", root.string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+  spit(root / "big.txt", std::string(64 * 1024 + 1, 'x'));
+  r = report({dir.string(), "--notes", (root / "big.txt").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("at most 64 KiB"), std::string::npos) << r.err;
+  spit(root / "latin1.txt", "Medikament: L\xf6sung");
+  r = report({dir.string(), "--notes", (root / "latin1.txt").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("not UTF-8 text"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "report.html"));
+  // A damaged notes.txt in the folder is a note in the report, not a failure.
+  spit(dir / "notes.txt", "bad \xff byte");
+  r = report({dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(slurp(dir / "report.html").find("notes.txt could not be read"), std::string::npos);
+  const UserNotes parsed = parse_notes("\xEF\xBB\xBF medication :  levetiracetam \r\nDose:\rOld Mac line\r\n\r\n", "x");
+  EXPECT_EQ(parsed.text, " medication :  levetiracetam \nDose:\nOld Mac line");  // BOM dropped, CR LF and CR as LF
+  ASSERT_EQ(parsed.fields.size(), 1u);                                           // "Dose:" has no value
+  EXPECT_EQ(parsed.fields[0], std::make_pair(std::string("medication"), std::string("levetiracetam")));
+  EXPECT_TRUE(is_valid_utf8("M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // cut off
+}
+
+// analyse --notes writes notes.txt into the session; --force replaces it with new --notes but never removes
+// it (it may be the person's own file: tests/robustness/write_test.cpp keeps it as "not ours").
+TEST(Report, AnalyseNotesAreCopiedIntoTheSession) {
+  const fs::path root = testing::fresh_dir("report_analyse_notes");
+  fs::create_directories(root);
+  spit(root / "n.txt", "Medication: none\r\n");
+  SESSION_OR_SKIP(dir, "report_b", scenario_b(), "report_analyse_notes_s", {"--notes", (root / "n.txt").string()});
+  EXPECT_EQ(slurp(dir / "notes.txt"), "Medication: none\n");
+  auto r = report({dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(slurp(dir / "report.html").find("<tr><th>Medication</th><td>none</td></tr>"), std::string::npos);
+  // A bad notes file is refused before any analysis: the folder keeps the previous run's files.
+  auto video = testing::ensure_video("report_b", scenario_b(), nullptr);
+  ASSERT_TRUE(video);
+  const std::string summary_before = slurp(dir / "summary.json");
+  r = testing::run_facetwitch({"analyse", (*video / "video.mp4").string(), "--out", dir.string(), "--force", "--quiet", "--notes",
+                               (root / "missing.txt").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("the notes file"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(dir / "summary.json"), summary_before);
+  // --force with new notes replaces them; --force without --notes leaves notes.txt alone.
+  spit(root / "n2.txt", "Botulinum toxin injection: 2026-09-14\n");
+  r = testing::run_facetwitch({"analyse", (*video / "video.mp4").string(), "--out", dir.string(), "--force", "--quiet", "--notes",
+                               (root / "n2.txt").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(dir / "notes.txt"), "Botulinum toxin injection: 2026-09-14\n");
+  r = testing::run_facetwitch({"analyse", (*video / "video.mp4").string(), "--out", dir.string(), "--force", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(dir / "notes.txt"), "Botulinum toxin injection: 2026-09-14\n");
+}
+
+TEST(Report, CompareWarnsAboutDifferentPeopleAndRefusesTheSameSession) {
+  const fs::path root = testing::fresh_dir("report_compare_people");
+  Json sa = minimal_summary(), sb = minimal_summary();
+  sa["patient_id"] = "P-1 <Anna>";
+  sb["patient_id"] = "P-2";
+  sb["created_utc"] = "2026-06-01T10:00:00Z";
+  sb["duration_s"] = 60.0;
+  const fs::path a = minimal_session(root / "a", sa), b = minimal_session(root / "b", sb);
+  auto r = report({a.string(), "--compare", b.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: These are different people"), std::string::npos) << r.err;
+  std::string html = slurp(a / "report.html");
+  EXPECT_NE(html.find(fmt::format("<p class=\"warnbox\" role=\"alert\">Warning: These are different people: &#39;{}&#39; is "
+                                  "patient &#39;P-1 &lt;Anna&gt;&#39;, &#39;{}&#39; is patient &#39;P-2&#39;.",
+                                  a.string(), b.string())),
+            std::string::npos)
+      << html.substr(0, 3000);
+  EXPECT_LT(html.find("class=\"warnbox\""), html.find("<section id=\"compare\""));
+  Json j = read_json(a / "report.json");
+  ASSERT_EQ(j["warnings"].size(), 1u);
+  // Only one named: a softer warning. Both unnamed or the same person: none.
+  sb.erase("patient_id");
+  spit(b / "summary.json", sb.dump());
+  r = report({a.string(), "--compare", b.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Only one of the two sessions names a patient"), std::string::npos) << r.err;
+  sb["patient_id"] = sa["patient_id"];
+  spit(b / "summary.json", sb.dump());
+  r = report({a.string(), "--compare", b.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_TRUE(read_json(a / "report.json")["warnings"].empty());
+  EXPECT_EQ(slurp(a / "report.html").find("class=\"warnbox\""), std::string::npos);
+
+  // The same session: the same folder (by another name), a copy of it, or the same video: refused, exit 2.
+  fs::remove(a / "report.html");
+  r = report({a.string(), "--compare", (a / "." ).string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is the same session folder"), std::string::npos) << r.err;
+  fs::create_directories(root / "copy");
+  fs::copy_file(a / "summary.json", root / "copy" / "summary.json");
+  r = report({a.string(), "--compare", (root / "copy").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("identical summary.json"), std::string::npos) << r.err;
+  spit(root / "v1.mp4", "same bytes");
+  spit(root / "v2.mp4", "same bytes");
+  sa["video"] = (root / "v1.mp4").string();
+  sb["video"] = (root / "v2.mp4").string();
+  spit(a / "summary.json", sa.dump());
+  spit(b / "summary.json", sb.dump());
+  r = report({a.string(), "--compare", b.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("from the same video"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(a / "report.html"));
+  spit(root / "v2.mp4", "other byte");
+  EXPECT_EQ(report({a.string(), "--compare", b.string()}).exit_code, 0);
+}
+
+TEST(Report, LongEyeClosureIsReportedAsSuchNotAsABlink) {
+  const fs::path root = testing::fresh_dir("report_closure");
+  Json s = minimal_summary();
+  s["blinks"] = Json::array({Json{{"start_s", 1.0}, {"end_s", 1.2}, {"peak_closure_iod", 0.1}},
+                             Json{{"start_s", 3.0}, {"end_s", 6.8}, {"peak_closure_iod", 0.2}},
+                             Json{{"start_s", 9.0}, {"end_s", 9.25}, {"peak_closure_iod", 0.1}}});
+  s["blink_count"] = 3;
+  const fs::path dir = minimal_session(root / "s", s);
+  const auto r = report({dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_NE(html.find("2 blinks, 1 eye closure (3.8 s) and 0 voluntary movements"), std::string::npos);
+  EXPECT_EQ(html.find("3 blinks"), std::string::npos);
+  EXPECT_NE(html.find("Both eyes were closed for 1 s or longer once (3.8 s): a long eye closure, counted neither as a blink nor as a twitch."), std::string::npos);
+  const Json j = read_json(dir / "report.json");
+  EXPECT_EQ(j["blinks"], 2);
+  ASSERT_EQ(j["long_eye_closures"].size(), 1u);
+  EXPECT_EQ(j["long_eye_closures"][0]["duration_s"], 3.8);
+  // The text for the other cases.
+  auto blink = [](double start, double end) { return Blink{start, end, 0.1}; };
+  EXPECT_EQ(blinks_text({}), "no blink");
+  EXPECT_EQ(blinks_text({blink(0, 0.2)}), "1 blink");
+  EXPECT_EQ(blinks_text({blink(0, 1.0), blink(2, 3.2)}), "2 eye closures (1.0 s, 1.2 s)");
+  EXPECT_EQ(blinks_text({blink(0, 0.99)}), "1 blink");
+}
+
 
 std::string find_chromium() {
   for (const char* name : {"chromium", "chromium-browser"}) {
