@@ -135,6 +135,9 @@ struct OpenOptions {
   // user may not write can be read; it is never created, its folder never made, its schema never
   // upgraded (an older one is an error saying so).
   bool read_only = false;
+  // With read_only: an older schema in a file (and folder) this user may write is upgraded once
+  // (opened for writing) instead of being an error.
+  bool upgrade_if_writable = true;
 };
 
 class HistoryDb {

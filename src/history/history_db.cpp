@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "core/file_write.hpp"
 #include "history/history.hpp"
@@ -378,6 +379,15 @@ Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const fs::path& path,
     return newer_error(version.value());
   const int target = std::min(std::max(options.target_version, 1), kSchemaVersion);
   if (options.read_only && version.value() < target) {
+    // An older history that this user may write (the usual case after updating facetwitch) is upgraded
+    // once, so reading commands keep working; one that is not writable is left as it is.
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    if (options.upgrade_if_writable && ::access(path.c_str(), W_OK) == 0 && ::access(folder.c_str(), W_OK) == 0) {
+      impl.reset();
+      OpenOptions writable = options;
+      writable.read_only = false;
+      return open(path, writable);
+    }
     return make_error(
         ErrorKind::Output,
         fmt::format("session history '{}' has schema version {} and this program reads version {}: it "

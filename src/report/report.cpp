@@ -440,6 +440,21 @@ std::vector<std::string> plain_summary(const SessionData& session, const std::ve
       out.push_back(fmt::format("{}: {}.", what, parts));
     }
   }
+  if (!s.isolated_twitches.empty()) {
+    std::string parts;
+    for (Region r : kRegions) {
+      for (Laterality l : {Laterality::Left, Laterality::Right, Laterality::Bilateral}) {
+        const std::size_t n = count_isolated_twitches(s.isolated_twitches, r, l);
+        if (n == 0) continue;
+        if (!parts.empty()) parts += ", ";
+        parts += fmt::format("{} at {} on {}", n, plain_region(r), plain_side(l));
+      }
+    }
+    const std::size_t n = s.isolated_twitches.size();
+    out.push_back(fmt::format("Counted apart: {} single twitch{} with no other close to {} ({}); a single brief twitch is not "
+                              "an episode, and on real faces most are glances, swallows or video artefacts.",
+                              n, n == 1 ? "" : "es", n == 1 ? "it" : "them", parts));
+  }
   std::vector<std::string> closures;
   for (const Blink& b : s.blinks) {
     if (is_long_eye_closure(b)) closures.push_back(fmt::format("{:.1f} s", b.end_s - b.start_s));

@@ -658,14 +658,23 @@ TEST(HistoryDb, UpgradesAVersion2FileDatingOldRowsByTheirAnalysis) {
   EXPECT_EQ(raw_int(file, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = "
                           "'recorded_at'"),
             0);
-  // Read-only (history list): an older file is an error, not upgraded.
+  // Read-only (history list) on a file the user may not write: an older file is an error, not upgraded.
   history::OpenOptions ro;
   ro.read_only = true;
+  ro.upgrade_if_writable = false;
   auto refused = HistoryDb::open(file, ro);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("schema version 2"), std::string::npos)
       << refused.error().message;
   EXPECT_EQ(raw_int(file, "PRAGMA user_version"), 2);
+  // The same on a file the user may write (after updating facetwitch): upgraded once, then read.
+  {
+    history::OpenOptions reading;
+    reading.read_only = true;
+    auto upgraded = HistoryDb::open(file, reading);
+    ASSERT_TRUE(upgraded.ok()) << upgraded.error().message;
+    EXPECT_EQ((*upgraded)->schema_version(), 3);
+  }
 
   auto db = open_ok(file);
   ASSERT_TRUE(db);
