@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -32,6 +34,9 @@
 
 #include "core/paths.hpp"
 #include "io/session.hpp"
+#include "pipeline/save_session.hpp"
+#include "report/notes.hpp"
+#include "report/report.hpp"
 #include "ui/drawing.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gl_video.hpp"
@@ -138,6 +143,12 @@ class App {
   void draw_plots(ImVec2 pos, ImVec2 size);
   void draw_side(ImVec2 pos, ImVec2 size);
   void draw_results_tab();
+  void draw_save_session();
+  std::filesystem::path default_save_dir() const;
+  bool save_session_now();
+  bool make_report_now();
+  void open_report();
+  void auto_save_session();
   void draw_episodes_table(float height);
   void draw_source_tab();
   void draw_settings_tab();
@@ -217,9 +228,29 @@ class App {
   double ui_fps_ = 0.0;
   bool exiting_ = false;
   bool screenshot_ok_ = true;
+  // Save session (Results tab, a replay analysed to the end).
+  std::string save_dir_;             // the folder field
+  bool save_dir_auto_ = true;        // the field follows the date and the patient id until edited
+  std::string save_patient_;         // the patient id field
+  std::string save_notes_;           // the notes field
+  std::filesystem::path saved_dir_;  // the folder last saved ("" none)
+  std::filesystem::path report_path_;  // its report.html once made ("" none)
+  std::string save_message_;
+  bool save_message_error_ = false;
+  bool auto_save_done_ = false;  // --save-session done (or failed)
 };
 
 App::App(const GuiOptions& o) : opts_(o), browser_() {
+  save_patient_ = opts_.patient;
+  if (!opts_.notes_file.empty()) {
+    auto notes = read_notes_file(opts_.notes_file);
+    if (notes) {
+      save_notes_ = notes->text;
+    } else {
+      save_message_ = notes.error().message;
+      save_message_error_ = true;
+    }
+  }
   settings_path_ = opts_.settings_file.empty() ? default_settings_path()
                                                : std::filesystem::path(opts_.settings_file);
   settings_file_ = load_settings(settings_path_);
@@ -1475,6 +1506,7 @@ void App::draw_results_tab() {
     ImGui::TextWrapped("mouth corners L-R %s", describe_corner_height_diff(c.asymmetry_height_iod).c_str());
     ImGui::TextDisabled("Mirror asymmetry index at rest: %.2f%% IOD", 100.0 * c.asymmetry_index_iod);
   }
+  draw_save_session();
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::PushFont(fonts_.bold);
@@ -1541,6 +1573,171 @@ void App::draw_results_tab() {
       ImGui::Text("%.2f", rows[i].end - rows[i].start);
     }
     ImGui::EndTable();
+  }
+}
+
+// A dated folder in the recordings folder, named by the local time and the patient id.
+std::filesystem::path App::default_save_dir() const {
+  const std::filesystem::path base = settings_.recordings_dir.empty()
+                                         ? default_recordings_dir()
+                                         : std::filesystem::path(settings_.recordings_dir);
+  return base / session_folder_name(std::time(nullptr), save_patient_);
+}
+
+// "Save session": the whole-file analysis of the opened video written as a session folder, the files
+// `facetwitch analyse VIDEO --out DIR` writes (pipeline/save_session.hpp), then added to the history.
+bool App::save_session_now() {
+  ReplaySession* replay = sources_->replay();
+  if (!replay) {
+    save_message_ = "Not saved: no video is open.";
+    save_message_error_ = true;
+    return false;
+  }
+  SaveSessionOptions so;
+  so.dir = save_dir_;
+  so.patient_id = save_patient_;
+  so.notes = save_notes_;
+  auto saved = save_replay_session(*replay, so);
+  if (!saved) {
+    save_message_ = "Not saved: " + saved.error().message;
+    save_message_error_ = true;
+    return false;
+  }
+  saved_dir_ = save_dir_;
+  save_dir_auto_ = false;
+  report_path_.clear();
+  save_message_ = "Saved to " + saved_dir_.string() + " (" + std::to_string(saved->episodes.size()) + " episodes).";
+  save_message_error_ = false;
+  history_panel_->add_when_final(saved_dir_);
+  notify("Session saved to " + saved_dir_.string(), colour::kText, 5.0);
+  return true;
+}
+
+// "Make report": what `facetwitch report DIR` writes (report.html, report.json), in-process.
+bool App::make_report_now() {
+  if (saved_dir_.empty())
+    return false;
+  auto made = write_session_report(saved_dir_);
+  if (!made) {
+    save_message_ = "No report: " + made.error().message;
+    save_message_error_ = true;
+    return false;
+  }
+  report_path_ = saved_dir_ / kReportHtml;
+  save_message_ = "Report written to " + report_path_.string() + ".";
+  save_message_error_ = false;
+  return true;
+}
+
+namespace {
+// The path of `name` in $PATH ("" when not found).
+std::string find_in_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos)
+      end = dirs.size();
+    const std::string dir = dirs.substr(start, end - start);
+    if (!dir.empty()) {
+      const std::string file = dir + "/" + name;
+      if (::access(file.c_str(), X_OK) == 0)
+        return file;
+    }
+    start = end + 1;
+  }
+  return {};
+}
+}  // namespace
+
+// "Open report": xdg-open, detached (double fork: the window neither waits for it nor leaves a zombie).
+void App::open_report() {
+  if (report_path_.empty())
+    return;
+  const std::string opener = find_in_path("xdg-open");
+  if (opener.empty()) {
+    save_message_ = "xdg-open is not installed: open " + report_path_.string() + " in a web browser.";
+    save_message_error_ = true;
+    return;
+  }
+  const std::string file = report_path_.string();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    save_message_ = "Cannot start xdg-open: open " + file + " in a web browser.";
+    save_message_error_ = true;
+    return;
+  }
+  if (pid == 0) {
+    ::setsid();
+    if (::fork() == 0) {
+      ::execl(opener.c_str(), opener.c_str(), file.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  save_message_ = "Opening " + file + " (xdg-open).";
+  save_message_error_ = false;
+}
+
+// --save-session DIR: the buttons pressed once the whole file is analysed.
+void App::auto_save_session() {
+  if (opts_.save_session.empty() || auto_save_done_ || view_.mode != SourceMode::Replay || !view_.analysis ||
+      !view_.analysis->done || view_.analysis->reapplying)
+    return;
+  auto_save_done_ = true;
+  save_dir_ = opts_.save_session;
+  save_dir_auto_ = false;
+  if (save_session_now())
+    make_report_now();
+}
+
+// The Results tab's "Save session" section: shown once the whole file is analysed.
+void App::draw_save_session() {
+  if (view_.mode != SourceMode::Replay || !view_.analysis || !view_.analysis->done || !sources_->replay())
+    return;
+  ImGui::Spacing();
+  if (!opts_.save_session.empty())
+    ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+  if (!ImGui::CollapsingHeader("Save session and report"))
+    return;
+  if (save_dir_auto_)
+    save_dir_ = default_save_dir().string();
+  const float label_w = fonts_.size * 5.5f;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("Patient id");
+  ImGui::SameLine(label_w);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::InputTextWithHint("##save_patient", "e.g. P-0042 (optional)", &save_patient_);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("Folder");
+  ImGui::SameLine(label_w);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ImGui::InputText("##save_dir", &save_dir_))
+    save_dir_auto_ = save_dir_.empty();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A new or empty folder; by default a dated folder in the recordings folder (Settings)");
+  ImGui::TextDisabled("Notes (medication, injection dates...; shown in the report)");
+  ImGui::InputTextMultiline("##save_notes", &save_notes_, ImVec2(-FLT_MIN, fonts_.size * 3.4f));
+  if (ImGui::Button("Save session..."))
+    save_session_now();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(saved_dir_.empty());
+  if (ImGui::Button("Make report"))
+    make_report_now();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(report_path_.empty());
+  if (ImGui::Button("Open report"))
+    open_report();
+  ImGui::EndDisabled();
+  if (!save_message_.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(to_vec4(save_message_error_ ? rgba(255, 170, 170) : colour::kTextDim), "%s",
+                       save_message_.c_str());
+    ImGui::PopTextWrapPos();
   }
 }
 
@@ -2160,6 +2357,8 @@ bool App::should_exit() {
     if (!view_.analysis || !view_.analysis->done || view_.analysis->reapplying)
       return false;
   }
+  if (!opts_.save_session.empty() && !auto_save_done_)
+    return false;
   return true;
 }
 
@@ -2372,6 +2571,7 @@ int App::run() {
     ImGui::NewFrame();
     gather();
     history_panel_->tick();
+    auto_save_session();
     exiting_ = should_exit();
     if (user_input())
       last_input = Clock::now();
