@@ -9,6 +9,13 @@
 
 namespace ft {
 
+namespace {
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+}  // namespace
+
 Result<SessionSummary> save_replay_session(const ReplaySession& replay, const SaveSessionOptions& o) {
   const auto snap = replay.snapshot();
   if (!snap || !snap->done) {
@@ -28,7 +35,14 @@ Result<SessionSummary> save_replay_session(const ReplaySession& replay, const Sa
   // As analyse: the folder is ours while it is written (taken before it is checked).
   auto lock = OutputDirLock::acquire(o.dir);
   if (!lock) return lock.error();
-  if (Status st = prepare_output_dir(o.dir, o.force); !st) return st.error();
+  if (Status st = prepare_output_dir(o.dir, o.force); !st) {
+    // Its advice is for the command line (--out, --force): said here for a folder chosen in the window.
+    Error e = st.error();
+    replace_all(e.message, "choose another --out, or pass --force to overwrite", "choose a new or empty folder");
+    replace_all(e.message, "choose another --out", "choose another folder");
+    replace_all(e.message, "pass --out <folder>", "choose a folder");
+    return e;
+  }
   SessionSummary header = replay.header();
   header.patient_id = o.patient_id;
   const std::int64_t count = snap->frames_analysed;

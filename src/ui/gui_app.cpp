@@ -1671,6 +1671,8 @@ void App::open_report() {
   if (pid == 0) {
     ::setsid();
     if (::fork() == 0) {
+      for (int fd = 3; fd < 1024; ++fd)  // the window's files, sockets and locks stay the window's
+        ::close(fd);
       ::execl(opener.c_str(), opener.c_str(), file.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }

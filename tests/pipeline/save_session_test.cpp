@@ -107,6 +107,8 @@ TEST(SaveSession, FolderSavedFromTheReplayIsTheFolderAnalyseWrites) {
   auto again = save_replay_session(replay, so);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().kind, ErrorKind::Output);
+  EXPECT_NE(again.error().message.find("choose a new or empty folder"), std::string::npos) << again.error().message;
+  EXPECT_EQ(again.error().message.find("--out"), std::string::npos) << again.error().message;
   so.force = true;
   EXPECT_TRUE(save_replay_session(replay, so).ok());
 
