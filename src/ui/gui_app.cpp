@@ -18,7 +18,6 @@
 #include <thread>
 
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -41,6 +40,7 @@
 #include "ui/file_browser.hpp"
 #include "ui/gl_video.hpp"
 #include "ui/history_panel.hpp"
+#include "ui/open_file.hpp"
 #include "ui/overlay.hpp"
 #include "ui/plots.hpp"
 #include "ui/protocol_panel.hpp"
@@ -1629,58 +1629,16 @@ bool App::make_report_now() {
   return true;
 }
 
-namespace {
-// The path of `name` in $PATH ("" when not found).
-std::string find_in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos)
-      end = dirs.size();
-    const std::string dir = dirs.substr(start, end - start);
-    if (!dir.empty()) {
-      const std::string file = dir + "/" + name;
-      if (::access(file.c_str(), X_OK) == 0)
-        return file;
-    }
-    start = end + 1;
-  }
-  return {};
-}
-}  // namespace
-
-// "Open report": xdg-open, detached (double fork: the window neither waits for it nor leaves a zombie).
+// "Open report": xdg-open, started apart from the window (ui/open_file.hpp).
 void App::open_report() {
   if (report_path_.empty())
     return;
-  const std::string opener = find_in_path("xdg-open");
-  if (opener.empty()) {
-    save_message_ = "xdg-open is not installed: open " + report_path_.string() + " in a web browser.";
+  if (Status st = open_with_default_app(report_path_); !st) {
+    save_message_ = st.error().message + ".";
     save_message_error_ = true;
     return;
   }
-  const std::string file = report_path_.string();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    save_message_ = "Cannot start xdg-open: open " + file + " in a web browser.";
-    save_message_error_ = true;
-    return;
-  }
-  if (pid == 0) {
-    ::setsid();
-    if (::fork() == 0) {
-      for (int fd = 3; fd < 1024; ++fd)  // the window's files, sockets and locks stay the window's
-        ::close(fd);
-      ::execl(opener.c_str(), opener.c_str(), file.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::_exit(0);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  save_message_ = "Opening " + file + " (xdg-open).";
+  save_message_ = "Opening " + report_path_.string() + " (xdg-open).";
   save_message_error_ = false;
 }
 
