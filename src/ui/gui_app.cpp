@@ -149,6 +149,7 @@ class App {
   bool make_report_now();
   void open_report();
   void auto_save_session();
+  void reset_save_if_new_replay();
   void draw_episodes_table(float height);
   void draw_source_tab();
   void draw_settings_tab();
@@ -238,6 +239,8 @@ class App {
   std::string save_message_;
   bool save_message_error_ = false;
   bool auto_save_done_ = false;  // --save-session done (or failed)
+  const void* save_for_replay_ = nullptr;  // the replay the save section's state belongs to
+  bool save_seen_replay_ = false;
 };
 
 App::App(const GuiOptions& o) : opts_(o), browser_() {
@@ -1581,7 +1584,27 @@ std::filesystem::path App::default_save_dir() const {
   const std::filesystem::path base = settings_.recordings_dir.empty()
                                          ? default_recordings_dir()
                                          : std::filesystem::path(settings_.recordings_dir);
-  return base / session_folder_name(std::time(nullptr), save_patient_);
+  const std::string name = session_folder_name(std::time(nullptr), save_patient_);
+  std::filesystem::path dir = base / name;
+  std::error_code ec;
+  for (int n = 2; std::filesystem::exists(dir, ec) && n < 100; ++n)  // never an earlier save's folder
+    dir = base / (name + "_" + std::to_string(n));
+  return dir;
+}
+
+// Another file (or the same one opened again): the save section starts afresh (the patient id and the
+// notes are kept: often the same person's next video).
+void App::reset_save_if_new_replay() {
+  const void* replay = sources_->replay();
+  if (replay == save_for_replay_)
+    return;
+  save_for_replay_ = replay;
+  save_dir_auto_ = true;
+  saved_dir_.clear();
+  report_path_.clear();
+  if (save_seen_replay_)
+    save_message_.clear();  // kept the first time: it may say why the --notes file was not read
+  save_seen_replay_ = save_seen_replay_ || replay != nullptr;
 }
 
 // "Save session": the whole-file analysis of the opened video written as a session folder, the files
@@ -2531,6 +2554,7 @@ int App::run() {
     ImGui::NewFrame();
     gather();
     history_panel_->tick();
+    reset_save_if_new_replay();
     auto_save_session();
     exiting_ = should_exit();
     if (user_input())
