@@ -209,7 +209,7 @@ int run(const AnalyseCli& o) {
   // --notes: a copy in each finished session folder, read by `facetwitch report`.
   for (std::size_t i = 0; notes && i < results.size(); ++i) {
     if (!results[i]) continue;
-    if (Status st = write_file_atomically(dirs[i] / kNotesTxt, notes->text + "\n"); !st) return report(st.error());
+    if (Status st = write_notes_txt(dirs[i], *notes); !st) return report(st.error());
   }
   // Each finished session (partial ones too) goes into the session history; a failure there is a warning.
   for (std::size_t i = 0; i < results.size(); ++i) {

@@ -40,6 +40,8 @@ struct GuiCli {
   std::string settings;
   std::string protocol;
   std::string patient;
+  std::string save_session;
+  std::string notes;
   AnalysisCli analysis;
 };
 
@@ -90,6 +92,11 @@ void register_gui(CLI::App& root, int& exit_code) {
   cmd->add_flag(
       "--until-analysed", o->until_analysed,
       "with --run-for: wait for the whole file to be analysed (always the case in replay)");
+  cmd->add_option("--save-session", o->save_session,
+                  "replay: once the file is analysed, save the session folder DIR (with --patient and --notes) "
+                  "and make its report.html, as the Results tab's Save session and Make report buttons do");
+  cmd->add_option("--notes", o->notes,
+                  "a text file (UTF-8, at most 64 KiB) put in the Save session notes field");
   cmd->add_option("--screenshot", o->screenshot,
                   "write a PNG of the whole window just before exiting");
   cmd->add_option("--counters-json", o->counters_json,
@@ -165,6 +172,8 @@ void register_gui(CLI::App& root, int& exit_code) {
     g.panel = o->panel;
     g.protocol = o->protocol;
     g.patient = o->patient;
+    g.save_session = o->save_session;
+    g.notes_file = o->notes;
     g.history_file = o->history;
     g.no_history = o->no_history;
     if (o->history_patient_given) g.history_patient = o->history_patient;

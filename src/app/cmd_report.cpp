@@ -119,8 +119,7 @@ int run(const ReportCli& o) {
   options.face_images = !o.no_face_images;
   options.notes = std::move(notes);
   const Report r = make_report(std::move(session).value(), options, std::move(other));
-  if (Status st = write_file_atomically(html_path, report_html(r)); !st) return report(st.error());
-  if (Status st = write_file_atomically(json_path, report_json(r)); !st) return report(st.error());
+  if (Status st = write_report_files(r, html_path, json_path); !st) return report(st.error());
   std::printf("report written to %s\n     and data to %s\n", printable(html_path.string()).c_str(), printable(json_path.string()).c_str());
   for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", printable(w).c_str());
   for (const KeyFrame& k : r.key_frames) {

@@ -146,6 +146,10 @@ void ReplaySession::plot_samples(double t0, double t1, std::vector<ReplayPlotSam
   }
 }
 
+SessionSummary ReplaySession::header() const {
+  return header_for(options_, info_);
+}
+
 void ReplaySession::publish(bool done) {
   auto s = std::make_shared<ReplayAnalysisSnapshot>();
   s->info = info_;

@@ -90,6 +90,9 @@ class ReplaySession {
 
   const SourceInfo& info() const { return info_; }
   const std::filesystem::path& video() const { return options_.video; }
+  // The summary header analyse_video() starts from for this file and these options (video, size,
+  // model, options, recording date).
+  SessionSummary header() const;
 
   // Number of frames analysed and stored so far.
   std::int64_t frames_stored() const;

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <ctime>
 
+#include <fmt/format.h>
+
 #include "capture/recording_date.hpp"
 #include "signal/running_stats.hpp"
 
@@ -285,6 +287,30 @@ Result<SessionSummary> SessionRecorder::finish_after_write_error(const TwitchAna
   s.partial_reason = reason;
   if (Status st = write_summary_json(dir_ / "summary.json", s); !st) return st.error();
   return s;
+}
+
+Result<SessionSummary> write_session_from_metrics(const std::filesystem::path& dir, const SessionSummary& header,
+                                                  const TwitchSettings& settings, std::int64_t count,
+                                                  const std::function<bool(std::int64_t, FaceMetrics&)>& frame,
+                                                  bool partial, const std::string& reason) {
+  auto rec = SessionRecorder::open(dir, header);
+  if (!rec) return rec.error();
+  SessionRecorder& recorder = *rec.value();
+  TwitchAnalyser twitch(settings);
+  FrameResult r;
+  for (std::int64_t i = 0; i < count; ++i) {
+    if (!frame(i, r.metrics)) {
+      return make_error(ErrorKind::Internal, fmt::format("frame {} of {} is not available to be saved", i, count));
+    }
+    r.signals = twitch.push(r.metrics);
+    if (Status st = recorder.add(r, twitch); !st) {
+      auto closed = recorder.finish_after_write_error(twitch, "writing stopped: " + st.error().message);
+      (void)closed;
+      return st.error();
+    }
+  }
+  twitch.finish();
+  return recorder.finish(twitch, partial, reason);
 }
 
 }  // namespace ft

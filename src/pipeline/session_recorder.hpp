@@ -4,8 +4,10 @@
 // Thread safety: one thread at a time (the analysis thread).
 #pragma once
 
-#include <filesystem>
 #include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -96,5 +98,16 @@ class SessionRecorder {
   std::size_t episodes_written_ = 0;
   double last_summary_t_ = -1e9;
 };
+
+// Writes the session folder `dir` (it must exist: prepare_output_dir) from frames measured before, in
+// file order: a fresh TwitchAnalyser with `settings` over their metrics and each frame through a
+// SessionRecorder, exactly as analyse_video() does while it analyses, so that the files are those
+// `facetwitch analyse` writes for the same frames (the window's replay saves its analysis so).
+// `frame(i, out)` gives frame i, 0 <= i < count; false when it cannot (an error). `partial` and `reason`
+// go into summary.json as analyse_video() would write them.
+Result<SessionSummary> write_session_from_metrics(const std::filesystem::path& dir, const SessionSummary& header,
+                                                  const TwitchSettings& settings, std::int64_t count,
+                                                  const std::function<bool(std::int64_t, FaceMetrics&)>& frame,
+                                                  bool partial, const std::string& reason);
 
 }  // namespace ft

@@ -1,6 +1,8 @@
 // notes.cpp: reading and checking a notes file (notes.hpp), and its recognised "Key: value" lines.
 #include "report/notes.hpp"
 
+#include "core/file_write.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -126,6 +128,21 @@ Result<UserNotes> read_notes_file(const fs::path& file) {
                                                     "encoding?): save it as plain text in UTF-8", file.string()));
   }
   return parse_notes(std::move(text), file.string());
+}
+
+Result<UserNotes> notes_from_text(std::string text, std::string source) {
+  if (text.size() > kMaxNotesBytes) {
+    return make_error(ErrorKind::BadArguments, fmt::format("the notes are {} bytes: at most {} KiB of notes are allowed "
+                                                           "(shorten them)", text.size(), kMaxNotesBytes / 1024));
+  }
+  if (!is_valid_utf8(text) || text.find('\0') != std::string::npos) {
+    return make_error(ErrorKind::BadArguments, "the notes are not UTF-8 text: type or paste plain text");
+  }
+  return parse_notes(std::move(text), std::move(source));
+}
+
+Status write_notes_txt(const fs::path& dir, const UserNotes& notes) {
+  return write_file_atomically(dir / kNotesTxt, notes.text + "\n");
 }
 
 }  // namespace ft

@@ -36,6 +36,14 @@ Result<UserNotes> read_notes_file(const std::filesystem::path& file);
 // Notes from text already read and checked (fills `fields`).
 UserNotes parse_notes(std::string text, std::string source);
 
+// Notes typed in the window: the same checks as read_notes_file (at most kMaxNotesBytes, UTF-8, no NUL;
+// errors are ErrorKind::BadArguments and say what is wrong), then parse_notes with `source`.
+Result<UserNotes> notes_from_text(std::string text, std::string source);
+
+// Writes `notes` as the session folder's notes.txt (atomically), as `analyse --notes` does (the text and a
+// final line break).
+Status write_notes_txt(const std::filesystem::path& dir, const UserNotes& notes);
+
 // True when `s` is valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 

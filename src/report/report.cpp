@@ -592,4 +592,17 @@ Report make_report(SessionData session, const ReportOptions& options, std::optio
   return r;
 }
 
+Status write_report_files(const Report& report, const std::filesystem::path& html, const std::filesystem::path& json) {
+  if (Status st = write_file_atomically(html, report_html(report)); !st) return st;
+  return write_file_atomically(json, report_json(report));
+}
+
+Result<Report> write_session_report(const std::filesystem::path& dir, const ReportOptions& options) {
+  auto session = load_session(dir);
+  if (!session) return session.error();
+  Report r = make_report(std::move(session).value(), options);
+  if (Status st = write_report_files(r, dir / kReportHtml, dir / kReportJson); !st) return st.error();
+  return r;
+}
+
 }  // namespace ft

@@ -147,4 +147,10 @@ void attach_face_images(const SessionData& session, std::vector<KeyFrame>& key_f
 std::string report_html(const Report& report);
 std::string report_json(const Report& report);
 
+// Writes report_html(report) to `html` and report_json(report) to `json` (each atomically).
+Status write_report_files(const Report& report, const std::filesystem::path& html, const std::filesystem::path& json);
+// `facetwitch report DIR` with its defaults: load_session(dir), make_report(options) and report.html /
+// report.json written into the folder. Returns the report (the path of the page is dir / kReportHtml).
+Result<Report> write_session_report(const std::filesystem::path& dir, const ReportOptions& options = {});
+
 }  // namespace ft

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <memory>
@@ -32,10 +33,14 @@
 
 #include "core/paths.hpp"
 #include "io/session.hpp"
+#include "pipeline/save_session.hpp"
+#include "report/notes.hpp"
+#include "report/report.hpp"
 #include "ui/drawing.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gl_video.hpp"
 #include "ui/history_panel.hpp"
+#include "ui/open_file.hpp"
 #include "ui/overlay.hpp"
 #include "ui/plots.hpp"
 #include "ui/protocol_panel.hpp"
@@ -138,6 +143,13 @@ class App {
   void draw_plots(ImVec2 pos, ImVec2 size);
   void draw_side(ImVec2 pos, ImVec2 size);
   void draw_results_tab();
+  void draw_save_session();
+  std::filesystem::path default_save_dir() const;
+  bool save_session_now();
+  bool make_report_now();
+  void open_report();
+  void auto_save_session();
+  void reset_save_if_new_replay();
   void draw_episodes_table(float height);
   void draw_source_tab();
   void draw_settings_tab();
@@ -217,9 +229,31 @@ class App {
   double ui_fps_ = 0.0;
   bool exiting_ = false;
   bool screenshot_ok_ = true;
+  // Save session (Results tab, a replay analysed to the end).
+  std::string save_dir_;             // the folder field
+  bool save_dir_auto_ = true;        // the field follows the date and the patient id until edited
+  std::string save_patient_;         // the patient id field
+  std::string save_notes_;           // the notes field
+  std::filesystem::path saved_dir_;  // the folder last saved ("" none)
+  std::filesystem::path report_path_;  // its report.html once made ("" none)
+  std::string save_message_;
+  bool save_message_error_ = false;
+  bool auto_save_done_ = false;  // --save-session done (or failed)
+  const void* save_for_replay_ = nullptr;  // the replay the save section's state belongs to
+  bool save_seen_replay_ = false;
 };
 
 App::App(const GuiOptions& o) : opts_(o), browser_() {
+  save_patient_ = opts_.patient;
+  if (!opts_.notes_file.empty()) {
+    auto notes = read_notes_file(opts_.notes_file);
+    if (notes) {
+      save_notes_ = notes->text;
+    } else {
+      save_message_ = notes.error().message;
+      save_message_error_ = true;
+    }
+  }
   settings_path_ = opts_.settings_file.empty() ? default_settings_path()
                                                : std::filesystem::path(opts_.settings_file);
   settings_file_ = load_settings(settings_path_);
@@ -1475,6 +1509,7 @@ void App::draw_results_tab() {
     ImGui::TextWrapped("mouth corners L-R %s", describe_corner_height_diff(c.asymmetry_height_iod).c_str());
     ImGui::TextDisabled("Mirror asymmetry index at rest: %.2f%% IOD", 100.0 * c.asymmetry_index_iod);
   }
+  draw_save_session();
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::PushFont(fonts_.bold);
@@ -1541,6 +1576,151 @@ void App::draw_results_tab() {
       ImGui::Text("%.2f", rows[i].end - rows[i].start);
     }
     ImGui::EndTable();
+  }
+}
+
+// A dated folder in the recordings folder, named by the local time and the patient id.
+std::filesystem::path App::default_save_dir() const {
+  const std::filesystem::path base = settings_.recordings_dir.empty()
+                                         ? default_recordings_dir()
+                                         : std::filesystem::path(settings_.recordings_dir);
+  const std::string name = session_folder_name(std::time(nullptr), save_patient_);
+  std::filesystem::path dir = base / name;
+  std::error_code ec;
+  for (int n = 2; std::filesystem::exists(dir, ec) && n < 100; ++n)  // never an earlier save's folder
+    dir = base / (name + "_" + std::to_string(n));
+  return dir;
+}
+
+// Another file (or the same one opened again): the save section starts afresh (the patient id and the
+// notes are kept: often the same person's next video).
+void App::reset_save_if_new_replay() {
+  const void* replay = sources_->replay();
+  if (replay == save_for_replay_)
+    return;
+  save_for_replay_ = replay;
+  save_dir_auto_ = true;
+  saved_dir_.clear();
+  report_path_.clear();
+  if (save_seen_replay_)
+    save_message_.clear();  // kept the first time: it may say why the --notes file was not read
+  save_seen_replay_ = save_seen_replay_ || replay != nullptr;
+}
+
+// "Save session": the whole-file analysis of the opened video written as a session folder, the files
+// `facetwitch analyse VIDEO --out DIR` writes (pipeline/save_session.hpp), then added to the history.
+bool App::save_session_now() {
+  ReplaySession* replay = sources_->replay();
+  if (!replay) {
+    save_message_ = "Not saved: no video is open.";
+    save_message_error_ = true;
+    return false;
+  }
+  SaveSessionOptions so;
+  so.dir = save_dir_;
+  so.patient_id = save_patient_;
+  so.notes = save_notes_;
+  auto saved = save_replay_session(*replay, so);
+  if (!saved) {
+    save_message_ = "Not saved: " + saved.error().message;
+    save_message_error_ = true;
+    return false;
+  }
+  saved_dir_ = save_dir_;
+  save_dir_auto_ = false;
+  report_path_.clear();
+  save_message_ = "Saved to " + saved_dir_.string() + " (" + std::to_string(saved->episodes.size()) + " episodes).";
+  save_message_error_ = false;
+  history_panel_->add_when_final(saved_dir_);
+  notify("Session saved to " + saved_dir_.string(), colour::kText, 5.0);
+  return true;
+}
+
+// "Make report": what `facetwitch report DIR` writes (report.html, report.json), in-process.
+bool App::make_report_now() {
+  if (saved_dir_.empty())
+    return false;
+  auto made = write_session_report(saved_dir_);
+  if (!made) {
+    save_message_ = "No report: " + made.error().message;
+    save_message_error_ = true;
+    return false;
+  }
+  report_path_ = saved_dir_ / kReportHtml;
+  save_message_ = "Report written to " + report_path_.string() + ".";
+  save_message_error_ = false;
+  return true;
+}
+
+// "Open report": xdg-open, started apart from the window (ui/open_file.hpp).
+void App::open_report() {
+  if (report_path_.empty())
+    return;
+  if (Status st = open_with_default_app(report_path_); !st) {
+    save_message_ = st.error().message + ".";
+    save_message_error_ = true;
+    return;
+  }
+  save_message_ = "Opening " + report_path_.string() + " (xdg-open).";
+  save_message_error_ = false;
+}
+
+// --save-session DIR: the buttons pressed once the whole file is analysed.
+void App::auto_save_session() {
+  if (opts_.save_session.empty() || auto_save_done_ || view_.mode != SourceMode::Replay || !view_.analysis ||
+      !view_.analysis->done || view_.analysis->reapplying)
+    return;
+  auto_save_done_ = true;
+  save_dir_ = opts_.save_session;
+  save_dir_auto_ = false;
+  if (save_session_now())
+    make_report_now();
+}
+
+// The Results tab's "Save session" section: shown once the whole file is analysed.
+void App::draw_save_session() {
+  if (view_.mode != SourceMode::Replay || !view_.analysis || !view_.analysis->done || !sources_->replay())
+    return;
+  ImGui::Spacing();
+  if (!opts_.save_session.empty())
+    ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+  if (!ImGui::CollapsingHeader("Save session and report"))
+    return;
+  if (save_dir_auto_)
+    save_dir_ = default_save_dir().string();
+  const float label_w = fonts_.size * 5.5f;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("Patient id");
+  ImGui::SameLine(label_w);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::InputTextWithHint("##save_patient", "e.g. P-0042 (optional)", &save_patient_);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("Folder");
+  ImGui::SameLine(label_w);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ImGui::InputText("##save_dir", &save_dir_))
+    save_dir_auto_ = save_dir_.empty();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A new or empty folder; by default a dated folder in the recordings folder (Settings)");
+  ImGui::TextDisabled("Notes (medication, injection dates...; shown in the report)");
+  ImGui::InputTextMultiline("##save_notes", &save_notes_, ImVec2(-FLT_MIN, fonts_.size * 3.4f));
+  if (ImGui::Button("Save session..."))
+    save_session_now();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(saved_dir_.empty());
+  if (ImGui::Button("Make report"))
+    make_report_now();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(report_path_.empty());
+  if (ImGui::Button("Open report"))
+    open_report();
+  ImGui::EndDisabled();
+  if (!save_message_.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(to_vec4(save_message_error_ ? rgba(255, 170, 170) : colour::kTextDim), "%s",
+                       save_message_.c_str());
+    ImGui::PopTextWrapPos();
   }
 }
 
@@ -2160,6 +2340,8 @@ bool App::should_exit() {
     if (!view_.analysis || !view_.analysis->done || view_.analysis->reapplying)
       return false;
   }
+  if (!opts_.save_session.empty() && !auto_save_done_)
+    return false;
   return true;
 }
 
@@ -2372,6 +2554,8 @@ int App::run() {
     ImGui::NewFrame();
     gather();
     history_panel_->tick();
+    reset_save_if_new_replay();
+    auto_save_session();
     exiting_ = should_exit();
     if (user_input())
       last_input = Clock::now();

@@ -39,6 +39,10 @@ struct GuiOptions {
   double baseline_s = 0.0;    // --baseline-s: personal baseline for the summary (0: none)
   // --history-patient: the History tab shows this patient's sessions only (nullopt: all).
   std::optional<std::string> history_patient;
+  // --save-session DIR: replay: once the whole file is analysed, save the session folder DIR (patient
+  // id from `patient`, notes from `notes_file`) and make its report, as the Results tab's buttons do.
+  std::string save_session;
+  std::string notes_file;  // --notes FILE: the notes field's text at start
 };
 
 // Runs the window until it is closed (or --run-for elapses). Returns the process exit code: 0, or

@@ -12,7 +12,9 @@
 //      and marked partial;
 //  (d) a missing file is an error shown in the window, not a crash;
 //  (e) a corrupt settings file gives the defaults and a message, not a crash;
-//  (f) a file's "recorded as a mirror image" setting gives the person's sides, as analyse --mirrored-input.
+//  (f) a file's "recorded as a mirror image" setting gives the person's sides, as analyse --mirrored-input;
+//  (g) Save session (--save-session): the folder analyse writes, with the patient id and notes, its
+//      report.html, and the session added to the history.
 // Each test runs with its own XDG_CONFIG_HOME so saved settings never leak in.
 #include <cmath>
 #include <fstream>
@@ -364,6 +366,74 @@ TEST(Gui, AsymmetryTabShowsWhatAnalyseWrites) {
   EXPECT_EQ(c["asymmetry"]["regions"], ref["asymmetry"]["regions"]);
   EXPECT_EQ(c["asymmetry"]["over_time"], ref["asymmetry"]["over_time"]);
   EXPECT_EQ(c["detectability"], ref["detectability"]);
+}
+
+TEST(Gui, SaveSessionWritesWhatAnalyseWritesWithItsReportAndAddsItToTheHistory) {
+  std::string why;
+  auto dir = testing::ensure_video("gui_replay", gui_scenario(), &why);
+  if (!dir)
+    GTEST_SKIP() << why;
+  const auto out = testing::fresh_dir("gui_save_session");
+  std::filesystem::create_directories(out);
+  const auto saved = out / "2026-12-06_1430_P-07";
+  const auto notes = out / "notes.txt";
+  {
+    std::ofstream n(notes);
+    n << "Medication: clonazepam 0.5 mg\nBotox in 3 weeks\n";
+  }
+  const auto db = out / "history.sqlite";
+  const auto png = out / "window.png";
+  const auto r = run_gui({"--source", (*dir / "video.mp4").string(), "--run-for", "1", "--replay-speed", "max",
+                          "--size", "1440x900", "--save-session", saved.string(), "--patient", "P-07", "--notes",
+                          notes.string(), "--history", db.string(), "--screenshot", png.string()},
+                         out / "config");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(png));
+
+  // The folder `analyse` writes for the same file, with the patient id typed.
+  const auto ref_dir = testing::fresh_dir("gui_save_session_analyse");
+  auto a = testing::run_facetwitch({"analyse", (*dir / "video.mp4").string(), "--out", ref_dir.string(), "--quiet",
+                                    "--no-history"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto ref = read_summary_json(ref_dir / "summary.json");
+  auto got = read_summary_json(saved / "summary.json");
+  ASSERT_TRUE(ref.ok());
+  ASSERT_TRUE(got.ok()) << "no summary.json in the saved folder";
+  ASSERT_FALSE(ref->episodes.empty());
+  EXPECT_EQ(got->episodes.size(), ref->episodes.size());
+  EXPECT_EQ(got->frames, ref->frames);
+  EXPECT_EQ(got->patient_id, "P-07");
+  auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  EXPECT_EQ(slurp(saved / "episodes.csv"), slurp(ref_dir / "episodes.csv"));
+  EXPECT_EQ(slurp(saved / "frames.csv"), slurp(ref_dir / "frames.csv"));
+  EXPECT_EQ(slurp(saved / "notes.txt"), "Medication: clonazepam 0.5 mg\nBotox in 3 weeks\n");
+
+  // The report, as `facetwitch report DIR` writes it, with the patient and the notes.
+  const std::string html = slurp(saved / "report.html");
+  ASSERT_FALSE(html.empty()) << "no report.html";
+  EXPECT_NE(html.find("P-07"), std::string::npos);
+  EXPECT_NE(html.find("Botox in 3 weeks"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(saved / "report.json"));
+
+  // Added to the session history.
+  const auto l = testing::run_facetwitch({"history", "list", "--json", "--history", db.string()});
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  const nlohmann::json list = nlohmann::json::parse(l.out, nullptr, false);
+  ASSERT_TRUE(list.is_array()) << l.out;
+  ASSERT_EQ(list.size(), 1u) << l.out;
+  EXPECT_EQ(list[0]["folder"], std::filesystem::canonical(saved).string());
+
+  // Saved again into the same folder: refused in the window (not a crash), the folder kept.
+  const auto r2 = run_gui({"--source", (*dir / "video.mp4").string(), "--run-for", "0.5", "--replay-speed", "max",
+                           "--save-session", saved.string(), "--no-history"},
+                          out / "config");
+  EXPECT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_EQ(slurp(saved / "episodes.csv"), slurp(ref_dir / "episodes.csv"));
 }
 
 TEST(Gui, MissingFileIsAnErrorInTheWindowNotACrash) {
