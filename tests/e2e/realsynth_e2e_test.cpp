@@ -306,11 +306,11 @@ TEST(RealFaces, CleanClipsGiveNoMoreFalseEpisodesThanKnown) {
       {"liveportrait_d13.mp4", "talking", 0},      {"liveportrait_d20.mp4", "talking", 0},
       {"videoretalking_1.mp4", "talking", 0},      {"videoretalking_5.mp4", "talking", 0},
       {"liveportrait_d0.mp4", "expressive", 0},    {"liveportrait_d19.mp4", "expressive", 0},
-      // liveportrait_d14 (winks, one-sided eye closures): a right-lid episode at 12.6 s (2 twitches) and a
-      // bilateral mouth one at 11.2-12.1 s (8.1% IOD, the corners pulled up fast together, 2 twitches;
-      // since session 8's pull component, docs/METRICS.md "Session 8"). Its left-lid episode at 16.1 s and
-      // bilateral mouth one at 9.3 s held one twitch each: isolated twitches since session 10.
-      {"liveportrait_d14.mp4", "expressive", 2},
+      // liveportrait_d14 (winks, one-sided eye closures, fast smiles): since session 10 (threshold k 5,
+      // single twitches are isolated twitches) three mouth episodes of 2-4 twitches: left at 9.7 s and
+      // 11.2 s (2.9% and 8.1% IOD), bilateral at 12.0 s (the corners pulled up fast together). Before:
+      // 4 (k 6, single-twitch episodes counted), of which two eyelid ones (one-eye closures).
+      {"liveportrait_d14.mp4", "expressive", 3},
   };
   int checked = 0;
   for (const auto& c : clips) {
