@@ -1362,10 +1362,10 @@ void App::draw_results_tab() {
   const ImGuiTableFlags tf =
       ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg;
   if (ImGui::BeginTable("##sides", 4, tf)) {
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn("person's left", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn("person's right", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("both", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+    ImGui::TableSetupColumn("both", ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableNextColumn();
     ImGui::TableNextColumn();
@@ -1414,23 +1414,26 @@ void App::draw_results_tab() {
         ImGui::Text("mouth %d, eyelid %d", m[l], e[l]);
       }
     }
-    // Time in spasm: the share of the session inside an episode involving that side.
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted("Time in spasm");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Share of the session inside a mouth (m) or eyelid (e) episode involving that side");
-    for (Side sd : kSides) {
+    // Time in spasm: the share of the session inside an episode of that region involving that side.
+    auto spasm_row = [&](const char* name, Region region) {
+      ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      const double m = time_in_episodes_pct(c.episodes, Region::Mouth, sd, c.session_time_s);
-      const double e = time_in_episodes_pct(c.episodes, Region::Eye, sd, c.session_time_s);
-      if (m == 0.0 && e == 0.0) {
-        ImGui::TextDisabled("0%%");
-      } else {
-        ImGui::Text("m %.1f%% e %.1f%%", m, e);
+      ImGui::TextUnformatted(name);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Time in spasm: the share of the session inside an episode of this region\ninvolving that side (its own or one of both sides)");
+      for (Side sd : kSides) {
+        ImGui::TableNextColumn();
+        const double pct = time_in_episodes_pct(c.episodes, region, sd, c.session_time_s);
+        if (pct == 0.0) {
+          ImGui::TextDisabled("0%%");
+        } else {
+          ImGui::Text("%.1f%%", pct);
+        }
       }
-    }
-    ImGui::TableNextColumn();
+      ImGui::TableNextColumn();
+    };
+    spasm_row("Mouth in spasm", Region::Mouth);
+    spasm_row("Eyelid in spasm", Region::Eye);
     ImGui::EndTable();
   }
   ImGui::Spacing();
