@@ -181,6 +181,10 @@ struct Blink {
   double end_s = 0.0;
   double peak_closure_iod = 0.0;
 };
+// A blink at least this long (start to end, s) is a long eye closure: shown as "eye closure (3.8 s)" and
+// never counted as a blink (terminal, window, report; docs/OUTPUT.md).
+inline constexpr double kLongEyeClosureS = 1.0;
+inline bool is_long_eye_closure(const Blink& b) { return b.end_s - b.start_s >= kLongEyeClosureS; }
 
 // A voluntary movement: both mouth corners moving together, slowly (smile, speech), or both eyes closing
 // slowly together but too far apart for a blink (a deliberate eye closure). Not a twitch.

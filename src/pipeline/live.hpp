@@ -62,7 +62,7 @@ struct LiveSnapshot {
   FrameResult result;
   std::vector<Episode> episodes;    // closed so far, by start time
   std::vector<Episode> open_episodes;
-  std::size_t blink_count = 0;
+  std::size_t blink_count = 0;  // blinks shorter than kLongEyeClosureS (longer ones are eye closures)
   std::size_t voluntary_count = 0;
   std::vector<IsolatedTwitch> isolated_twitches;  // single twitches that formed no episode
   LiveStats stats;

@@ -114,10 +114,6 @@ struct Report {
   std::vector<std::string> warnings;
 };
 
-// A blink at least this long (start to end, s) is a long eye closure: reported as "eye closure (3.8 s)",
-// never counted as a blink (docs/OUTPUT.md, report.html).
-inline constexpr double kLongEyeClosureS = 1.0;
-inline bool is_long_eye_closure(const Blink& b) { return b.end_s - b.start_s >= kLongEyeClosureS; }
 // "3 blinks", "1 blink, 1 eye closure (3.8 s)", "2 eye closures (1.2 s, 3.8 s)", "no blink".
 std::string blinks_text(const std::vector<Blink>& blinks);
 

@@ -1533,7 +1533,7 @@ void App::draw_results_tab() {
   };
   std::vector<Other> rows;
   for (const Blink& b : view_.analysis->summary.blinks)
-    rows.push_back({b.start_s, b.end_s, "blink (both eyelids)"});
+    rows.push_back({b.start_s, b.end_s, is_long_eye_closure(b) ? "long eye closure (both eyelids)" : "blink (both eyelids)"});
   for (const VoluntaryMovement& v : view_.analysis->summary.voluntary_movements) {
     rows.push_back({v.start_s, v.end_s,
                     v.region == Region::Eye ? "voluntary eye closure" : "voluntary (smile, speech)"});
