@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "core/measurements.hpp"
 #include "core/side.hpp"
+#include "core/utc_time.hpp"  // utc_seconds, for the trend's times
 
 namespace ft::history {
 
@@ -98,10 +99,6 @@ const std::vector<Measure>& measures();
 const Measure* find_measure(const std::string& name);
 // The value of `measure` in `s` (NaN when not measured).
 double measure_value(const SessionRecord& s, const Measure& measure);
-
-// An ISO 8601 UTC time ("2026-10-01T09:30:00Z", as recorded_at and created_utc) -> seconds since
-// 1970; NaN when it does not parse.
-double utc_seconds(const std::string& iso);
 
 // Where the sessions go on the time axis of a trend plot: `t` are their times (seconds, oldest first,
 // e.g. utc_seconds(recorded_at)). Each session stays at its own time, except that sessions closer than

@@ -164,21 +164,6 @@ const RegionDiff* SessionRecord::region(const std::string& key) const {
   return nullptr;
 }
 
-double utc_seconds(const std::string& iso) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6 || mo < 1 ||
-      mo > 12 || d < 1 || d > 31)
-    return kNaN;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<double>(timegm(&tm));
-}
-
 std::vector<double> spread_trend_positions(const std::vector<double>& t, double min_gap) {
   std::vector<double> out(t.size(), kNaN);
   // Groups of consecutive sessions placed `min_gap` apart around the mean of their times; a group

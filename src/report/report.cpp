@@ -15,6 +15,7 @@
 
 #include "capture/frame_source.hpp"
 #include "core/sha256.hpp"
+#include "core/utc_time.hpp"
 #include "metrics/regional_asymmetry.hpp"
 
 namespace ft {
@@ -132,20 +133,6 @@ std::vector<CompareRow> session_numbers(const SessionData& s) {
     }
   }
   return rows;
-}
-
-// Seconds since the epoch of an ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" time, or NaN.
-double utc_seconds(const std::string& iso) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) return kNaN;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<double>(timegm(&tm));
 }
 
 // The frame with index `index` (presentation time about `t`): seeks to a little before it and reads on.

@@ -36,8 +36,6 @@ constexpr int kFamilyCount = static_cast<int>(sizeof kFamilies / sizeof kFamilie
 const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-using history::utc_seconds;
-
 // The patient filter's label for a patient id.
 std::string patient_label(const std::string& id) {
   return id.empty() ? std::string("(no patient id)") : id;

@@ -400,16 +400,16 @@ TEST(HistoryDb, ListsFiltersAndTrendsByTheRecordingDate) {
 }
 
 TEST(HistoryTrend, UtcSeconds) {
-  EXPECT_DOUBLE_EQ(history::utc_seconds("2026-10-01T09:30:00Z"), 1790847000.0);
-  EXPECT_DOUBLE_EQ(history::utc_seconds("1970-01-01T00:00:00Z"), 0.0);
-  EXPECT_TRUE(std::isnan(history::utc_seconds("")));
-  EXPECT_TRUE(std::isnan(history::utc_seconds("1 October")));
+  EXPECT_DOUBLE_EQ(utc_seconds("2026-10-01T09:30:00Z"), 1790847000.0);
+  EXPECT_DOUBLE_EQ(utc_seconds("1970-01-01T00:00:00Z"), 0.0);
+  EXPECT_TRUE(std::isnan(utc_seconds("")));
+  EXPECT_TRUE(std::isnan(utc_seconds("1 October")));
 }
 
 // The trend's x positions: sessions at their own times, those of one day spread apart.
 TEST(HistoryTrend, SessionsOfOneDaySpreadApart) {
   const double day = 86400.0, gap = 0.1 * day;
-  const double oct1 = history::utc_seconds("2026-10-01T00:00:00Z");
+  const double oct1 = utc_seconds("2026-10-01T00:00:00Z");
   // Far apart: exactly at their times.
   {
     const std::vector<double> t{oct1, oct1 + 7 * day, oct1 + 14 * day};
