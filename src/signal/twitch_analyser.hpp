@@ -74,6 +74,9 @@ class TwitchAnalyser {
   void release_held(bool final);
   bool may_still_add(Region r, Laterality side, double t) const;
   void classify(Episode& ep) const;
+  // A single twitch that is one pulse of a train whose other pulses stayed under the threshold (see
+  // kTrainLowFraction in the .cpp): makes ep the train's episode and returns true.
+  bool extend_to_train(Episode& ep) const;
   void decide_co_contraction(Episode& ep);
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
@@ -109,6 +112,7 @@ class TwitchAnalyser {
   std::vector<EpisodeBuilder> builders_;           // (mouth, eye) x (L, R, bilateral)
   std::vector<TwitchEvent> finished_;              // scratch
   std::array<std::deque<std::pair<double, double>>, 4> history_;  // (t, value) of the last 60 s
+  std::array<std::deque<std::pair<double, double>>, 4> threshold_history_;  // (t, threshold) of the last 60 s
   PerSide<std::deque<std::pair<double, double>>> movement_history_;  // mouth: (t, movement) of the last 60 s
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;

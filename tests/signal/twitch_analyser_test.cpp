@@ -65,12 +65,12 @@ double tonic(double t, double start, double end, double amp) {
   return amp * 0.5 * (1 - std::cos(M_PI * x));
 }
 
-TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1) {
+TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1, double noise = kNoise) {
   std::mt19937 rng(seed);
   std::mt19937 brow_rng(seed + 1000);
   std::mt19937 opening_rng(seed + 2000);
-  std::normal_distribution<double> opening_noise(0.0, kNoise);  // its own: `n` caches a second draw
-  std::normal_distribution<double> n(0.0, kNoise);
+  std::normal_distribution<double> opening_noise(0.0, noise);  // its own: `n` caches a second draw
+  std::normal_distribution<double> n(0.0, noise);
   TwitchAnalyser a;
   const int frames = static_cast<int>(duration * kFps);
   for (int i = 0; i < frames; ++i) {
@@ -532,6 +532,54 @@ TEST(TwitchAnalyser, AMovementStillRisingWhenTheRecordingEndsIsNoTwitch) {
   const TwitchAnalyser b = run(done, 10.0);
   ASSERT_EQ(b.episodes().size(), 1u);
   EXPECT_FALSE(b.episodes()[0].cut_by_end);
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// Real faces (issue 15, session 11): a train whose pulses mostly stay under the threshold, one of them
+// crossing it. The crossing alone would be an isolated twitch; its neighbours at regular spacing, above
+// half the threshold, make it the train's episode (TwitchAnalyser::extend_to_train). A quieter face
+// (0.1% IOD of landmark noise) keeps the small pulses between half the threshold and the threshold.
+TEST(TwitchAnalyser, ATrainWithOnePulseOverTheThresholdIsAnEpisode) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    for (Side side : kSides) {
+      Motion m;
+      // 2.5 Hz, six pulses of 0.9% IOD (the threshold is the 1.2% minimum amplitude here), the third 2.5%.
+      auto train = [](double t) { return pulse_train(t, 3.0, 2.5, 6, 0.009) + pulse_train(t, 3.8, 2.5, 1, 0.016); };
+      (side == Side::Left ? m.mouth_left : m.mouth_right) = train;
+      const TwitchAnalyser a = run(m, 9.0, seed, 0.001);
+      ASSERT_EQ(a.episodes().size(), 1u) << to_string(side) << " seed " << seed << ": " << a.isolated_twitches().size() << " isolated";
+      const Episode& e = a.episodes()[0];
+      EXPECT_EQ(e.side, laterality(side));
+      EXPECT_GE(e.twitch_count, 4) << to_string(side) << " seed " << seed;
+      EXPECT_NEAR(e.frequency_hz, 2.5, 0.3) << to_string(side) << " seed " << seed;
+      EXPECT_NEAR(e.start_s, 3.0, 0.15) << to_string(side) << " seed " << seed;
+      EXPECT_TRUE(a.isolated_twitches().empty());
+    }
+  }
+  // The same crossing alone stays an isolated twitch.
+  Motion alone;
+  alone.mouth_left = [](double t) { return pulse_train(t, 3.0, 3, 1, 0.025); };
+  const TwitchAnalyser b = run(alone, 9.0, 1, 0.001);
+  EXPECT_TRUE(b.episodes().empty());
+  EXPECT_EQ(b.isolated_twitches().size(), 1u);
+}
+
+// A fast twitch train (10 Hz, 4% IOD) on one corner while talking, the other corner moving with the
+// speech: an event holding two twitches, the other corner's movement about half its peak (over the 35%
+// allowed a single twitch, under the 70% allowed a train): a twitch on its side, not speech.
+TEST(TwitchAnalyser, ATrainOnOneCornerWhileTalkingIsATwitch) {
+  Motion m;
+  m.mouth_left = [](double t) { return pulse_train(t, 5.0, 10, 8, 0.04) + syllables(t, 3.0, 5.0, 0.012); };
+  m.mouth_right = [](double t) { return syllables(t, 3.0, 5.0, 0.027); };
+  m.mouth_opening = [](double t) { return syllables(t, 3.0, 5.0, 0.06); };
+  const TwitchAnalyser a = run(m, 11.0);
+  ASSERT_EQ(a.episodes().size(), 1u);
+  EXPECT_EQ(a.episodes()[0].side, Laterality::Left);
+  EXPECT_NEAR(a.episodes()[0].start_s, 5.0, 0.15);
+  EXPECT_GE(a.episodes()[0].twitch_count, 2);
 }
 
 }  // namespace ft
