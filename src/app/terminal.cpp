@@ -82,17 +82,13 @@ std::string format_summary_table(const SessionSummary& s) {
   }
   out += fmt::format("  {}\n", describe_isolated_twitches(s.isolated_twitches));
   // A blink of kLongEyeClosureS or longer is a long eye closure, not a blink (as in the report).
-  std::size_t short_blinks = 0;
   std::string closures;
   for (const Blink& b : s.blinks) {
-    if (!is_long_eye_closure(b)) {
-      ++short_blinks;
-      continue;
-    }
+    if (!is_long_eye_closure(b)) continue;
     if (!closures.empty()) closures += ", ";
     closures += fmt::format("{:.1f} s", b.end_s - b.start_s);
   }
-  out += fmt::format("  blinks: {}   voluntary movements (smile, speech, eye closure): {}", short_blinks, s.voluntary_movements.size());
+  out += fmt::format("  blinks: {}   voluntary movements (smile, speech, eye closure): {}", blink_count(s.blinks), s.voluntary_movements.size());
   if (!closures.empty()) out += fmt::format("   long eye closures: {}", closures);
   out += "\n";
   const double h = s.asymmetry.mouth_corner_height_iod();

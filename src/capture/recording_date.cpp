@@ -11,6 +11,8 @@ extern "C" {
 #include <libavutil/dict.h>
 }
 
+#include "core/utc_time.hpp"
+
 namespace ft {
 namespace fs = std::filesystem;
 
@@ -39,14 +41,7 @@ std::optional<std::string> normalise_creation_time(const std::string& tag) {
   if (i != tag.size()) return std::nullopt;
   if (y < 1990 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
     return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return iso_utc(timegm(&tm));  // also normalises a leap second or 31 April
+  return iso_utc(utc_time(y, mo, d, h, mi, s));  // also normalises a leap second or 31 April
 }
 
 std::optional<std::string> video_creation_time(const fs::path& video) {

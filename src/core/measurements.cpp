@@ -1,6 +1,7 @@
 // measurements.cpp: quality flag names.
 #include "core/measurements.hpp"
 
+#include <algorithm>
 #include <array>
 #include <sstream>
 #include <utility>
@@ -59,6 +60,11 @@ std::string_view episode_type_name(Region region, EpisodePattern pattern) {
 
 bool forms_episode(const Episode& e) {
   return e.twitch_count >= kMinEpisodeTwitches || e.pattern != EpisodePattern::Clonic;
+}
+
+std::size_t blink_count(const std::vector<Blink>& blinks) {
+  return static_cast<std::size_t>(
+      std::count_if(blinks.begin(), blinks.end(), [](const Blink& b) { return !is_long_eye_closure(b); }));
 }
 
 IsolatedTwitch isolated_twitch_of(const Episode& e) {

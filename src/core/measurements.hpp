@@ -185,6 +185,8 @@ struct Blink {
 // never counted as a blink (terminal, window, report; docs/OUTPUT.md).
 inline constexpr double kLongEyeClosureS = 1.0;
 inline bool is_long_eye_closure(const Blink& b) { return b.end_s - b.start_s >= kLongEyeClosureS; }
+// The blinks that count as blinks: those shorter than kLongEyeClosureS.
+std::size_t blink_count(const std::vector<Blink>& blinks);
 
 // A voluntary movement: both mouth corners moving together, slowly (smile, speech), or both eyes closing
 // slowly together but too far apart for a blink (a deliberate eye closure). Not a twitch.

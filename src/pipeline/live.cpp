@@ -626,9 +626,7 @@ void LivePipeline::analyse_loop() {
       std::stable_sort(snap->episodes.begin(), snap->episodes.end(),
                        [](const Episode& a, const Episode& b) { return a.start_s < b.start_s; });
       snap->open_episodes = analyser->twitch().open_episodes();
-      const auto& blinks = analyser->twitch().blinks();
-      snap->blink_count = static_cast<std::size_t>(
-          std::count_if(blinks.begin(), blinks.end(), [](const Blink& b) { return !is_long_eye_closure(b); }));
+      snap->blink_count = blink_count(analyser->twitch().blinks());
       snap->voluntary_count = analyser->twitch().voluntary_movements().size();
       snap->isolated_twitches = analyser->twitch().isolated_twitches();
       auto& st = snap->stats;

@@ -337,14 +337,10 @@ void attach_face_images(const SessionData& session, std::vector<KeyFrame>& key_f
 }
 
 std::string blinks_text(const std::vector<Blink>& blinks) {
-  std::size_t short_blinks = 0;
+  const std::size_t short_blinks = blink_count(blinks);
   std::vector<std::string> closures;
   for (const Blink& b : blinks) {
-    if (is_long_eye_closure(b)) {
-      closures.push_back(fmt::format("{:.1f} s", b.end_s - b.start_s));
-    } else {
-      ++short_blinks;
-    }
+    if (is_long_eye_closure(b)) closures.push_back(fmt::format("{:.1f} s", b.end_s - b.start_s));
   }
   std::string out;
   if (short_blinks > 0 || closures.empty())

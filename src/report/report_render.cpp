@@ -663,15 +663,11 @@ std::string report_json(const Report& r) {
   {
     const auto& blinks = r.session.summary.blinks;
     Json closures = Json::array();
-    std::int64_t short_blinks = 0;
     for (const Blink& b : blinks) {
-      if (!is_long_eye_closure(b)) {
-        ++short_blinks;
-        continue;
-      }
+      if (!is_long_eye_closure(b)) continue;
       closures.push_back(Json{{"start_s", jnum(b.start_s, 4)}, {"end_s", jnum(b.end_s, 4)}, {"duration_s", jnum(b.end_s - b.start_s, 4)}});
     }
-    j["blinks"] = short_blinks;
+    j["blinks"] = static_cast<std::int64_t>(blink_count(blinks));
     j["long_eye_closures"] = std::move(closures);
   }
   Json twitches = Json::array();

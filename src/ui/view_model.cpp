@@ -104,8 +104,7 @@ Counters counters_from_replay(const ReplayAnalysisSnapshot& s) {
   const SessionSummary& sum = s.summary;
   c.episodes = sum.episodes;
   c.open_episodes = s.open_episodes;
-  c.blinks = static_cast<int>(std::count_if(sum.blinks.begin(), sum.blinks.end(),
-                                             [](const Blink& b) { return !is_long_eye_closure(b); }));
+  c.blinks = static_cast<int>(blink_count(sum.blinks));
   c.voluntary_movements = static_cast<int>(sum.voluntary_movements.size());
   count_isolated(c, sum.isolated_twitches);
   c.session_time_s = s.done ? sum.duration_s : s.analysed_t;
