@@ -60,6 +60,17 @@ constexpr double kTrainMaxIntervalS = 0.5;
 constexpr double kTrainPulseHalfS = 0.1;
 constexpr double kTrainOtherMaxRatio = 0.5;
 constexpr double kTrainOtherMoveRatio = 1.5;
+// An eyelid train that no event found (TwitchAnalyser::scan_sample): pulses of one lid reaching
+// kScanLowFraction of the threshold (a pulse ends when the signal falls below half of that), each while
+// the other lid's signal stays below kScanOtherRatio of it (a blink closes both), at least
+// kScanMinPulses of them spaced as a train of 2-15 Hz (kTrainMinIntervalS-kTrainMaxIntervalS) and
+// regularly (kTrainMaxCv), with no episode or isolated twitch of the eye within kScanClearS of it.
+// Measured on the full real corpus (docs/METRICS.md, "Session 12").
+constexpr double kScanLowFraction = 0.35;
+constexpr double kScanOtherRatio = 0.35;
+constexpr std::size_t kScanMinPulses = 3;
+constexpr double kScanClearS = 0.3;
+constexpr double kScanGapS = 0.25;  // a pause in the samples longer than this ends a scanned run
 int pidx(Region r, Side s) { return static_cast<int>(r) * 2 + static_cast<int>(s); }
 double overlap(const TwitchEvent& a, const TwitchEvent& b) {
   return std::min(a.offset_s, b.offset_s) - std::max(a.onset_s, b.onset_s);
@@ -122,6 +133,7 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
         while (!mv.empty() && mv.front().first < m.t - kHistoryS) mv.pop_front();
       }
       while (!h.empty() && h.front().first < m.t - kHistoryS) h.pop_front();
+      if (r == Region::Eye && out[r][s].valid) scan_sample(s, m.t, out[r][s].value_iod, out[r][s].threshold_iod);
       for (auto& e : finished_) pending_[static_cast<std::size_t>(pidx(r, s))].push_back(std::move(e));
     }
     resolve(r, false);
@@ -144,9 +156,95 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
     if (valid && std::isfinite(m.brow_height_iod[s])) h.emplace_back(m.t, m.brow_height_iod[s]);
     while (!h.empty() && h.front().first < m.t - kHistoryS) h.pop_front();
   }
+  for (Side s : kSides) {
+    TrainScan& sc = scan_[s];
+    if (!sc.above && !sc.run.empty() && m.t - sc.run.back().first > kTrainMaxIntervalS) close_scan_run(s);
+  }
+  decide_scanned(false);
   release_held(false);
   refine_new_episodes();
   return out;
+}
+
+void TwitchAnalyser::scan_sample(Side s, double t, double v, double thr) {
+  TrainScan& sc = scan_[s];
+  if (t - sc.last_t > kScanGapS) {  // a gap ends the pulse and the run
+    if (sc.above) scan_peak(s, sc.best_t, sc.best_v);
+    sc.above = false;
+    close_scan_run(s);
+  }
+  sc.last_t = t;
+  const double high = std::isfinite(thr) ? kScanLowFraction * thr : std::numeric_limits<double>::infinity();
+  if (!std::isfinite(v)) v = 0.0;
+  if (v >= high) {
+    if (!sc.above || v > sc.best_v) {
+      sc.best_t = t;
+      sc.best_v = v;
+    }
+    sc.above = true;
+  } else if (sc.above && v < 0.5 * high) {
+    sc.above = false;
+    scan_peak(s, sc.best_t, sc.best_v);
+  }
+}
+
+void TwitchAnalyser::scan_peak(Side s, double t, double v) {
+  // The other lid at the peak's frame: both lids closing together is a blink, not this train.
+  const auto& other = history_[static_cast<std::size_t>(pidx(Region::Eye, other_side(s)))];
+  double theirs = 0.0;
+  for (auto it = other.rbegin(); it != other.rend() && it->first >= t - 1e-6; ++it) {
+    if (std::abs(it->first - t) < 1e-6 && std::isfinite(it->second)) theirs = it->second;
+  }
+  if (theirs >= kScanOtherRatio * v) return;
+  TrainScan& sc = scan_[s];
+  if (!sc.run.empty()) {
+    const double dt = t - sc.run.back().first;
+    if (dt < kTrainMinIntervalS || dt > kTrainMaxIntervalS) close_scan_run(s);
+  }
+  sc.run.emplace_back(t, v);
+}
+
+void TwitchAnalyser::close_scan_run(Side s) {
+  TrainScan& sc = scan_[s];
+  std::vector<std::pair<double, double>> run;
+  run.swap(sc.run);
+  if (run.size() < kScanMinPulses) return;
+  const std::size_t n = run.size();
+  double mean = 0.0, sq = 0.0;
+  for (std::size_t i = 0; i + 1 < n; ++i) mean += run[i + 1].first - run[i].first;
+  mean /= static_cast<double>(n - 1);
+  for (std::size_t i = 0; i + 1 < n; ++i) sq += (run[i + 1].first - run[i].first - mean) * (run[i + 1].first - run[i].first - mean);
+  if (std::sqrt(sq / static_cast<double>(n - 1)) > kTrainMaxCv * mean) return;
+  Episode ep;
+  ep.region = Region::Eye;
+  ep.side = laterality(s);
+  for (const auto& [t, v] : run) {
+    ep.twitch_times_s.push_back(t);
+    ep.peak_amplitude_iod = std::max(ep.peak_amplitude_iod, v);
+  }
+  ep.twitch_count = static_cast<int>(n);
+  ep.frequency_hz = twitch_frequency_hz(ep.twitch_times_s);
+  const double half = std::min(0.5 / ep.frequency_hz, kTrainPulseHalfS);
+  ep.start_s = ep.twitch_times_s.front() - half;
+  ep.end_s = ep.twitch_times_s.back() + half;
+  scanned_.push_back(std::move(ep));
+}
+
+void TwitchAnalyser::decide_scanned(bool final) {
+  for (std::size_t i = 0; i < scanned_.size();) {
+    const Episode& c = scanned_[i];
+    if (!final && may_still_add(Region::Eye, Laterality::Bilateral, c.end_s + kScanClearS)) {
+      ++i;
+      continue;
+    }
+    auto near = [&](double a, double b) { return a < c.end_s + kScanClearS && b > c.start_s - kScanClearS; };
+    bool clear = true;
+    for (const Episode& e : held_) clear = clear && !(e.region == Region::Eye && near(e.start_s, e.end_s));
+    for (const Episode& e : episodes_) clear = clear && !(e.region == Region::Eye && near(e.start_s, e.end_s));
+    for (const IsolatedTwitch& e : isolated_) clear = clear && !(e.region == Region::Eye && near(e.start_s, e.end_s));
+    if (clear) held_.push_back(c);
+    scanned_.erase(scanned_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
 }
 
 void TwitchAnalyser::episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const {
@@ -590,6 +688,12 @@ void TwitchAnalyser::finish() {
     }
     resolve(r, true);
   }
+  for (Side s : kSides) {
+    if (scan_[s].above) scan_peak(s, scan_[s].best_t, scan_[s].best_v);
+    scan_[s].above = false;
+    close_scan_run(s);
+  }
+  decide_scanned(true);
   release_held(true);
   refine_new_episodes();
 }

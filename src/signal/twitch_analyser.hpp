@@ -78,6 +78,19 @@ class TwitchAnalyser {
   // kTrainLowFraction in the .cpp): makes ep the train's episode and returns true.
   bool extend_to_train(Episode& ep) const;
   void decide_co_contraction(Episode& ep);
+  // Eyelid trains that no event found (see kScanLowFraction in the .cpp): each eye stream's signal is
+  // scanned for a run of regular pulses on its side alone; a run becomes a candidate episode, kept once
+  // nothing else of the eye was found around it.
+  struct TrainScan {
+    bool above = false;                         // inside a pulse (above the scan level)
+    double best_t = 0.0, best_v = 0.0;          // the pulse's peak so far
+    double last_t = -1.0e9;                     // the previous valid sample
+    std::vector<std::pair<double, double>> run;  // (t, value) of the run's one-sided peaks
+  };
+  void scan_sample(Side s, double t, double v, double thr);
+  void scan_peak(Side s, double t, double v);
+  void close_scan_run(Side s);
+  void decide_scanned(bool final);
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
@@ -122,6 +135,8 @@ class TwitchAnalyser {
   std::vector<Blink> blinks_;
   std::vector<IsolatedTwitch> isolated_;
   std::vector<VoluntaryMovement> voluntary_;
+  PerSide<TrainScan> scan_;       // eye left, right
+  std::vector<Episode> scanned_;  // candidate eyelid train episodes awaiting their decision
   double last_t_ = 0.0;
 };
 

@@ -582,4 +582,45 @@ TEST(TwitchAnalyser, ATrainOnOneCornerWhileTalkingIsATwitch) {
   EXPECT_GE(a.episodes()[0].twitch_count, 2);
 }
 
+// Real faces (issue 15, session 12): an eyelid train none of whose pulses reaches the threshold, just
+// after a blink. No event starts, so no rule about events can find it; the scan of each lid's signal
+// for regular one-sided pulses (TwitchAnalyser::scan_sample) does. The same pulses on both lids, or
+// irregular ones on one lid, are no train.
+TEST(TwitchAnalyser, AnEyelidTrainUnderTheThresholdIsFound) {
+  auto blink = [](double t) { return pulse_train(t, 3.0, 1, 1, 0.08); };
+  for (unsigned seed : {1u, 2u, 3u}) {
+    for (Side side : kSides) {
+      Motion m;
+      // 3 Hz, six pulses of 0.8% IOD (the threshold is the 1.2% minimum amplitude here), 0.6 s after the blink began.
+      const std::function<double(double)> lid = [blink](double t) { return blink(t) + pulse_train(t, 3.6, 3.0, 6, 0.008); };
+      const std::function<double(double)> other = blink;
+      m.eye_left = side == Side::Left ? lid : other;
+      m.eye_right = [f = side == Side::Right ? lid : other](double t) { return f(t - 0.03); };
+      const TwitchAnalyser a = run(m, 9.0, seed, 0.001);
+      EXPECT_EQ(a.blinks().size(), 1u) << to_string(side) << " seed " << seed;
+      ASSERT_EQ(a.episodes().size(), 1u) << to_string(side) << " seed " << seed << ": " << a.isolated_twitches().size() << " isolated";
+      const Episode& e = a.episodes()[0];
+      EXPECT_EQ(e.region, Region::Eye);
+      EXPECT_EQ(e.side, laterality(side));
+      EXPECT_GE(e.twitch_count, 4) << to_string(side) << " seed " << seed;
+      EXPECT_NEAR(e.frequency_hz, 3.0, 0.3) << to_string(side) << " seed " << seed;
+      EXPECT_NEAR(e.start_s, 3.6, 0.2) << to_string(side) << " seed " << seed;
+      EXPECT_NEAR(e.end_s, 3.6 + 5.0 / 3.0 + 0.2, 0.2) << to_string(side) << " seed " << seed;
+    }
+  }
+  // Both lids pulsing together (a bilateral flutter under the threshold): no one-sided train.
+  Motion both;
+  both.eye_left = [blink](double t) { return blink(t) + pulse_train(t, 3.6, 3.0, 6, 0.008); };
+  both.eye_right = [blink](double t) { return blink(t - 0.03) + pulse_train(t, 3.6, 3.0, 6, 0.008); };
+  EXPECT_TRUE(run(both, 9.0, 1, 0.001).episodes().empty());
+  // Irregular pulses on one lid (intervals of 0.15 and 0.45 s in turn, 0.3 s on average): none.
+  Motion irregular;
+  irregular.eye_left = [](double t) {
+    double a = 0.0;
+    for (double start : {3.6, 3.75, 4.2, 4.35, 4.8, 4.95}) a += pulse_train(t, start, 5.0, 1, 0.010);
+    return a;
+  };
+  EXPECT_TRUE(run(irregular, 9.0, 1, 0.001).episodes().empty());
+}
+
 }  // namespace ft
