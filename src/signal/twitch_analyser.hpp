@@ -87,7 +87,7 @@ class TwitchAnalyser {
     double last_t = -1.0e9;                     // the previous valid sample
     std::vector<std::pair<double, double>> run;  // (t, value) of the run's one-sided peaks
   };
-  void scan_sample(Side s, double t, double v, double thr);
+  void scan_sample(Side s, double t, double v, double thr, double sigma);
   void scan_peak(Side s, double t, double v);
   void close_scan_run(Side s);
   void decide_scanned(bool final);
