@@ -23,7 +23,11 @@
 //    known).
 // Classified events are merged into episodes (signal/episode_builder.hpp). Each episode then gets
 // its pattern (clonic / tonic / clonic-tonic from the lengths of its contractions); one holding a single
-// brief twitch (clonic) is no episode and is kept apart as an isolated twitch (core/measurements.hpp).
+// brief twitch (clonic) is no episode and is kept apart as an isolated twitch (core/measurements.hpp),
+// unless the stream's history shows it is one pulse of a train whose other pulses stayed under the
+// threshold (extend_to_train). Besides the events, each lid's signal is scanned for a regular train of
+// one-sided pulses under the threshold (scan_sample): where no episode or isolated twitch of the eye
+// was found around it, it is an eyelid episode (docs/METRICS.md, "Eyelid train under the threshold").
 // Each remaining episode gets the co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same
 // side) and, for the eye, the brow-lift sign (core/measurements.hpp, docs/METRICS.md).
 // Frequency: twitches per second from the peak times. Above fps/5 a sampled train starts to merge
