@@ -78,6 +78,27 @@ constexpr double kScanClearS = 0.3;
 // in the injected videos (3 more without it); 3 sigmas kept 5.
 constexpr double kScanMinSigmas = 2.5;
 constexpr double kScanGapS = 0.25;  // a pause in the samples longer than this ends a scanned run
+// Whether a train's peak times (two or more, in order) are spaced regularly: the standard deviation of
+// the intervals at most kTrainMaxCv of their mean.
+bool regularly_spaced(const std::vector<double>& times) {
+  const std::size_t n = times.size();
+  double mean = 0.0, sq = 0.0;
+  for (std::size_t i = 0; i + 1 < n; ++i) mean += times[i + 1] - times[i];
+  mean /= static_cast<double>(n - 1);
+  for (std::size_t i = 0; i + 1 < n; ++i) sq += (times[i + 1] - times[i] - mean) * (times[i + 1] - times[i] - mean);
+  return std::sqrt(sq / static_cast<double>(n - 1)) <= kTrainMaxCv * mean;
+}
+// Makes the train's peaks ep's twitches (count, frequency) and widens ep to half an interval before the
+// first and after the last: a twitch rises and falls within about kTrainPulseHalfS (half the interval
+// of a faster train).
+void make_train(Episode& ep, std::vector<double> times) {
+  ep.twitch_times_s = std::move(times);
+  ep.twitch_count = static_cast<int>(ep.twitch_times_s.size());
+  ep.frequency_hz = twitch_frequency_hz(ep.twitch_times_s);
+  const double half = std::min(0.5 / ep.frequency_hz, kTrainPulseHalfS);
+  ep.start_s = std::min(ep.start_s, ep.twitch_times_s.front() - half);
+  ep.end_s = std::max(ep.end_s, ep.twitch_times_s.back() + half);
+}
 int pidx(Region r, Side s) { return static_cast<int>(r) * 2 + static_cast<int>(s); }
 double overlap(const TwitchEvent& a, const TwitchEvent& b) {
   return std::min(a.offset_s, b.offset_s) - std::max(a.onset_s, b.onset_s);
@@ -217,24 +238,17 @@ void TwitchAnalyser::close_scan_run(Side s) {
   std::vector<std::pair<double, double>> run;
   run.swap(sc.run);
   if (run.size() < kScanMinPulses) return;
-  const std::size_t n = run.size();
-  double mean = 0.0, sq = 0.0;
-  for (std::size_t i = 0; i + 1 < n; ++i) mean += run[i + 1].first - run[i].first;
-  mean /= static_cast<double>(n - 1);
-  for (std::size_t i = 0; i + 1 < n; ++i) sq += (run[i + 1].first - run[i].first - mean) * (run[i + 1].first - run[i].first - mean);
-  if (std::sqrt(sq / static_cast<double>(n - 1)) > kTrainMaxCv * mean) return;
+  std::vector<double> times;
   Episode ep;
   ep.region = Region::Eye;
   ep.side = laterality(s);
   for (const auto& [t, v] : run) {
-    ep.twitch_times_s.push_back(t);
+    times.push_back(t);
     ep.peak_amplitude_iod = std::max(ep.peak_amplitude_iod, v);
   }
-  ep.twitch_count = static_cast<int>(n);
-  ep.frequency_hz = twitch_frequency_hz(ep.twitch_times_s);
-  const double half = std::min(0.5 / ep.frequency_hz, kTrainPulseHalfS);
-  ep.start_s = ep.twitch_times_s.front() - half;
-  ep.end_s = ep.twitch_times_s.back() + half;
+  if (!regularly_spaced(times)) return;
+  ep.start_s = ep.end_s = times.front();
+  make_train(ep, std::move(times));
   scanned_.push_back(std::move(ep));
 }
 
@@ -510,20 +524,10 @@ bool TwitchAnalyser::extend_to_train(Episode& ep) const {
   std::size_t first = k, last = k;
   while (first > 0 && spaced(peaks[first - 1], peaks[first])) --first;
   while (last + 1 < peaks.size() && spaced(peaks[last], peaks[last + 1])) ++last;
-  const std::size_t n = last - first + 1;
-  if (n < kTrainMinTwitches) return false;
-  double mean = 0.0, sq = 0.0;
-  for (std::size_t i = first; i < last; ++i) mean += peaks[i + 1] - peaks[i];
-  mean /= static_cast<double>(n - 1);
-  for (std::size_t i = first; i < last; ++i) sq += (peaks[i + 1] - peaks[i] - mean) * (peaks[i + 1] - peaks[i] - mean);
-  if (std::sqrt(sq / static_cast<double>(n - 1)) > kTrainMaxCv * mean) return false;
-  ep.twitch_times_s.assign(peaks.begin() + static_cast<std::ptrdiff_t>(first), peaks.begin() + static_cast<std::ptrdiff_t>(last) + 1);
-  ep.twitch_count = static_cast<int>(n);
-  ep.frequency_hz = twitch_frequency_hz(ep.twitch_times_s);
-  // A twitch rises and falls within about 0.1 s (half the interval of a faster train).
-  const double half = std::min(0.5 / ep.frequency_hz, kTrainPulseHalfS);
-  ep.start_s = std::min(ep.start_s, ep.twitch_times_s.front() - half);
-  ep.end_s = std::max(ep.end_s, ep.twitch_times_s.back() + half);
+  if (last - first + 1 < kTrainMinTwitches) return false;
+  std::vector<double> times(peaks.begin() + static_cast<std::ptrdiff_t>(first), peaks.begin() + static_cast<std::ptrdiff_t>(last) + 1);
+  if (!regularly_spaced(times)) return false;
+  make_train(ep, std::move(times));
   return true;
 }
 
