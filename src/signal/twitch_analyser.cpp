@@ -78,15 +78,78 @@ constexpr double kScanClearS = 0.3;
 // in the injected videos (3 more without it); 3 sigmas kept 5.
 constexpr double kScanMinSigmas = 2.5;
 constexpr double kScanGapS = 0.25;  // a pause in the samples longer than this ends a scanned run
+// A train inside speech (TwitchAnalyser::search_speech_trains): the speech rule takes every event of a
+// corner while the jaw moves unless the other corner stays still, and a talker's corners move together,
+// so a train that began during speech became speech (83 of the 280 injected mouth trains of the real
+// corpus). Syllables move a corner once each, at irregular intervals, and both corners: over a speech
+// movement, kSpeechTrainMinPulses or more consecutive peaks of one corner of kSpeechTrainFraction of the
+// threshold (separated by dips of as much), spaced as a train of 2-15 Hz and regularly (interval standard
+// deviation at most kSpeechTrainCv of the mean), while the other corner has no such run around them, are
+// a twitch train of that corner. Chosen offline on session 12's frames.csv (one-sided runs of 4 pulses
+// at CV 0.2 in 21 of 74 speech movements over injected trains, 2 of 80 on the clean clips), then measured
+// on the full real corpus (docs/METRICS.md, "Session 13"): with CV 0.2 and the longest run of each
+// movement, 4 pulses found 13 more trains for 2 more false episodes on the clean clips and 9 in the
+// injected videos, 5 pulses 13 for 1 and 3; every regular run rather than the longest 10 more trains for
+// 1 and 3 more; CV 0.12 the same trains with 1 and 2 fewer (a talker's syllables reach CV 0.14-0.2 over
+// five of them), CV 0.08 lost trains; pulses at 0.35 of the threshold 3 more trains for 1 and 3 more
+// (slow 2.7-3.3-Hz runs of a talker, 11-13-Hz jitter); the same search over slow bilateral (voluntary)
+// expressions found no train and one false episode.
+constexpr double kSpeechTrainCv = 0.12;
+constexpr std::size_t kSpeechTrainMinPulses = 5;
+constexpr double kSpeechTrainFraction = 0.5;
+// ... unless kSpeechLockShare of its pulses come within kSpeechLockS of a pulse of the mouth opening
+// (the jaw's syllables, peaks separated by dips of half kSpeechOpeningIod): a speaker one of whose sides
+// hardly moves (recovering from a facial palsy) talks with one corner, in step with the jaw, and a
+// run of 5 syllables can be as regular as a train (TwitchAnalyser.OneCornerMovingWithSpeechIsSpeech).
+// A twitch train keeps its own rhythm: on the real corpus the check removed no train and no episode.
+constexpr double kSpeechLockShare = 0.8;
+constexpr double kSpeechLockS = 0.04;
+// ... with at least kSpeechTrainMinSamples samples per interval: at two a "train" is landmark jitter
+// alternating from frame to frame (a 15-Hz run at 30 frames/s on a clean clip), which no frame rate
+// can tell from a twitch.
+constexpr double kSpeechTrainMinSamples = 2.5;
+// A long speech movement is searched while it goes on, in pieces of kSpeechSearchPieceS (the signal
+// history is 60 s) that overlap by kSpeechSearchOverlapS (a train that the end of a piece may cut is
+// searched again whole in the next).
+constexpr double kSpeechSearchPieceS = 20.0;
+constexpr double kSpeechSearchOverlapS = 3.0;
 // Whether a train's peak times (two or more, in order) are spaced regularly: the standard deviation of
 // the intervals at most kTrainMaxCv of their mean.
-bool regularly_spaced(const std::vector<double>& times) {
+bool regularly_spaced(const std::vector<double>& times, double max_cv = kTrainMaxCv) {
   const std::size_t n = times.size();
   double mean = 0.0, sq = 0.0;
   for (std::size_t i = 0; i + 1 < n; ++i) mean += times[i + 1] - times[i];
   mean /= static_cast<double>(n - 1);
   for (std::size_t i = 0; i + 1 < n; ++i) sq += (times[i + 1] - times[i] - mean) * (times[i + 1] - times[i] - mean);
-  return std::sqrt(sq / static_cast<double>(n - 1)) <= kTrainMaxCv * mean;
+  return std::sqrt(sq / static_cast<double>(n - 1)) <= max_cv * mean;
+}
+// The runs of at least min_n consecutive peaks spaced as a train of 2-15 Hz and regularly (max_cv), in
+// order and apart, each [first, last): from each peak on, the longest regular run that starts there.
+std::vector<std::pair<std::size_t, std::size_t>> regular_runs(const std::vector<double>& p, double max_cv, std::size_t min_n) {
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  for (std::size_t a = 0; a < p.size();) {
+    std::size_t end = a + 1;
+    for (std::size_t b = a + 1; b < p.size(); ++b) {
+      const double dt = p[b] - p[b - 1];
+      if (dt < kTrainMinIntervalS || dt > kTrainMaxIntervalS) break;
+      if (regularly_spaced(std::vector<double>(p.begin() + static_cast<std::ptrdiff_t>(a), p.begin() + static_cast<std::ptrdiff_t>(b) + 1), max_cv)) end = b + 1;
+    }
+    if (end - a >= min_n) {
+      runs.emplace_back(a, end);
+      a = end;
+    } else {
+      ++a;
+    }
+  }
+  return runs;
+}
+// The share of `times` that have one of `others` within `window`.
+double locked_share(const std::vector<double>& times, const std::vector<double>& others, double window) {
+  std::size_t locked = 0;
+  for (double x : times) {
+    if (std::any_of(others.begin(), others.end(), [&](double o) { return std::abs(o - x) <= window; })) ++locked;
+  }
+  return times.empty() ? 0.0 : static_cast<double>(locked) / static_cast<double>(times.size());
 }
 // Makes the train's peaks ep's twitches (count, frequency) and widens ep to half an interval before the
 // first and after the last: a twitch rises and falls within about kTrainPulseHalfS (half the interval
@@ -153,8 +216,8 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
       auto& h = history_[static_cast<std::size_t>(pidx(r, s))];
       if (out[r][s].valid) h.emplace_back(m.t, out[r][s].value_iod);
       auto& th = threshold_history_[static_cast<std::size_t>(pidx(r, s))];
-      if (out[r][s].valid && std::isfinite(out[r][s].threshold_iod)) th.emplace_back(m.t, out[r][s].threshold_iod);
-      while (!th.empty() && th.front().first < m.t - kHistoryS) th.pop_front();
+      if (out[r][s].valid && std::isfinite(out[r][s].threshold_iod)) th.push_back({m.t, out[r][s].threshold_iod, out[r][s].noise_sigma_iod});
+      while (!th.empty() && th.front().t < m.t - kHistoryS) th.pop_front();
       if (r == Region::Mouth) {
         auto& mv = movement_history_[s];
         if (out[r][s].valid) mv.emplace_back(m.t, out[r][s].movement_iod);
@@ -189,6 +252,7 @@ FrameSignals TwitchAnalyser::push(const FaceMetrics& m) {
     if (!sc.above && !sc.run.empty() && m.t - sc.run.back().first > kTrainMaxIntervalS) close_scan_run(s);
   }
   decide_scanned(false);
+  search_speech_trains(false);
   release_held(false);
   refine_new_episodes();
   return out;
@@ -254,18 +318,90 @@ void TwitchAnalyser::close_scan_run(Side s) {
 
 void TwitchAnalyser::decide_scanned(bool final) {
   for (std::size_t i = 0; i < scanned_.size();) {
-    const Episode& c = scanned_[i];
-    if (!final && may_still_add(Region::Eye, Laterality::Bilateral, c.end_s + kScanClearS)) {
+    if (!final && may_still_add(Region::Eye, Laterality::Bilateral, scanned_[i].end_s + kScanClearS)) {
       ++i;
       continue;
     }
-    auto near = [&](double a, double b) { return a < c.end_s + kScanClearS && b > c.start_s - kScanClearS; };
-    bool clear = true;
-    for (const Episode& e : held_) clear = clear && !(e.region == Region::Eye && near(e.start_s, e.end_s));
-    for (const Episode& e : episodes_) clear = clear && !(e.region == Region::Eye && near(e.start_s, e.end_s));
-    for (const IsolatedTwitch& e : isolated_) clear = clear && !(e.region == Region::Eye && near(e.start_s, e.end_s));
-    if (clear) held_.push_back(c);
+    hold_if_clear(scanned_[i]);
     scanned_.erase(scanned_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
+void TwitchAnalyser::hold_if_clear(const Episode& c) {
+  auto near = [&](Region r, double a, double b) { return r == c.region && a < c.end_s + kScanClearS && b > c.start_s - kScanClearS; };
+  for (const Episode& e : held_) if (near(e.region, e.start_s, e.end_s)) return;
+  for (const Episode& e : episodes_) if (near(e.region, e.start_s, e.end_s)) return;
+  for (const IsolatedTwitch& e : isolated_) if (near(e.region, e.start_s, e.end_s)) return;
+  held_.push_back(c);
+}
+
+void TwitchAnalyser::search_speech_trains(bool final) {
+  while (!speech_search_.empty()) {
+    SpeechSearch& ss = speech_search_.front();
+    const VoluntaryMovement& vm = voluntary_[ss.index];
+    const double from = std::max(ss.from_s, vm.start_s - 0.1);
+    // Speech takes what starts within kSettleS after it (and the jaw extends it): not final until then.
+    const bool done = final || (last_t_ > vm.end_s + kSettleS && !may_still_add(Region::Mouth, Laterality::Bilateral, vm.end_s + kSettleS));
+    if (!done) {
+      const double upto = std::min(vm.end_s, last_t_ - kSettleS);
+      if (upto - from >= kSpeechSearchPieceS) {
+        search_speech_span(from, upto, std::max(from, vm.start_s), false);
+        ss.from_s = upto - kSpeechSearchOverlapS;
+      }
+      return;  // later speech movements are later in time: they wait for this one
+    }
+    search_speech_span(from, vm.end_s + 0.1, std::max(from, vm.start_s), true);
+    speech_search_.pop_front();
+  }
+}
+
+void TwitchAnalyser::search_speech_span(double from, double to, double thr_at, bool complete) {
+  PerSide<std::vector<double>> peaks, samples;
+  for (Side s : kSides) {
+    const auto idx = static_cast<std::size_t>(pidx(Region::Mouth, s));
+    // The stream's threshold at thr_at (its first one if it had none yet); pulses reach
+    // kSpeechTrainFraction of it and, as the eyelid scan's, kScanMinSigmas noise sigmas (where the
+    // threshold is the minimum amplitude, half of it can be 2 sigmas: chance runs in a long talk).
+    double level = kNaN;
+    for (const ThresholdSample& x : threshold_history_[idx]) {
+      if (x.t > thr_at && std::isfinite(level)) break;
+      level = std::max(kSpeechTrainFraction * x.threshold_iod, std::isfinite(x.noise_sigma_iod) ? kScanMinSigmas * x.noise_sigma_iod : 0.0);
+    }
+    if (!(level > 0.0)) continue;
+    std::vector<double> t, v;
+    for (const auto& [ht, hv] : history_[idx]) {
+      if (ht < from || ht > to) continue;
+      t.push_back(ht);
+      v.push_back(std::isfinite(hv) ? hv : 0.0);
+    }
+    peaks[s] = find_twitch_peaks(t, v, level, level);
+    samples[s] = std::move(t);
+  }
+  for (Side s : kSides) {
+    for (const auto& [first, last] : regular_runs(peaks[s], kSpeechTrainCv, kSpeechTrainMinPulses)) {
+      std::vector<double> times(peaks[s].begin() + static_cast<std::ptrdiff_t>(first), peaks[s].begin() + static_cast<std::ptrdiff_t>(last));
+      // A run that reaches the end of an unfinished piece may go on: the next piece sees it whole.
+      if (!complete && times.back() > to - kTrainMaxIntervalS) continue;
+      const auto in_run = std::count_if(samples[s].begin(), samples[s].end(), [&](double x) { return x >= times.front() && x <= times.back(); });
+      if (static_cast<double>(in_run - 1) < kSpeechTrainMinSamples * static_cast<double>(times.size() - 1)) continue;
+      // The other corner pulsing as regularly meanwhile: both corners moving together, not this train.
+      std::vector<double> theirs;
+      for (double x : peaks[other_side(s)]) {
+        if (x >= times.front() - kTrainMaxIntervalS && x <= times.back() + kTrainMaxIntervalS) theirs.push_back(x);
+      }
+      if (!regular_runs(theirs, kSpeechTrainCv, kSpeechTrainMinPulses).empty()) continue;
+      // Pulses in step with the jaw: one-sided speech (a speaker whose other side hardly moves).
+      if (locked_share(times, jaw_peaks(times.front() - 0.5, times.back() + 0.5), kSpeechLockS) >= kSpeechLockShare) continue;
+      Episode ep;
+      ep.region = Region::Mouth;
+      ep.side = laterality(s);
+      for (const auto& [ht, hv] : history_[static_cast<std::size_t>(pidx(Region::Mouth, s))]) {
+        if (ht >= times.front() - 0.05 && ht <= times.back() + 0.05 && std::isfinite(hv)) ep.peak_amplitude_iod = std::max(ep.peak_amplitude_iod, hv);
+      }
+      ep.start_s = ep.end_s = times.front();
+      make_train(ep, std::move(times));
+      hold_if_clear(ep);
+    }
   }
 }
 
@@ -304,6 +440,16 @@ double TwitchAnalyser::jaw_movement_iod(double t0, double t1) const {
   return hi - lo;
 }
 
+std::vector<double> TwitchAnalyser::jaw_peaks(double t0, double t1) const {
+  std::vector<double> t, o;
+  for (const auto& [ht, x] : opening_history_) {
+    if (ht < t0 || ht > t1) continue;
+    t.push_back(ht);
+    o.push_back(x);
+  }
+  return find_twitch_peaks(t, o, 0.5 * kSpeechOpeningIod, -std::numeric_limits<double>::infinity());
+}
+
 bool TwitchAnalyser::during_speech(double onset_s, double offset_s) const {
   const double jaw = jaw_movement_iod(onset_s - kSpeechBeforeS, offset_s + kSpeechAfterS);
   return std::isfinite(jaw) && jaw >= kSpeechOpeningIod;
@@ -332,6 +478,7 @@ void TwitchAnalyser::add_speech(double start, double end) {
     return;
   }
   voluntary_.push_back({start, end, Region::Mouth});
+  speech_search_.push_back({voluntary_.size() - 1, -std::numeric_limits<double>::infinity()});
   decided_.push_back({Region::Mouth, Kind::Speech, start, end, voluntary_.size() - 1});
   while (decided_.size() > 16) decided_.pop_front();
 }
@@ -481,9 +628,9 @@ bool TwitchAnalyser::extend_to_train(Episode& ep) const {
   const auto idx = static_cast<std::size_t>(pidx(ep.region, side));
   // The stream's threshold when the twitch began.
   double thr = kNaN;
-  for (const auto& [t, x] : threshold_history_[idx]) {
-    if (t > ep.start_s) break;
-    thr = x;
+  for (const ThresholdSample& x : threshold_history_[idx]) {
+    if (x.t > ep.start_s) break;
+    thr = x.threshold_iod;
   }
   if (!(thr > 0.0)) return false;
   // The stream's signal around the twitch, back to (and from) a movement over the threshold and over
@@ -706,6 +853,7 @@ void TwitchAnalyser::finish() {
     close_scan_run(s);
   }
   decide_scanned(true);
+  search_speech_trains(true);
   release_held(true);
   refine_new_episodes();
 }

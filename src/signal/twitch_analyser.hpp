@@ -95,12 +95,21 @@ class TwitchAnalyser {
   void scan_peak(Side s, double t, double v);
   void close_scan_run(Side s);
   void decide_scanned(bool final);
+  // Mouth trains inside speech (see kSpeechTrainCv in the .cpp): each corner's signal over a speech
+  // movement is searched for a regular train of pulses that the other corner does not have, once the
+  // movement can no longer grow (a long one also in pieces while it goes on).
+  void search_speech_trains(bool final);
+  void search_speech_span(double from, double to, double thr_at, bool complete);
+  // Holds the candidate episode unless an episode or isolated twitch of its region is near it.
+  void hold_if_clear(const Episode& c);
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
   // Range of the mouth opening (3-sample running median) over [t0, t1], IOD; NaN with < 5 samples.
   double jaw_movement_iod(double t0, double t1) const;
   bool during_speech(double onset_s, double offset_s) const;
+  // Times of the mouth opening's pulses (the jaw's syllables) over [t0, t1].
+  std::vector<double> jaw_peaks(double t0, double t1) const;
   // A mouth event large enough, with the other corner still enough, to be a twitch during speech.
   bool one_sided_in_speech(const TwitchEvent& e) const;
   // Records (or extends) a speech movement.
@@ -129,7 +138,10 @@ class TwitchAnalyser {
   std::vector<EpisodeBuilder> builders_;           // (mouth, eye) x (L, R, bilateral)
   std::vector<TwitchEvent> finished_;              // scratch
   std::array<std::deque<std::pair<double, double>>, 4> history_;  // (t, value) of the last 60 s
-  std::array<std::deque<std::pair<double, double>>, 4> threshold_history_;  // (t, threshold) of the last 60 s
+  struct ThresholdSample {
+    double t, threshold_iod, noise_sigma_iod;
+  };
+  std::array<std::deque<ThresholdSample>, 4> threshold_history_;  // the stream's threshold over the last 60 s
   PerSide<std::deque<std::pair<double, double>>> movement_history_;  // mouth: (t, movement) of the last 60 s
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
@@ -141,6 +153,11 @@ class TwitchAnalyser {
   std::vector<VoluntaryMovement> voluntary_;
   PerSide<TrainScan> scan_;       // eye left, right
   std::vector<Episode> scanned_;  // candidate eyelid train episodes awaiting their decision
+  struct SpeechSearch {
+    std::size_t index;  // into voluntary_
+    double from_s;      // searched up to here (-inf: from its start)
+  };
+  std::deque<SpeechSearch> speech_search_;  // speech movements not yet searched to their end
   double last_t_ = 0.0;
 };
 

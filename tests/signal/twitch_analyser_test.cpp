@@ -41,6 +41,10 @@ struct Motion {
   std::function<double(double)> brow_left = [](double) { return 0.0; };  // rise of the brow
   std::function<double(double)> brow_right = [](double) { return 0.0; };
   std::function<double(double)> mouth_opening = [](double) { return 0.0; };  // jaw drop
+  // Corners moved down and outward, across the muscles' pull (30 degrees above the outward
+  // horizontal), as with the jaw while talking: a movement of the corner with no pull component.
+  std::function<double(double)> mouth_left_jaw = [](double) { return 0.0; };
+  std::function<double(double)> mouth_right_jaw = [](double) { return 0.0; };
   std::function<bool(double)> face = [](double) { return true; };
 };
 
@@ -83,8 +87,10 @@ TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1, double n
     // Corners pulled up and outward (50 degrees above horizontal).
     const double c = std::cos(50 * M_PI / 180), s = std::sin(50 * M_PI / 180);
     const double dl = m.mouth_left(t), dr = m.mouth_right(t);
-    fm.mouth_corner.left = cv::Point2f(static_cast<float>(0.52 + c * dl + n(rng)), static_cast<float>(-0.86 + s * dl + n(rng)));
-    fm.mouth_corner.right = cv::Point2f(static_cast<float>(-0.52 - c * dr + n(rng)), static_cast<float>(-0.86 + s * dr + n(rng)));
+    const double jc = std::cos(60 * M_PI / 180), js = std::sin(60 * M_PI / 180);
+    const double jl = m.mouth_left_jaw(t), jr = m.mouth_right_jaw(t);
+    fm.mouth_corner.left = cv::Point2f(static_cast<float>(0.52 + c * dl + jc * jl + n(rng)), static_cast<float>(-0.86 + s * dl - js * jl + n(rng)));
+    fm.mouth_corner.right = cv::Point2f(static_cast<float>(-0.52 - c * dr - jc * jr + n(rng)), static_cast<float>(-0.86 + s * dr - js * jr + n(rng)));
     fm.eye_aperture_iod.left = 0.11 - m.eye_left(t) + n(rng);
     fm.eye_aperture_iod.right = 0.11 - m.eye_right(t) + n(rng);
     fm.brow_height_iod.left = 0.32 + m.brow_left(t) + n(brow_rng);  // own generator: the other
@@ -94,6 +100,26 @@ TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1, double n
   }
   a.finish();
   return a;
+}
+
+// What the analyser found, for failure messages.
+std::string describe(const TwitchAnalyser& a) {
+  std::string out;
+  char line[160];
+  for (const Episode& e : a.episodes()) {
+    std::snprintf(line, sizeof line, "\n  episode %s %s %.2f-%.2f s, %d twitches, %.2f Hz, peak %.4f", std::string(to_string(e.region)).c_str(), std::string(to_string(e.side)).c_str(),
+                  e.start_s, e.end_s, e.twitch_count, e.frequency_hz, e.peak_amplitude_iod);
+    out += line;
+  }
+  for (const IsolatedTwitch& e : a.isolated_twitches()) {
+    std::snprintf(line, sizeof line, "\n  isolated %s %s %.2f-%.2f s", std::string(to_string(e.region)).c_str(), std::string(to_string(e.side)).c_str(), e.start_s, e.end_s);
+    out += line;
+  }
+  for (const VoluntaryMovement& v : a.voluntary_movements()) {
+    std::snprintf(line, sizeof line, "\n  voluntary %s %.2f-%.2f s", std::string(to_string(v.region)).c_str(), v.start_s, v.end_s);
+    out += line;
+  }
+  return out;
 }
 
 }  // namespace
@@ -381,8 +407,8 @@ TEST(TwitchAnalyser, OneCornerMovingWithSpeechIsSpeech) {
   m.mouth_left = [](double t) { return syllables(t, 3.0, 4.0, 0.02); };
   m.mouth_opening = [](double t) { return syllables(t, 3.0, 4.0, 0.06); };
   const TwitchAnalyser a = run(m, 10.0);
-  EXPECT_TRUE(a.episodes().empty()) << a.episodes().size() << " episodes";
-  EXPECT_TRUE(a.isolated_twitches().empty()) << a.isolated_twitches().size() << " isolated twitches";
+  EXPECT_TRUE(a.episodes().empty()) << describe(a);
+  EXPECT_TRUE(a.isolated_twitches().empty()) << describe(a);
 }
 
 // A one-sided twitch train while talking (the corners hardly move with the speech): still a twitch
@@ -621,6 +647,74 @@ TEST(TwitchAnalyser, AnEyelidTrainUnderTheThresholdIsFound) {
     return a;
   };
   EXPECT_TRUE(run(irregular, 9.0, 1, 0.001).episodes().empty());
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// Real faces (issue 15, session 13): a twitch train on one corner while talking. Both corners move with
+// the jaw at each syllable (down and outward, across the pull) as much as the train pulls, so every event
+// of the train is over the 70% the speech rule allows a train and is taken as speech; but only this
+// corner pulses, regularly. The same train on both corners is no twitch.
+TEST(TwitchAnalyser, ARegularTrainOnOneCornerInsideSpeechIsFound) {
+  auto jaw = [](double t) { return syllables(t, 3.0, 5.0, 0.045); };
+  auto train = [](double t) { return pulse_train(t, 5.0, 6.0, 8, 0.035); };
+  for (unsigned seed : {1u, 2u, 3u}) {
+    for (Side side : kSides) {
+      Motion m;
+      (side == Side::Left ? m.mouth_left : m.mouth_right) = train;
+      m.mouth_left_jaw = jaw;
+      m.mouth_right_jaw = jaw;
+      m.mouth_opening = [](double t) { return syllables(t, 3.0, 5.0, 0.06); };
+      const TwitchAnalyser a = run(m, 11.0, seed);
+      ASSERT_EQ(a.episodes().size(), 1u) << to_string(side) << " seed " << seed << describe(a);
+      const Episode& e = a.episodes()[0];
+      EXPECT_EQ(e.region, Region::Mouth);
+      EXPECT_EQ(e.side, laterality(side));
+      EXPECT_GE(e.twitch_count, 6) << to_string(side) << " seed " << seed << describe(a);
+      EXPECT_NEAR(e.frequency_hz, 6.0, 0.5) << to_string(side) << " seed " << seed << describe(a);
+      EXPECT_NEAR(e.start_s, 5.0, 0.25) << to_string(side) << " seed " << seed << describe(a);
+      EXPECT_NEAR(e.end_s, 5.0 + 7.0 / 6.0 + 0.1, 0.25) << to_string(side) << " seed " << seed << describe(a);
+      EXPECT_FALSE(a.voluntary_movements().empty());
+    }
+  }
+  Motion both;
+  both.mouth_left = train;
+  both.mouth_right = train;
+  both.mouth_left_jaw = jaw;
+  both.mouth_right_jaw = jaw;
+  both.mouth_opening = [](double t) { return syllables(t, 3.0, 5.0, 0.06); };
+  const TwitchAnalyser b = run(both, 11.0);
+  EXPECT_TRUE(b.episodes().empty()) << describe(b);
+}
+
+// The same over a long talk (70 s, more than the 60 s of signal history kept; both corners move with
+// the first syllables, which starts the speech movement, and the jaw moves the corners more than the
+// train, so no event of the train escapes speech): a train early in it is found while the talk goes on
+// (searched once the talk ends, its samples would be gone). A cost written down: over these 70 s one
+// run of 5 chance peaks (2.3 Hz, 1.1% IOD, 45 s) is reported too; 6 pulses instead of 5 drop it but
+// lost 4 trains of the real corpus for 2 false episodes fewer (docs/METRICS.md, "Session 13").
+TEST(TwitchAnalyser, ATrainEarlyInALongTalkIsFound) {
+  Motion m;
+  auto jaw = [](double t) { return syllables(t, 3.0, 70.0, 0.07); };
+  auto first = [](double t) { return syllables(t, 3.0, 3.0, 0.03); };
+  m.mouth_left = [first](double t) { return first(t) + pulse_train(t, 8.0, 6.0, 8, 0.035); };
+  m.mouth_right = first;
+  m.mouth_left_jaw = jaw;
+  m.mouth_right_jaw = jaw;
+  m.mouth_opening = [](double t) { return syllables(t, 3.0, 70.0, 0.06); };
+  const TwitchAnalyser a = run(m, 75.0);
+  ASSERT_FALSE(a.episodes().empty()) << describe(a);
+  EXPECT_LE(a.episodes().size(), 2u) << describe(a);
+  const Episode& e = a.episodes()[0];
+  EXPECT_EQ(e.side, Laterality::Left) << describe(a);
+  EXPECT_NEAR(e.start_s, 8.0, 0.25) << describe(a);
+  EXPECT_NEAR(e.frequency_hz, 6.0, 0.5) << describe(a);
+  EXPECT_GE(e.twitch_count, 6) << describe(a);
+  for (std::size_t i = 1; i < a.episodes().size(); ++i) EXPECT_GT(a.episodes()[i].start_s, 30.0) << describe(a);
+  ASSERT_EQ(a.voluntary_movements().size(), 1u) << describe(a);
+  EXPECT_LT(a.voluntary_movements()[0].start_s, 4.0) << describe(a);
 }
 
 }  // namespace ft
