@@ -28,6 +28,9 @@
 // threshold (extend_to_train). Besides the events, each lid's signal is scanned for a regular train of
 // one-sided pulses under the threshold (scan_sample): where no episode or isolated twitch of the eye
 // was found around it, it is an eyelid episode (docs/METRICS.md, "Eyelid train under the threshold").
+// And each corner's signal over a speech movement is searched for a regular train that the other corner
+// and the jaw do not share (search_speech_trains): a mouth episode that the speech rule had taken
+// (docs/METRICS.md, "Mouth train inside speech").
 // Each remaining episode gets the co-contraction flag (a twitch within kCoContractionS of a twitch of the other region on the same
 // side) and, for the eye, the brow-lift sign (core/measurements.hpp, docs/METRICS.md).
 // Frequency: twitches per second from the peak times. Above fps/5 a sampled train starts to merge
