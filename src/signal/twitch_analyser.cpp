@@ -80,7 +80,7 @@ constexpr double kScanMinSigmas = 2.5;
 constexpr double kScanGapS = 0.25;  // a pause in the samples longer than this ends a scanned run
 // A train inside speech (TwitchAnalyser::search_speech_trains): the speech rule takes every event of a
 // corner while the jaw moves unless the other corner stays still, and a talker's corners move together,
-// so a train that began during speech became speech (83 of the 280 injected mouth trains of the real
+// so a train that began during speech became speech (83 of the 278 injected mouth trains of the real
 // corpus). Syllables move a corner once each, at irregular intervals, and both corners: over a speech
 // movement, kSpeechTrainMinPulses or more consecutive peaks of one corner of kSpeechTrainFraction of the
 // threshold (separated by dips of as much), spaced as a train of 2-15 Hz and regularly (interval standard
