@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 
 namespace ft {
 
@@ -115,7 +116,7 @@ constexpr double kSpeechSearchPieceS = 20.0;
 constexpr double kSpeechSearchOverlapS = 3.0;
 // Whether a train's peak times (two or more, in order) are spaced regularly: the standard deviation of
 // the intervals at most kTrainMaxCv of their mean.
-bool regularly_spaced(const std::vector<double>& times, double max_cv = kTrainMaxCv) {
+bool regularly_spaced(std::span<const double> times, double max_cv = kTrainMaxCv) {
   const std::size_t n = times.size();
   double mean = 0.0, sq = 0.0;
   for (std::size_t i = 0; i + 1 < n; ++i) mean += times[i + 1] - times[i];
@@ -132,7 +133,7 @@ std::vector<std::pair<std::size_t, std::size_t>> regular_runs(const std::vector<
     for (std::size_t b = a + 1; b < p.size(); ++b) {
       const double dt = p[b] - p[b - 1];
       if (dt < kTrainMinIntervalS || dt > kTrainMaxIntervalS) break;
-      if (regularly_spaced(std::vector<double>(p.begin() + static_cast<std::ptrdiff_t>(a), p.begin() + static_cast<std::ptrdiff_t>(b) + 1), max_cv)) end = b + 1;
+      if (regularly_spaced(std::span<const double>(p).subspan(a, b + 1 - a), max_cv)) end = b + 1;
     }
     if (end - a >= min_n) {
       runs.emplace_back(a, end);
@@ -362,11 +363,10 @@ void TwitchAnalyser::search_speech_span(double from, double to, double thr_at, b
     // The stream's threshold at thr_at (its first one if it had none yet); pulses reach
     // kSpeechTrainFraction of it and, as the eyelid scan's, kScanMinSigmas noise sigmas (where the
     // threshold is the minimum amplitude, half of it can be 2 sigmas: chance runs in a long talk).
-    double level = kNaN;
-    for (const ThresholdSample& x : threshold_history_[idx]) {
-      if (x.t > thr_at && std::isfinite(level)) break;
-      level = std::max(kSpeechTrainFraction * x.threshold_iod, std::isfinite(x.noise_sigma_iod) ? kScanMinSigmas * x.noise_sigma_iod : 0.0);
-    }
+    const ThresholdSample* x = threshold_at(idx, thr_at);
+    if (x == nullptr && !threshold_history_[idx].empty()) x = &threshold_history_[idx].front();
+    if (x == nullptr) continue;
+    const double level = std::max(kSpeechTrainFraction * x->threshold_iod, std::isfinite(x->noise_sigma_iod) ? kScanMinSigmas * x->noise_sigma_iod : 0.0);
     if (!(level > 0.0)) continue;
     std::vector<double> t, v;
     for (const auto& [ht, hv] : history_[idx]) {
@@ -438,6 +438,15 @@ double TwitchAnalyser::jaw_movement_iod(double t0, double t1) const {
     hi = std::max(hi, med);
   }
   return hi - lo;
+}
+
+const TwitchAnalyser::ThresholdSample* TwitchAnalyser::threshold_at(std::size_t idx, double t) const {
+  const ThresholdSample* last = nullptr;
+  for (const ThresholdSample& x : threshold_history_[idx]) {
+    if (x.t > t) break;
+    last = &x;
+  }
+  return last;
 }
 
 std::vector<double> TwitchAnalyser::jaw_peaks(double t0, double t1) const {
@@ -627,11 +636,8 @@ bool TwitchAnalyser::extend_to_train(Episode& ep) const {
   const Side side = ep.side == Laterality::Left ? Side::Left : Side::Right;
   const auto idx = static_cast<std::size_t>(pidx(ep.region, side));
   // The stream's threshold when the twitch began.
-  double thr = kNaN;
-  for (const ThresholdSample& x : threshold_history_[idx]) {
-    if (x.t > ep.start_s) break;
-    thr = x.threshold_iod;
-  }
+  const ThresholdSample* at_start = threshold_at(idx, ep.start_s);
+  const double thr = at_start != nullptr ? at_start->threshold_iod : kNaN;
   if (!(thr > 0.0)) return false;
   // The stream's signal around the twitch, back to (and from) a movement over the threshold and over
   // kTrainOtherMoveRatio times the twitch's peak: a larger movement (an expression and its release) is

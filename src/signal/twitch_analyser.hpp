@@ -145,6 +145,8 @@ class TwitchAnalyser {
     double t, threshold_iod, noise_sigma_iod;
   };
   std::array<std::deque<ThresholdSample>, 4> threshold_history_;  // the stream's threshold over the last 60 s
+  // The last of stream idx's threshold samples at or before t; nullptr if none.
+  const ThresholdSample* threshold_at(std::size_t idx, double t) const;
   PerSide<std::deque<std::pair<double, double>>> movement_history_;  // mouth: (t, movement) of the last 60 s
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
