@@ -102,9 +102,18 @@ class TwitchAnalyser {
   // movement is searched for a regular train of pulses that the other corner does not have, once the
   // movement can no longer grow (a long one also in pieces while it goes on).
   void search_speech_trains(bool final);
-  void search_speech_span(double from, double to, double thr_at, bool complete);
+  // Eyelid trains around blinks (see kBlinkSearchAfterS in the .cpp): each lid's signal around each
+  // blink, once it is in the history, is searched the same way; runs found join the scanned eyelid trains.
+  void search_blink_trains(bool final);
+  // Searches region r's two streams over [from, to] for a regular one-sided train (pulses relative to
+  // the threshold at thr_at); a piece that is not complete leaves a run reaching its end to the next.
+  // Around a blink, the blink's closure is not the train's amplitude.
+  void search_train_span(Region r, double from, double to, double thr_at, bool complete, const Blink* blink = nullptr);
   // Holds the candidate episode unless an episode or isolated twitch of its region is near it.
   void hold_if_clear(const Episode& c);
+  // Merges the candidate train into an episode of its region and side around it that has fewer twitches
+  // (the part of the train that the events found): returns whether it did.
+  bool merge_into_episode(const Episode& c);
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
@@ -163,6 +172,7 @@ class TwitchAnalyser {
     double from_s;      // searched up to here (-inf: from its start)
   };
   std::deque<SpeechSearch> speech_search_;  // speech movements not yet searched to their end
+  std::size_t blinks_searched_ = 0;          // blinks_ already searched for eyelid trains
   double last_t_ = 0.0;
 };
 
