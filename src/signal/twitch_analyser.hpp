@@ -114,6 +114,9 @@ class TwitchAnalyser {
   // Merges the candidate train into an episode of its region and side around it that has fewer twitches
   // (the part of the train that the events found): returns whether it did.
   bool merge_into_episode(const Episode& c);
+  // Whether a search may still find a train around the held episode (an eyelid episode waits for the
+  // blinks around it to be searched and the candidates around it to be decided).
+  bool may_still_merge(const Episode& ep) const;
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
