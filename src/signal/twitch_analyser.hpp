@@ -111,8 +111,9 @@ class TwitchAnalyser {
   void search_train_span(Region r, double from, double to, double thr_at, bool complete, const Blink* blink = nullptr);
   // Holds the candidate episode unless an episode or isolated twitch of its region is near it.
   void hold_if_clear(const Episode& c);
-  // Merges the candidate train into an episode of its region and side around it that has fewer twitches
-  // (the part of the train that the events found): returns whether it did.
+  // Merges the candidate train into a held episode of its region and side around it that has fewer
+  // twitches (the part of the train that the events found): returns whether it did. A reported episode
+  // is final.
   bool merge_into_episode(const Episode& c);
   // Whether a search may still find a train around the held episode (an eyelid episode waits for the
   // blinks around it to be searched and the candidates around it to be decided).
