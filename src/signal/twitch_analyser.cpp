@@ -125,9 +125,10 @@ constexpr double kSpeechSearchOverlapS = 3.0;
 constexpr double kBlinkSearchBeforeS = 0.2;
 constexpr double kBlinkSearchAfterS = 1.5;
 // ... unless kBlinkSearchLockShare of the run's pulses come within kBlinkSearchLockS of a pulse of the
-// other lid: a flutter of both lids whose other lid's noise broke its run (TwitchAnalyser.
-// AnEyelidTrainStartingAsABlinkEndsIsFound). On the real corpus it removed one false episode on the
-// expressive clips (a frame-alternating flicker of both lids, 15 Hz) and one injected train.
+// other lid: a flutter of both lids whose other lid's run was broken (by noise, or a pulse it missed).
+// On the real corpus it removed one false episode on the expressive clips (a frame-alternating flicker
+// of both lids, 15 Hz) and one injected train. (An early form of the unit test's both-lids case needed
+// it; its final form is held by the other-lid run rule alone.)
 constexpr double kBlinkSearchLockShare = 0.5;
 constexpr double kBlinkSearchLockS = 0.05;
 // Whether a train's peak times (two or more, in order) are spaced regularly: the standard deviation of

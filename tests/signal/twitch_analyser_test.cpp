@@ -743,7 +743,8 @@ TEST(TwitchAnalyser, AnEyelidTrainStartingAsABlinkEndsIsFound) {
   for (unsigned seed : {1u, 2u, 3u}) {
     for (Side side : kSides) {
       Motion m;
-      // 5 Hz, seven pulses of 1.8% IOD, from 0.25 s after the blink began (it lasts 0.2 s).
+      // 4 Hz, five pulses of 1.5% IOD (over the 1% threshold, under a quarter of the blink's 8%: the
+      // blink takes their events), from 0.45 s after the blink began (it lasts 0.2 s, then its tail).
       const std::function<double(double)> lid = [blink](double t) { return blink(t) + pulse_train(t, 3.45, 4.0, 5, 0.015); };
       const std::function<double(double)> other = blink;
       m.eye_left = side == Side::Left ? lid : other;
@@ -763,7 +764,7 @@ TEST(TwitchAnalyser, AnEyelidTrainStartingAsABlinkEndsIsFound) {
   }
   // Both lids pulsing so after the blink: no one-sided train.
   Motion both;
-  both.eye_left = [blink](double t) { return blink(t) + pulse_train(t, 3.45, 4.0, 5, 0.015); };
+  both.eye_left = [blink](double t) { return blink(t) + pulse_train(t, 3.45, 4.0, 6, 0.015); };
   both.eye_right = [blink](double t) { return blink(t - 0.03) + pulse_train(t, 3.48, 4.0, 6, 0.015); };
   const TwitchAnalyser a = run(both, 9.0, 1, 0.001);
   EXPECT_TRUE(a.episodes().empty()) << describe(a);
