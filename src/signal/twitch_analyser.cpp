@@ -72,6 +72,8 @@ constexpr double kScanLowFraction = 0.35;
 constexpr double kScanOtherRatio = 0.35;
 constexpr std::size_t kScanMinPulses = 3;
 constexpr double kScanClearS = 0.3;
+// Whether the span [a0, a1] comes within kScanClearS of the span [b0, b1].
+bool within_clear(double a0, double a1, double b0, double b1) { return a0 < b1 + kScanClearS && a1 > b0 - kScanClearS; }
 // ... and at least kScanMinSigmas times the stream's noise sigma (the one its threshold was made from):
 // where the threshold is k = 5 sigmas, 0.35 of it is 1.75 sigmas, which white sensor noise crosses in
 // 4% of the samples: on white landmark noise (TwitchAnalyser.NoiseAloneGivesNothing) 5-9 false trains in
@@ -355,40 +357,36 @@ void TwitchAnalyser::decide_scanned(bool final) {
 // with the blink search, the mouth 1 train more, the median end error 0.142 -> 0.083 s, no false
 // episode more.
 bool TwitchAnalyser::merge_into_episode(const Episode& c) {
-  auto merge = [&](std::vector<Episode>& list) {
-    for (Episode& e : list) {
-      if (e.region != c.region || e.side != c.side || e.start_s >= c.end_s + kScanClearS || e.end_s <= c.start_s - kScanClearS) continue;
-      if (c.twitch_count <= e.twitch_count) return false;
-      std::vector<double> times = c.twitch_times_s;
-      for (double x : e.twitch_times_s) {
-        if (std::none_of(times.begin(), times.end(), [x](double y) { return std::abs(x - y) < 0.5 * kTrainMinIntervalS; })) times.push_back(x);
-      }
-      std::sort(times.begin(), times.end());
-      e.start_s = std::min(e.start_s, c.start_s);
-      e.end_s = std::max(e.end_s, c.end_s);
-      e.peak_amplitude_iod = std::max(e.peak_amplitude_iod, c.peak_amplitude_iod);
-      make_train(e, std::move(times));
-      return true;
+  for (Episode& e : held_) {
+    if (e.region != c.region || e.side != c.side || !within_clear(e.start_s, e.end_s, c.start_s, c.end_s)) continue;
+    if (c.twitch_count <= e.twitch_count) return false;
+    std::vector<double> times = c.twitch_times_s;
+    for (double x : e.twitch_times_s) {
+      if (std::none_of(times.begin(), times.end(), [x](double y) { return std::abs(x - y) < 0.5 * kTrainMinIntervalS; })) times.push_back(x);
     }
-    return false;
-  };
-  return merge(held_);
+    std::sort(times.begin(), times.end());
+    e.start_s = std::min(e.start_s, c.start_s);
+    e.end_s = std::max(e.end_s, c.end_s);
+    e.peak_amplitude_iod = std::max(e.peak_amplitude_iod, c.peak_amplitude_iod);
+    make_train(e, std::move(times));
+    return true;
+  }
+  return false;
 }
 
 bool TwitchAnalyser::may_still_merge(const Episode& ep) const {
   if (ep.region != Region::Eye) return false;
-  auto near = [&](double a, double b) { return a < ep.end_s + kScanClearS && b > ep.start_s - kScanClearS; };
   for (const Episode& c : scanned_) {
-    if (c.side == ep.side && near(c.start_s, c.end_s)) return true;
+    if (c.side == ep.side && within_clear(c.start_s, c.end_s, ep.start_s, ep.end_s)) return true;
   }
   for (std::size_t i = blinks_searched_; i < blinks_.size(); ++i) {
-    if (near(blinks_[i].start_s - kBlinkSearchBeforeS, blinks_[i].end_s + kBlinkSearchAfterS)) return true;
+    if (within_clear(blinks_[i].start_s - kBlinkSearchBeforeS, blinks_[i].end_s + kBlinkSearchAfterS, ep.start_s, ep.end_s)) return true;
   }
   return false;
 }
 
 void TwitchAnalyser::hold_if_clear(const Episode& c) {
-  auto near = [&](Region r, double a, double b) { return r == c.region && a < c.end_s + kScanClearS && b > c.start_s - kScanClearS; };
+  auto near = [&](Region r, double a, double b) { return r == c.region && within_clear(a, b, c.start_s, c.end_s); };
   for (const Episode& e : held_) if (near(e.region, e.start_s, e.end_s)) return;
   for (const Episode& e : episodes_) if (near(e.region, e.start_s, e.end_s)) return;
   for (const IsolatedTwitch& e : isolated_) if (near(e.region, e.start_s, e.end_s)) return;

@@ -114,6 +114,15 @@ TwitchAnalyser run(const Motion& m, double duration, unsigned seed = 1, double n
   return a;
 }
 
+// Both lids blink (the right one 30 ms later, as on real faces); the side's lid also does `train`.
+Motion one_lid_after_blink(Side side, const std::function<double(double)>& blink, const std::function<double(double)>& train) {
+  Motion m;
+  const std::function<double(double)> lid = [blink, train](double t) { return blink(t) + train(t); };
+  m.eye_left = side == Side::Left ? lid : blink;
+  m.eye_right = [f = side == Side::Right ? lid : blink](double t) { return f(t - 0.03); };
+  return m;
+}
+
 // What the analyser found, for failure messages.
 std::string describe(const TwitchAnalyser& a) {
   std::string out;
@@ -628,12 +637,8 @@ TEST(TwitchAnalyser, AnEyelidTrainUnderTheThresholdIsFound) {
   auto blink = [](double t) { return pulse_train(t, 3.0, 1, 1, 0.08); };
   for (unsigned seed : {1u, 2u, 3u}) {
     for (Side side : kSides) {
-      Motion m;
       // 3 Hz, six pulses of 0.8% IOD (the threshold is the 1.2% minimum amplitude here), 0.6 s after the blink began.
-      const std::function<double(double)> lid = [blink](double t) { return blink(t) + pulse_train(t, 3.6, 3.0, 6, 0.008); };
-      const std::function<double(double)> other = blink;
-      m.eye_left = side == Side::Left ? lid : other;
-      m.eye_right = [f = side == Side::Right ? lid : other](double t) { return f(t - 0.03); };
+      const Motion m = one_lid_after_blink(side, blink, [](double t) { return pulse_train(t, 3.6, 3.0, 6, 0.008); });
       const TwitchAnalyser a = run(m, 9.0, seed, 0.001);
       EXPECT_EQ(a.blinks().size(), 1u) << to_string(side) << " seed " << seed;
       ASSERT_EQ(a.episodes().size(), 1u) << to_string(side) << " seed " << seed << ": " << a.isolated_twitches().size() << " isolated";
@@ -742,13 +747,9 @@ TEST(TwitchAnalyser, AnEyelidTrainStartingAsABlinkEndsIsFound) {
   auto blink = [](double t) { return pulse_train(t, 3.0, 1, 1, 0.08) + 0.015 * smoothstep((t - 3.0) / 0.1) * std::exp(-std::max(0.0, t - 3.1) / 0.6); };
   for (unsigned seed : {1u, 2u, 3u}) {
     for (Side side : kSides) {
-      Motion m;
       // 4 Hz, five pulses of 1.5% IOD (over the 1% threshold, under a quarter of the blink's 8%: the
       // blink takes their events), from 0.45 s after the blink began (it lasts 0.2 s, then its tail).
-      const std::function<double(double)> lid = [blink](double t) { return blink(t) + pulse_train(t, 3.45, 4.0, 5, 0.015); };
-      const std::function<double(double)> other = blink;
-      m.eye_left = side == Side::Left ? lid : other;
-      m.eye_right = [f = side == Side::Right ? lid : other](double t) { return f(t - 0.03); };
+      const Motion m = one_lid_after_blink(side, blink, [](double t) { return pulse_train(t, 3.45, 4.0, 5, 0.015); });
       const TwitchAnalyser a = run(m, 9.0, seed, 0.001);
       const std::string what = std::string(to_string(side)) + " seed " + std::to_string(seed) + ":" + describe(a);
       EXPECT_EQ(a.blinks().size(), 1u) << what;
