@@ -57,6 +57,8 @@ class StreamDetector {
 
   bool active() const { return active_; }
   double active_onset_s() const { return onset_s_; }
+  // Mouth: the unit direction of the muscles' pull (canonical frame).
+  cv::Point2d pull() const { return pull_; }
   // End of the recording: an open event is closed and marked cut_by_end, with whether it already holds
   // a complete twitch (a peak above the threshold followed by a fall of the peak-separation dip). The
   // analyser still pairs it with the other side (a blink cut by the end stays a blink) but makes no

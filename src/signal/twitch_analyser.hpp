@@ -43,6 +43,7 @@
 
 #include <array>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -105,18 +106,26 @@ class TwitchAnalyser {
   // Eyelid trains around blinks (see kBlinkSearchAfterS in the .cpp): each lid's signal around each
   // blink, once it is in the history, is searched the same way; runs found join the scanned eyelid trains.
   void search_blink_trains(bool final);
-  // Searches region r's two streams over [from, to] for a regular one-sided train (pulses relative to
-  // the threshold at thr_at); a piece that is not complete leaves a run reaching its end to the next.
-  // Around a blink, the blink's closure is not the train's amplitude.
-  void search_train_span(Region r, double from, double to, double thr_at, bool complete, const Blink* blink = nullptr);
+  // Region r's two streams over [from, to] searched for regular one-sided trains of at least min_pulses
+  // pulses (relative to the threshold at thr_at): the candidate episodes found. A piece that is not
+  // complete leaves a run reaching its end to the next. Around a blink, the blink's closure is not the
+  // train's amplitude.
+  std::vector<Episode> search_train_span(Region r, double from, double to, double thr_at, bool complete, std::size_t min_pulses,
+                                         const Blink* blink = nullptr) const;
+  // Each speech train found extends the held episode that is its part, or is held if clear.
+  void hold_speech_trains(const std::vector<Episode>& found);
+  // Trains anywhere (see kAllSearchPieceS in the .cpp): both regions' signals over the whole recording,
+  // in overlapping pieces as the history fills; runs found join the scanned candidates.
+  void search_all_trains(bool final);
   // Holds the candidate episode unless an episode or isolated twitch of its region is near it.
   void hold_if_clear(const Episode& c);
   // Merges the candidate train into a held episode of its region and side around it that has fewer
   // twitches (the part of the train that the events found): returns whether it did. A reported episode
   // is final.
   bool merge_into_episode(const Episode& c);
-  // Whether a search may still find a train around the held episode (an eyelid episode waits for the
-  // blinks around it to be searched and the candidates around it to be decided).
+  // Whether a search may still find a train around the held episode (it waits for the candidates of its
+  // region and side around it to be decided; an eyelid episode also for the blinks around it to be
+  // searched).
   bool may_still_merge(const Episode& ep) const;
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
@@ -161,6 +170,9 @@ class TwitchAnalyser {
   // The last of stream idx's threshold samples at or before t; nullptr if none.
   const ThresholdSample* threshold_at(std::size_t idx, double t) const;
   PerSide<std::deque<std::pair<double, double>>> movement_history_;  // mouth: (t, movement) of the last 60 s
+  PerSide<std::deque<std::pair<double, double>>> position_history_;  // mouth: (t, corner position along the pull) of the last 60 s
+  // Whether a mouth train's pulses rise from the corner's rest before it (see kAllSearchRiseShare).
+  bool rises_from_rest(const Episode& c) const;
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
   std::vector<Episode> held_;
@@ -170,13 +182,14 @@ class TwitchAnalyser {
   std::vector<IsolatedTwitch> isolated_;
   std::vector<VoluntaryMovement> voluntary_;
   PerSide<TrainScan> scan_;       // eye left, right
-  std::vector<Episode> scanned_;  // candidate eyelid train episodes awaiting their decision
+  std::vector<Episode> scanned_;  // candidate train episodes (eyelid scan, blink and whole-recording searches) awaiting their decision
   struct SpeechSearch {
     std::size_t index;  // into voluntary_
     double from_s;      // searched up to here (-inf: from its start)
   };
   std::deque<SpeechSearch> speech_search_;  // speech movements not yet searched to their end
   std::size_t blinks_searched_ = 0;          // blinks_ already searched for eyelid trains
+  double all_search_from_s_ = std::numeric_limits<double>::quiet_NaN();  // next piece of search_all_trains (NaN: the first sample)
   double last_t_ = 0.0;
 };
 
