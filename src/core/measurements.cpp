@@ -59,7 +59,8 @@ std::string_view episode_type_name(Region region, EpisodePattern pattern) {
 }
 
 bool forms_episode(const Episode& e) {
-  return e.twitch_count >= kMinEpisodeTwitches || e.pattern != EpisodePattern::Clonic;
+  if (e.pattern != EpisodePattern::Clonic) return true;
+  return e.twitch_count >= kMinEpisodeTwitches && !(e.frequency_hz < kMinClonicEpisodeHz);
 }
 
 std::size_t blink_count(const std::vector<Blink>& blinks) {

@@ -776,14 +776,38 @@ void TwitchAnalyser::release_held(bool final) {
     }
     classify(ep);
     if (!forms_episode(ep) && extend_to_train(ep)) classify(ep);
-    if (!forms_episode(ep)) {  // a single brief twitch: counted apart, not an episode
-      isolated_.push_back(isolated_twitch_of(ep));
+    if (!forms_episode(ep)) {  // single brief twitches: counted apart, not an episode
+      add_isolated(ep);
       held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
       continue;
     }
     decide_co_contraction(ep);
     episodes_.push_back(std::move(ep));
     held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
+void TwitchAnalyser::add_isolated(const Episode& ep) {
+  const std::size_t n = ep.twitch_times_s.size();
+  if (n < 2) {
+    isolated_.push_back(isolated_twitch_of(ep));
+    return;
+  }
+  // Twitches slower than a train: each its own, from halfway after the previous one to halfway to the
+  // next, its peak the largest value of its side's signal (of either side for a bilateral one) meanwhile.
+  for (std::size_t i = 0; i < n; ++i) {
+    IsolatedTwitch x = isolated_twitch_of(ep);
+    x.time_s = ep.twitch_times_s[i];
+    x.start_s = i == 0 ? ep.start_s : 0.5 * (ep.twitch_times_s[i - 1] + x.time_s);
+    x.end_s = i + 1 == n ? ep.end_s : 0.5 * (x.time_s + ep.twitch_times_s[i + 1]);
+    x.peak_amplitude_iod = 0.0;
+    for (Side s : kSides) {
+      if (ep.side != Laterality::Bilateral && laterality(s) != ep.side) continue;
+      for (const auto& [ht, hv] : history_[static_cast<std::size_t>(pidx(ep.region, s))]) {
+        if (ht >= x.start_s && ht <= x.end_s && std::isfinite(hv)) x.peak_amplitude_iod = std::max(x.peak_amplitude_iod, hv);
+      }
+    }
+    isolated_.push_back(x);
   }
 }
 

@@ -85,6 +85,8 @@ class TwitchAnalyser {
   // A single twitch that is one pulse of a train whose other pulses stayed under the threshold (see
   // kTrainLowFraction in the .cpp): makes ep the train's episode and returns true.
   bool extend_to_train(Episode& ep) const;
+  // A cluster that is no episode: its twitches are isolated twitches, each with its own span and peak.
+  void add_isolated(const Episode& ep);
   void decide_co_contraction(Episode& ep);
   // Eyelid trains that no event found (see kScanLowFraction in the .cpp): each eye stream's signal is
   // scanned for a run of regular pulses on its side alone; a run becomes a candidate episode, kept once
