@@ -142,9 +142,9 @@ constexpr double kBlinkSearchLockS = 0.05;
 // decided as the scanned eyelid trains are. Chosen offline on session 14's frames.csv (6 pulses: 4 more
 // eye and 7 more mouth trains, no false run anywhere; 5 pulses: 6 and 10 for 4 false runs on the clean
 // clips), then measured on the full real corpus (docs/METRICS.md, "Session 15"): 10 more mouth and 5
-// more eye trains (F1 0.491 -> 0.529, 0.635 -> 0.650) for no more false episode anywhere; 5 pulses 3 and
-// 2 more again for one more on the clean clips and one in the injected videos; pieces of 3 s or 6 s one
-// or two fewer.
+// more eye trains (F1 0.491 -> 0.529, 0.635 -> 0.650) for no more false episode anywhere (9 mouth
+// trains, F1 0.525, with the rise check below); 5 pulses 3 and 2 more again for one more on the clean
+// clips and one in the injected videos; pieces of 3 s or 6 s one or two fewer.
 constexpr double kAllSearchPieceS = 4.0;
 constexpr double kAllSearchStepS = 2.0;
 constexpr std::size_t kAllSearchMinPulses = 6;
@@ -376,9 +376,9 @@ void TwitchAnalyser::decide_scanned(bool final) {
   }
 }
 
-// A train found by a search (eyelid scan, speech, blink, whole recording) that covers a held episode of its own side
-// which the events found with fewer twitches (the part after a blink's settling or a speech movement) is
-// that episode, whole: before session 14 the episode blocked the train (hold_if_clear). Released
+// A train found by a search (eyelid scan, speech, blink, whole recording) that covers a held episode of
+// its own side which the events found with fewer twitches (the part after a blink's settling or a speech
+// movement) is that episode, whole: before session 14 the episode blocked the train (hold_if_clear). Released
 // episodes are final (episodes.csv is written as they come), so an episode is held while a candidate of
 // its side around it is pending, and an eyelid episode while a blink search around it is (may_still_merge);
 // an episode is not held for the speech search, which may run long after it, nor for a piece of the

@@ -119,6 +119,8 @@ class TwitchAnalyser {
   // Trains anywhere (see kAllSearchPieceS in the .cpp): both regions' signals over the whole recording,
   // in overlapping pieces as the history fills; runs found join the scanned candidates.
   void search_all_trains(bool final);
+  // Whether a mouth train's pulses rise from the corner's rest before it (see kAllSearchRiseShare).
+  bool rises_from_rest(const Episode& c) const;
   // Holds the candidate episode unless an episode or isolated twitch of its region is near it.
   void hold_if_clear(const Episode& c);
   // Merges the candidate train into a held episode of its region and side around it that has fewer
@@ -173,8 +175,6 @@ class TwitchAnalyser {
   const ThresholdSample* threshold_at(std::size_t idx, double t) const;
   PerSide<std::deque<std::pair<double, double>>> movement_history_;  // mouth: (t, movement) of the last 60 s
   PerSide<std::deque<std::pair<double, double>>> position_history_;  // mouth: (t, corner position along the pull) of the last 60 s
-  // Whether a mouth train's pulses rise from the corner's rest before it (see kAllSearchRiseShare).
-  bool rises_from_rest(const Episode& c) const;
   std::size_t refined_ = 0;                        // episodes_ already refined
   std::vector<Episode> episodes_;
   std::vector<Episode> held_;
