@@ -5,8 +5,9 @@
 // displacement from it (mouth: the component of the corner's displacement from its resting point along
 // the pull of the muscles that lift it, 30 degrees above the outward horizontal, where positive; eye:
 // resting lid aperture minus the current one, positive when closing). The noise floor is the median and
-// robust sigma (1.4826 MAD) of the value's size (mouth: the pull component either way) over the
-// trailing noise window, again outside events; the threshold is max(noise median + k * sigma, minimum
+// robust sigma (1.4826 MAD) of the value's size over the trailing noise window, again outside events
+// (mouth: the mean of the pull component's size either way and its frame-to-frame jitter; see
+// kJitterShare in the .cpp); the threshold is max(noise median + k * sigma, minimum
 // amplitude). An event starts when the value exceeds the
 // threshold and ends when it falls below half of it (hysteresis). Inside an event, twitches are the peaks
 // of the value separated by dips of at least max(threshold, 30% of the event's peak) (a peak/valley
@@ -102,6 +103,8 @@ class StreamDetector {
   double onset_sigma_ = kNaN;      // the noise sigma behind onset_threshold_
   double threshold_sigma_ = kNaN;  // the noise sigma behind threshold_
   Sample prev_{-1e9, 0.0};
+  double prev_along_ = 0.0;      // mouth: the pull component of the previous sample (for its jitter)
+  double prev_along_t_ = -1e9;
   std::vector<Sample> pre_roll_;     // recent samples before an event (for the rise time)
   std::vector<Sample> event_;        // samples of the open event
 };

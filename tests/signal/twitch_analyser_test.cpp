@@ -849,3 +849,42 @@ TEST(TwitchAnalyser, TwitchesSlowerThanATrainAreIsolatedTwitches) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// Real faces (issue 15, session 16): a resting face's corners wander slowly (gaze, expression,
+// breathing), and the 0.4-s baseline lags behind them, so the pull component alone made a noise floor
+// of the wander: its 5 sigmas climbed over a 3% twitch train. The noise floor now also takes the
+// component's frame-to-frame jitter (kJitterShare in event_detector.cpp), which the wander hardly has
+// and a twitch's rise does. Wander alone is still no twitch.
+double wander(double t, double phase) {
+  return 0.010 * std::sin(2 * M_PI * 0.4 * t + phase) + 0.006 * std::sin(2 * M_PI * 0.9 * t + 2 * phase);
+}
+
+TEST(TwitchAnalyser, ATrainIsFoundOnACornerThatWanders) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    for (Side side : kSides) {
+      Motion m;
+      m.mouth_left = [](double t) { return wander(t, 0.0); };
+      m.mouth_right = [](double t) { return wander(t, 5.0); };
+      const TwitchAnalyser rest = run(m, 16.0, seed);
+      const std::string at_rest = "seed " + std::to_string(seed) + " at rest:" + describe(rest);
+      EXPECT_TRUE(rest.episodes().empty()) << at_rest;
+      auto& mine = side == Side::Left ? m.mouth_left : m.mouth_right;
+      const double phase = side == Side::Left ? 0.0 : 5.0;
+      mine = [phase](double t) { return wander(t, phase) + pulse_train(t, 11.0, 6.0, 6, 0.03); };
+      const TwitchAnalyser a = run(m, 16.0, seed);
+      const std::string what = std::string(to_string(side)) + " seed " + std::to_string(seed) + ":" + describe(a);
+      ASSERT_EQ(a.episodes().size(), 1u) << what;
+      const Episode& e = a.episodes()[0];
+      EXPECT_EQ(e.region, Region::Mouth) << what;
+      EXPECT_EQ(e.side, laterality(side)) << what;
+      EXPECT_NEAR(e.start_s, 11.0, 0.2) << what;
+      EXPECT_NEAR(e.frequency_hz, 6.0, 0.6) << what;
+      EXPECT_GE(e.twitch_count, 6) << what;
+      EXPECT_GT(e.peak_amplitude_iod, 0.03) << what;
+    }
+  }
+}
+
+}  // namespace ft
