@@ -854,9 +854,12 @@ namespace ft {
 
 // Real faces (issue 15, session 16): a resting face's corners wander slowly (gaze, expression,
 // breathing), and the 0.4-s baseline lags behind them, so the pull component alone made a noise floor
-// of the wander: its 5 sigmas climbed over a 3% twitch train. The noise floor now also takes the
-// component's frame-to-frame jitter (kJitterShare in event_detector.cpp), which the wander hardly has
-// and a twitch's rise does. Wander alone is still no twitch.
+// of the wander, which a 3% twitch train's pulses crossed only in part (with that floor, here: 3-5 of
+// the 6 twitches, a peak of 2.3-2.8%). The noise floor now also takes the component's frame-to-frame
+// jitter (kJitterShare in event_detector.cpp), which the wander hardly has and a twitch's rise does.
+// Wander alone is still no twitch. The other corner wanders too, on its way down while the train
+// runs (a corner rising fast at the same moment would make the pair a bilateral movement: the
+// pairing's question, not the floor's).
 double wander(double t, double phase) {
   return 0.010 * std::sin(2 * M_PI * 0.4 * t + phase) + 0.006 * std::sin(2 * M_PI * 0.9 * t + 2 * phase);
 }
