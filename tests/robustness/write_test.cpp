@@ -391,6 +391,34 @@ TEST(RobustWrite, SecondSynthIntoAFolderInUseIsRefused) {
   EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
 }
 
+// `facetwitch demo --out` takes the same lock (issue 13): while another run holds the folder, the demo
+// is refused before it writes anything (exit 5, the folder named) and the other run's files are left
+// alone; once the folder is free the same command writes its analysis there. (The demo video itself is
+// made, once, into the cache, before the lock is taken.)
+TEST(RobustWrite, SecondDemoIntoAFolderInUseIsRefused) {
+  if (testing::still_face_video().empty()) GTEST_SKIP() << "no test video (run scripts/setup.sh)";
+  const fs::path dir = fresh_dir("robust_write_demo_lock");
+  const fs::path out = dir / "out";
+  auto first = OutputDirLock::acquire(out);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  write_text(out / "frames.csv", "first run\n");
+  const std::vector<std::string> demo{"demo", "--no-window", "--out", out.string()};
+  const auto b = run_limited(demo, 300);
+  EXPECT_EQ(b.exit_code, 5) << b.err;
+  std::string quoted = "output folder '";
+  quoted += out.string();
+  quoted += "' is in use: another facetwitch run is writing there";
+  EXPECT_TRUE(contains(b.err, quoted)) << b.err;
+  EXPECT_EQ(read_all(out / "frames.csv"), "first run\n");
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+  first.value().release();
+  fs::remove(out / "frames.csv");
+  const auto c = run_limited(demo, 300);
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_TRUE(read_summary_json(out / "summary.json").ok());
+  EXPECT_FALSE(fs::exists(out / OutputDirLock::kFileName));
+}
+
 // ---- Sub-folder names of several videos.
 
 // `analyse A B C --out OUT` writes each session to OUT/<stem>. A file named "...mp4" (stem "..") used
