@@ -211,5 +211,36 @@ TEST(RobustSignals, WriteErrorDuringAnalyseLeavesAFinalPartialSummary) {
   }
 }
 
+// The same limit during a live recording (`facetwitch record`, the paced file standing in for a camera;
+// issue 13): whichever file reaches it first (the video or frames.csv), the recording stops with exit 5
+// and a message that names the error, says where what was recorded is kept and what to do; the session
+// is closed as far as it was written (summary.json final and partial, counting the rows frames.csv
+// holds), not left "in progress".
+TEST(RobustSignals, WriteErrorDuringARecordingLeavesAFinalPartialSession) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto dir = fresh_dir("robust_record_write_error");
+  const auto out = dir / "session";
+  std::string log;
+  const std::string script = "ulimit -f 128; exec '" + std::string(FT_FACETWITCH_EXE) + "' record '" + still.string() +
+                             "' --loop --out '" + out.string() + "' --duration 60 --quiet --no-history";
+  const int code = testing::run_program({"timeout", "-s", "KILL", "120", "bash", "-c", script}, &log);
+  EXPECT_EQ(code, 5) << log;
+  EXPECT_TRUE(contains(log, "recording stopped: ")) << log;
+  EXPECT_TRUE(contains(log, "File too large")) << log;
+  EXPECT_TRUE(contains(log, "What was recorded until then is kept in " + out.string())) << log;
+  EXPECT_TRUE(contains(log, "free some disk space")) << log;
+  auto s = read_summary_json(out / "summary.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE(s->partial);
+  EXPECT_FALSE(contains(s->partial_reason, "in progress")) << s->partial_reason;
+  EXPECT_TRUE(contains(s->partial_reason, "File too large")) << s->partial_reason;
+  auto frames = read_frames_csv(out / "frames.csv");
+  ASSERT_TRUE(frames.ok()) << frames.error().message;
+  ASSERT_GT(frames->rows.size(), 10u);
+  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  EXPECT_LT(s->duration_s, 60.0);
+}
+
 }  // namespace
 }  // namespace ft
