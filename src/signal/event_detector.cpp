@@ -308,11 +308,10 @@ SignalSample StreamDetector::push(double t, bool valid, cv::Point2f point, doubl
     // The noise floor's sample: the mean of the pull component's size and its frame-to-frame jitter
     // (the change since the previous sample over sqrt 2, the same size as the component itself on
     // white landmark noise). See kJitterShare.
-    const bool has_prev = prev_along_t_ >= valid_since_s_ && t - prev_along_t_ <= kGapResetS;
-    const double jitter = has_prev ? std::abs(along - prev_along_) / std::sqrt(2.0) : std::abs(along);
+    // (The first sample since the start or a gap has no previous one: valid_since_s_ is its time.)
+    const double jitter = t > valid_since_s_ ? std::abs(along - prev_along_) / std::sqrt(2.0) : std::abs(along);
     noise_v = (1.0 - kJitterShare) * std::abs(along) + kJitterShare * jitter;
     prev_along_ = along;
-    prev_along_t_ = t;
     anchor_x_.push(t, base.x);
     anchor_y_.push(t, base.y);
   } else {

@@ -103,8 +103,7 @@ class StreamDetector {
   double onset_sigma_ = kNaN;      // the noise sigma behind onset_threshold_
   double threshold_sigma_ = kNaN;  // the noise sigma behind threshold_
   Sample prev_{-1e9, 0.0};
-  double prev_along_ = 0.0;      // mouth: the pull component of the previous sample (for its jitter)
-  double prev_along_t_ = -1e9;
+  double prev_along_ = 0.0;  // mouth: the pull component of the previous valid sample (for its jitter)
   std::vector<Sample> pre_roll_;     // recent samples before an event (for the rise time)
   std::vector<Sample> event_;        // samples of the open event
 };

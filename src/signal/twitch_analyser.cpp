@@ -803,12 +803,18 @@ void TwitchAnalyser::add_isolated(const Episode& ep) {
     x.peak_amplitude_iod = 0.0;
     for (Side s : kSides) {
       if (ep.side != Laterality::Bilateral && laterality(s) != ep.side) continue;
-      for (const auto& [ht, hv] : history_[static_cast<std::size_t>(pidx(ep.region, s))]) {
-        if (ht >= x.start_s && ht <= x.end_s && std::isfinite(hv)) x.peak_amplitude_iod = std::max(x.peak_amplitude_iod, hv);
-      }
+      x.peak_amplitude_iod = std::max(x.peak_amplitude_iod, stream_peak(ep.region, s, x.start_s, x.end_s));
     }
     isolated_.push_back(x);
   }
+}
+
+double TwitchAnalyser::stream_peak(Region r, Side s, double from, double to) const {
+  double peak = 0.0;
+  for (const auto& [ht, hv] : history_[static_cast<std::size_t>(pidx(r, s))]) {
+    if (ht >= from && ht <= to && std::isfinite(hv)) peak = std::max(peak, hv);
+  }
+  return peak;
 }
 
 bool TwitchAnalyser::extend_to_train(Episode& ep) const {
@@ -841,11 +847,9 @@ bool TwitchAnalyser::extend_to_train(Episode& ep) const {
   // The other side quiet meanwhile: both corners (or lids) pulsing together is talking, an expression
   // or a blink pattern, not a one-sided train (a bilateral train that crosses the threshold is found
   // by the events of both sides).
-  double mine = 0.0, theirs = 0.0;
+  double mine = 0.0;
   for (double x : v) mine = std::max(mine, x);
-  for (const auto& [ht, hv] : history_[static_cast<std::size_t>(pidx(ep.region, other_side(side)))]) {
-    if (ht >= t.front() && ht <= t.back()) theirs = std::max(theirs, hv);
-  }
+  const double theirs = stream_peak(ep.region, other_side(side), t.front(), t.back());
   if (theirs >= kTrainOtherMaxRatio * mine) return false;
   // The run of peaks around the twitch, spaced as a train of 2-15 Hz.
   const double tp = ep.twitch_times_s.front();

@@ -87,6 +87,8 @@ class TwitchAnalyser {
   bool extend_to_train(Episode& ep) const;
   // A cluster that is no episode: its twitches are isolated twitches, each with its own span and peak.
   void add_isolated(const Episode& ep);
+  // The largest value of a stream's signal history from `from` to `to` (0 when it has none there).
+  double stream_peak(Region r, Side s, double from, double to) const;
   void decide_co_contraction(Episode& ep);
   // Eyelid trains that no event found (see kScanLowFraction in the .cpp): each eye stream's signal is
   // scanned for a run of regular pulses on its side alone; a run becomes a candidate episode, kept once

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -35,6 +38,43 @@ fs::path long_still_video() {
 std::size_t rows_on_disk(const fs::path& csv) {
   auto f = read_frames_csv(csv);
   return f ? f->rows.size() : 0;
+}
+
+// Runs facetwitch with `args` under a file-size limit of `kib` KiB (ulimit -f, as a shell sets it; killed
+// after 120 s at most); its exit code, stdout and stderr in `log`.
+int run_with_file_limit(int kib, const std::vector<std::string>& args, std::string* log) {
+  std::string script = "ulimit -f " + std::to_string(kib) + "; exec '" + std::string(FT_FACETWITCH_EXE) + "'";
+  for (const auto& a : args) script += " '" + a + "'";
+  return testing::run_program({"timeout", "-s", "KILL", "120", "bash", "-c", script}, log);
+}
+
+// A session that a write error (File too large) stopped: summary.json final (not the "in progress" one
+// written while running) and marked partial with the error as its reason, frames.csv complete with more
+// than `min_rows` rows, as many as summary.json counts. Both files, for the caller's own checks.
+struct StoppedSession {
+  SessionSummary summary;
+  FramesCsvContents frames;
+};
+std::optional<StoppedSession> expect_stopped_by_write_error(const fs::path& out, std::size_t min_rows) {
+  auto s = read_summary_json(out / "summary.json");
+  if (!s.ok()) {
+    ADD_FAILURE() << s.error().message;
+    return std::nullopt;
+  }
+  EXPECT_TRUE(s->partial);
+  EXPECT_FALSE(contains(s->partial_reason, "in progress")) << s->partial_reason;
+  EXPECT_TRUE(contains(s->partial_reason, "File too large")) << s->partial_reason;
+  auto frames = read_frames_csv(out / "frames.csv");
+  if (!frames.ok()) {
+    ADD_FAILURE() << frames.error().message;
+    return std::nullopt;
+  }
+  if (frames->rows.size() <= min_rows) {
+    ADD_FAILURE() << frames->rows.size() << " rows in frames.csv, expected more than " << min_rows;
+    return std::nullopt;
+  }
+  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
+  return StoppedSession{std::move(s.value()), std::move(frames.value())};
 }
 
 // Starts `analyse` on the long video, sends `sig` once frames.csv has rows, and checks what is left.
@@ -166,9 +206,7 @@ TEST(RobustSignals, FileSizeLimitDuringAnalyseIsReportedAsAFullDisk) {
   const auto out = dir / "session";
   std::string log;
   // 64 KiB: frames.csv reaches it after a few hundred rows.
-  const std::string script = "ulimit -f 64; exec '" + std::string(FT_FACETWITCH_EXE) + "' analyse '" + video.string() +
-                             "' --out '" + out.string() + "' --quiet --no-history";
-  const int code = testing::run_program({"bash", "-c", script}, &log);
+  const int code = run_with_file_limit(64, {"analyse", video.string(), "--out", out.string(), "--quiet", "--no-history"}, &log);
   EXPECT_EQ(code, 5) << log;
   EXPECT_TRUE(contains(log, "cannot write to '" + (out / "frames.csv").string() + "': File too large (is the disk full?)"))
       << log;
@@ -185,25 +223,17 @@ TEST(RobustSignals, WriteErrorDuringAnalyseLeavesAFinalPartialSummary) {
   const auto dir = fresh_dir("robust_write_error_summary");
   const auto out = dir / "session";
   std::string log;
-  const std::string script = "ulimit -f 64; exec '" + std::string(FT_FACETWITCH_EXE) + "' analyse '" + video.string() +
-                             "' --out '" + out.string() + "' --quiet --no-history";
-  const int code = testing::run_program({"bash", "-c", script}, &log);
+  const int code = run_with_file_limit(64, {"analyse", video.string(), "--out", out.string(), "--quiet", "--no-history"}, &log);
   EXPECT_EQ(code, 5) << log;
   EXPECT_TRUE(contains(log, "File too large (is the disk full?): the ")) << log;
   EXPECT_TRUE(contains(log, "are kept in " + out.string() + ", marked partial in summary.json")) << log;
   EXPECT_TRUE(contains(log, "free some disk space")) << log;
-  auto s = read_summary_json(out / "summary.json");
-  ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_TRUE(s->partial);
-  EXPECT_FALSE(contains(s->partial_reason, "in progress")) << s->partial_reason;
-  EXPECT_TRUE(contains(s->partial_reason, "writing stopped: cannot write to")) << s->partial_reason;
-  EXPECT_TRUE(contains(s->partial_reason, "File too large")) << s->partial_reason;
-  auto frames = read_frames_csv(out / "frames.csv");
-  ASSERT_TRUE(frames.ok()) << frames.error().message;
-  ASSERT_GT(frames->rows.size(), 30u);
-  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
-  EXPECT_LT(s->frames, 1800);
-  EXPECT_NEAR(s->duration_s, frames->rows.back().metrics.t + 1.0 / 30.0, 0.05);
+  const auto stopped = expect_stopped_by_write_error(out, 30);
+  ASSERT_TRUE(stopped);
+  const SessionSummary& s = stopped->summary;
+  EXPECT_TRUE(contains(s.partial_reason, "writing stopped: cannot write to")) << s.partial_reason;
+  EXPECT_LT(s.frames, 1800);
+  EXPECT_NEAR(s.duration_s, stopped->frames.rows.back().metrics.t + 1.0 / 30.0, 0.05);
   // No temporary left behind.
   for (const auto& e : fs::directory_iterator(out)) {
     const std::string f = e.path().filename().string();
@@ -222,24 +252,16 @@ TEST(RobustSignals, WriteErrorDuringARecordingLeavesAFinalPartialSession) {
   const auto dir = fresh_dir("robust_record_write_error");
   const auto out = dir / "session";
   std::string log;
-  const std::string script = "ulimit -f 128; exec '" + std::string(FT_FACETWITCH_EXE) + "' record '" + still.string() +
-                             "' --loop --out '" + out.string() + "' --duration 60 --quiet --no-history";
-  const int code = testing::run_program({"timeout", "-s", "KILL", "120", "bash", "-c", script}, &log);
+  const int code = run_with_file_limit(
+      128, {"record", still.string(), "--loop", "--out", out.string(), "--duration", "60", "--quiet", "--no-history"}, &log);
   EXPECT_EQ(code, 5) << log;
   EXPECT_TRUE(contains(log, "recording stopped: ")) << log;
   EXPECT_TRUE(contains(log, "File too large")) << log;
   EXPECT_TRUE(contains(log, "What was recorded until then is kept in " + out.string())) << log;
   EXPECT_TRUE(contains(log, "free some disk space")) << log;
-  auto s = read_summary_json(out / "summary.json");
-  ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_TRUE(s->partial);
-  EXPECT_FALSE(contains(s->partial_reason, "in progress")) << s->partial_reason;
-  EXPECT_TRUE(contains(s->partial_reason, "File too large")) << s->partial_reason;
-  auto frames = read_frames_csv(out / "frames.csv");
-  ASSERT_TRUE(frames.ok()) << frames.error().message;
-  ASSERT_GT(frames->rows.size(), 10u);
-  EXPECT_EQ(static_cast<std::int64_t>(frames->rows.size()), s->frames);
-  EXPECT_LT(s->duration_s, 60.0);
+  const auto stopped = expect_stopped_by_write_error(out, 10);
+  ASSERT_TRUE(stopped);
+  EXPECT_LT(stopped->summary.duration_s, 60.0);
 }
 
 }  // namespace

@@ -865,17 +865,20 @@ double wander(double t, double phase) {
 }
 
 TEST(TwitchAnalyser, ATrainIsFoundOnACornerThatWanders) {
+  const PerSide<double> phase{0.0, 5.0};  // left, right
+  auto at_rest = [&phase] {
+    Motion m;
+    m.mouth_left = [&phase](double t) { return wander(t, phase.left); };
+    m.mouth_right = [&phase](double t) { return wander(t, phase.right); };
+    return m;
+  };
   for (unsigned seed : {1u, 2u, 3u}) {
+    const TwitchAnalyser rest = run(at_rest(), 16.0, seed);
+    EXPECT_TRUE(rest.episodes().empty()) << "seed " << seed << " at rest:" << describe(rest);
     for (Side side : kSides) {
-      Motion m;
-      m.mouth_left = [](double t) { return wander(t, 0.0); };
-      m.mouth_right = [](double t) { return wander(t, 5.0); };
-      const TwitchAnalyser rest = run(m, 16.0, seed);
-      const std::string at_rest = "seed " + std::to_string(seed) + " at rest:" + describe(rest);
-      EXPECT_TRUE(rest.episodes().empty()) << at_rest;
-      auto& mine = side == Side::Left ? m.mouth_left : m.mouth_right;
-      const double phase = side == Side::Left ? 0.0 : 5.0;
-      mine = [phase](double t) { return wander(t, phase) + pulse_train(t, 11.0, 6.0, 6, 0.03); };
+      Motion m = at_rest();
+      const double p = phase[side];
+      (side == Side::Left ? m.mouth_left : m.mouth_right) = [p](double t) { return wander(t, p) + pulse_train(t, 11.0, 6.0, 6, 0.03); };
       const TwitchAnalyser a = run(m, 16.0, seed);
       const std::string what = std::string(to_string(side)) + " seed " + std::to_string(seed) + ":" + describe(a);
       ASSERT_EQ(a.episodes().size(), 1u) << what;
