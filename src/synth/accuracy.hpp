@@ -62,6 +62,8 @@ struct AccuracyReport {
   int no_twitch_false_episodes = 0;
   double talk_minutes = 0.0;       // the "talk" videos alone
   int talk_false_episodes = 0;
+  double rest_minutes = 0.0;       // the "rest" videos without twitches alone
+  int rest_false_episodes = 0;
   int blinks_truth = 0, blinks_counted = 0, blinks_as_twitch = 0;
   int cocontraction_pairs = 0, cocontraction_both_found = 0;
   // Episode types: matched episodes whose pattern agrees with the truth (tonic: a sustained

@@ -315,6 +315,18 @@ LocalWarp FaceAnimator::warp_at(double t) const {
         move_corner(sd, static_cast<float>(c[sd]) * iod * corner_dir(sd, 0.0));
     }
   }
+  if (scenario_.rest_motion.active()) {
+    const auto& r = scenario_.rest_motion;
+    const PerSide<RestMotion::Corner> c = r.corner_at(t);
+    const PerSide<double> lid = r.lid_closure_iod_at(t);
+    for (Side sd : kSides) {
+      if (c[sd].lateral_iod != 0.0 || c[sd].up_iod != 0.0) {
+        move_corner(sd, static_cast<float>(c[sd].lateral_iod) * iod * corner_dir(sd, 0.0) +
+                            static_cast<float>(c[sd].up_iod) * iod * up_);
+      }
+      closure[sd] += lid[sd] * iod_px_;
+    }
+  }
   if (scenario_.droop) {
     move_corner(scenario_.droop->side,
                 static_cast<float>(scenario_.droop->amplitude_iod) * iod * -up_);

@@ -108,6 +108,26 @@ HeadMotion head_motion_from(const json& j) {
   return m;
 }
 
+json rest_motion_json(const RestMotion& r) {
+  return json{{"corner_iod", r.corner_iod},
+              {"lid_iod", r.lid_iod},
+              {"period_s", r.period_s},
+              {"shared", r.shared},
+              {"seed", r.seed}};
+}
+
+RestMotion rest_motion_from(const json& j) {
+  RestMotion r;
+  if (j.is_null())
+    return r;
+  r.corner_iod = opt<double>(j, "corner_iod", 0.0);
+  r.lid_iod = opt<double>(j, "lid_iod", 0.0);
+  r.period_s = opt<double>(j, "period_s", r.period_s);
+  r.shared = opt<double>(j, "shared", r.shared);
+  r.seed = opt<std::uint64_t>(j, "seed", r.seed);
+  return r;
+}
+
 json droop_json(const std::optional<DroopSpec>& d) {
   if (!d)
     return nullptr;
@@ -183,6 +203,8 @@ Scenario scenario_from(const json& j) {
   s.droop = droop_from(j, "droop");
   if (j.contains("head_motion"))
     s.head_motion = head_motion_from(j.at("head_motion"));
+  if (j.contains("rest_motion"))
+    s.rest_motion = rest_motion_from(j.at("rest_motion"));
   return s;
 }
 
@@ -487,6 +509,53 @@ PerSide<double> TalkSpec::corner_iod_at(double t) const {
   return out;
 }
 
+namespace {
+// One wander component at t (RestMotion): kWanderComponents sines, each kWanderRatio times the previous
+// one's frequency and 1 / sqrt(k + 1) as strong, with seeded phases; `stream` picks the phases.
+// kWanderPeak times the weighted mean of the sines, which rarely peak together: its peaks over 20 s
+// come near 1 (at most kWanderPeak).
+constexpr int kWanderComponents = 5;
+constexpr double kWanderRatio = 1.618;
+constexpr double kWanderPeak = 1.6;
+double wander(const RestMotion& r, int stream, double t) {
+  Draw d(r.seed ^ (0x726573745f6d6f74ULL + static_cast<std::uint64_t>(stream)));  // "rest_mot"
+  const double w = 2.0 * kPi * t / r.period_s;
+  double sum = 0.0, norm = 0.0, f = 1.0;
+  for (int k = 0; k < kWanderComponents; ++k) {
+    const double weight = 1.0 / std::sqrt(1.0 + k);
+    sum += weight * std::sin(f * w + d.uniform(0.0, 2.0 * kPi));
+    norm += weight;
+    f *= kWanderRatio;
+  }
+  return kWanderPeak * sum / norm;
+}
+// Side `sd`'s component `k`: the shared part (stream k) and the side's own (streams 10 + k, 20 + k).
+double side_wander(const RestMotion& r, Side sd, int k, double t) {
+  const int own = (sd == Side::Left ? 10 : 20) + k;
+  return r.shared * wander(r, k, t) + (1.0 - r.shared) * wander(r, own, t);
+}
+}  // namespace
+
+PerSide<RestMotion::Corner> RestMotion::corner_at(double t) const {
+  PerSide<Corner> out{};
+  if (corner_iod <= 0.0 || !(period_s > 0.0))
+    return out;
+  for (Side sd : kSides) {
+    out[sd].lateral_iod = corner_iod * side_wander(*this, sd, 0, t);
+    out[sd].up_iod = corner_iod * side_wander(*this, sd, 1, t);
+  }
+  return out;
+}
+
+PerSide<double> RestMotion::lid_closure_iod_at(double t) const {
+  PerSide<double> out{0.0, 0.0};
+  if (lid_iod <= 0.0 || !(period_s > 0.0))
+    return out;
+  for (Side sd : kSides)
+    out[sd] = lid_iod * std::clamp(0.5 * (1.0 + side_wander(*this, sd, 2, t)), 0.0, 1.0);
+  return out;
+}
+
 HeadMotionSample head_motion_at(const HeadMotion& m, double t) {
   HeadMotionSample h;
   if (!m.active() || m.period_s <= 0.0)
@@ -708,6 +777,15 @@ Status validate_events(const Scenario& s) {
     return bad("head zoom " + num(h.scale) + " is outside 0-0.3");
   if (h.active() && !(h.period_s > 0.0))
     return bad("head motion period must be positive");
+  const auto& r = s.rest_motion;
+  if (!(r.corner_iod >= 0.0 && r.corner_iod <= 0.05))
+    return bad("resting corner wander " + num(r.corner_iod) + " IOD is outside 0-0.05");
+  if (!(r.lid_iod >= 0.0 && r.lid_iod <= 0.03))
+    return bad("resting lid wander " + num(r.lid_iod) + " IOD is outside 0-0.03");
+  if (r.active() && !(r.period_s >= 0.5 && r.period_s <= 60.0))
+    return bad("resting wander period " + num(r.period_s) + " s is outside 0.5-60 s");
+  if (!(r.shared >= 0.0 && r.shared <= 1.0))
+    return bad("resting wander shared part " + num(r.shared) + " is outside 0-1");
   return {};
 }
 
@@ -843,7 +921,8 @@ nlohmann::json to_json(const Scenario& s) {
               {"expressions", ex},
               {"talks", tk},
               {"droop", droop_json(s.droop)},
-              {"head_motion", head_motion_json(s.head_motion)}};
+              {"head_motion", head_motion_json(s.head_motion)},
+              {"rest_motion", rest_motion_json(s.rest_motion)}};
 }
 
 nlohmann::json to_json(const GroundTruth& t) {

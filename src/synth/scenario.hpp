@@ -148,6 +148,29 @@ struct DroopSpec {
   double amplitude_iod = 0.02;
 };
 
+// What a real face does between events (the real corpus, docs/METRICS.md "Real faces": at rest the
+// mouth-corner signals of real people move by 1-3% IOD, against 0.1-0.3% on the still photo): each mouth
+// corner wanders slowly (expression, gaze shifts, breathing) sideways and up or down, and each lid
+// narrows a little and opens again. Every component is a sum of five sines from 1 / period_s up to
+// 6.9 / period_s (each 1.618 times the previous frequency, 1 / sqrt(k + 1) as strong; seeded phases),
+// scaled to peaks near the amplitude; the two sides share `shared` of their movement (an expression
+// moves both sides mostly together, never exactly). Units: IOD, seconds.
+struct RestMotion {
+  double corner_iod = 0.0;  // each mouth corner's wander, sideways and vertically, IOD (peaks near it, < 1.6x)
+  double lid_iod = 0.0;     // each lid aperture's narrowing, IOD (it varies in 0..lid_iod)
+  double period_s = 2.5;    // the slowest sine's period (the fastest: period_s / 6.85)
+  double shared = 0.6;      // 0..1: the part common to both sides
+  std::uint64_t seed = 1;   // the phases
+
+  bool active() const { return corner_iod > 0.0 || lid_iod > 0.0; }
+  struct Corner {
+    double lateral_iod = 0.0;  // positive: outward
+    double up_iod = 0.0;       // positive: up
+  };
+  PerSide<Corner> corner_at(double t) const;
+  PerSide<double> lid_closure_iod_at(double t) const;  // 0..lid_iod
+};
+
 // Smooth in-plane head motion about the face centre: each component is a sine starting at 0 with
 // its own period (period_s times 1, 1.618, 1.414, 2.236: never in step). 0 amplitudes = no motion.
 struct HeadMotion {
@@ -189,6 +212,7 @@ struct Scenario {
   std::vector<TalkSpec> talks;
   std::optional<DroopSpec> droop;
   HeadMotion head_motion;
+  RestMotion rest_motion;
 
   int frame_count() const;  // round(duration_s * fps), at least 1
   double frame_time(int i) const { return i / fps; }

@@ -403,6 +403,23 @@ TEST(Talk, ValidationAndJsonRoundTrip) {
 
 namespace ft {
 
+namespace {
+// The score of `v` analysed as a 30-s video in which one episode (3.0-3.2 s, `region`, `side`) was found.
+AccuracyReport score_with_one_episode(const SuiteVideo& v, Region region, Laterality side) {
+  VideoResult r;
+  r.video = &v;
+  r.truth = make_truth(v.scenario, 86.0);
+  r.duration_s = 30.0;
+  Episode e;
+  e.start_s = 3.0;
+  e.end_s = 3.2;
+  e.region = region;
+  e.side = side;
+  r.found = {e};
+  return score_suite({r});
+}
+}  // namespace
+
 // The accuracy suite's talking videos: >= 4 without twitches, 3-8 s of talking at different rates and
 // seeds, some with stronger head motion; every video valid. A mouth episode found in one counts as a
 // false episode, of talking and of the videos without twitches.
@@ -427,17 +444,7 @@ TEST(AccuracySuite, TalkingVideosAndTheirScore) {
   EXPECT_GT(rates.back() - rates.front(), 1.0);
 
   const auto it = std::find_if(suite.begin(), suite.end(), [](const SuiteVideo& v) { return v.group == "talk"; });
-  VideoResult r;
-  r.video = &*it;
-  r.truth = make_truth(it->scenario, 86.0);
-  r.duration_s = 30.0;
-  Episode e;
-  e.start_s = 3.0;
-  e.end_s = 3.2;
-  e.region = Region::Mouth;
-  e.side = Laterality::Left;
-  r.found = {e};
-  const AccuracyReport rep = score_suite({r});
+  const AccuracyReport rep = score_with_one_episode(*it, Region::Mouth, Laterality::Left);
   EXPECT_EQ(rep.talk_false_episodes, 1);
   EXPECT_EQ(rep.no_twitch_false_episodes, 1);
   EXPECT_NEAR(rep.talk_minutes, 0.5, 1e-9);
@@ -478,6 +485,138 @@ TEST(AccuracySuite, EpisodeEndsAreScored) {
   EXPECT_EQ(rep.ended_late, 1);
   EXPECT_NEAR(rep.median_end_error_s, 0.8, 1e-9);  // median of |1.5| and |-0.1|
   EXPECT_NE(format_accuracy_report(rep, 1).find("episodes reported to end > 0.5 s late                    1 of 2"), std::string::npos)
+      << format_accuracy_report(rep, 1);
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// A real face's rest (RestMotion): each corner wanders within its amplitude and comes near it, both
+// sides mostly together but never exactly, the lids only narrow (0..lid_iod), the motion is slow (no
+// faster than 6.9 / period_s), the same seed gives the same motion and another seed another.
+TEST(RestMotionTest, WandersSlowlyBothSidesMostlyTogether) {
+  RestMotion r;
+  r.corner_iod = 0.02;
+  r.lid_iod = 0.006;
+  r.seed = 7;
+  ASSERT_TRUE(r.active());
+  double peak = 0.0, lid_min = 1.0, lid_max = -1.0, max_step = 0.0;
+  double sll = 0.0, srr = 0.0, slr = 0.0, diff = 0.0;
+  RestMotion::Corner prev = r.corner_at(0.0).left;
+  for (double t = 0.0; t < 20.0; t += 1.0 / 30.0) {
+    const auto c = r.corner_at(t);
+    const auto lid = r.lid_closure_iod_at(t);
+    for (Side s : kSides) {
+      peak = std::max({peak, std::abs(c[s].lateral_iod), std::abs(c[s].up_iod)});
+      lid_min = std::min(lid_min, lid[s]);
+      lid_max = std::max(lid_max, lid[s]);
+    }
+    sll += c.left.lateral_iod * c.left.lateral_iod;
+    srr += c.right.lateral_iod * c.right.lateral_iod;
+    slr += c.left.lateral_iod * c.right.lateral_iod;
+    diff = std::max(diff, std::abs(c.left.lateral_iod - c.right.lateral_iod));
+    max_step = std::max(max_step, std::abs(c.left.lateral_iod - prev.lateral_iod));
+    prev = c.left;
+  }
+  EXPECT_LE(peak, 1.6 * r.corner_iod);
+  EXPECT_GE(peak, 0.6 * r.corner_iod);
+  EXPECT_GE(lid_min, 0.0);
+  EXPECT_LE(lid_max, r.lid_iod + 1e-12);
+  EXPECT_GT(lid_max - lid_min, 0.5 * r.lid_iod);
+  const double correlation = slr / std::sqrt(sll * srr);
+  EXPECT_GT(correlation, 0.6);
+  EXPECT_LT(correlation, 0.99);
+  EXPECT_GT(diff, 0.002);  // the sides differ by a fifth of a 1% twitch at least somewhere
+  // Slow: the fastest sine (period 2.5 / 6.85 s) moves a corner by at most 2 pi f A per second.
+  EXPECT_LT(max_step, 2.0 * 3.1416 * (6.86 / r.period_s) * 1.6 * r.corner_iod / 30.0);
+  EXPECT_EQ(r.corner_at(3.3).right.up_iod, r.corner_at(3.3).right.up_iod);
+  RestMotion other = r;
+  other.seed = 8;
+  EXPECT_NE(other.corner_at(3.3).right.up_iod, r.corner_at(3.3).right.up_iod);
+  EXPECT_FALSE(RestMotion{}.active());
+  EXPECT_EQ(RestMotion{}.corner_at(2.0).left.lateral_iod, 0.0);
+  EXPECT_EQ(RestMotion{}.lid_closure_iod_at(2.0).right, 0.0);
+}
+
+TEST(RestMotionTest, ValidationAndJsonRoundTrip) {
+  Scenario s = webcam_scenario(10.0, 5, 2.0);
+  s.rest_motion.corner_iod = 0.02;
+  s.rest_motion.lid_iod = 0.006;
+  s.rest_motion.period_s = 3.0;
+  s.rest_motion.shared = 0.5;
+  s.rest_motion.seed = 0xfedcba9876543210ULL;
+  ASSERT_TRUE(validate(s).ok()) << validate(s).error().message;
+  auto back = scenario_from_json(nlohmann::json::parse(to_json(s).dump()));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(to_json(*back).dump(), to_json(s).dump());
+  EXPECT_EQ(back->rest_motion.seed, s.rest_motion.seed);
+  EXPECT_EQ(back->rest_motion.corner_at(4.0).left.up_iod, s.rest_motion.corner_at(4.0).left.up_iod);
+  // Scenarios written before the rest motion existed read as a still face.
+  nlohmann::json old = to_json(s);
+  old.erase("rest_motion");
+  auto ob = scenario_from_json(old);
+  ASSERT_TRUE(ob.ok()) << ob.error().message;
+  EXPECT_FALSE(ob->rest_motion.active());
+
+  auto expect_bad = [&](const Scenario& bad, const std::string& words) {
+    const Status st = validate(bad);
+    ASSERT_FALSE(st.ok()) << words;
+    EXPECT_EQ(st.error().kind, ErrorKind::BadArguments);
+    EXPECT_NE(st.error().message.find(words), std::string::npos) << st.error().message;
+  };
+  Scenario b = s;
+  b.rest_motion.corner_iod = 0.08;
+  expect_bad(b, "resting corner wander 0.08 IOD is outside 0-0.05");
+  b = s;
+  b.rest_motion.lid_iod = -0.01;
+  expect_bad(b, "resting lid wander -0.01 IOD");
+  b = s;
+  b.rest_motion.period_s = 0.1;
+  expect_bad(b, "resting wander period 0.1 s");
+  b = s;
+  b.rest_motion.shared = 1.5;
+  expect_bad(b, "shared part 1.5");
+}
+
+// The accuracy suite's "rest" group: every video wanders at the same level; at least two have no
+// twitch (counted as a face at rest and as videos without twitches), one a one-sided smirk and a wink,
+// and the twitch trains include one during a held smile and one during a smirk.
+TEST(AccuracySuite, RestVideosAndTheirScore) {
+  const auto suite = accuracy_suite();
+  int rest = 0, still = 0, smirk_and_wink = 0, twitch_in_expression = 0;
+  for (const auto& v : suite) {
+    if (v.group != "rest") continue;
+    ++rest;
+    EXPECT_TRUE(v.scenario.rest_motion.active()) << v.name;
+    EXPECT_EQ(v.scenario.rest_motion.corner_iod, 0.02) << v.name;
+    if (v.scenario.twitches.empty()) ++still;
+    bool smirk = false, wink = false;
+    for (const auto& x : v.scenario.expressions) {
+      const bool one_sided = (x.amount.left == 0.0) != (x.amount.right == 0.0);
+      smirk = smirk || (x.kind == ExpressionKind::Smile && one_sided);
+      wink = wink || (x.kind == ExpressionKind::EyeClosure && one_sided);
+      for (const auto& tw : v.scenario.twitches) {
+        if (tw.start_s < x.end_s() && tw.end_s() > x.start_s) ++twitch_in_expression;
+      }
+    }
+    smirk_and_wink += smirk && wink && v.scenario.twitches.empty();
+  }
+  EXPECT_GE(rest, 6);
+  EXPECT_GE(still, 2);
+  EXPECT_GE(smirk_and_wink, 1);
+  EXPECT_GE(twitch_in_expression, 2);
+
+  const auto it = std::find_if(suite.begin(), suite.end(),
+                               [](const SuiteVideo& v) { return v.group == "rest" && v.scenario.twitches.empty(); });
+  ASSERT_NE(it, suite.end());
+  const AccuracyReport rep = score_with_one_episode(*it, Region::Eye, Laterality::Right);
+  EXPECT_EQ(rep.rest_false_episodes, 1);
+  EXPECT_EQ(rep.no_twitch_false_episodes, 1);
+  EXPECT_EQ(rep.talk_false_episodes, 0);
+  EXPECT_NEAR(rep.rest_minutes, 0.5, 1e-9);
+  EXPECT_NE(format_accuracy_report(rep, 1).find("of which a face at rest (wander, smirk, wink)            2.00"),
+            std::string::npos)
       << format_accuracy_report(rep, 1);
 }
 
