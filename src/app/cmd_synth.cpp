@@ -1,5 +1,6 @@
 // cmd_synth.cpp: `facetwitch synth`: renders a ground-truth video (video.mp4 + truth.json) from one
-// face photo with known twitches, blinks, smiles, talking, droop, head motion, noise and lighting drift.
+// face photo with known twitches, blinks, smiles, talking, droop, head motion, a face at rest (--rest),
+// noise and lighting drift.
 //
 // A preset (demo, random, none) gives the starting scenario; the options override parts of it.
 // With --base-video the events are drawn into a real video instead (synth/base_video.hpp): only the
@@ -54,6 +55,7 @@ struct SynthCli {
   std::vector<double> blinks;
   std::vector<double> smiles;
   std::vector<std::string> talks;
+  std::string rest;
   std::string droop;
   std::string protocol_steps;  // --preset protocol: the step file (default: the standard protocol)
   std::string base_video;      // --base-video: draw the events into this real video
@@ -199,6 +201,37 @@ Result<TalkSpec> parse_talk(const std::string& spec, std::uint64_t default_seed)
   if (!has_start)
     return bad("--talk '" + spec + "': start is required, e.g. start=3,dur=4,rate=4.5,open=0.06");
   return t;
+}
+
+// "corner=0.02,lid=0.006,period=2.5,shared=0.6,seed=7" (synth/scenario.hpp, RestMotion); every key
+// optional, at least one given; the seed defaults to the scenario's.
+Result<RestMotion> parse_rest(const std::string& spec, std::uint64_t default_seed) {
+  RestMotion r;
+  r.seed = default_seed;
+  auto items = split_items("--rest", spec);
+  if (!items)
+    return items.error();
+  for (const auto& [k, v] : items.value()) {
+    auto n = parse_number(v);
+    if (!n)
+      return bad("--rest '" + spec + "': " + k + "='" + v + "' is not a number");
+    if (k == "corner") {
+      r.corner_iod = *n;
+    } else if (k == "lid") {
+      r.lid_iod = *n;
+    } else if (k == "period") {
+      r.period_s = *n;
+    } else if (k == "shared") {
+      r.shared = *n;
+    } else if (k == "seed") {
+      if (*n < 0 || *n != std::floor(*n) || *n > 9e15)
+        return bad("--rest '" + spec + "': seed must be a whole number >= 0");
+      r.seed = static_cast<std::uint64_t>(*n);
+    } else {
+      return bad("--rest '" + spec + "': unknown key '" + k + "' (use corner, lid, period, shared, seed)");
+    }
+  }
+  return r;
 }
 
 Result<DroopSpec> parse_droop(const std::string& spec) {
@@ -351,6 +384,12 @@ Result<Scenario> build_scenario(const SynthCli& o, std::optional<ProtocolTiming>
       s.talks.push_back(t.value());
     }
   }
+  if (!o.rest.empty()) {
+    auto r = parse_rest(o.rest, s.seed);
+    if (!r)
+      return r.error();
+    s.rest_motion = r.value();
+  }
   if (Status st = validate(s); !st)
     return st.error();
   return s;
@@ -380,6 +419,10 @@ std::string summary_line(const Scenario& s) {
                   : std::string(", no droop");
   line += s.head_motion.active() ? fmt::format(", head motion {:g} px", s.head_motion.translate_px)
                                  : std::string(", no head motion");
+  if (s.rest_motion.active()) {
+    line += fmt::format(", resting wander {:.1f}% IOD (corners) {:.1f}% IOD (lids)", 100.0 * s.rest_motion.corner_iod,
+                        100.0 * s.rest_motion.lid_iod);
+  }
   if (s.mirrored)
     line += ", mirrored";
   return line;
@@ -400,6 +443,7 @@ Status check_base_video_options(const SynthCli& o) {
       {!o.blinks.empty(), "--blink"},
       {!o.smiles.empty(), "--smile"},
       {!o.talks.empty(), "--talk"},
+      {!o.rest.empty(), "--rest"},
       {!o.protocol_steps.empty(), "--protocol-steps"},
   };
   for (const auto& [bad_option, name] : refused) {
@@ -585,6 +629,9 @@ void register_synth(CLI::App& root, int& exit_code) {
                   "talking: start=S[,dur=S,rate=HZ,open=IOD,corner=IOD,imbalance=X,seed=N] "
                   "(syllables at ~rate Hz opening the mouth; repeatable; replaces the preset's)")
       ->allow_extra_args(false);
+  cmd->add_option("--rest", o->rest,
+                  "a face at rest, as real faces are: corner=IOD[,lid=IOD,period=S,shared=X,seed=N] (each mouth "
+                  "corner wanders slowly by about corner IOD, each lid narrows by up to lid IOD; e.g. corner=0.02,lid=0.006)");
   cmd->add_option("--droop", o->droop,
                   "SIDE:AMPLITUDE, a static lowered mouth corner, e.g. left:0.03");
   cmd->add_option("--protocol-steps", o->protocol_steps,

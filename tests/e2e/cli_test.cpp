@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "io/session.hpp"
 #include "support/test_videos.hpp"
@@ -225,6 +226,43 @@ TEST(Cli, SynthTalkSpecsAreChecked) {
     EXPECT_NE(r.err.find(b.says), std::string::npos) << b.spec << "\n" << r.err;
     EXPECT_FALSE(std::filesystem::exists(out / "v" / "truth.json")) << b.spec;
   }
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// `synth --rest`: a face at rest is drawn and recorded in truth.json's scenario; bad specs are refused
+// with exit code 2 and a message naming the problem, before anything is written; a real base video
+// keeps its own motion.
+TEST(Cli, SynthRestIsDrawnAndChecked) {
+  const auto out = testing::fresh_dir("cli_synth_rest");
+  struct Bad {
+    const char* spec;
+    const char* says;
+  };
+  for (const Bad& b : {Bad{"corner=0.02,gaze=1", "unknown key 'gaze'"}, Bad{"corner=lots", "corner='lots' is not a number"},
+                       Bad{"corner=0.2", "resting corner wander 0.2 IOD is outside 0-0.05"},
+                       Bad{"corner=0.02,period=0.1", "resting wander period 0.1 s is outside 0.5-60 s"}}) {
+    const auto r = testing::run_facetwitch({"synth", "--out", (out / "v").string(), "--preset", "none", "--rest", b.spec});
+    EXPECT_EQ(r.exit_code, 2) << b.spec << "\n" << r.err;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << b.spec << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "v" / "truth.json")) << b.spec;
+  }
+  const auto base = testing::run_facetwitch({"synth", "--out", (out / "b").string(), "--base-video", "/nonexistent.mp4",
+                                             "--rest", "corner=0.02"});
+  EXPECT_EQ(base.exit_code, 2) << base.err;
+  EXPECT_NE(base.err.find("--rest does not apply with --base-video"), std::string::npos) << base.err;
+
+  const auto ok = testing::run_facetwitch({"synth", "--out", (out / "ok").string(), "--preset", "none", "--duration", "2",
+                                           "--rest", "corner=0.02,lid=0.006,seed=5"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("resting wander 2.0% IOD (corners) 0.6% IOD (lids)"), std::string::npos) << ok.out;
+  std::ifstream in(out / "ok" / "truth.json");
+  const auto truth = nlohmann::json::parse(in);
+  EXPECT_EQ(truth["scenario"]["rest_motion"]["corner_iod"].get<double>(), 0.02);
+  EXPECT_EQ(truth["scenario"]["rest_motion"]["lid_iod"].get<double>(), 0.006);
+  EXPECT_EQ(truth["scenario"]["rest_motion"]["seed"].get<std::uint64_t>(), 5u);
 }
 
 }  // namespace ft
