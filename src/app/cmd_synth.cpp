@@ -204,7 +204,7 @@ Result<TalkSpec> parse_talk(const std::string& spec, std::uint64_t default_seed)
 }
 
 // "corner=0.02,lid=0.006,period=2.5,shared=0.6,seed=7" (synth/scenario.hpp, RestMotion); every key
-// optional, at least one given; the seed defaults to the scenario's.
+// optional (without corner and lid the face holds still); the seed defaults to the scenario's.
 Result<RestMotion> parse_rest(const std::string& spec, std::uint64_t default_seed) {
   RestMotion r;
   r.seed = default_seed;

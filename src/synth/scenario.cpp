@@ -512,8 +512,8 @@ PerSide<double> TalkSpec::corner_iod_at(double t) const {
 namespace {
 // One wander component at t (RestMotion): kWanderComponents sines, each kWanderRatio times the previous
 // one's frequency and 1 / sqrt(k + 1) as strong, with seeded phases; `stream` picks the phases.
-// kWanderPeak times the weighted mean of the sines, which rarely peak together: its peaks over 20 s
-// come near 1 (at most kWanderPeak).
+// kWanderPeak times the weighted mean of the sines, which rarely peak together: over 20 s its peaks
+// reach about 1 (never more than kWanderPeak).
 constexpr int kWanderComponents = 5;
 constexpr double kWanderRatio = 1.618;
 constexpr double kWanderPeak = 1.6;
