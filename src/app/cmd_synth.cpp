@@ -104,6 +104,13 @@ Result<std::vector<std::pair<std::string, std::string>>> split_items(const std::
   return out;
 }
 
+// A spec's seed=N value (`option` and `spec` name it in the error message): a whole number >= 0.
+Result<std::uint64_t> parse_seed(const std::string& option, const std::string& spec, double n) {
+  if (n < 0 || n != std::floor(n) || n > 9e15)
+    return bad(option + " '" + spec + "': seed must be a whole number >= 0");
+  return static_cast<std::uint64_t>(n);
+}
+
 // "region=mouth,side=left,start=2,dur=1.5,freq=6,amp=0.03"; region, side and start are required.
 Result<TwitchEpisodeSpec> parse_twitch(const std::string& spec) {
   TwitchEpisodeSpec t;
@@ -190,9 +197,10 @@ Result<TalkSpec> parse_talk(const std::string& spec, std::uint64_t default_seed)
     } else if (k == "imbalance") {
       t.imbalance = *n;
     } else if (k == "seed") {
-      if (*n < 0 || *n != std::floor(*n) || *n > 9e15)
-        return bad("--talk '" + spec + "': seed must be a whole number >= 0");
-      t.seed = static_cast<std::uint64_t>(*n);
+      auto seed = parse_seed("--talk", spec, *n);
+      if (!seed)
+        return seed.error();
+      t.seed = seed.value();
     } else {
       return bad("--talk '" + spec + "': unknown key '" + k +
                  "' (use start, dur, rate, open, corner, imbalance, seed)");
@@ -224,9 +232,10 @@ Result<RestMotion> parse_rest(const std::string& spec, std::uint64_t default_see
     } else if (k == "shared") {
       r.shared = *n;
     } else if (k == "seed") {
-      if (*n < 0 || *n != std::floor(*n) || *n > 9e15)
-        return bad("--rest '" + spec + "': seed must be a whole number >= 0");
-      r.seed = static_cast<std::uint64_t>(*n);
+      auto seed = parse_seed("--rest", spec, *n);
+      if (!seed)
+        return seed.error();
+      r.seed = seed.value();
     } else {
       return bad("--rest '" + spec + "': unknown key '" + k + "' (use corner, lid, period, shared, seed)");
     }

@@ -53,21 +53,15 @@ ProtocolScenario protocol_scenario(const Protocol& protocol, const ProtocolScena
     const double d = step.movement == Movement::Rest ? o.rest_s : o.step_s;
     out.timing.steps.push_back({step.id, t, t + d, 0});
     if (const auto kind = expression_of(step.movement)) {
-      ExpressionSpec x;
-      x.kind = *kind;
-      x.start_s = t;
-      x.duration_s = d;
-      x.amount[strong] = protocol_movement_amount(step.movement);
-      x.amount[weak] = o.weak_ratio * x.amount[strong];
-      expressions.push_back(x);
+      PerSide<double> amount{0.0, 0.0};
+      amount[strong] = protocol_movement_amount(step.movement);
+      amount[weak] = o.weak_ratio * amount[strong];
+      expressions.push_back(expression_spec(*kind, t, d, amount));
     }
     if (is_mouth_movement(step.movement) && step.movement != Movement::Speech && o.synkinesis_closure > 0.0) {
-      ExpressionSpec x;
-      x.kind = ExpressionKind::EyeClosure;
-      x.start_s = t;
-      x.duration_s = d;
-      x.amount[weak] = o.synkinesis_closure;
-      expressions.push_back(x);
+      PerSide<double> amount{0.0, 0.0};
+      amount[weak] = o.synkinesis_closure;
+      expressions.push_back(expression_spec(ExpressionKind::EyeClosure, t, d, amount));
     }
     if (step.movement == Movement::Speech) {
       // Counting aloud: syllables at 3 per second; the weak side's corner moves weak_ratio of the other's.

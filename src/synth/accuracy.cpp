@@ -135,15 +135,6 @@ std::vector<SuiteVideo> accuracy_suite() {
     s.rest_motion.seed = seed;
     return s;
   };
-  auto held = [](ExpressionKind kind, double start, double duration, double left, double right, double rise) {
-    ExpressionSpec x;
-    x.kind = kind;
-    x.start_s = start;
-    x.duration_s = duration;
-    x.amount = {left, right};
-    x.rise_s = rise;
-    return x;
-  };
   {
     Scenario s = rest(20.0);
     BlinkSpec blink;
@@ -153,9 +144,9 @@ std::vector<SuiteVideo> accuracy_suite() {
   }
   {
     Scenario s = rest(20.0);
-    s.expressions = {held(ExpressionKind::Smile, 4.0, 2.5, 0.04, 0.0, 0.4),
-                     held(ExpressionKind::EyeClosure, 9.0, 0.6, 0.0, 0.8, 0.15),
-                     held(ExpressionKind::Smile, 13.0, 2.0, 0.0, 0.035, 0.3)};
+    s.expressions = {expression_spec(ExpressionKind::Smile, 4.0, 2.5, {0.04, 0.0}, 0.4),
+                     expression_spec(ExpressionKind::EyeClosure, 9.0, 0.6, {0.0, 0.8}, 0.15),
+                     expression_spec(ExpressionKind::Smile, 13.0, 2.0, {0.0, 0.035}, 0.3)};
     out.push_back({"rest_smirk_wink", "rest", s});
   }
   {
@@ -172,13 +163,13 @@ std::vector<SuiteVideo> accuracy_suite() {
   }
   {
     Scenario s = rest(14.0);
-    s.expressions = {held(ExpressionKind::Smile, 4.0, 4.0, 0.04, 0.04, 0.4)};
+    s.expressions = {expression_spec(ExpressionKind::Smile, 4.0, 4.0, {0.04, 0.04})};
     s.twitches = {twitch_spec(Region::Mouth, Side::Left, 5.5, 1.0, 6.0, 0.03)};
     out.push_back({"rest_smile_twitch", "rest", s});
   }
   {
     Scenario s = rest(14.0);
-    s.expressions = {held(ExpressionKind::Smile, 4.0, 4.0, 0.0, 0.035, 0.4)};
+    s.expressions = {expression_spec(ExpressionKind::Smile, 4.0, 4.0, {0.0, 0.035})};
     s.twitches = {twitch_spec(Region::Mouth, Side::Right, 5.5, 1.2, 5.0, 0.035)};
     out.push_back({"rest_smirk_twitch", "rest", s});
   }

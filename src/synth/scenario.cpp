@@ -618,6 +618,17 @@ Scenario webcam_scenario(double duration_s, std::uint64_t seed, double face_scal
   return s;
 }
 
+ExpressionSpec expression_spec(ExpressionKind kind, double start_s, double duration_s, PerSide<double> amount,
+                               double rise_s) {
+  ExpressionSpec x;
+  x.kind = kind;
+  x.start_s = start_s;
+  x.duration_s = duration_s;
+  x.amount = amount;
+  x.rise_s = rise_s;
+  return x;
+}
+
 TwitchEpisodeSpec tonic_spec(Region region, Side side, double start_s, double duration_s, double amplitude_iod) {
   TwitchEpisodeSpec t = twitch_spec(region, side, start_s, duration_s, 1.0, amplitude_iod);
   t.tonic = true;

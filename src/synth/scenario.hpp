@@ -106,6 +106,10 @@ struct ExpressionSpec {
   double envelope(double t) const;  // 0..1
 };
 
+// A held expression in one line (the accuracy suite, the protocol's recording).
+ExpressionSpec expression_spec(ExpressionKind kind, double start_s, double duration_s, PerSide<double> amount,
+                               double rise_s = 0.4);
+
 // Talking (or chewing): a train of syllables. Each syllable opens the mouth by a raised-cosine pulse
 // (of the opening, the lower lip and the chin below it move down 80 %, the upper lip up 20 %) and moves
 // both mouth corners inward or outward together (rounded vs spread vowels), the person's left corner

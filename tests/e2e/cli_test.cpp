@@ -2,6 +2,7 @@
 // to do; several videos go to one sub-folder each; an existing output folder is never overwritten
 // silently; percent options take "1.2%" or "0.012".
 #include <fstream>
+#include <initializer_list>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,23 @@ std::filesystem::path small_video() {
   std::string why;
   auto dir = testing::ensure_video("cli_small", small_scenario(), &why);
   return dir ? *dir / "video.mp4" : std::filesystem::path();
+}
+
+// A bad value of a `synth` event option (`option` SPEC) and the words its message must hold.
+struct BadSpec {
+  const char* spec;
+  const char* says;
+};
+// Each bad spec of `option` is refused with exit code 2 and a message naming the problem, before anything
+// is written (no truth.json in the output folder under `out`).
+void expect_synth_specs_refused(const std::filesystem::path& out, const std::string& option,
+                                std::initializer_list<BadSpec> bad) {
+  for (const BadSpec& b : bad) {
+    const auto r = testing::run_facetwitch({"synth", "--out", (out / "v").string(), "--preset", "none", option, b.spec});
+    EXPECT_EQ(r.exit_code, 2) << option << " " << b.spec << "\n" << r.err;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << option << " " << b.spec << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "v" / "truth.json")) << option << " " << b.spec;
+  }
 }
 
 }  // namespace
@@ -212,20 +230,13 @@ namespace ft {
 // `synth --talk`: bad talking specs are refused with exit code 2 and a message naming the problem,
 // before anything is written.
 TEST(Cli, SynthTalkSpecsAreChecked) {
-  const auto out = testing::fresh_dir("cli_synth_talk");
-  struct Bad {
-    const char* spec;
-    const char* says;
-  };
-  for (const Bad& b : {Bad{"rate=4", "start is required"}, Bad{"start=1,lips=2", "unknown key 'lips'"},
-                       Bad{"start=1,rate=fast", "rate='fast' is not a number"},
-                       Bad{"start=1,rate=12", "syllable rate 12 Hz is outside 1-8 Hz"},
-                       Bad{"start=18,dur=5", "talk 1: ends at 23 s, past the end of the video"}}) {
-    const auto r = testing::run_facetwitch({"synth", "--out", (out / "v").string(), "--preset", "none", "--talk", b.spec});
-    EXPECT_EQ(r.exit_code, 2) << b.spec << "\n" << r.err;
-    EXPECT_NE(r.err.find(b.says), std::string::npos) << b.spec << "\n" << r.err;
-    EXPECT_FALSE(std::filesystem::exists(out / "v" / "truth.json")) << b.spec;
-  }
+  expect_synth_specs_refused(testing::fresh_dir("cli_synth_talk"), "--talk",
+                             {{"rate=4", "start is required"},
+                              {"start=1,lips=2", "unknown key 'lips'"},
+                              {"start=1,rate=fast", "rate='fast' is not a number"},
+                              {"start=1,rate=12", "syllable rate 12 Hz is outside 1-8 Hz"},
+                              {"start=18,dur=5", "talk 1: ends at 23 s, past the end of the video"},
+                              {"start=1,seed=-2", "--talk 'start=1,seed=-2': seed must be a whole number >= 0"}});
 }
 
 }  // namespace ft
@@ -237,18 +248,12 @@ namespace ft {
 // keeps its own motion.
 TEST(Cli, SynthRestIsDrawnAndChecked) {
   const auto out = testing::fresh_dir("cli_synth_rest");
-  struct Bad {
-    const char* spec;
-    const char* says;
-  };
-  for (const Bad& b : {Bad{"corner=0.02,gaze=1", "unknown key 'gaze'"}, Bad{"corner=lots", "corner='lots' is not a number"},
-                       Bad{"corner=0.2", "resting corner wander 0.2 IOD is outside 0-0.05"},
-                       Bad{"corner=0.02,period=0.1", "resting wander period 0.1 s is outside 0.5-60 s"}}) {
-    const auto r = testing::run_facetwitch({"synth", "--out", (out / "v").string(), "--preset", "none", "--rest", b.spec});
-    EXPECT_EQ(r.exit_code, 2) << b.spec << "\n" << r.err;
-    EXPECT_NE(r.err.find(b.says), std::string::npos) << b.spec << "\n" << r.err;
-    EXPECT_FALSE(std::filesystem::exists(out / "v" / "truth.json")) << b.spec;
-  }
+  expect_synth_specs_refused(out, "--rest",
+                             {{"corner=0.02,gaze=1", "unknown key 'gaze'"},
+                              {"corner=lots", "corner='lots' is not a number"},
+                              {"corner=0.2", "resting corner wander 0.2 IOD is outside 0-0.05"},
+                              {"corner=0.02,period=0.1", "resting wander period 0.1 s is outside 0.5-60 s"},
+                              {"corner=0.02,seed=1.5", "--rest 'corner=0.02,seed=1.5': seed must be a whole number >= 0"}});
   const auto base = testing::run_facetwitch({"synth", "--out", (out / "b").string(), "--base-video", "/nonexistent.mp4",
                                              "--rest", "corner=0.02"});
   EXPECT_EQ(base.exit_code, 2) << base.err;
