@@ -67,7 +67,7 @@ void add_analysis_options(CLI::App* cmd, AnalysisCli& o) {
   cmd->add_option("--baseline-s", o.analyser.baseline_s,
                   "personal baseline: the first N seconds of measurable frames (hold a neutral face) give the "
                   "resting asymmetry and the smallest detectable twitch (default: no baseline; the whole "
-                  "recording outside detected events)")
+                  "recording outside twitches and blinks)")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             double v = 0.0;

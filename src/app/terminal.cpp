@@ -93,7 +93,7 @@ std::string format_summary_table(const SessionSummary& s) {
   out += "\n";
   const double h = s.asymmetry.mouth_corner_height_iod();
   if (std::isnan(h)) {
-    out += "  asymmetry at rest: not measured (no measurable frame outside twitches, blinks and movements)\n";
+    out += "  asymmetry at rest: not measured (no measurable frame outside twitches and blinks)\n";
   } else {
     // The resting values (summary.json asymmetry.regions, the report, the window): one definition.
     out += fmt::format("  asymmetry at rest ({} frames): mouth-corner height, left - right {} (mm approximate); "

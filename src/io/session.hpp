@@ -66,10 +66,12 @@ struct AsymmetrySummary {
 
   // The personal baseline: the first `baseline_requested_s` seconds of measurable frames (from the
   // first measurable frame on). 0: none requested; resting values then come from every measurable
-  // frame outside detected events (episodes, blinks, voluntary movements) and the detectability from
-  // every valid sample. docs/METRICS.md, "Personal baseline".
+  // frame outside twitches (episodes, isolated twitches) and blinks, speech and expressions included,
+  // and the detectability from every valid sample outside events. docs/METRICS.md 4.3.
   double baseline_requested_s = 0.0;
-  std::string rest_basis = "outside_events";  // "baseline" or "outside_events"
+  // "baseline", "outside_twitches"; "outside_events" in files written before session 18 (the frames
+  // outside every detected event, voluntary movements included).
+  std::string rest_basis = "outside_twitches";
   double rest_start_s = kNaN;                 // the frames used: first and last time
   double rest_end_s = kNaN;
   std::int64_t rest_frames = 0;
@@ -199,6 +201,10 @@ RegionalAsymmetry compare_resting_sides(AsymmetryMeasure m, double left, double 
 std::string format_corner_height_diff(double iod);
 // The same with its meaning: "+1.57% IOD (+0.99 mm), the person's left corner higher" ("level" at 0).
 std::string describe_corner_height_diff(double iod);
+// Which frames the resting values came from, for people: "the personal baseline", "the frames outside
+// twitches and blinks, speech and expressions included", or for older files "the frames outside
+// detected events".
+std::string describe_rest_basis(const std::string& rest_basis);
 // Isolated twitches of `region` on `side` (Laterality::Bilateral: those of both sides together).
 std::size_t count_isolated_twitches(const std::vector<IsolatedTwitch>& list, Region region, Laterality side);
 // One line for people: "isolated twitches (single, not in an episode): 3 (mouth: left 2, right 1)", or

@@ -121,6 +121,14 @@ std::string describe_corner_height_diff(double iod) {
   return fmt::format("{}{}", format_corner_height_diff(v), which);
 }
 
+std::string describe_rest_basis(const std::string& rest_basis) {
+  if (rest_basis == "baseline")
+    return "the personal baseline";
+  if (rest_basis == "outside_events")
+    return "the frames outside detected events";
+  return "the frames outside twitches and blinks, speech and expressions included";
+}
+
 std::size_t count_isolated_twitches(const std::vector<IsolatedTwitch>& list, Region region, Laterality side) {
   return static_cast<std::size_t>(std::count_if(list.begin(), list.end(), [&](const IsolatedTwitch& t) {
     return t.region == region && t.side == side;
@@ -587,6 +595,7 @@ Result<SessionSummary> parse_summary(const Json& j, const fs::path& path) {
     r.get(*a, "index", "asymmetry", s.asymmetry.index);
     AsymmetrySummary& as = s.asymmetry;
     r.get(*a, "baseline_requested_s", "asymmetry", as.baseline_requested_s);
+    as.rest_basis = "outside_events";  // a file without it predates the baseline and session 18's basis
     r.get(*a, "rest_basis", "asymmetry", as.rest_basis);
     r.get(*a, "rest_start_s", "asymmetry", as.rest_start_s);
     r.get(*a, "rest_end_s", "asymmetry", as.rest_end_s);

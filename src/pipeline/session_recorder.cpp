@@ -70,11 +70,9 @@ void SummaryAccumulator::add(const FrameResult& r) {
   last_t_ = m.t;
   ++s_.frames;
   if (m.face_found) ++s_.frames_with_face;
-  bool any_active = false;
   for (Region reg : kRegions) {
     for (Side side : kSides) {
       const SignalSample& x = r.signals[reg][side];
-      any_active = any_active || x.active;
       if (!x.valid || !std::isfinite(x.value_iod)) continue;
       streams_[stream_index(reg, side)].push_back(
           {m.t, static_cast<float>(x.value_iod), static_cast<float>(x.threshold_iod),
@@ -86,7 +84,6 @@ void SummaryAccumulator::add(const FrameResult& r) {
     if (!std::isfinite(first_measurable_t_)) first_measurable_t_ = m.t;
     RegionalRow row;
     row.t = m.t;
-    row.active = any_active;
     row.index = static_cast<float>(m.asymmetry_index_iod);
     for (std::size_t i = 0; i < kAsymmetryMeasureCount; ++i) {
       const PerSide<double> v = side_values(m, kAsymmetryMeasures[i]);
@@ -141,13 +138,14 @@ SessionSummary SummaryAccumulator::summarise(const TwitchAnalyser& twitch, bool 
 
 void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary& events) const {
   const SessionSummary& s = events;
-  // Resting asymmetry: the baseline window, or every frame outside detected events.
+  // Resting asymmetry: the baseline window, or every frame outside twitches and blinks. Speech and
+  // expressions stay in: on a face that talks or moves most of the time the frames outside every
+  // movement are few and differ from one recording of the face to the next (docs/METRICS.md 4.3).
   const bool baseline = a.baseline_requested_s > 0.0;
-  a.rest_basis = baseline ? "baseline" : "outside_events";
-  auto at_rest = [&](double t, bool active) {
+  a.rest_basis = baseline ? "baseline" : "outside_twitches";
+  auto at_rest = [&](double t) {
     if (baseline) return in_baseline(t);
-    return !active && !inside_any(s.episodes, t) && !inside_any(s.blinks, t) &&
-           !inside_any(s.isolated_twitches, t) && !inside_any(s.voluntary_movements, t);
+    return !inside_any(s.episodes, t) && !inside_any(s.blinks, t) && !inside_any(s.isolated_twitches, t);
   };
   std::array<std::vector<double>, 2 * kAsymmetryMeasureCount> rest;
   std::vector<double> rest_index;
@@ -155,7 +153,7 @@ void SummaryAccumulator::fill_regional(AsymmetrySummary& a, const SessionSummary
   a.rest_start_s = kNaN;
   a.rest_end_s = kNaN;
   for (const RegionalRow& row : regional_) {
-    if (!at_rest(row.t, row.active)) continue;
+    if (!at_rest(row.t)) continue;
     ++a.rest_frames;
     if (!std::isfinite(a.rest_start_s)) a.rest_start_s = row.t;
     a.rest_end_s = row.t;

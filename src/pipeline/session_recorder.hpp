@@ -50,8 +50,7 @@ class SummaryAccumulator {
   struct RegionalRow {
     double t = 0.0;
     std::array<float, 2 * kAsymmetryMeasureCount> v{};
-    float index = 0.0f;   // the mirror asymmetry index, IOD
-    bool active = false;  // some signal stream was inside a detected event
+    float index = 0.0f;  // the mirror asymmetry index, IOD
   };
   // One valid signal sample of a stream.
   struct StreamSample {

@@ -421,7 +421,7 @@ void asymmetry_section(std::ostringstream& o, const Report& r) {
       << "</td></tr>\n";
   }
   o << "</tbody></table>\n<p class=\"note\">Resting values: medians over "
-    << (a.rest_basis == "baseline" ? "the personal baseline" : "the frames outside detected events") << " (" << a.rest_frames
+    << describe_rest_basis(a.rest_basis) << " (" << a.rest_frames
     << " frames, " << fnum(a.rest_start_s, 1) << "&#8211;" << fnum(a.rest_end_s, 1)
     << " s). The weaker side is the one with less of the measure (for the palpebral fissure: the wider eye). "
        "Mirror asymmetry index: "

@@ -1778,9 +1778,9 @@ void App::draw_asymmetry_tab() {
                        a->baseline_requested_s, a->rest_start_s, a->rest_end_s,
                        static_cast<long long>(a->rest_frames));
   } else {
-    ImGui::TextWrapped("No personal baseline (Settings tab, or --baseline-s): every measurable frame outside detected "
-                       "events (%lld frames).",
-                       static_cast<long long>(a->rest_frames));
+    ImGui::TextWrapped("No personal baseline (Settings tab, or --baseline-s): %s "
+                       "(%lld frames).",
+                       describe_rest_basis(a->rest_basis).c_str(), static_cast<long long>(a->rest_frames));
   }
   // The headline value: the same text as the Results tab and the terminal (one definition: resting
   // frames; AsymmetrySummary::mouth_corner_height_iod).
@@ -2218,7 +2218,7 @@ void App::draw_settings_tab() {
   ImGui::TextDisabled(
       "Hold a neutral face for these first seconds of a recording (or of a file): the resting asymmetry and "
       "the smallest detectable twitch come from them (Asymmetry tab, summary.json). Applies to the next "
-      "camera or file opened; 'none': every measurable frame outside detected events.");
+      "camera or file opened; 'none': every measurable frame outside twitches and blinks.");
   ImGui::PopTextWrapPos();
 
   heading("Display");

@@ -267,7 +267,7 @@ TEST(AnalyseE2E, ADroopingCornerShowsInTheAsymmetry) {
   const auto h = static_cast<std::size_t>(AsymmetryMeasure::MouthCornerHeight);
   const RegionalAsymmetry& level_h = a.summary.asymmetry.resting[h];
   const RegionalAsymmetry& droop_h = b.summary.asymmetry.resting[h];
-  EXPECT_EQ(b.summary.asymmetry.rest_basis, "outside_events");
+  EXPECT_EQ(b.summary.asymmetry.rest_basis, "outside_twitches");
   EXPECT_GT(b.summary.asymmetry.rest_frames, 100);
   ASSERT_TRUE(droop_h.has_weaker);
   EXPECT_EQ(droop_h.weaker, Side::Left);
