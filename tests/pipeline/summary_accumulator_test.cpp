@@ -4,8 +4,10 @@
 // the weaker side follow the frames chosen, twitches and blinks are left out without a baseline (a
 // held expression is not: it is measured by the real twitch analyser on a face it moves), and the
 // detectability is the median of the detector's threshold and of its noise sigma over the window.
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
