@@ -1778,8 +1778,7 @@ void App::draw_asymmetry_tab() {
                        a->baseline_requested_s, a->rest_start_s, a->rest_end_s,
                        static_cast<long long>(a->rest_frames));
   } else {
-    ImGui::TextWrapped("No personal baseline (Settings tab, or --baseline-s): %s "
-                       "(%lld frames).",
+    ImGui::TextWrapped("No personal baseline (Settings tab, or --baseline-s): %s (%lld frames).",
                        describe_rest_basis(a->rest_basis).c_str(), static_cast<long long>(a->rest_frames));
   }
   // The headline value: the same text as the Results tab and the terminal (one definition: resting

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/session_recorder.hpp"
+#include "support/waveforms.hpp"
 
 namespace ft {
 namespace {
@@ -153,15 +154,6 @@ double held(double t, double a, double b, double ramp) {
   return 0.5 * (1.0 - std::cos(M_PI * x));
 }
 
-// `count` raised-cosine pulses of `amp` at `hz` from `start`, each 0.06 s long.
-double pulses(double t, double start, double hz, int count, double amp) {
-  for (int k = 0; k < count; ++k) {
-    const double t0 = start + k / hz;
-    if (t >= t0 && t <= t0 + 0.06) return amp * 0.5 * (1.0 - std::cos(2.0 * M_PI * (t - t0) / 0.06));
-  }
-  return 0.0;
-}
-
 }  // namespace
 
 // The real analyser on a face with a 2% IOD droop of the person's left corner, a held one-sided smile
@@ -185,7 +177,7 @@ TEST(SummaryAccumulator, AHeldExpressionStaysInTheRestingFramesATwitchTrainAndAB
     m.frame_index = i;
     m.face_found = true;
     m.quality = kQualityOk;
-    const double pull = 0.05 * held(t, 3.0, 8.0, 0.6) + pulses(t, 12.0, 6.0, 6, 0.03);
+    const double pull = 0.05 * held(t, 3.0, 8.0, 0.6) + testing::pulse_train(t, 12.0, 6.0, 6, 0.03);
     m.mouth_corner.left = cv::Point2f(static_cast<float>(0.52 + c * pull + noise(rng)),
                                       static_cast<float>(-0.88 + sn * pull + noise(rng)));
     m.mouth_corner.right = cv::Point2f(static_cast<float>(-0.52 + noise(rng)), static_cast<float>(-0.86 + noise(rng)));

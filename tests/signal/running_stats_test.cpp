@@ -6,6 +6,7 @@
 
 #include "signal/event_detector.hpp"
 #include "signal/running_stats.hpp"
+#include "support/waveforms.hpp"
 
 namespace ft {
 
@@ -50,17 +51,11 @@ TEST(TwitchPeaks, CountsAndFrequencyOfSampledPulseTrains) {
   for (double f : {2.0, 3.0, 5.0, 7.5, 10.0, 12.0}) {
     for (double phase : {0.0, 0.013, 0.021}) {
       const int n_twitches = static_cast<int>(std::round(f * 2.0));
-      const double w = std::min(1.0 / f, 0.2);
       std::vector<double> t, v;
       for (int i = 0; i < 90; ++i) {
         const double ti = i / 30.0;
-        double a = 0.0;
-        for (int k = 0; k < n_twitches; ++k) {
-          const double u = ti - phase - k / f;
-          if (u >= 0 && u <= w) a += 0.03 * 0.5 * (1 - std::cos(2 * M_PI * u / w));
-        }
         t.push_back(ti);
-        v.push_back(a + noise(rng));
+        v.push_back(testing::pulse_train(ti, phase, f, n_twitches, 0.03) + noise(rng));
       }
       const auto peaks = find_twitch_peaks(t, v, std::max(0.01, 0.3 * 0.03), 0.01);
       EXPECT_NEAR(static_cast<double>(peaks.size()), n_twitches, f >= 10 ? 1.0 : 0.0) << f << " Hz phase " << phase;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "signal/twitch_analyser.hpp"
+#include "support/waveforms.hpp"
 
 namespace ft {
 namespace {
@@ -16,16 +17,7 @@ namespace {
 constexpr double kFps = 30.0;
 constexpr double kNoise = 0.003;  // landmark jitter, IOD (as measured on the astronaut at IOD ~ 70 px)
 
-// Hann pulse train: n twitches at f Hz from `start`, each min(1/f, 0.2 s) wide.
-double pulse_train(double t, double start, double f, int n, double amp) {
-  const double w = std::min(1.0 / f, 0.2);
-  double a = 0.0;
-  for (int k = 0; k < n; ++k) {
-    const double u = t - start - k / f;
-    if (u >= 0 && u <= w) a += amp * 0.5 * (1 - std::cos(2 * M_PI * u / w));
-  }
-  return a;
-}
+using testing::pulse_train;
 
 double smoothstep(double x) {
   x = std::clamp(x, 0.0, 1.0);
