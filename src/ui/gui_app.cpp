@@ -1974,11 +1974,12 @@ void App::draw_episodes_table(float height) {
     if (!e.co_contraction && !e.brow_lift && !e.cut_by_end) {
       ImGui::TextDisabled("\xE2\x80\x94");
     } else {
-      std::string signs;
-      if (e.co_contraction) signs += "E+M";
-      if (e.brow_lift) signs += signs.empty() ? "brow" : ", brow";
-      if (e.cut_by_end) signs += signs.empty() ? "cut" : ", cut";
-      ImGui::TextColored(to_vec4(colour::kAlert), "%s", signs.c_str());
+      // One sign per line: side by side, two signs did not fit the column at 1600 px.
+      ImGui::BeginGroup();
+      if (e.co_contraction) ImGui::TextColored(to_vec4(colour::kAlert), "E+M");
+      if (e.brow_lift) ImGui::TextColored(to_vec4(colour::kAlert), "brow");
+      if (e.cut_by_end) ImGui::TextColored(to_vec4(colour::kAlert), "cut");
+      ImGui::EndGroup();
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s%s%s", e.co_contraction ? "Eye and mouth of this side twitched together (co-contraction)\n" : "",
                           e.brow_lift ? "The brow rose while the eye closed (brow-lift sign)\n" : "",
