@@ -1466,7 +1466,14 @@ void App::draw_results_tab() {
       if (tip && ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", tip);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(v.c_str());
+      // A narrow window: "375 fps (12.5x)" on two lines at its bracket, not cut off.
+      const std::size_t bracket = v.find(" (");
+      if (bracket != std::string::npos && ImGui::CalcTextSize(v.c_str()).x > ImGui::GetContentRegionAvail().x) {
+        ImGui::TextUnformatted(v.substr(0, bracket).c_str());
+        ImGui::TextUnformatted(v.substr(bracket + 1).c_str());
+      } else {
+        ImGui::TextUnformatted(v.c_str());
+      }
       ++n;
     };
     if (view_.mode == SourceMode::Live) {
@@ -1925,7 +1932,7 @@ void App::draw_episodes_table(float height) {
   const std::vector<Episode>& eps = view_.counters.episodes;
   const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                             ImGuiTableFlags_BordersOuterH | ImGuiTableFlags_SizingFixedFit |
-                            ImGuiTableFlags_BordersInnerV;
+                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollX;  // narrow: scrolls
   if (!ImGui::BeginTable("##episodes", 10, f, ImVec2(0, std::max(height, fonts_.size * 5))))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
@@ -1933,7 +1940,7 @@ void App::draw_episodes_table(float height) {
   ImGui::TableSetupColumn("Side");
   ImGui::TableSetupColumn("Region");
   ImGui::TableSetupColumn("Type");
-  ImGui::TableSetupColumn("Signs", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("Signs");
   ImGui::TableSetupColumn("Dur s");
   ImGui::TableSetupColumn("Tw");
   ImGui::TableSetupColumn("Hz");
