@@ -1930,9 +1930,15 @@ void App::draw_asymmetry_tab() {
 
 void App::draw_episodes_table(float height) {
   const std::vector<Episode>& eps = view_.counters.episodes;
+  // The ten columns' natural width (header or a typical value, whichever is wider): a window too
+  // narrow for it scrolls the table sideways instead of cutting its last columns.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float natural = ImGui::CalcTextSize("Start srightRegionflutterSignsDur sTwHz% IOD~mm").x +
+                        20.0f * style.CellPadding.x;
+  const bool narrow = ImGui::GetContentRegionAvail().x < natural;
   const ImGuiTableFlags f = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                             ImGuiTableFlags_BordersOuterH | ImGuiTableFlags_SizingFixedFit |
-                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollX;  // narrow: scrolls
+                            ImGuiTableFlags_BordersInnerV | (narrow ? ImGuiTableFlags_ScrollX : 0);
   if (!ImGui::BeginTable("##episodes", 10, f, ImVec2(0, std::max(height, fonts_.size * 5))))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
@@ -1940,7 +1946,7 @@ void App::draw_episodes_table(float height) {
   ImGui::TableSetupColumn("Side");
   ImGui::TableSetupColumn("Region");
   ImGui::TableSetupColumn("Type");
-  ImGui::TableSetupColumn("Signs");
+  ImGui::TableSetupColumn("Signs", narrow ? ImGuiTableColumnFlags_None : ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Dur s");
   ImGui::TableSetupColumn("Tw");
   ImGui::TableSetupColumn("Hz");
