@@ -47,7 +47,7 @@ struct LegendItem {
   enum Kind { Line, Dashed, Box } kind;
   ImU32 colour;
   const char* text;
-  const char* short_text = nullptr;  // used when the legend and the title do not fit on one row
+  const char* short_text = nullptr;  // when the legend and the title do not fit on one row (else `text`)
 };
 
 // Frame, title, legend, grid, tick labels. The value axis spans [y0, y1] (a little more below);
@@ -87,25 +87,21 @@ Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double 
               title);
   // Legend, right-aligned on the title row; in its short words when the full one would run into
   // the title (a narrow window).
-  const float sw = fs * 1.2f;
-  auto legend_width = [&](bool brief) {
-    float w = 0.0f;
-    for (const LegendItem& it : legend) {
-      const char* text = brief && it.short_text ? it.short_text : it.text;
-      w += f.small->CalcTextSizeA(fs, 1e9f, 0.0f, text).x + 6.0f + sw + fs * 0.9f;
-    }
-    return w;
-  };
+  const float sw = fs * 1.2f;       // swatch
+  const float text_gap = 6.0f;      // swatch to its text
+  const float item_gap = fs * 0.9f;  // one item to the next
+  auto label = [](const LegendItem& it, bool brief) { return brief && it.short_text ? it.short_text : it.text; };
+  float full_w = 0.0f;
+  for (const LegendItem& it : legend) full_w += f.small->CalcTextSizeA(fs, 1e9f, 0.0f, it.text).x + text_gap + sw + item_gap;
   const float title_w = f.bold->CalcTextSizeA(f.bold->FontSize, 1e9f, 0.0f, title).x;
-  const bool brief = p0.x + 4.0f + title_w + fs + legend_width(false) > ax.a1.x;
+  const bool brief = p0.x + 4.0f + title_w + fs + full_w > ax.a1.x;
   float x = ax.a1.x;
   const float ly = p0.y + title_h * 0.5f;
   for (auto it = legend.rbegin(); it != legend.rend(); ++it) {
-    const char* text = brief && it->short_text ? it->short_text : it->text;
-    const float tw = f.small->CalcTextSizeA(fs, 1e9f, 0.0f, text).x;
-    x -= tw;
+    const char* text = label(*it, brief);
+    x -= f.small->CalcTextSizeA(fs, 1e9f, 0.0f, text).x;
     dl->AddText(f.small, fs, ImVec2(x, ly - fs * 0.55f), colour::kTextDim, text);
-    x -= 6.0f;
+    x -= text_gap;
     switch (it->kind) {
       case LegendItem::Line:
         dl->AddLine(ImVec2(x - sw, ly), ImVec2(x, ly), it->colour, 2.5f);
@@ -118,7 +114,7 @@ Axes draw_frame(ImDrawList* dl, ImVec2 p0, ImVec2 p1, const PlotView& v, double 
                           2.0f);
         break;
     }
-    x -= sw + fs * 0.9f;
+    x -= sw + item_gap;
   }
 
   dl->AddRectFilled(ax.a0, ax.a1, colour::kPlotBg, 3.0f);
@@ -236,8 +232,8 @@ void draw_signal_plot(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Region region, const
                           ? "Mouth corners \xE2\x80\x94 pull up and outward from rest, % IOD"
                           : "Eyelids \xE2\x80\x94 closing from rest, % IOD";
   const std::vector<LegendItem> legend{
-      {LegendItem::Line, colour::kLeft, "person's left", "person's left"},
-      {LegendItem::Line, colour::kRight, "person's right", "person's right"},
+      {LegendItem::Line, colour::kLeft, "person's left"},
+      {LegendItem::Line, colour::kRight, "person's right"},
       {LegendItem::Dashed, colour::kTextDim, "threshold", "thresh."},
       {LegendItem::Box, with_alpha(colour::kAlert, 110), "twitch episode", "episode"}};
   const Axes ax = draw_frame(dl, p0, p1, v, lo, hi, false, title, legend);
