@@ -261,6 +261,38 @@ TEST(TwitchAnalyser, BlinksAreCountedNeverTwitches) {
   EXPECT_EQ(a.blinks().size(), 3u);
 }
 
+// Real faces (issue 15, session 20): a mouth corner that moves as both lids begin to close moves with
+// the blink (dlib's corner landmarks jump with the lids; on a calm clip the jump, held by the frozen
+// baseline, became a 4-s tonic spasm). The same pull half a second after the blink, or with one lid
+// closing (a co-contraction of one side of the face), is a twitch.
+TEST(TwitchAnalyser, ACornerMovingAsBothLidsCloseMovesWithTheBlink) {
+  auto blink = [](double t) { return pulse_train(t, 3.0, 1, 1, 0.08); };
+  for (double lead : {0.0, 0.1}) {
+    Motion m;
+    m.eye_left = blink;
+    m.eye_right = [blink](double t) { return blink(t - 0.03); };
+    m.mouth_left = [lead](double t) { return tonic(t, 3.0 + lead, 5.5, 0.03); };
+    const TwitchAnalyser a = run(m, 8.0);
+    EXPECT_EQ(a.blinks().size(), 1u) << lead;
+    EXPECT_TRUE(a.episodes().empty()) << lead << " s after the blink began:" << describe(a);
+  }
+  Motion later;
+  later.eye_left = blink;
+  later.eye_right = [blink](double t) { return blink(t - 0.03); };
+  later.mouth_left = [](double t) { return tonic(t, 3.5, 5.5, 0.03); };
+  const TwitchAnalyser b = run(later, 8.0);
+  ASSERT_EQ(b.episodes().size(), 1u) << describe(b);
+  EXPECT_EQ(b.episodes()[0].region, Region::Mouth);
+  EXPECT_EQ(b.episodes()[0].side, Laterality::Left);
+  Motion one_side;
+  one_side.eye_left = [](double t) { return tonic(t, 3.0, 5.5, 0.06); };
+  one_side.mouth_left = [](double t) { return tonic(t, 3.0, 5.5, 0.03); };
+  const TwitchAnalyser c = run(one_side, 8.0);
+  EXPECT_TRUE(c.blinks().empty());
+  EXPECT_TRUE(std::any_of(c.episodes().begin(), c.episodes().end(), [](const Episode& e) { return e.region == Region::Mouth && e.side == Laterality::Left; }))
+      << describe(c);
+}
+
 TEST(TwitchAnalyser, AFlutterStartingRightAfterABlinkIsNotTheLidsSettling) {
   // A blink (8% IOD closure, both eyes) at 3 s; 0.35 s after it the right lid flutters at 5 Hz (3% IOD:
   // over a quarter of the blink's closure). On real faces the 1-s settling window after a blink used to
