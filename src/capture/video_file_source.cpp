@@ -86,6 +86,11 @@ class VideoFileSource final : public FrameSource {
     info_.height = first.image.rows;
     stored_width_ = stored_last_width_;
     stored_height_ = stored_last_height_;
+    // Where the frame size changes (libavcodec on the key frames): OpenCV 4.6 goes on returning
+    // pictures of the first size there, frozen (the conversion fails: seen below), cropped (640x480 to
+    // 648x480: the left 640 columns of the new picture) or garbled (to 320x240: the small picture
+    // repeated across rows), and says nothing.
+    key_frames_ = capture_detail::scan_key_frames(path_);
     pending_.push_back(std::move(first));
     return {};
   }
@@ -243,6 +248,13 @@ class VideoFileSource final : public FrameSource {
           std::isfinite(candidate) && candidate >= 0.0 && (position == 0 || candidate > 0.0);
       t = plausible ? candidate : static_cast<double>(position) * step_;
     }
+    // A frame at or past a size change that OpenCV did not notice (cropped or garbled: above).
+    for (const capture_detail::SizeChange& change : key_frames_.changes) {
+      if (t > change.t - 0.5 * step_) {
+        size_change_t_ = change.t;
+        return false;
+      }
+    }
     last_t_ = t;
     last_position_ = position;
     have_last_ = true;
@@ -304,10 +316,15 @@ class VideoFileSource final : public FrameSource {
   }
 
   std::string size_change_message(std::int64_t decoded) const {
-    // OpenCV's time for the frame it could not convert can lag behind by the decoder's delay: FFmpeg
-    // finds the frame where the size really changes.
-    const auto change =
-        capture_detail::next_size_change(path_, *size_change_t_, stored_width_, stored_height_);
+    // OpenCV's time for the frame it could not convert can lag behind by the decoder's delay (a
+    // second at most): FFmpeg's key frames tell where the size really changes.
+    const capture_detail::SizeChange* change = nullptr;
+    for (const capture_detail::SizeChange& c : key_frames_.changes) {
+      if (c.t > *size_change_t_ - 1.0) {
+        change = &c;
+        break;
+      }
+    }
     std::string message = in_quotes(path_);
     message += " changes its frame size at ";
     message += seconds_text(change ? change->t : *size_change_t_);
@@ -317,8 +334,8 @@ class VideoFileSource final : public FrameSource {
     message += size_text(stored_width_, stored_height_);
     message += " to ";
     message += change ? size_text(change->width, change->height) : std::string("another size");
-    message += "; the frames after it cannot be measured against the ones before (the decoder returns "
-               "garbled or frozen pictures), so the analysis stops there; to analyse all of it, re-encode it "
+    message += "; the frames after it cannot be measured against the ones before (OpenCV returns "
+               "them frozen, cropped or garbled at the first size), so the analysis stops there; to analyse all of it, re-encode it "
                "to one size first (ffmpeg -i ";
     message += in_quotes(path_);
     message += " -vf scale=";
@@ -351,6 +368,7 @@ class VideoFileSource final : public FrameSource {
   int stored_width_ = 0, stored_height_ = 0;            // the first frame's size, before rotation
   int stored_last_width_ = 0, stored_last_height_ = 0;  // the last frame's, before rotation
   std::optional<double> size_change_t_;                 // when the frame size changed (stop there)
+  capture_detail::KeyFrameScan key_frames_;             // the key frames' sizes (size changes)
   int rotation_deg_ = 0;  // from the container's metadata, counter-clockwise degrees: 0, 90, 180, 270
 };
 
