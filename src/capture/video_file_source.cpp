@@ -22,6 +22,7 @@
 #include "capture/capture_util.hpp"
 #include "capture/ffmpeg_evidence.hpp"
 #include "capture/frame_source.hpp"
+#include "capture/mp4_sample_count.hpp"
 #include "core/file_write.hpp"
 
 namespace ft {
@@ -414,6 +415,25 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::filesystem::path
                        ": the file cannot be read (permission denied?); check its permissions");
   }
 
+  // An index that declares more frames than the file has bytes: FFmpeg would spend seconds and
+  // gigabytes building it before finding out (mp4_sample_count.hpp).
+  if (const auto count = capture_detail::mp4_sample_count(path); count.is_mp4) {
+    std::error_code size_ec;
+    const auto bytes = std::filesystem::file_size(path, size_ec);
+    if (!size_ec && count.declared > bytes) {
+      std::string message = in_quotes(path);
+      message += " is damaged: its index declares ";
+      message += std::to_string(count.declared);
+      message += " frames (";
+      message += count.where;
+      message += " box) in a file of ";
+      message += std::to_string(bytes);
+      message += " bytes, where each frame takes at least one byte, so it cannot be read (it is not opened: "
+                 "FFmpeg would spend seconds and gigabytes indexing frames that are not there); was it copied "
+                 "completely? copy it again from the original, or re-record it";
+      return input_error(message);
+    }
+  }
   auto source = std::make_unique<VideoFileSource>(path, options);
   if (Status s = source->open(); !s)
     return s.error();

@@ -2,6 +2,7 @@
 // docs/ROBUSTNESS.md): each case checks the exit code, that the message names the problem and says
 // what to do, that partial results are kept and marked, and that nothing is invented (no episode on a
 // still face).
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -187,6 +188,53 @@ TEST(RobustInput, DamagedFragmentHeaderIsMarkedPartialNotACompleteShortVideo) {
     EXPECT_LE(s->frames, 60);
     EXPECT_EQ(s->episodes.size(), 0u);
   }
+}
+
+// An index that declares far more frames than the file holds (issue 13; fuzz_video_file's "slow unit":
+// an 8.8 KB fragmented MP4 whose fragment header declares 33,882,117 frames took 11 s and 1.2 GB while
+// FFmpeg's MP4 demuxer built its index). The same damage in the fragment header (trun) of the still
+// video, and in the sample table (stsz, constant sample size) of a plain MP4: refused before FFmpeg opens
+// the file, exit code 3, the message says what is wrong and what to do. The undamaged file is analysed.
+TEST(RobustInput, IndexDeclaringMoreFramesThanTheFileHoldsIsRefusedAtOnce) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  const auto plain = derived_video("plain.mp4", still, {"-c", "copy"});
+  ASSERT_FALSE(plain.empty());
+  const auto put32 = [](std::string& bytes, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
+  };
+  struct Case {
+    fs::path from;
+    const char* box;      // the box to damage (its first occurrence)
+    std::size_t field;    // the damaged field's offset from the box's type
+    std::uint32_t value;  // 33,882,117 frames declared; a constant sample size (stsz) of 517 bytes
+    std::size_t field2 = 0;
+    std::uint32_t value2 = 0;
+  };
+  for (const Case& c : {Case{still, "trun", 8, 33882117}, Case{plain, "stsz", 12, 33882117, 8, 517}}) {
+    SCOPED_TRACE(c.box);
+    std::string bytes = testing::slurp_text(c.from);
+    const auto box = bytes.find(c.box);
+    ASSERT_NE(box, std::string::npos);
+    put32(bytes, box + c.field, c.value);
+    if (c.field2 > 0) put32(bytes, box + c.field2, c.value2);
+    const auto dir = fresh_dir("robust_huge_index");
+    fs::create_directories(dir);
+    const auto damaged = dir / "huge index.mp4";
+    std::ofstream(damaged, std::ios::binary) << bytes;
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = analyse(damaged, dir / "out");
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "huge index.mp4' is damaged: its index declares 3388")) << r.err;
+    EXPECT_TRUE(contains(r.err, std::string("frames (") + c.box + " box) in a file of " + std::to_string(bytes.size()) +
+                                    " bytes"))
+        << r.err;
+    EXPECT_TRUE(contains(r.err, "copy it again from the original")) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "out" / "summary.json"));
+    EXPECT_LT(took, 20.0) << "a generous bound: the refusal takes about as long as starting facetwitch";
+  }
+  expect_analysed_as_still(still, "robust_huge_index_undamaged", 120);
 }
 
 // A video whose frame size changes partway through (two recordings joined without re-encoding, as the
