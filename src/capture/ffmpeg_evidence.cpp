@@ -2,6 +2,7 @@
 #include "capture/ffmpeg_evidence.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdarg>
 #include <cstring>
@@ -43,14 +44,23 @@ FormatPtr open_format(const std::filesystem::path& path) {
 }
 
 thread_local std::uint64_t t_converter_errors = 0;
+std::atomic<std::uint64_t> g_decoder_errors{0};
 
 void log_callback(void* avcl, int level, const char* fmt, va_list vl) {
   if (level <= AV_LOG_ERROR && avcl != nullptr) {
     const AVClass* cls = *static_cast<const AVClass* const*>(avcl);
     if (cls != nullptr && cls->class_name != nullptr && std::strcmp(cls->class_name, "SWScaler") == 0)
       ++t_converter_errors;
+    else if (cls != nullptr && (cls->get_category != nullptr ? cls->get_category(avcl) : cls->category) ==
+                                   AV_CLASS_CATEGORY_DECODER)
+      g_decoder_errors.fetch_add(1, std::memory_order_relaxed);
   }
   av_log_default_callback(avcl, level, fmt, vl);
+}
+
+void install_log_callback() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_callback(log_callback); });
 }
 
 }  // namespace
@@ -107,14 +117,14 @@ KeyFrameScan scan_key_frames(const std::filesystem::path& path) {
         pts = key_pts.front();
         key_pts.pop_front();
       }
+      scan.key_times.push_back(pts == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(pts - start) * tb);
       if (width == 0) {
         scan.width = width = frame->width;
         scan.height = height = frame->height;
       } else if (frame->width != width || frame->height != height) {
         width = frame->width;
         height = frame->height;
-        scan.changes.push_back(
-            SizeChange{width, height, pts == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(pts - start) * tb});
+        scan.changes.push_back(SizeChange{width, height, scan.key_times.back()});
       }
       av_frame_unref(frame.get());
     }
@@ -133,9 +143,13 @@ KeyFrameScan scan_key_frames(const std::filesystem::path& path) {
 }
 
 std::uint64_t converter_errors_in_this_thread() {
-  static std::once_flag once;
-  std::call_once(once, [] { av_log_set_callback(log_callback); });
+  install_log_callback();
   return t_converter_errors;
+}
+
+std::uint64_t decoder_errors() {
+  install_log_callback();
+  return g_decoder_errors.load(std::memory_order_relaxed);
 }
 
 }  // namespace ft::capture_detail

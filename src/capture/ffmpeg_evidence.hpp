@@ -37,6 +37,7 @@ struct KeyFrameScan {
   bool ok = false;                  // the video stream could be demuxed and its key frames decoded
   int width = 0, height = 0;        // the first key frame's size
   std::vector<SizeChange> changes;  // in time order: each key frame whose size differs from the one before
+  std::vector<double> key_times;    // every key frame's time (seconds from the first frame), in order
 };
 KeyFrameScan scan_key_frames(const std::filesystem::path& path);
 
@@ -45,5 +46,12 @@ KeyFrameScan scan_key_frames(const std::filesystem::path& path);
 // of the video (a mid-stream size change). Installs a log callback once; it forwards every message to
 // FFmpeg's default one (what is printed does not change).
 std::uint64_t converter_errors_in_this_thread();
+
+// Counts the errors FFmpeg's video decoders log ("error while decoding MB 12 20, bytestream 5488",
+// "cabac decode of qscale diff failed ..."): damaged frame data, which the decoder conceals (fills in
+// from the neighbours and the frame before) and returns as if nothing happened. Process-wide: OpenCV's
+// decoder runs in several threads (one frame each), so an error logged during one read() belongs to
+// that frame or one of the next few it decodes ahead. The same log callback as above.
+std::uint64_t decoder_errors();
 
 }  // namespace ft::capture_detail

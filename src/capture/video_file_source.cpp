@@ -10,6 +10,7 @@
 #include <cmath>
 #include <deque>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ constexpr std::int64_t kTruncatedMinMissing = 4;
 constexpr std::int64_t kUnreadTailMinBytes = 256 * 1024;
 constexpr double kUnreadTailMinFraction = 0.1;
 constexpr double kMinPacketShare = 0.9;
+// How many frames OpenCV's decoder may work on ahead of the one read() returns (its frame threads, one
+// per core, and the reordering delay): a decoder error logged during a read may belong to any of them.
+constexpr double kDecodeAheadFrames = 16;
 
 std::string size_text(int w, int h) { return std::to_string(w) + "x" + std::to_string(h); }
 
@@ -79,6 +83,14 @@ class VideoFileSource final : public FrameSource {
       info_.duration_s = static_cast<double>(info_.frame_count) / info_.nominal_fps;
     }
 
+    // Where the frame size changes (libavcodec on the key frames): OpenCV 4.6 goes on returning
+    // pictures of the first size there, frozen (the conversion fails: seen below), cropped (640x480 to
+    // 648x480: the left 640 columns of the new picture) or garbled (to 320x240: the small picture
+    // repeated across rows), and says nothing. Before the first frame is decoded: the scan's own
+    // decoder errors are not the frames'.
+    key_frames_ = capture_detail::scan_key_frames(path_);
+    decoder_errors_ = capture_detail::decoder_errors();
+
     Decoded first;
     if (!decode(first))
       return undecodable();
@@ -87,11 +99,6 @@ class VideoFileSource final : public FrameSource {
     info_.height = first.image.rows;
     stored_width_ = stored_last_width_;
     stored_height_ = stored_last_height_;
-    // Where the frame size changes (libavcodec on the key frames): OpenCV 4.6 goes on returning
-    // pictures of the first size there, frozen (the conversion fails: seen below), cropped (640x480 to
-    // 648x480: the left 640 columns of the new picture) or garbled (to 320x240: the small picture
-    // repeated across rows), and says nothing.
-    key_frames_ = capture_detail::scan_key_frames(path_);
     pending_.push_back(std::move(first));
     return {};
   }
@@ -107,10 +114,11 @@ class VideoFileSource final : public FrameSource {
       out.image = d.image;  // takes over the buffer; the next read decodes into it again
       out.t = d.t;
       out.index = d.position;
+      out.damaged = d.damaged;
       pending_.pop_front();
     } else {
       // Decode straight into the caller's buffer (OpenCV reuses it when the size matches).
-      if (!decode(out.image, out.t, out.index))
+      if (!decode(out.image, out.t, out.index, out.damaged))
         return finish();
     }
     last_capture_time_ = std::chrono::steady_clock::now();
@@ -125,6 +133,7 @@ class VideoFileSource final : public FrameSource {
     finished_ = ReadStatus::Frame;
     error_ = {};
     size_change_t_.reset();
+    damaged_until_ = -1.0;
     // A time past the end means the last frame (the frame at or just before t).
     double target = t;
     if (info_.frame_count > 0) {
@@ -171,6 +180,7 @@ class VideoFileSource final : public FrameSource {
     cv::Mat image;
     double t = 0.0;
     std::int64_t position = 0;  // 0-based frame number in the file
+    bool damaged = false;       // Frame::damaged
   };
 
   Status undecodable() const {
@@ -180,11 +190,11 @@ class VideoFileSource final : public FrameSource {
                        "out.mp4)");
   }
 
-  bool decode(Decoded& d) { return decode(d.image, d.t, d.position); }
+  bool decode(Decoded& d) { return decode(d.image, d.t, d.position, d.damaged); }
 
-  // Decodes the next frame into `image` and gives it a timestamp and its position in the file.
-  // False at the end of the stream or when the decoder fails.
-  bool decode(cv::Mat& image, double& t, std::int64_t& position) {
+  // Decodes the next frame into `image` and gives it a timestamp, its position in the file and whether
+  // the decoder reported damage in it. False at the end of the stream or when the decoder fails.
+  bool decode(cv::Mat& image, double& t, std::int64_t& position, bool& damaged) {
     const std::uint64_t converter_errors = capture_detail::converter_errors_in_this_thread();
     const auto size_changed = [this] {
       const double raw_ms = cap_.get(cv::CAP_PROP_POS_MSEC);
@@ -256,6 +266,21 @@ class VideoFileSource final : public FrameSource {
         return false;
       }
     }
+    // Damaged frame data (the decoder logged errors since the last read): the decoder conceals it and
+    // the frames predicted from it carry it on, until the next key frame. The errors belong to this
+    // frame or one of the next few OpenCV's decoder threads work on ahead of it, so the frames are not
+    // measured from this one up to the first key frame past that look-ahead (the whole rest of the file
+    // when the key frames are not known).
+    if (const std::uint64_t errors = capture_detail::decoder_errors(); errors != decoder_errors_) {
+      decoder_errors_ = errors;
+      const double ahead = t + kDecodeAheadFrames * step_;
+      const auto key = std::upper_bound(key_frames_.key_times.begin(), key_frames_.key_times.end(),
+                                        ahead + 0.5 * step_);
+      damaged_until_ = std::max(damaged_until_, key != key_frames_.key_times.end()
+                                                    ? *key - 0.5 * step_
+                                                    : std::numeric_limits<double>::infinity());
+    }
+    damaged = t < damaged_until_;
     last_t_ = t;
     last_position_ = position;
     have_last_ = true;
@@ -369,7 +394,9 @@ class VideoFileSource final : public FrameSource {
   int stored_width_ = 0, stored_height_ = 0;            // the first frame's size, before rotation
   int stored_last_width_ = 0, stored_last_height_ = 0;  // the last frame's, before rotation
   std::optional<double> size_change_t_;                 // when the frame size changed (stop there)
-  capture_detail::KeyFrameScan key_frames_;             // the key frames' sizes (size changes)
+  capture_detail::KeyFrameScan key_frames_;             // the key frames' times and sizes (size changes)
+  std::uint64_t decoder_errors_ = 0;                    // FFmpeg's decoder errors counted so far
+  double damaged_until_ = -1.0;  // frames before this time are damaged (decoder errors; Frame::damaged)
   int rotation_deg_ = 0;  // from the container's metadata, counter-clockwise degrees: 0, 90, 180, 270
 };
 

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/measurements.hpp"
 #include "io/session.hpp"
 #include "robustness/robust_videos.hpp"
 
@@ -188,6 +189,60 @@ TEST(RobustInput, DamagedFragmentHeaderIsMarkedPartialNotACompleteShortVideo) {
     EXPECT_LE(s->frames, 60);
     EXPECT_EQ(s->episodes.size(), 0u);
   }
+}
+
+// Random bytes over frame data, not a header (issue 13): the stream keeps its length, and the decoder
+// conceals the damage (fills the broken macroblocks in from the frame before) and returns the frames as
+// if nothing happened; only its log says "error while decoding MB 0 21, bytestream 5042". 64 bytes at
+// the middle of the still video's first fragment hit the P frame at 0.93 s; the frames predicted from it
+// carry the concealment on to the next key frame (2.00 s). Those frames are flagged `damaged` (not
+// measured, the reason on the terminal); the frames well before the damage and from the key frame on
+// are measured as usual, and the result is complete (exit code 0).
+TEST(RobustInput, DamagedFrameDataIsFlaggedDamagedNotMeasured) {
+  const auto still = still_face_video();
+  REQUIRE_VIDEO(still);
+  std::string bytes = testing::slurp_text(still);
+  const auto mdat = bytes.find("mdat");
+  ASSERT_NE(mdat, std::string::npos);
+  const auto be32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  const std::size_t payload = be32(mdat - 4) - 8;
+  std::uint32_t x = 12345;  // a fixed xorshift sequence: the same damage every run
+  for (std::size_t i = 0; i < 64; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    bytes[mdat + 4 + payload / 2 + i] = static_cast<char>(x & 0xff);
+  }
+  const auto dir = fresh_dir("robust_damaged_frames");
+  fs::create_directories(dir);
+  std::ofstream(dir / "damaged frames.mp4", std::ios::binary) << bytes;
+  const auto r = analyse(dir / "damaged frames.mp4", dir / "out");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "frames: damaged in the file (the decoder reported errors")) << r.out;
+  auto frames = read_frames_csv(dir / "out" / "frames.csv");
+  ASSERT_TRUE(frames.ok());
+  ASSERT_EQ(frames->rows.size(), 120u);
+  std::int64_t damaged = 0;
+  for (const auto& row : frames->rows) {
+    const double t = row.metrics.t;
+    const bool flagged = (row.metrics.quality & kQualityDamaged) != 0;
+    damaged += flagged ? 1 : 0;
+    if (t > 0.9 && t < 1.95) {
+      EXPECT_TRUE(flagged) << "t " << t << " (the damaged frame or one predicted from it)";
+    } else if (t < 0.4 || t > 2.01) {
+      EXPECT_FALSE(flagged) << "t " << t;
+    }
+  }
+  EXPECT_GE(damaged, 30);
+  auto s = read_summary_json(dir / "out" / "summary.json");
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->partial);
+  EXPECT_LE(s->frames_good_quality, 120 - damaged);
+  EXPECT_EQ(s->episodes.size(), 0u);
 }
 
 // An index that declares far more frames than the file holds (issue 13; fuzz_video_file's "slow unit":
