@@ -3,8 +3,11 @@
 // first frame at open to prove the file is readable, takes each frame's time from the container's
 // presentation timestamps (falling back to the nominal frame rate where they are missing), tells a
 // truncated file from a normal end, and seeks to the frame at or just before a time. What OpenCV does
-// not tell (a stream cut short by a damaged fragment header, a frame size that changes mid-stream) comes
-// from FFmpeg itself (ffmpeg_evidence.hpp); both stop the video with a partial result.
+// not tell (a stream cut short by a damaged fragment header, a frame size that changes mid-stream,
+// damaged frame data the decoder conceals) comes from FFmpeg itself (ffmpeg_evidence.hpp): the first
+// two stop the video with a partial result, the third flags the frames (Frame::damaged). An MP4 whose
+// index declares more frames than the file has bytes is refused before OpenCV opens it
+// (mp4_sample_count.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -360,9 +363,9 @@ class VideoFileSource final : public FrameSource {
     message += size_text(stored_width_, stored_height_);
     message += " to ";
     message += change ? size_text(change->width, change->height) : std::string("another size");
-    message += "; the frames after it cannot be measured against the ones before (OpenCV returns "
-               "them frozen, cropped or garbled at the first size), so the analysis stops there; to analyse all of it, re-encode it "
-               "to one size first (ffmpeg -i ";
+    message += "; the frames after it cannot be measured against the ones before (OpenCV returns them "
+               "frozen, cropped or garbled at the first size), so the analysis stops there; to analyse all of "
+               "it, re-encode it to one size first (ffmpeg -i ";
     message += in_quotes(path_);
     message += " -vf scale=";
     message += std::to_string(info_.width);  // ffmpeg turns the picture upright first, as shown here
