@@ -116,6 +116,7 @@ void GapCounts::add(double t, std::uint32_t quality) {
   if (quality & kQualityBright) ++bright;
   if (quality & kQualityBlur) ++blur;
   if (quality & kQualityOccluded) ++occluded;
+  if (quality & kQualityDamaged) ++damaged;
 }
 
 std::string format_gaps(const GapCounts& g) {
@@ -134,6 +135,8 @@ std::string format_gaps(const GapCounts& g) {
   line(g.bright, "overexposed", "less light on the face or a lower camera exposure");
   line(g.blur, "blurred", "hold still, clean the lens, add light");
   line(g.occluded, "mouth covered or light changed suddenly", "keep hands away from the face, steady light");
+  line(g.damaged, "damaged in the file (the decoder reported errors and filled in the picture)",
+       "copy the video again from the original");
   if (g.paused == g.frames) out += "  nothing could be measured in this video: no twitch can be reported from it\n";
   return out;
 }

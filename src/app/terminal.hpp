@@ -34,7 +34,7 @@ inline constexpr int kExitNothingMeasured = 6;
 
 struct GapCounts {
   std::int64_t frames = 0, paused = 0;
-  std::int64_t no_face = 0, small = 0, pose = 0, dark = 0, bright = 0, blur = 0, occluded = 0;
+  std::int64_t no_face = 0, small = 0, pose = 0, dark = 0, bright = 0, blur = 0, occluded = 0, damaged = 0;
   double frame_s = 0.0;  // mean frame interval, for the seconds shown
   double first_t = 0.0, last_t = 0.0;
   double min_face_iod_px = 40.0;  // the limit in force, named in the "face too small" line

@@ -2,9 +2,11 @@
 #include "capture/ffmpeg_evidence.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdarg>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <system_error>
@@ -42,14 +44,23 @@ FormatPtr open_format(const std::filesystem::path& path) {
 }
 
 thread_local std::uint64_t t_converter_errors = 0;
+std::atomic<std::uint64_t> g_decoder_errors{0};
 
 void log_callback(void* avcl, int level, const char* fmt, va_list vl) {
   if (level <= AV_LOG_ERROR && avcl != nullptr) {
     const AVClass* cls = *static_cast<const AVClass* const*>(avcl);
     if (cls != nullptr && cls->class_name != nullptr && std::strcmp(cls->class_name, "SWScaler") == 0)
       ++t_converter_errors;
+    else if (cls != nullptr && (cls->get_category != nullptr ? cls->get_category(avcl) : cls->category) ==
+                                   AV_CLASS_CATEGORY_DECODER)
+      g_decoder_errors.fetch_add(1, std::memory_order_relaxed);
   }
   av_log_default_callback(avcl, level, fmt, vl);
+}
+
+void install_log_callback() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_callback(log_callback); });
 }
 
 }  // namespace
@@ -73,56 +84,72 @@ PacketScan scan_packets(const std::filesystem::path& path) {
   return scan;
 }
 
-std::optional<SizeChange> next_size_change(const std::filesystem::path& path, double t_s, int width, int height) {
+KeyFrameScan scan_key_frames(const std::filesystem::path& path) {
+  KeyFrameScan scan;
   FormatPtr fc = open_format(path);
-  if (!fc || avformat_find_stream_info(fc.get(), nullptr) < 0) return std::nullopt;
+  if (!fc || avformat_find_stream_info(fc.get(), nullptr) < 0) return scan;
   const AVCodec* codec = nullptr;
   const int video = av_find_best_stream(fc.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (video < 0 || codec == nullptr) return std::nullopt;
+  if (video < 0 || codec == nullptr) return scan;
+  // The other streams are not read. (Not AVDISCARD_NONKEY for the video: FFmpeg 5.1's MP4 demuxer then
+  // gives the key packets of a B-frame stream the time of the frame after them.)
+  for (unsigned i = 0; i < fc->nb_streams; ++i)
+    if (static_cast<int>(i) != video) fc->streams[i]->discard = AVDISCARD_ALL;
   AVStream* st = fc->streams[video];
   CodecPtr ctx(avcodec_alloc_context3(codec));
-  if (!ctx || avcodec_parameters_to_context(ctx.get(), st->codecpar) < 0 ||
-      avcodec_open2(ctx.get(), codec, nullptr) < 0)
-    return std::nullopt;
+  if (!ctx || avcodec_parameters_to_context(ctx.get(), st->codecpar) < 0) return scan;
+  ctx->skip_frame = AVDISCARD_NONKEY;
+  ctx->thread_count = 1;  // one frame out per key frame sent, no frame-thread delay
+  if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return scan;
   const double tb = av_q2d(st->time_base);
-  if (!(tb > 0.0)) return std::nullopt;
+  if (!(tb > 0.0)) return scan;
   const std::int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
-  const auto pts_at = [&](double t) { return start + static_cast<std::int64_t>(std::floor(t / tb)); };
-  av_seek_frame(fc.get(), video, pts_at(std::max(0.0, t_s - 1.0)), AVSEEK_FLAG_BACKWARD);
-  const std::int64_t give_up = pts_at(t_s + 10.0);
+  // The key packets' times, in order (one frame comes out per key packet, in the same order).
+  std::deque<std::int64_t> key_pts;
   PacketPtr pkt(av_packet_alloc());
   FramePtr frame(av_frame_alloc());
-  if (!pkt || !frame) return std::nullopt;
-  std::optional<SizeChange> found;
-  bool past = false;
+  if (!pkt || !frame) return scan;
+  int width = 0, height = 0;
   auto take = [&] {
-    while (!found && avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
-      const std::int64_t pts = frame->best_effort_timestamp;
-      if (frame->width != width || frame->height != height) {
-        found = SizeChange{frame->width, frame->height,
-                           pts == AV_NOPTS_VALUE ? t_s : static_cast<double>(pts - start) * tb};
-      } else if (pts != AV_NOPTS_VALUE && pts > give_up) {
-        past = true;
+    while (avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
+      std::int64_t pts = frame->best_effort_timestamp;
+      if (!key_pts.empty()) {
+        pts = key_pts.front();
+        key_pts.pop_front();
+      }
+      scan.key_times.push_back(pts == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(pts - start) * tb);
+      if (width == 0) {
+        scan.width = width = frame->width;
+        scan.height = height = frame->height;
+      } else if (frame->width != width || frame->height != height) {
+        width = frame->width;
+        height = frame->height;
+        scan.changes.push_back(SizeChange{width, height, scan.key_times.back()});
       }
       av_frame_unref(frame.get());
     }
   };
-  while (!found && !past && av_read_frame(fc.get(), pkt.get()) >= 0) {
-    if (pkt->stream_index == video) avcodec_send_packet(ctx.get(), pkt.get());
+  while (av_read_frame(fc.get(), pkt.get()) >= 0) {
+    if (pkt->stream_index == video && (pkt->flags & AV_PKT_FLAG_KEY) != 0 &&
+        avcodec_send_packet(ctx.get(), pkt.get()) >= 0)
+      key_pts.push_back(pkt->pts);
     av_packet_unref(pkt.get());
     take();
   }
-  if (!found && !past) {
-    avcodec_send_packet(ctx.get(), nullptr);
-    take();
-  }
-  return found;
+  avcodec_send_packet(ctx.get(), nullptr);
+  take();
+  scan.ok = width > 0;
+  return scan;
 }
 
 std::uint64_t converter_errors_in_this_thread() {
-  static std::once_flag once;
-  std::call_once(once, [] { av_log_set_callback(log_callback); });
+  install_log_callback();
   return t_converter_errors;
+}
+
+std::uint64_t decoder_errors() {
+  install_log_callback();
+  return g_decoder_errors.load(std::memory_order_relaxed);
 }
 
 }  // namespace ft::capture_detail

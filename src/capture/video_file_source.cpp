@@ -3,13 +3,17 @@
 // first frame at open to prove the file is readable, takes each frame's time from the container's
 // presentation timestamps (falling back to the nominal frame rate where they are missing), tells a
 // truncated file from a normal end, and seeks to the frame at or just before a time. What OpenCV does
-// not tell (a stream cut short by a damaged fragment header, a frame size that changes mid-stream) comes
-// from FFmpeg itself (ffmpeg_evidence.hpp); both stop the video with a partial result.
+// not tell (a stream cut short by a damaged fragment header, a frame size that changes mid-stream,
+// damaged frame data the decoder conceals) comes from FFmpeg itself (ffmpeg_evidence.hpp): the first
+// two stop the video with a partial result, the third flags the frames (Frame::damaged). An MP4 whose
+// index declares more frames than the file has bytes is refused before OpenCV opens it
+// (mp4_sample_count.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <deque>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +26,7 @@
 #include "capture/capture_util.hpp"
 #include "capture/ffmpeg_evidence.hpp"
 #include "capture/frame_source.hpp"
+#include "capture/mp4_sample_count.hpp"
 #include "core/file_write.hpp"
 
 namespace ft {
@@ -44,6 +49,9 @@ constexpr std::int64_t kTruncatedMinMissing = 4;
 constexpr std::int64_t kUnreadTailMinBytes = 256 * 1024;
 constexpr double kUnreadTailMinFraction = 0.1;
 constexpr double kMinPacketShare = 0.9;
+// How many frames OpenCV's decoder may work on ahead of the one read() returns (its frame threads, one
+// per core, and the reordering delay): a decoder error logged during a read may belong to any of them.
+constexpr double kDecodeAheadFrames = 16;
 
 std::string size_text(int w, int h) { return std::to_string(w) + "x" + std::to_string(h); }
 
@@ -78,6 +86,14 @@ class VideoFileSource final : public FrameSource {
       info_.duration_s = static_cast<double>(info_.frame_count) / info_.nominal_fps;
     }
 
+    // Where the frame size changes (libavcodec on the key frames): OpenCV 4.6 goes on returning
+    // pictures of the first size there, frozen (the conversion fails: seen below), cropped (640x480 to
+    // 648x480: the left 640 columns of the new picture) or garbled (to 320x240: the small picture
+    // repeated across rows), and says nothing. Before the first frame is decoded: the scan's own
+    // decoder errors are not the frames'.
+    key_frames_ = capture_detail::scan_key_frames(path_);
+    decoder_errors_ = capture_detail::decoder_errors();
+
     Decoded first;
     if (!decode(first))
       return undecodable();
@@ -101,10 +117,11 @@ class VideoFileSource final : public FrameSource {
       out.image = d.image;  // takes over the buffer; the next read decodes into it again
       out.t = d.t;
       out.index = d.position;
+      out.damaged = d.damaged;
       pending_.pop_front();
     } else {
       // Decode straight into the caller's buffer (OpenCV reuses it when the size matches).
-      if (!decode(out.image, out.t, out.index))
+      if (!decode(out.image, out.t, out.index, out.damaged))
         return finish();
     }
     last_capture_time_ = std::chrono::steady_clock::now();
@@ -119,6 +136,7 @@ class VideoFileSource final : public FrameSource {
     finished_ = ReadStatus::Frame;
     error_ = {};
     size_change_t_.reset();
+    damaged_until_ = -1.0;
     // A time past the end means the last frame (the frame at or just before t).
     double target = t;
     if (info_.frame_count > 0) {
@@ -165,6 +183,7 @@ class VideoFileSource final : public FrameSource {
     cv::Mat image;
     double t = 0.0;
     std::int64_t position = 0;  // 0-based frame number in the file
+    bool damaged = false;       // Frame::damaged
   };
 
   Status undecodable() const {
@@ -174,11 +193,11 @@ class VideoFileSource final : public FrameSource {
                        "out.mp4)");
   }
 
-  bool decode(Decoded& d) { return decode(d.image, d.t, d.position); }
+  bool decode(Decoded& d) { return decode(d.image, d.t, d.position, d.damaged); }
 
-  // Decodes the next frame into `image` and gives it a timestamp and its position in the file.
-  // False at the end of the stream or when the decoder fails.
-  bool decode(cv::Mat& image, double& t, std::int64_t& position) {
+  // Decodes the next frame into `image` and gives it a timestamp, its position in the file and whether
+  // the decoder reported damage in it. False at the end of the stream or when the decoder fails.
+  bool decode(cv::Mat& image, double& t, std::int64_t& position, bool& damaged) {
     const std::uint64_t converter_errors = capture_detail::converter_errors_in_this_thread();
     const auto size_changed = [this] {
       const double raw_ms = cap_.get(cv::CAP_PROP_POS_MSEC);
@@ -243,6 +262,28 @@ class VideoFileSource final : public FrameSource {
           std::isfinite(candidate) && candidate >= 0.0 && (position == 0 || candidate > 0.0);
       t = plausible ? candidate : static_cast<double>(position) * step_;
     }
+    // A frame at or past a size change that OpenCV did not notice (cropped or garbled: above).
+    for (const capture_detail::SizeChange& change : key_frames_.changes) {
+      if (t > change.t - 0.5 * step_) {
+        size_change_t_ = change.t;
+        return false;
+      }
+    }
+    // Damaged frame data (the decoder logged errors since the last read): the decoder conceals it and
+    // the frames predicted from it carry it on, until the next key frame. The errors belong to this
+    // frame or one of the next few OpenCV's decoder threads work on ahead of it, so the frames are not
+    // measured from this one up to the first key frame past that look-ahead (the whole rest of the file
+    // when the key frames are not known).
+    if (const std::uint64_t errors = capture_detail::decoder_errors(); errors != decoder_errors_) {
+      decoder_errors_ = errors;
+      const double ahead = t + kDecodeAheadFrames * step_;
+      const auto key = std::upper_bound(key_frames_.key_times.begin(), key_frames_.key_times.end(),
+                                        ahead + 0.5 * step_);
+      damaged_until_ = std::max(damaged_until_, key != key_frames_.key_times.end()
+                                                    ? *key - 0.5 * step_
+                                                    : std::numeric_limits<double>::infinity());
+    }
+    damaged = t < damaged_until_;
     last_t_ = t;
     last_position_ = position;
     have_last_ = true;
@@ -304,10 +345,15 @@ class VideoFileSource final : public FrameSource {
   }
 
   std::string size_change_message(std::int64_t decoded) const {
-    // OpenCV's time for the frame it could not convert can lag behind by the decoder's delay: FFmpeg
-    // finds the frame where the size really changes.
-    const auto change =
-        capture_detail::next_size_change(path_, *size_change_t_, stored_width_, stored_height_);
+    // OpenCV's time for the frame it could not convert can lag behind by the decoder's delay (a
+    // second at most): FFmpeg's key frames tell where the size really changes.
+    const capture_detail::SizeChange* change = nullptr;
+    for (const capture_detail::SizeChange& c : key_frames_.changes) {
+      if (c.t > *size_change_t_ - 1.0) {
+        change = &c;
+        break;
+      }
+    }
     std::string message = in_quotes(path_);
     message += " changes its frame size at ";
     message += seconds_text(change ? change->t : *size_change_t_);
@@ -317,9 +363,9 @@ class VideoFileSource final : public FrameSource {
     message += size_text(stored_width_, stored_height_);
     message += " to ";
     message += change ? size_text(change->width, change->height) : std::string("another size");
-    message += "; the frames after it cannot be measured against the ones before (the decoder returns "
-               "garbled or frozen pictures), so the analysis stops there; to analyse all of it, re-encode it "
-               "to one size first (ffmpeg -i ";
+    message += "; the frames after it cannot be measured against the ones before (OpenCV returns them "
+               "frozen, cropped or garbled at the first size), so the analysis stops there; to analyse all of "
+               "it, re-encode it to one size first (ffmpeg -i ";
     message += in_quotes(path_);
     message += " -vf scale=";
     message += std::to_string(info_.width);  // ffmpeg turns the picture upright first, as shown here
@@ -351,6 +397,9 @@ class VideoFileSource final : public FrameSource {
   int stored_width_ = 0, stored_height_ = 0;            // the first frame's size, before rotation
   int stored_last_width_ = 0, stored_last_height_ = 0;  // the last frame's, before rotation
   std::optional<double> size_change_t_;                 // when the frame size changed (stop there)
+  capture_detail::KeyFrameScan key_frames_;             // the key frames' times and sizes (size changes)
+  std::uint64_t decoder_errors_ = 0;                    // FFmpeg's decoder errors counted so far
+  double damaged_until_ = -1.0;  // frames before this time are damaged (decoder errors; Frame::damaged)
   int rotation_deg_ = 0;  // from the container's metadata, counter-clockwise degrees: 0, 90, 180, 270
 };
 
@@ -396,6 +445,25 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::filesystem::path
                        ": the file cannot be read (permission denied?); check its permissions");
   }
 
+  // An index that declares more frames than the file has bytes: FFmpeg would spend seconds and
+  // gigabytes building it before finding out (mp4_sample_count.hpp).
+  if (const auto count = capture_detail::mp4_sample_count(path); count.is_mp4) {
+    std::error_code size_ec;
+    const auto bytes = std::filesystem::file_size(path, size_ec);
+    if (!size_ec && count.declared > bytes) {
+      std::string message = in_quotes(path);
+      message += " is damaged: its index declares ";
+      message += std::to_string(count.declared);
+      message += " frames (";
+      message += count.where;
+      message += " box) in a file of ";
+      message += std::to_string(bytes);
+      message += " bytes, where each frame takes at least one byte, so it cannot be read (it is not opened: "
+                 "FFmpeg would spend seconds and gigabytes indexing frames that are not there); was it copied "
+                 "completely? copy it again from the original, or re-record it";
+      return input_error(message);
+    }
+  }
   auto source = std::make_unique<VideoFileSource>(path, options);
   if (Status s = source->open(); !s)
     return s.error();

@@ -16,6 +16,10 @@ struct Frame {
   cv::Mat image;           // BGR, 8 bits per channel; shared (cv::Mat is reference counted)
   // Live sources: when the source delivered it (steady clock), for the capture-to-result latency.
   std::chrono::steady_clock::time_point captured{};
+  // Video files: the decoder reported damage in this frame, or in one before it that it is predicted
+  // from (until the next key frame); what it shows is the decoder's concealment, not the video. Not
+  // measured (kQualityDamaged).
+  bool damaged = false;
 };
 
 }  // namespace ft

@@ -8,7 +8,7 @@
 
 namespace ft {
 namespace {
-constexpr std::array<std::pair<std::uint32_t, const char*>, 7> kNames{{
+constexpr std::array<std::pair<std::uint32_t, const char*>, 8> kNames{{
     {kQualityNoFace, "noface"},
     {kQualityPose, "pose"},
     {kQualitySmall, "small"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<std::uint32_t, const char*>, 7> kNames{{
     {kQualityBright, "bright"},
     {kQualityBlur, "blur"},
     {kQualityOccluded, "occluded"},
+    {kQualityDamaged, "damaged"},
 }};
 }  // namespace
 

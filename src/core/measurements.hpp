@@ -38,6 +38,8 @@ enum QualityFlag : std::uint32_t {
   kQualityBlur = 1u << 5,      // face region blurred
   kQualityOccluded = 1u << 6,  // the mouth's appearance changed abruptly: a hand or object over it, or
                                // the light switched (pipeline/appearance_gate.hpp)
+  kQualityDamaged = 1u << 7,   // the video file's decoder reported damage in this frame or one it is
+                               // predicted from (Frame::damaged; capture/video_file_source.cpp)
 };
 
 // "ok" or flags joined by '|', e.g. "pose|small"; stable strings, used in frames.csv.

@@ -105,6 +105,9 @@ const FrameResult& FrameAnalyser::process(const Frame& frame) {
     const bool have = result_.metrics.face_found && appearance_stats(gray, refined, look);
     if (gate_.update(frame.t, have, look)) result_.metrics.quality |= gate_.flag();
   }
+  if (frame.damaged) {
+    result_.metrics.quality |= kQualityDamaged;
+  }
   const auto t_metrics = Clock::now();
   grey_.release();  // the frame's buffer is the caller's again (live capture reuses it)
   result_.signals = twitch_.push(result_.metrics);

@@ -269,7 +269,7 @@ void assess_quality(StepResult& r, const std::vector<const FrameRecord*>& rows) 
     const std::uint32_t q = row->metrics.face_found ? row->metrics.quality : kQualityNoFace;
     if ((q & kUnusable) == 0)
       ++r.frames_good;
-    for (std::uint32_t bit = 1; bit <= kQualityOccluded; bit <<= 1)
+    for (std::uint32_t bit = 1; bit <= kQualityDamaged; bit <<= 1)
       if (q & bit & kUnusable)
         ++counts[bit];
   }
@@ -305,6 +305,7 @@ const char* protocol_quality_problem(std::uint32_t flag) {
   if (flag & kQualityDark) return "face too dark";
   if (flag & kQualityBright) return "face overexposed";
   if (flag & kQualityBlur) return "picture blurred";
+  if (flag & kQualityDamaged) return "damaged in the video file";
   return "picture not usable";
 }
 

@@ -41,7 +41,7 @@ inline constexpr double kOralSynkinesisMarginIod = 0.01;  // more than the other
 // Quality problems that make a frame unusable for the protocol. `occluded` (an abrupt change of the
 // mouth's appearance) is not one of them: opening the mouth to smile or speak is exactly that.
 inline constexpr std::uint32_t kProtocolUnusable =
-    kQualityNoFace | kQualityPose | kQualitySmall | kQualityDark | kQualityBright | kQualityBlur;
+    kQualityNoFace | kQualityPose | kQualitySmall | kQualityDark | kQualityBright | kQualityBlur | kQualityDamaged;
 // What a quality flag means, in a few words ("head turned or tilted (pose)").
 const char* protocol_quality_problem(std::uint32_t flag);
 // A step is measured well when at least this fraction of its frames is usable, at >= kMinStepFps.

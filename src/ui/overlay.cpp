@@ -52,6 +52,8 @@ std::vector<std::string> quality_messages(std::uint32_t q) {
     m.push_back("Blurred \xE2\x80\x94 hold still, check the focus");
   if (q & kQualityOccluded)
     m.push_back("Mouth covered or light changed \xE2\x80\x94 keep the mouth uncovered, steady light");
+  if (q & kQualityDamaged)
+    m.push_back("Damaged in the video file \xE2\x80\x94 not measured");
   return m;
 }
 
