@@ -136,8 +136,9 @@ class TwitchAnalyser {
   // The episode's signal: its side's stream, or the sum of both sides' for a bilateral episode.
   void episode_signal(const Episode& ep, std::vector<double>& t, std::vector<double>& v) const;
   void emit(const TwitchEvent& e, Laterality lat);
-  // Whether both lids begin to close (a blink: decided, or both lids' events starting within
-  // blink_sync_s of each other) from kBlinkMouthBeforeS before t to kBlinkMouthAfterS after it.
+  // Whether both lids began to close (a blink: decided, or both lids' events starting within
+  // blink_sync_s of each other) at most kBlinkMouthAfterS before t or kBlinkMouthBeforeS after it: a
+  // mouth event starting at t starts with the blink.
   bool blink_begins_near(double t) const;
   // Range of the mouth opening (3-sample running median) over [t0, t1], IOD; NaN with < 5 samples.
   double jaw_movement_iod(double t0, double t1) const;
