@@ -269,7 +269,7 @@ void assess_quality(StepResult& r, const std::vector<const FrameRecord*>& rows) 
     const std::uint32_t q = row->metrics.face_found ? row->metrics.quality : kQualityNoFace;
     if ((q & kUnusable) == 0)
       ++r.frames_good;
-    for (std::uint32_t bit = 1; bit <= kQualityDamaged; bit <<= 1)
+    for (std::uint32_t bit = 1; bit <= kUnusable; bit <<= 1)  // every flag of the mask, whichever is highest
       if (q & bit & kUnusable)
         ++counts[bit];
   }
