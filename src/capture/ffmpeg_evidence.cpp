@@ -65,50 +65,47 @@ void install_log_callback() {
 
 }  // namespace
 
-PacketScan scan_packets(const std::filesystem::path& path) {
-  PacketScan scan;
+namespace {
+
+// The key-frame decoder of `fc`'s best video stream (every other frame skipped, one thread: one frame out
+// per key frame sent), or null when the stream cannot be decoded.
+CodecPtr open_key_frame_decoder(AVFormatContext* fc, int& video) {
+  if (avformat_find_stream_info(fc, nullptr) < 0) return nullptr;
+  const AVCodec* codec = nullptr;
+  video = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  if (video < 0 || codec == nullptr || !(av_q2d(fc->streams[video]->time_base) > 0.0)) return nullptr;
+  CodecPtr ctx(avcodec_alloc_context3(codec));
+  if (!ctx || avcodec_parameters_to_context(ctx.get(), fc->streams[video]->codecpar) < 0) return nullptr;
+  ctx->skip_frame = AVDISCARD_NONKEY;
+  ctx->thread_count = 1;
+  if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return nullptr;
+  return ctx;
+}
+
+}  // namespace
+
+FileScan scan_file(const std::filesystem::path& path) {
+  FileScan scan;
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return scan;
-  scan.file_size = static_cast<std::int64_t>(size);
+  scan.packets.file_size = static_cast<std::int64_t>(size);
   FormatPtr fc = open_format(path);
   if (!fc) return scan;
-  PacketPtr pkt(av_packet_alloc());
-  if (!pkt) return scan;
-  while (av_read_frame(fc.get(), pkt.get()) >= 0) {
-    scan.packet_bytes += pkt->size;
-    if (pkt->pos >= 0) scan.last_byte = std::max<std::int64_t>(scan.last_byte, pkt->pos + pkt->size);
-    av_packet_unref(pkt.get());
-  }
-  scan.ok = true;
-  return scan;
-}
-
-KeyFrameScan scan_key_frames(const std::filesystem::path& path) {
-  KeyFrameScan scan;
-  FormatPtr fc = open_format(path);
-  if (!fc || avformat_find_stream_info(fc.get(), nullptr) < 0) return scan;
-  const AVCodec* codec = nullptr;
-  const int video = av_find_best_stream(fc.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (video < 0 || codec == nullptr) return scan;
-  // The other streams are not read. (Not AVDISCARD_NONKEY for the video: FFmpeg 5.1's MP4 demuxer then
-  // gives the key packets of a B-frame stream the time of the frame after them.)
-  for (unsigned i = 0; i < fc->nb_streams; ++i)
-    if (static_cast<int>(i) != video) fc->streams[i]->discard = AVDISCARD_ALL;
-  AVStream* st = fc->streams[video];
-  CodecPtr ctx(avcodec_alloc_context3(codec));
-  if (!ctx || avcodec_parameters_to_context(ctx.get(), st->codecpar) < 0) return scan;
-  ctx->skip_frame = AVDISCARD_NONKEY;
-  ctx->thread_count = 1;  // one frame out per key frame sent, no frame-thread delay
-  if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return scan;
-  const double tb = av_q2d(st->time_base);
-  if (!(tb > 0.0)) return scan;
-  const std::int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+  // Every stream's packets are read (their bytes are the packet evidence); only the video's key packets
+  // are decoded. (Not AVDISCARD_NONKEY on the stream: FFmpeg 5.1's MP4 demuxer then gives the key
+  // packets of a B-frame stream the time of the frame after them.)
+  int video = -1;
+  CodecPtr ctx = open_key_frame_decoder(fc.get(), video);
+  const double tb = ctx ? av_q2d(fc->streams[video]->time_base) : 0.0;
+  const std::int64_t start =
+      ctx && fc->streams[video]->start_time != AV_NOPTS_VALUE ? fc->streams[video]->start_time : 0;
   // The key packets' times, in order (one frame comes out per key packet, in the same order).
   std::deque<std::int64_t> key_pts;
   PacketPtr pkt(av_packet_alloc());
   FramePtr frame(av_frame_alloc());
   if (!pkt || !frame) return scan;
+  KeyFrameScan& keys = scan.key_frames;
   int width = 0, height = 0;
   auto take = [&] {
     while (avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
@@ -117,28 +114,33 @@ KeyFrameScan scan_key_frames(const std::filesystem::path& path) {
         pts = key_pts.front();
         key_pts.pop_front();
       }
-      scan.key_times.push_back(pts == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(pts - start) * tb);
+      keys.key_times.push_back(pts == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(pts - start) * tb);
       if (width == 0) {
-        scan.width = width = frame->width;
-        scan.height = height = frame->height;
+        keys.width = width = frame->width;
+        keys.height = height = frame->height;
       } else if (frame->width != width || frame->height != height) {
         width = frame->width;
         height = frame->height;
-        scan.changes.push_back(SizeChange{width, height, scan.key_times.back()});
+        keys.changes.push_back(SizeChange{width, height, keys.key_times.back()});
       }
       av_frame_unref(frame.get());
     }
   };
   while (av_read_frame(fc.get(), pkt.get()) >= 0) {
-    if (pkt->stream_index == video && (pkt->flags & AV_PKT_FLAG_KEY) != 0 &&
+    scan.packets.packet_bytes += pkt->size;
+    if (pkt->pos >= 0) scan.packets.last_byte = std::max<std::int64_t>(scan.packets.last_byte, pkt->pos + pkt->size);
+    if (ctx && pkt->stream_index == video && (pkt->flags & AV_PKT_FLAG_KEY) != 0 &&
         avcodec_send_packet(ctx.get(), pkt.get()) >= 0)
       key_pts.push_back(pkt->pts);
     av_packet_unref(pkt.get());
+    if (ctx) take();
+  }
+  scan.packets.ok = true;
+  if (ctx) {
+    avcodec_send_packet(ctx.get(), nullptr);
     take();
   }
-  avcodec_send_packet(ctx.get(), nullptr);
-  take();
-  scan.ok = width > 0;
+  keys.ok = width > 0;
   return scan;
 }
 

@@ -22,7 +22,6 @@ struct PacketScan {
   std::int64_t packet_bytes = 0;   // the sum of all packets' sizes, every stream
   std::int64_t last_byte = 0;      // one past the furthest packet's last byte (0: no positions known)
 };
-PacketScan scan_packets(const std::filesystem::path& path);
 
 // The frame sizes of a video's key frames, decoded by libavcodec with every other packet skipped (the
 // whole file is read once; 60 s of 640x480 H.264 in 0.15 s). A stream can only change its frame size at a key
@@ -39,7 +38,12 @@ struct KeyFrameScan {
   std::vector<SizeChange> changes;  // in time order: each key frame whose size differs from the one before
   std::vector<double> key_times;    // every key frame's time (seconds from the first frame), in order
 };
-KeyFrameScan scan_key_frames(const std::filesystem::path& path);
+// Both, from one read of the whole file (libavformat; only the key frames decoded).
+struct FileScan {
+  PacketScan packets;
+  KeyFrameScan key_frames;
+};
+FileScan scan_file(const std::filesystem::path& path);
 
 // Counts the errors FFmpeg's image converter (swscale) logs in the calling thread: OpenCV converts a
 // frame in the thread that reads it, so a change across one read() means that frame is not a picture

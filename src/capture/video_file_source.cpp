@@ -89,9 +89,10 @@ class VideoFileSource final : public FrameSource {
     // Where the frame size changes (libavcodec on the key frames): OpenCV 4.6 goes on returning
     // pictures of the first size there, frozen (the conversion fails: seen below), cropped (640x480 to
     // 648x480: the left 640 columns of the new picture) or garbled (to 320x240: the small picture
-    // repeated across rows), and says nothing. Before the first frame is decoded: the scan's own
-    // decoder errors are not the frames'.
-    key_frames_ = capture_detail::scan_key_frames(path_);
+    // repeated across rows), and says nothing. The same read of the file counts every packet's bytes
+    // (stopped_early). Before the first frame is decoded: the scan's own decoder errors are not the
+    // frames'.
+    file_scan_ = capture_detail::scan_file(path_);
     decoder_errors_ = capture_detail::decoder_errors();
 
     Decoded first;
@@ -263,7 +264,7 @@ class VideoFileSource final : public FrameSource {
       t = plausible ? candidate : static_cast<double>(position) * step_;
     }
     // A frame at or past a size change that OpenCV did not notice (cropped or garbled: above).
-    for (const capture_detail::SizeChange& change : key_frames_.changes) {
+    for (const capture_detail::SizeChange& change : file_scan_.key_frames.changes) {
       if (t > change.t - 0.5 * step_) {
         size_change_t_ = change.t;
         return false;
@@ -277,9 +278,9 @@ class VideoFileSource final : public FrameSource {
     if (const std::uint64_t errors = capture_detail::decoder_errors(); errors != decoder_errors_) {
       decoder_errors_ = errors;
       const double ahead = t + kDecodeAheadFrames * step_;
-      const auto key = std::upper_bound(key_frames_.key_times.begin(), key_frames_.key_times.end(),
+      const auto key = std::upper_bound(file_scan_.key_frames.key_times.begin(), file_scan_.key_frames.key_times.end(),
                                         ahead + 0.5 * step_);
-      damaged_until_ = std::max(damaged_until_, key != key_frames_.key_times.end()
+      damaged_until_ = std::max(damaged_until_, key != file_scan_.key_frames.key_times.end()
                                                     ? *key - 0.5 * step_
                                                     : std::numeric_limits<double>::infinity());
     }
@@ -321,10 +322,10 @@ class VideoFileSource final : public FrameSource {
            " frames (" + seconds_text(last_t_) + " s)";
   }
 
-  // FFmpeg's evidence that the stream ended before the file does (the whole file's packets read once,
-  // no decoding): a message for a truncated file, or empty.
+  // FFmpeg's evidence that the stream ended before the file does (every packet's bytes, from the scan
+  // at open): a message for a truncated file, or empty.
   std::string stopped_early(std::int64_t decoded) const {
-    const capture_detail::PacketScan scan = capture_detail::scan_packets(path_);
+    const capture_detail::PacketScan& scan = file_scan_.packets;
     if (!scan.ok || scan.file_size <= 0)
       return {};
     const double size = static_cast<double>(scan.file_size);
@@ -348,7 +349,7 @@ class VideoFileSource final : public FrameSource {
     // OpenCV's time for the frame it could not convert can lag behind by the decoder's delay (a
     // second at most): FFmpeg's key frames tell where the size really changes.
     const capture_detail::SizeChange* change = nullptr;
-    for (const capture_detail::SizeChange& c : key_frames_.changes) {
+    for (const capture_detail::SizeChange& c : file_scan_.key_frames.changes) {
       if (c.t > *size_change_t_ - 1.0) {
         change = &c;
         break;
@@ -397,7 +398,7 @@ class VideoFileSource final : public FrameSource {
   int stored_width_ = 0, stored_height_ = 0;            // the first frame's size, before rotation
   int stored_last_width_ = 0, stored_last_height_ = 0;  // the last frame's, before rotation
   std::optional<double> size_change_t_;                 // when the frame size changed (stop there)
-  capture_detail::KeyFrameScan key_frames_;             // the key frames' times and sizes (size changes)
+  capture_detail::FileScan file_scan_;  // at open: the packets' bytes, the key frames' times and sizes
   std::uint64_t decoder_errors_ = 0;                    // FFmpeg's decoder errors counted so far
   double damaged_until_ = -1.0;  // frames before this time are damaged (decoder errors; Frame::damaged)
   int rotation_deg_ = 0;  // from the container's metadata, counter-clockwise degrees: 0, 90, 180, 270
